@@ -1,0 +1,34 @@
+# Pollution Source Map — developer commands. `make demo` and `make test` do all set-up.
+SHELL := /bin/bash
+PY := .venv/bin/python
+VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
+export QT_QPA_PLATFORM ?= offscreen
+
+.PHONY: setup demo test test-core lint package deploy bench translations clean
+
+setup:
+	@bash scripts/setup.sh
+
+demo: setup
+	@$(PY) scripts/demo.py
+
+test: setup
+	@bash scripts/run_tests.sh
+
+test-core: setup
+	@$(PY) -m pytest tests/core -q
+
+lint: setup
+	@.venv/bin/ruff check pollution_map_plugin tests scripts benchmarks
+
+package: setup
+	@$(PY) scripts/package.py
+
+deploy: package
+	@$(PY) scripts/deploy.py dist/pollution_map_plugin-$(VERSION).zip
+
+bench: setup
+	@$(PY) benchmarks/run_all.py
+
+clean:
+	rm -rf dist build tests/artifacts .pytest_cache

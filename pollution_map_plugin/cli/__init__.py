@@ -1,0 +1,1 @@
+"""Command line over the core: ``python -m pollution_map_plugin …``."""

@@ -1,0 +1,1 @@
+"""The thin QGIS layer: layers, styles, themes, layouts, map tools, dock, dialogs."""

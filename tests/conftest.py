@@ -1,0 +1,8 @@
+"""Shared pytest configuration: fixtures live in tests/fixtures/, one module per area."""
+
+pytest_plugins = [
+    "tests.fixtures.paths",
+    "tests.fixtures.demo",
+    "tests.fixtures.postgis",
+    "tests.fixtures.browser",
+]
