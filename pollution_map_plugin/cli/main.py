@@ -9,6 +9,8 @@ import sys
 # Each module defines ``register(subparsers)``; its sub-commands set ``func``.
 COMMAND_MODULES = (
     "pollution_map_plugin.cli.db_commands",
+    "pollution_map_plugin.cli.demo_commands",
+    "pollution_map_plugin.cli.import_commands",
     "pollution_map_plugin.cli.analysis_commands",
     "pollution_map_plugin.cli.html_commands",
     "pollution_map_plugin.cli.render_commands",

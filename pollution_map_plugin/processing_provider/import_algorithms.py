@@ -1,0 +1,3 @@
+"""Processing algorithms of this area (filled in by the area's issue)."""
+
+ALGORITHMS: list = []
