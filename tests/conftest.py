@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.demo",
     "tests.fixtures.postgis",
     "tests.fixtures.browser",
+    "tests.fixtures.plugin",
 ]

@@ -1,5 +1,206 @@
-"""Sub-commands of this area (filled in by the area's issue)."""
+"""Sub-commands ``assess``, ``warnings`` and ``trace`` (water quality and tracing)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+FORMATS = ("table", "json", "csv")
+BY = ("section", "river", "control_unit", "water_system", "district")
+TABLE_COLUMNS = {
+    "section": ["section_code", "name", "roman", "label_zh", "target_roman", "meets_target",
+                "n_samples", "main_pollutants"],
+    "group": ["group", "n_sections", "method", "roman", "label_zh", "share_i_iii",
+              "share_meeting_target", "main_pollutants"],
+    "change": ["section_code", "name", "roman_before", "roman_after", "change_zh",
+               "class_steps"],
+    "problems": ["section_code", "name", "roman", "target_roman", "failing_items_text"],
+    "problem_groups": ["code", "river_code", "n_failing", "n_sections", "worst_roman",
+                       "failing_items_zh"],
+    "history": ["section_code", "period", "roman", "label_zh", "n_samples",
+                "main_pollutants"],
+    "warnings": ["kind", "section_code", "parameter", "value", "limit_text", "sampled_on",
+                 "message_zh"],
+}
+
+
+def _emit(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str]) -> None:
+    """Write ``frame`` as a text table, JSON or CSV to ``out`` or stdout."""
+    from ..core.assessment import flat, to_json
+
+    if fmt == "json":
+        text = to_json(frame) + "\n"
+    elif fmt == "csv":
+        text = flat(frame).to_csv(index=False)
+    else:
+        cols = [c for c in table_cols if c in frame.columns]
+        text = (frame[cols].to_string(index=False) if len(frame) else "(none)") + "\n"
+    if out:
+        # utf-8-sig so that Excel opens Chinese CSV correctly
+        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        print(f"wrote {len(frame)} row(s) to {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+
+
+def _open(target: str):
+    from ..core.db import open_database
+
+    return open_database(target)
+
+
+def cmd_assess(args: argparse.Namespace) -> int:
+    from ..core.assessment import (
+        assess,
+        class_history,
+        compare_assessments,
+        load_frames,
+        problem_water_bodies,
+    )
+
+    with _open(args.db) as db:
+        f = load_frames(db)
+    kw = {"rivers": f["rivers"], "control_units": f["control_units"],
+          "non_detect": args.non_detect}
+    if args.history:
+        frame = class_history(f["measurements"], f["sections"], args.history,
+                              period=args.period, non_detect=args.non_detect)
+        _emit(frame, args.format, args.out, TABLE_COLUMNS["history"])
+        return 0
+    result = assess(f["measurements"], f["sections"], args.period, **kw)
+    if args.change_from:
+        before = assess(f["measurements"], f["sections"], args.change_from, **kw)
+        _emit(compare_assessments(before, result), args.format, args.out,
+              TABLE_COLUMNS["change"])
+    elif args.problems:
+        frame = problem_water_bodies(result, args.problems)
+        key = "problems" if args.problems == "section" else "problem_groups"
+        _emit(frame, args.format, args.out, TABLE_COLUMNS[key])
+    elif args.by == "section":
+        _emit(result.sections, args.format, args.out, TABLE_COLUMNS["section"])
+    else:
+        _emit(result.groups(args.by), args.format, args.out, TABLE_COLUMNS["group"])
+    if args.format == "table" and not args.out:
+        print(f"period {result.period.label}; non-detects: {args.non_detect}", file=sys.stderr)
+    return 0
+
+
+def cmd_warnings(args: argparse.Namespace) -> int:
+    from ..core.assessment import WarningSettings, find_warnings, load_frames
+
+    settings = WarningSettings(
+        critical_share=args.critical_share, class_jump=args.class_jump,
+        variability_k=args.k, window=args.window, min_history=args.min_history,
+        default_target_class=args.default_target, non_detect=args.non_detect,
+    )
+    with _open(args.db) as db:
+        f = load_frames(db, with_groups=False)
+    frame = find_warnings(f["measurements"], f["sections"], settings, as_of=args.as_of)
+    _emit(frame, args.format, args.out, TABLE_COLUMNS["warnings"])
+    return 0
+
+
+def _network_available() -> bool:
+    try:
+        from ..core.network import trace_section  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def cmd_trace(args: argparse.Namespace) -> int:
+    from ..core.network import trace_section
+
+    if args.format == "gpkg" and not args.out:
+        raise ValueError("--format gpkg needs --out FILE.gpkg")
+    with _open(args.db) as db:
+        result = trace_section(db, args.section, mode=args.mode, distance_km=args.distance_km,
+                               snap_distance_m=args.snap_distance_m)
+    if args.format == "json":
+        text = result.to_json(indent=1) + "\n"
+        if args.out:
+            Path(args.out).write_text(text, encoding="utf-8")
+            print(f"wrote the trace from {args.section} to {args.out}", file=sys.stderr)
+        else:
+            sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    if out.exists():
+        out.unlink()
+    layers = {"reaches": result.reaches_gdf, "sources": result.sources_gdf,
+              "control_units": result.control_units_gdf}
+    written = []
+    for name, gdf in layers.items():
+        if gdf is not None and len(gdf):
+            gdf.to_file(out, layer=name, driver="GPKG")
+            written.append(f"{name} ({len(gdf)})")
+    print(f"wrote {', '.join(written) or 'nothing (empty trace)'} to {out}", file=sys.stderr)
+    return 0
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", help="GeoPackage path or PostgreSQL DSN")
+    p.add_argument("--format", choices=FORMATS, default="table")
+    p.add_argument("--out", help="write to this file instead of standard output")
+    p.add_argument("--non-detect", choices=("half", "limit", "zero"), default="half",
+                   help="value of a non-detect: half the detection limit (default), "
+                        "the limit, or zero")
+    p.add_argument("--debug", action="store_true", help="show tracebacks")
 
 
 def register(subparsers) -> None:
-    """Add this area's sub-commands to ``subparsers``."""
+    """Add ``assess``, ``warnings`` and (when ``core.network`` imports) ``trace``."""
+    p = subparsers.add_parser(
+        "assess", help="water-quality class of sections or groups (GB 3838-2002)",
+        description="Assess sections over a period (2025, 2025-Q3, 2025-10, "
+                    "2025-01-01/2025-06-30; default: the latest year with data).")
+    _common(p)
+    p.add_argument("--period", help="period to assess")
+    p.add_argument("--by", choices=BY, default="section")
+    view = p.add_mutually_exclusive_group()
+    view.add_argument("--change-from", metavar="PERIOD",
+                      help="compare each section's class with this earlier period")
+    view.add_argument("--problems", choices=("section", "reach", "river"),
+                      help="list the sections, reaches or rivers missing their targets")
+    view.add_argument("--history", choices=("year", "quarter", "month"),
+                      help="class of every section per year, quarter or month")
+    p.set_defaults(func=cmd_assess)
+
+    w = subparsers.add_parser(
+        "warnings", help="exceedance, critical and sudden-change warnings",
+        description="Warnings from the latest sample of every section.")
+    _common(w)
+    w.add_argument("--critical-share", type=float, default=0.9,
+                   help="critical when within this share of the target limit (0.9)")
+    w.add_argument("--class-jump", type=int, default=2,
+                   help="sudden change when an item's class worsens by this many (2)")
+    w.add_argument("--k", type=float, default=3.0,
+                   help="sudden change beyond k standard deviations of recent samples (3)")
+    w.add_argument("--window", type=int, default=12, help="recent samples for the spread")
+    w.add_argument("--min-history", type=int, default=4)
+    w.add_argument("--default-target", type=int, choices=range(1, 6), metavar="1..5",
+                   help="target class for sections without one (default: none)")
+    w.add_argument("--as-of", help="ignore samples after this date")
+    w.set_defaults(func=cmd_warnings)
+
+    if not _network_available():
+        return
+    t = subparsers.add_parser(
+        "trace", help="upstream tracing from a section (溯源追踪)",
+        description="Reaches, sources and control units upstream (UT, UM) or downstream "
+                    "(DM) of a section, as JSON or as layers of a GeoPackage.")
+    t.add_argument("db", help="GeoPackage path or PostgreSQL DSN")
+    t.add_argument("--section", required=True, help="section code")
+    t.add_argument("--mode", choices=("UT", "UM", "DM"), default="UT",
+                   help="UT upstream with tributaries, UM upstream mainstem, "
+                        "DM downstream mainstem")
+    t.add_argument("--distance-km", type=float, help="navigation distance limit (km)")
+    t.add_argument("--snap-distance-m", type=float, default=500.0,
+                   help="snap sources without a reach to the nearest within this distance")
+    t.add_argument("--format", choices=("json", "gpkg"), default="json")
+    t.add_argument("--out", help="output file (required for gpkg)")
+    t.add_argument("--debug", action="store_true", help="show tracebacks")
+    t.set_defaults(func=cmd_trace)

@@ -1,3 +1,396 @@
-"""Processing algorithms of this area (filled in by the area's issue)."""
+"""Processing algorithms over the assessment, warnings and tracing of the core."""
 
-ALGORITHMS: list = []
+from __future__ import annotations
+
+import importlib.util
+import json
+import math
+from typing import Any
+
+from qgis.core import (
+    Qgis,
+    QgsCoordinateReferenceSystem,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..qgis_layer.compat import enum_value
+from .base import PollutionAlgorithm
+
+NON_DETECT = ("half", "limit", "zero")
+BY = ("river", "control_unit", "water_system", "district")
+MODES = ("UT", "UM", "DM")
+CRS = "EPSG:4490"
+
+
+def _source_type(name: str) -> Any:
+    return enum_value(Qgis, "ProcessingSourceType", name, QgsProcessing, f"Type{name}")
+
+
+def _wkb(name: str) -> Any:
+    return enum_value(Qgis, "WkbType", name, QgsWkbTypes, name)
+
+
+def _field(name: str, kind: str) -> QgsField:
+    """A QgsField of ``kind`` int | double | bool | text, on QGIS 3.22 and newer."""
+    if Qgis.QGIS_VERSION_INT >= 33800:
+        from qgis.PyQt.QtCore import QMetaType
+
+        types = {"int": QMetaType.Type.Int, "double": QMetaType.Type.Double,
+                 "bool": QMetaType.Type.Bool, "text": QMetaType.Type.QString}
+    else:
+        types = {"int": QVariant.Int, "double": QVariant.Double, "bool": QVariant.Bool,
+                 "text": QVariant.String}
+    return QgsField(name, types[kind])
+
+
+def _kind(series) -> str:
+    import pandas as pd
+
+    dt = series.dtype
+    if pd.api.types.is_bool_dtype(dt):
+        return "bool"
+    if pd.api.types.is_integer_dtype(dt):
+        return "int"
+    if pd.api.types.is_float_dtype(dt):
+        return "double"
+    return "text"
+
+
+def _value(v: Any) -> Any:
+    """A pandas/numpy cell as a QGIS attribute (None = NULL)."""
+    if v is None:
+        return None
+    try:
+        import pandas as pd
+
+        if v is pd.NA or v is pd.NaT:
+            return None
+    except ImportError:  # pragma: no cover
+        pass
+    if hasattr(v, "item") and not isinstance(v, (list, dict)):
+        v = v.item()
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    if isinstance(v, (list, dict)):
+        return json.dumps(v, ensure_ascii=False, default=str)
+    if hasattr(v, "isoformat"):
+        return v.isoformat()
+    return v
+
+
+def write_frame(alg: PollutionAlgorithm, parameters: dict, name: str,
+                context: QgsProcessingContext, frame, geometries: list | None,
+                wkb: Any) -> str:
+    """Write a DataFrame (and shapely geometries) to the sink ``name``; its id."""
+    fields = QgsFields()
+    kinds = {c: _kind(frame[c]) for c in frame.columns}
+    for col, kind in kinds.items():
+        fields.append(_field(str(col), kind))
+    sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb,
+                                     QgsCoordinateReferenceSystem(CRS))
+    if sink is None:
+        raise QgsProcessingException(alg.invalidSinkError(parameters, name))
+    geoms = geometries if geometries is not None else [None] * len(frame)
+    multi = QgsWkbTypes.isMultiType(wkb)
+    for row, geom in zip(frame.itertuples(index=False, name=None), geoms):
+        feat = QgsFeature(fields)
+        feat.setAttributes([_value(v) for v in row])
+        if geom is not None and not geom.is_empty:
+            g = QgsGeometry.fromWkt(geom.wkt)
+            if multi:
+                g.convertToMultiType()
+            feat.setGeometry(g)
+        sink.addFeature(feat, QgsFeatureSink.FastInsert)
+    return dest
+
+
+class _AnalysisAlgorithm(PollutionAlgorithm):
+    """Shared parameters: the database (a GeoPackage file or a PostgreSQL DSN)."""
+
+    GROUP_ID = "analysis"
+    DATABASE = "DATABASE"
+    DSN = "DSN"
+    OUTPUT = "OUTPUT"
+
+    def add_database_parameters(self) -> None:
+        self.addParameter(QgsProcessingParameterFile(
+            self.DATABASE, self.tr("Database (GeoPackage)"), extension="gpkg", optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.DSN, self.tr("or PostgreSQL connection (DSN or service=…)"), optional=True))
+
+    def open_database(self, parameters: dict, context: QgsProcessingContext):
+        self.require_modules("pandas", "geopandas")
+        from ..core.db import open_database
+
+        target = (self.parameterAsString(parameters, self.DSN, context) or "").strip() or (
+            self.parameterAsFile(parameters, self.DATABASE, context) or "").strip()
+        if not target:
+            raise QgsProcessingException(
+                self.tr("Give a database: a GeoPackage file or a PostgreSQL connection"))
+        try:
+            return open_database(target)
+        except Exception as exc:  # noqa: BLE001 - shown to the user
+            raise QgsProcessingException(str(exc)) from exc
+
+    def section_geometries(self, sections, codes) -> list:
+        geom = dict(zip(sections["code"], sections.geometry)) if len(sections) else {}
+        return [geom.get(c) for c in codes]
+
+
+class AssessSectionsAlgorithm(_AnalysisAlgorithm):
+    """Class, label, target and main pollutants of every section for a period."""
+
+    NAME = "assess_sections"
+    PERIOD = "PERIOD"
+    NON_DETECT_P = "NON_DETECT"
+
+    def displayName(self) -> str:
+        return self.tr("Assess sections (GB 3838-2002)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Water-quality class of every monitoring section over a period (2025, 2025-Q3, "
+            "2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean "
+            "of each item over the period, single-factor class over the 21 routine items, "
+            "qualitative label, target met or not, failing items and main pollutants "
+            "(环办〔2011〕22号). Non-detects count as half the detection limit by default.")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.add_database_parameters()
+        self.addParameter(QgsProcessingParameterString(
+            self.PERIOD, self.tr("Period"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.NON_DETECT_P, self.tr("Non-detects count as"),
+            options=[self.tr("half the detection limit"), self.tr("the detection limit"),
+                     self.tr("zero")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Assessed sections"), _source_type("VectorPoint")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        from ..core.assessment import assess, load_frames
+
+        period = (self.parameterAsString(parameters, self.PERIOD, context) or "").strip()
+        nd = NON_DETECT[self.parameterAsEnum(parameters, self.NON_DETECT_P, context)]
+        with self.open_database(parameters, context) as db:
+            f = load_frames(db)
+        feedback.setProgress(40)
+        try:
+            result = assess(f["measurements"], f["sections"], period or None,
+                            rivers=f["rivers"], control_units=f["control_units"],
+                            non_detect=nd)
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        feedback.setProgress(80)
+        frame = result.sections.drop(columns=["failing_items"]).rename(
+            columns={"failing_items_text": "failing_items"})
+        frame["main_pollutant_codes"] = frame["main_pollutant_codes"].map(",".join)
+        geoms = self.section_geometries(f["sections"], frame["section_code"])
+        dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms, _wkb("Point"))
+        feedback.pushInfo(self.tr("Period {period}: {n} sections").format(
+            period=result.period.label, n=len(frame)))
+        return {self.OUTPUT: dest}
+
+
+class AssessGroupsAlgorithm(_AnalysisAlgorithm):
+    """Rivers, control units, water systems or districts by the class-share rule."""
+
+    NAME = "assess_groups"
+    PERIOD = "PERIOD"
+    BY_P = "BY"
+
+    def displayName(self) -> str:
+        return self.tr("Assess rivers and areas")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Water quality of each river, control unit, water system or district over a "
+            "period: with 5 or more sections the label by the share of sections per class, "
+            "with fewer the class of the items averaged over the sections; counts per class "
+            "and the share of sections meeting their targets.")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.add_database_parameters()
+        self.addParameter(QgsProcessingParameterString(
+            self.PERIOD, self.tr("Period"), optional=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.BY_P, self.tr("Group by"),
+            options=[self.tr("River"), self.tr("Control unit"), self.tr("Water system"),
+                     self.tr("District")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Assessed groups"), _source_type("Vector")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        from ..core.assessment import assess, load_frames
+
+        period = (self.parameterAsString(parameters, self.PERIOD, context) or "").strip()
+        by = BY[self.parameterAsEnum(parameters, self.BY_P, context)]
+        with self.open_database(parameters, context) as db:
+            f = load_frames(db)
+        try:
+            result = assess(f["measurements"], f["sections"], period or None,
+                            rivers=f["rivers"], control_units=f["control_units"])
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        frame = result.groups(by)
+        dest = write_frame(self, parameters, self.OUTPUT, context, frame, None,
+                           _wkb("NoGeometry"))
+        return {self.OUTPUT: dest}
+
+
+class WarningsAlgorithm(_AnalysisAlgorithm):
+    """Exceedance, critical and sudden-change warnings at the latest samples."""
+
+    NAME = "warnings"
+    CRITICAL = "CRITICAL_SHARE"
+    JUMP = "CLASS_JUMP"
+    K = "VARIABILITY_K"
+    WINDOW = "WINDOW"
+
+    def displayName(self) -> str:
+        return self.tr("Exceedance and sudden-change warnings")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Warnings from the latest sample of every section: items worse than the "
+            "section's target (exceedance), items within the critical share of the target "
+            "limit (critical), and items whose class worsened by the class jump or more, or "
+            "which moved beyond k standard deviations of their recent samples (sudden "
+            "change).")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.add_database_parameters()
+        double = enum_value(Qgis, "ProcessingNumberParameterType", "Double",
+                            QgsProcessingParameterNumber, "Double")
+        integer = enum_value(Qgis, "ProcessingNumberParameterType", "Integer",
+                             QgsProcessingParameterNumber, "Integer")
+        self.addParameter(QgsProcessingParameterNumber(
+            self.CRITICAL, self.tr("Critical share of the target limit"), double, 0.9,
+            minValue=0.01, maxValue=1.0))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.JUMP, self.tr("Class jump for a sudden change"), integer, 2,
+            minValue=1, maxValue=5))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.K, self.tr("Sudden change beyond k standard deviations"), double, 3.0,
+            minValue=0.1))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.WINDOW, self.tr("Recent samples for the standard deviation"), integer, 12,
+            minValue=2))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.OUTPUT, self.tr("Warnings"), _source_type("VectorPoint")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        from ..core.assessment import WarningSettings, find_warnings, load_frames
+
+        try:
+            settings = WarningSettings(
+                critical_share=self.parameterAsDouble(parameters, self.CRITICAL, context),
+                class_jump=self.parameterAsInt(parameters, self.JUMP, context),
+                variability_k=self.parameterAsDouble(parameters, self.K, context),
+                window=self.parameterAsInt(parameters, self.WINDOW, context))
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        with self.open_database(parameters, context) as db:
+            f = load_frames(db, with_groups=False)
+        frame = find_warnings(f["measurements"], f["sections"], settings)
+        geoms = self.section_geometries(f["sections"], frame["section_code"])
+        dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms, _wkb("Point"))
+        feedback.pushInfo(self.tr("{n} warnings").format(n=len(frame)))
+        return {self.OUTPUT: dest}
+
+
+class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
+    """Reaches, sources and control units upstream (or downstream) of a section."""
+
+    NAME = "trace_upstream"
+    SECTION = "SECTION"
+    MODE = "MODE"
+    DISTANCE = "DISTANCE_KM"
+    REACHES = "OUTPUT_REACHES"
+    SOURCES = "OUTPUT_SOURCES"
+    UNITS = "OUTPUT_UNITS"
+    SUMMARY = "SUMMARY"
+
+    def displayName(self) -> str:
+        return self.tr("Trace upstream from a section")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Navigates the river network from a section like the USGS NLDI (UT upstream "
+            "with tributaries, UM upstream mainstem, DM downstream mainstem) within a "
+            "distance (0 = unlimited) and lists the reaches, the pollution sources "
+            "discharging into them ranked by distance and load, and the control units.")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.add_database_parameters()
+        self.addParameter(QgsProcessingParameterString(self.SECTION, self.tr("Section code")))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.MODE, self.tr("Mode"),
+            options=[self.tr("UT upstream with tributaries"), self.tr("UM upstream mainstem"),
+                     self.tr("DM downstream mainstem")], defaultValue=0))
+        double = enum_value(Qgis, "ProcessingNumberParameterType", "Double",
+                            QgsProcessingParameterNumber, "Double")
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DISTANCE, self.tr("Distance (km, 0 = unlimited)"), double, 0.0, minValue=0))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.REACHES, self.tr("Traced reaches"), _source_type("VectorLine")))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.SOURCES, self.tr("Traced sources"), _source_type("VectorPoint")))
+        self.addParameter(QgsProcessingParameterFeatureSink(
+            self.UNITS, self.tr("Drainage control units"), _source_type("VectorPolygon"),
+            optional=True, createByDefault=False))
+        self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary (JSON)")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        from ..core.network import trace_section
+
+        code = (self.parameterAsString(parameters, self.SECTION, context) or "").strip()
+        mode = MODES[self.parameterAsEnum(parameters, self.MODE, context)]
+        distance = self.parameterAsDouble(parameters, self.DISTANCE, context) or None
+        with self.open_database(parameters, context) as db:
+            try:
+                result = trace_section(db, code, mode=mode, distance_km=distance)
+            except (KeyError, ValueError) as exc:
+                raise QgsProcessingException(str(exc)) from exc
+        out = {self.SUMMARY: json.dumps(result.summary(), ensure_ascii=False, default=str)}
+        for key, gdf, wkb in ((self.REACHES, result.reaches_gdf, "LineString"),
+                              (self.SOURCES, result.sources_gdf, "Point"),
+                              (self.UNITS, result.control_units_gdf, "MultiPolygon")):
+            if parameters.get(key) is None and key == self.UNITS:
+                continue
+            frame = gdf.drop(columns=[gdf.geometry.name])
+            out[key] = write_frame(self, parameters, key, context, frame,
+                                   list(gdf.geometry), _wkb(wkb))
+        feedback.pushInfo(self.tr("{n} reaches, {m} sources").format(
+            n=len(result.reaches_gdf), m=len(result.sources_gdf)))
+        return out
+
+
+def _network_available() -> bool:
+    """True when ``core.network`` exists (found without importing it or geopandas)."""
+    package = __package__.rsplit(".", 1)[0]
+    return importlib.util.find_spec(f"{package}.core.network") is not None
+
+
+ALGORITHMS: list = [AssessSectionsAlgorithm, AssessGroupsAlgorithm, WarningsAlgorithm]
+if _network_available():
+    ALGORITHMS.append(TraceUpstreamAlgorithm)

@@ -1,0 +1,240 @@
+"""Converting between (Geo)DataFrames and database values, shared by both back ends."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
+from shapely.ops import transform
+
+from ..schema import DEFAULT_SRID, PRIMARY_KEY, Table
+
+GEOMETRY = "geometry"  # the geometry column of every GeoDataFrame we return
+_TRUE = {"1", "t", "true", "y", "yes", "是", "on"}
+_FALSE = {"0", "f", "false", "n", "no", "否", "off"}
+_SHAPELY_TYPES = {
+    "POINT": "Point", "LINESTRING": "LineString", "POLYGON": "Polygon",
+    "MULTIPOINT": "MultiPoint", "MULTILINESTRING": "MultiLineString",
+    "MULTIPOLYGON": "MultiPolygon",
+}
+_PROMOTE = {"Polygon": MultiPolygon, "LineString": MultiLineString, "Point": MultiPoint}
+
+
+@dataclass
+class Prepared:
+    """A frame converted for writing: plain Python values, column by column."""
+
+    table: Table
+    columns: list[str]
+    values: list[list]
+    wkb: list | None  # per row WKB (None = NULL geometry); None when no geometry given
+    bounds: np.ndarray | None  # per row (minx, miny, maxx, maxy)
+    n: int
+
+    def rows(self, geometry: list | None = None) -> list[tuple]:
+        """Row tuples of the attribute columns, plus ``geometry`` values if given."""
+        cols = list(self.values) + ([geometry] if geometry is not None else [])
+        if not cols:
+            return [()] * self.n
+        return list(zip(*cols))
+
+
+def _bad(table: Table, column: str, series: pd.Series, mask: np.ndarray, what: str) -> None:
+    if mask.any():
+        first = int(np.flatnonzero(mask)[0])
+        value = series.iloc[first]
+        raise ValueError(
+            f"{table.name}.{column}: {int(mask.sum())} value(s) are not {what}, "
+            f"first at row {first}: {str(value)[:60]!r}"
+        )
+
+
+def _numbers(table: Table, name: str, series: pd.Series, integer: bool) -> list:
+    num = pd.to_numeric(series, errors="coerce")
+    arr = np.asarray(num.to_numpy(dtype=float, na_value=np.nan), dtype=float)
+    missing = np.isnan(arr)
+    _bad(table, name, series, missing & ~series.isna().to_numpy(), "numbers")
+    if integer:
+        _bad(table, name, series, ~missing & (np.mod(np.where(missing, 0, arr), 1) != 0),
+             "integers")
+        out = np.where(missing, 0, arr).astype(np.int64).tolist()
+    else:
+        out = arr.tolist()
+    if missing.any():
+        for i in np.flatnonzero(missing).tolist():
+            out[i] = None
+    return out
+
+
+def _dates(table: Table, name: str, series: pd.Series) -> list:
+    codes, uniques = pd.factorize(series)
+    try:
+        parsed = pd.to_datetime(pd.Index(uniques), errors="raise")
+    except (ValueError, TypeError, OverflowError) as exc:
+        raise ValueError(f"{table.name}.{name}: not a date: {exc}") from None
+    text = np.array(list(parsed.strftime("%Y-%m-%d")) + [None], dtype=object)
+    return text[codes].tolist()  # code -1 (missing) picks the trailing None
+
+
+def _booleans(table: Table, name: str, series: pd.Series) -> list:
+    if series.dtype == bool:
+        return series.astype(int).tolist()
+    out = []
+    for i, v in enumerate(series.tolist()):
+        if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            out.append(None)
+        elif isinstance(v, (bool, np.bool_, int, np.integer, float)) and v in (0, 1):
+            out.append(int(bool(v)))
+        elif isinstance(v, str) and v.strip().lower() in _TRUE | _FALSE:
+            out.append(1 if v.strip().lower() in _TRUE else 0)
+        else:
+            raise ValueError(f"{table.name}.{name}: not a boolean at row {i}: {str(v)[:60]!r}")
+    return out
+
+
+def _texts(series: pd.Series) -> list:
+    return [None if m else (v if isinstance(v, str) else str(v))
+            for v, m in zip(series.tolist(), series.isna().tolist())]
+
+
+def _convert(table: Table, name: str, series: pd.Series) -> list:
+    kind = table.column(name).type
+    if kind == "text":
+        return _texts(series)
+    if kind in ("integer", "real"):
+        return _numbers(table, name, series, kind == "integer")
+    if kind == "date":
+        return _dates(table, name, series)
+    if kind == "boolean":
+        return _booleans(table, name, series)
+    raise ValueError(f"{table.name}.{name}: unknown column type {kind!r}")
+
+
+def _geometries(table: Table, gs: gpd.GeoSeries) -> tuple[list, np.ndarray]:
+    """WKB (2D, the table's geometry type, EPSG:4490) and bounds of a GeoSeries."""
+    if gs.crs is not None and gs.crs.to_epsg() != DEFAULT_SRID:
+        gs = gs.to_crs(epsg=DEFAULT_SRID)
+    gs = gs.reset_index(drop=True)
+    want = _SHAPELY_TYPES[table.geometry]
+    types = gs.geom_type.tolist()
+    empty = gs.is_empty.tolist()
+    has_z = gs.has_z.tolist()
+    fixed = list(gs)
+    changed = False
+    for i, (kind, is_empty) in enumerate(zip(types, empty)):
+        if kind is None or is_empty:
+            if fixed[i] is not None:
+                fixed[i], changed = None, True
+            continue
+        geom = fixed[i]
+        if has_z[i]:
+            geom = transform(lambda x, y, z=None: (x, y), geom)
+        if kind != want:
+            if _PROMOTE.get(kind) is not None and _PROMOTE[kind].__name__ == want:
+                geom = _PROMOTE[kind]([geom])
+            elif kind.startswith("Multi") and kind[5:] == want and len(geom.geoms) == 1:
+                geom = geom.geoms[0]
+            else:
+                raise ValueError(f"{table.name}: row {i} is a {kind}, expected {want}")
+        if geom is not fixed[i]:
+            fixed[i], changed = geom, True
+    if changed:
+        gs = gpd.GeoSeries(fixed, crs=gs.crs)
+    return gs.to_wkb().tolist(), gs.bounds.to_numpy(dtype=float)
+
+
+def prepare(table: Table, frame: pd.DataFrame, mode: str) -> Prepared:
+    """Check ``frame`` against ``table`` and convert it for writing; ValueError if bad."""
+    if not isinstance(frame, pd.DataFrame):
+        raise TypeError(f"{table.name}: expected a DataFrame, got {type(frame).__name__}")
+    geom_name = None
+    if isinstance(frame, gpd.GeoDataFrame) and frame._geometry_column_name in frame.columns:
+        geom_name = frame._geometry_column_name
+        if not table.is_spatial:
+            raise ValueError(f"{table.name} is a table without geometry")
+    columns = [str(c) for c in frame.columns if c not in (geom_name, PRIMARY_KEY)]
+    unknown = sorted(set(columns) - set(table.column_names))
+    if unknown:
+        raise ValueError(f"{table.name}: unknown column(s) {', '.join(unknown)}")
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"{table.name}: duplicate column names")
+    required = list(table.natural_key)
+    if mode != "upsert":
+        required += [c.name for c in table.columns if not c.nullable]
+    missing = [c for c in dict.fromkeys(required) if c not in columns]
+    if missing:
+        raise ValueError(f"{table.name}: missing required column(s) {', '.join(missing)}")
+    ordered = [c for c in table.column_names if c in columns]
+    values = [_convert(table, c, frame[c]) for c in ordered]
+    n = len(frame)
+    key_idx = [ordered.index(k) for k in table.natural_key]
+    keys = list(zip(*(values[i] for i in key_idx))) if n else []
+    if any(None in k for k in keys):
+        raise ValueError(f"{table.name}: empty natural key ({', '.join(table.natural_key)})")
+    if len(set(keys)) != len(keys):
+        seen: set = set()
+        dups = [k for k in keys if k in seen or seen.add(k)]
+        raise ValueError(f"{table.name}: {len(dups)} duplicate natural key(s), e.g. {dups[0]}")
+    wkb = bounds = None
+    if geom_name is not None:
+        wkb, bounds = _geometries(table, frame.geometry)
+    return Prepared(table, ordered, values, wkb, bounds, n)
+
+
+# --- reading -------------------------------------------------------------------------
+
+
+def _read_dates(values) -> pd.Series:
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object))
+    parsed = pd.to_datetime(pd.Index(uniques).astype(str), errors="coerce")
+    if len(parsed):
+        parsed = parsed.normalize() if parsed.tz is None else parsed.tz_localize(None)
+    arr = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
+    return pd.Series(arr[codes], dtype="datetime64[ns]")
+
+
+def _read_booleans(values) -> pd.Series:
+    mapping = {1: True, 0: False, "1": True, "0": False, "t": True, "f": False,
+               "true": True, "false": False}
+    s = pd.Series(values, dtype=object).map(mapping)
+    if s.isna().any():
+        return s.astype("boolean")
+    return s.astype(bool)
+
+
+def column_series(kind: str, values) -> pd.Series:
+    """A column read from the database as the dtype of its logical ``kind``.
+
+    text: object (None for NULL); integer: nullable ``Int64``; real: float64;
+    date: datetime64[ns]; boolean: bool, or nullable ``boolean`` when NULLs occur.
+    """
+    if kind == "text":
+        s = pd.Series(values, dtype=object)
+        return s.where(s.notna(), None)
+    if kind == "real":
+        return pd.to_numeric(pd.Series(values, dtype=object)).astype(float)
+    if kind == "integer":
+        num = pd.to_numeric(pd.Series(values, dtype=object))
+        return num.astype("Int64")
+    if kind == "date":
+        return _read_dates(values)
+    if kind == "boolean":
+        return _read_booleans(values)
+    raise ValueError(f"unknown column type {kind!r}")
+
+
+def build_frame(table: Table, columns: list[str], data: list) -> pd.DataFrame:
+    """A DataFrame of ``columns`` from per-column value sequences."""
+    return pd.DataFrame(
+        {c: column_series(table.column(c).type, v) for c, v in zip(columns, data)},
+        columns=columns,
+    )
+
+
+def build_geoframe(frame: pd.DataFrame, wkb: list) -> gpd.GeoDataFrame:
+    """Attach geometries (WKB bytes or hex strings) as column "geometry", EPSG:4490."""
+    geoms = gpd.GeoSeries.from_wkb(wkb, crs=f"EPSG:{DEFAULT_SRID}")
+    return gpd.GeoDataFrame(frame, geometry=geoms.values, crs=f"EPSG:{DEFAULT_SRID}")

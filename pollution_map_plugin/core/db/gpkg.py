@@ -1,0 +1,330 @@
+"""The GeoPackage back end: sqlite3 for speed, GDAL/OGR to create a valid schema."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as _dt
+import os
+import sqlite3
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .. import schema
+from ..schema import Column, Table
+from .base import Database
+from .errors import DatabaseError, SchemaError
+from .frames import Prepared
+from .gpkg_geom import blobs_to_wkb, encode_blobs, register_functions
+from .gpkg_read import read_columns
+
+_GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "date": "DATE",
+              "boolean": "BOOLEAN"}
+
+
+class _MovedError(Exception):
+    """The rows differ between GDAL's read and sqlite3's."""
+
+
+def q(name: str) -> str:
+    """A quoted SQLite identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _ogr_errors():
+    """Turn on GDAL exceptions locally where GDAL supports it (3.7+)."""
+    from osgeo import gdal, ogr, osr
+
+    stack = contextlib.ExitStack()
+    for module in (gdal, ogr, osr):
+        if hasattr(module, "ExceptionMgr"):
+            stack.enter_context(module.ExceptionMgr(useExceptions=True))
+    return stack
+
+
+def _create_layers(path: Path) -> None:
+    """Create every table of the schema, empty, with GDAL (valid GeoPackage, R-trees)."""
+    from osgeo import ogr, osr
+
+    geom_types = {"POINT": ogr.wkbPoint, "LINESTRING": ogr.wkbLineString,
+                  "MULTILINESTRING": ogr.wkbMultiLineString, "POLYGON": ogr.wkbPolygon,
+                  "MULTIPOLYGON": ogr.wkbMultiPolygon}
+    field_types = {"text": ogr.OFTString, "integer": ogr.OFTInteger, "real": ogr.OFTReal,
+                   "date": ogr.OFTDate, "boolean": ogr.OFTInteger}
+    with _ogr_errors():
+        srs = osr.SpatialReference()
+        if srs.ImportFromEPSG(schema.DEFAULT_SRID) != 0:
+            raise DatabaseError(f"GDAL does not know EPSG:{schema.DEFAULT_SRID}")
+        driver = ogr.GetDriverByName("GPKG")
+        ds = driver.CreateDataSource(str(path))
+        if ds is None:
+            raise DatabaseError(f"cannot create GeoPackage {path}")
+        try:
+            for table in schema.TABLES:
+                options = ["FID=" + schema.PRIMARY_KEY, f"IDENTIFIER={table.name}",
+                           f"DESCRIPTION={table.zh} {table.en}"]
+                if table.is_spatial:
+                    options += ["GEOMETRY_NAME=" + schema.GEOMETRY_COLUMN, "SPATIAL_INDEX=YES"]
+                    layer = ds.CreateLayer(table.name, srs, geom_types[table.geometry], options)
+                else:
+                    layer = ds.CreateLayer(table.name, None, ogr.wkbNone, options)
+                if layer is None:
+                    raise DatabaseError(f"cannot create layer {table.name} in {path}")
+                for col in table.columns:
+                    field = ogr.FieldDefn(col.name, field_types[col.type])
+                    if col.type == "boolean":
+                        field.SetSubType(ogr.OFSTBoolean)
+                    field.SetNullable(col.nullable)
+                    if layer.CreateField(field) != 0:
+                        raise DatabaseError(f"cannot create field {table.name}.{col.name}")
+        finally:
+            ds = None  # noqa: F841 - closing the dataset writes the R-trees
+
+
+def create_gpkg(path: Path, overwrite: bool = False) -> GeoPackageDatabase:
+    """Create an empty GeoPackage with the schema; FileExistsError unless ``overwrite``."""
+    path = Path(path)
+    if path.exists():
+        if not overwrite:
+            raise FileExistsError(f"{path} exists (pass overwrite=True to replace it)")
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            with contextlib.suppress(FileNotFoundError):
+                os.remove(str(path) + suffix)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        _create_layers(path)
+        db = GeoPackageDatabase(path)
+        with db.transaction():
+            for table in schema.TABLES:
+                cols = ", ".join(q(c) for c in table.natural_key)
+                db._conn.execute(f"CREATE UNIQUE INDEX {q('ux_' + table.name + '_key')} "
+                                 f"ON {q(table.name)} ({cols})")
+            db._record_version(schema.SCHEMA_VERSION)
+            db.set_metadata(_initial_metadata())
+    except BaseException:
+        with contextlib.suppress(Exception):
+            db.close()  # type: ignore[possibly-undefined]
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(path)
+        raise
+    return db
+
+
+def _initial_metadata() -> dict[str, str]:
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return {"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
+            "crs": f"EPSG:{schema.DEFAULT_SRID}"}
+
+
+class GeoPackageDatabase(Database):
+    """A GeoPackage file.  One connection; use it from one thread at a time."""
+
+    kind = "gpkg"
+
+    def __init__(self, path: Path | str) -> None:
+        super().__init__()
+        self.path = Path(path)
+        if not self.path.is_file():
+            raise FileNotFoundError(f"no GeoPackage at {self.path}")
+        try:
+            self._conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None,
+                                         check_same_thread=False)
+            (app_id,) = self._conn.execute("PRAGMA application_id").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise SchemaError(f"{self.path} is not a GeoPackage: {exc}") from None
+        if app_id != _GPKG_APPLICATION_ID or "gpkg_contents" not in self._tables():
+            self._conn.close()
+            raise SchemaError(f"{self.path} is not a GeoPackage")
+        register_functions(self._conn)
+
+    def describe(self) -> str:
+        return f"GeoPackage {self.path}"
+
+    def connection_info(self) -> dict[str, Any]:
+        return {"kind": self.kind, "path": str(self.path.resolve())}
+
+    def _close(self) -> None:
+        if self._depth:
+            self._conn.rollback()
+        self._conn.close()
+
+    def _exec(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        try:
+            return self._conn.execute(sql, params)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"{self.describe()}: {exc}") from None
+
+    # transactions
+    def _begin(self) -> None:
+        self._exec("BEGIN IMMEDIATE")
+
+    def _commit(self) -> None:
+        self._exec("COMMIT")
+
+    def _rollback(self) -> None:
+        self._conn.execute("ROLLBACK")
+
+    def _savepoint(self, name: str) -> None:
+        self._exec(f"SAVEPOINT {q(name)}")
+
+    def _release(self, name: str) -> None:
+        self._exec(f"RELEASE SAVEPOINT {q(name)}")
+
+    def _rollback_to(self, name: str) -> None:
+        self._conn.execute(f"ROLLBACK TO SAVEPOINT {q(name)}")
+        self._conn.execute(f"RELEASE SAVEPOINT {q(name)}")
+
+    # reading and writing
+    def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
+        if not self._depth and (columns or geometry):
+            # Outside a transaction GDAL's columnar reader sees the same data, faster.
+            fast = read_columns(self.path, table, columns, geometry)
+            if fast is not None:
+                data, wkb, fids = fast
+                try:
+                    for c in columns:
+                        if c not in data:
+                            data[c] = self._read_flags(table, c, fids)
+                    return [data[c] for c in columns], wkb
+                except _MovedError:
+                    pass  # the table changed between the two reads: read it again
+        names = [q(c) for c in columns] + ([q(schema.GEOMETRY_COLUMN)] if geometry else [])
+        if not names:
+            names = [q(schema.PRIMARY_KEY)]
+        sql = f"SELECT {', '.join(names)} FROM {q(table.name)} ORDER BY {q(schema.PRIMARY_KEY)}"
+        rows = self._exec(sql).fetchall()
+        data = list(zip(*rows)) if rows else [()] * len(names)
+        if not columns:
+            data = [()] * len(data) if not geometry else [data[-1]]
+        if geometry:
+            return list(data[: len(columns)]), blobs_to_wkb(list(data[-1]))
+        return list(data[: len(columns)]), None
+
+    def _read_flags(self, table: Table, column: str, fids: np.ndarray) -> pd.Series:
+        """A boolean column in fid order, as one string of 0/1/2 (2 = NULL)."""
+        sql = (f"SELECT group_concat(f, ''), sum(fid * f) FROM (SELECT {q(schema.PRIMARY_KEY)}"
+               f" AS fid, CASE WHEN {q(column)} IS NULL THEN 2 WHEN {q(column)} THEN 1 ELSE 0 "
+               f"END AS f FROM {q(table.name)} ORDER BY {q(schema.PRIMARY_KEY)})")
+        text, checksum = self._exec(sql).fetchone()
+        flags = np.frombuffer((text or "").encode("ascii"), dtype=np.uint8) - ord("0")
+        if len(flags) != len(fids) or int((fids * flags).sum()) != int(checksum or 0):
+            raise _MovedError
+        if (flags == 2).any():
+            return pd.Series(pd.arrays.BooleanArray(flags == 1, flags == 2))
+        return pd.Series(flags == 1)
+
+    def _insert(self, prepared: Prepared, upsert: bool) -> None:
+        table = prepared.table
+        names = list(prepared.columns)
+        blobs = None
+        if prepared.wkb is not None:
+            names.append(schema.GEOMETRY_COLUMN)
+            blobs = encode_blobs(prepared.wkb, prepared.bounds, schema.DEFAULT_SRID,
+                                 table.geometry == "POINT")
+        rows = prepared.rows(blobs)
+        insert = (f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in names)}) "
+                  f"VALUES ({', '.join('?' * len(names))})")
+        keys = list(table.natural_key)
+        updated = [n for n in names if n not in keys]
+        try:
+            if upsert and table.is_spatial:
+                # The R-tree triggers' INSERT OR REPLACE fails under SQLite's UPSERT:
+                # update the existing keys, insert the others.
+                rows = self._update_existing(table, names, rows)
+            elif upsert:
+                action = (f"DO UPDATE SET {', '.join(f'{q(n)} = excluded.{q(n)}' for n in updated)}"
+                          if updated else "DO NOTHING")
+                insert += f" ON CONFLICT ({', '.join(q(k) for k in keys)}) {action}"
+            self._conn.executemany(insert, rows)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"writing {table.name}: {exc}") from None
+
+    def _update_existing(self, table: Table, names: list[str], rows: list[tuple]) -> list[tuple]:
+        """Update the rows whose natural key exists; return the others."""
+        keys = list(table.natural_key)
+        key_idx = [names.index(k) for k in keys]
+        sql = f"SELECT {', '.join(q(k) for k in keys)} FROM {q(table.name)}"
+        existing = set(self._conn.execute(sql).fetchall())
+        old = [r for r in rows if tuple(r[i] for i in key_idx) in existing]
+        if not old:
+            return rows
+        other_idx = [i for i, n in enumerate(names) if n not in keys]
+        if other_idx:
+            update = (f"UPDATE {q(table.name)} SET "
+                      f"{', '.join(f'{q(names[i])} = ?' for i in other_idx)} "
+                      f"WHERE {' AND '.join(f'{q(k)} = ?' for k in keys)}")
+            self._conn.executemany(
+                update, [tuple(r[i] for i in other_idx + key_idx) for r in old])
+        return [r for r in rows if tuple(r[i] for i in key_idx) not in existing]
+
+    def _delete_all(self, table: Table) -> None:
+        self._exec(f"DELETE FROM {q(table.name)}")
+
+    def _delete_where(self, table: Table, column: str, values: list) -> None:
+        self._conn.executemany(f"DELETE FROM {q(table.name)} WHERE {q(column)} = ?",
+                               [(v,) for v in values])
+
+    def _after_write(self, table: Table) -> None:
+        """Keep gpkg_contents (extent, last change) and OGR's feature count current."""
+        now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
+        rtree = f"rtree_{table.name}_{schema.GEOMETRY_COLUMN}"
+        if table.is_spatial and rtree in self._tables():
+            self._exec(
+                f"UPDATE gpkg_contents SET last_change = ?, (min_x, max_x, min_y, max_y) = "
+                f"(SELECT min(minx), max(maxx), min(miny), max(maxy) FROM {q(rtree)}) "
+                "WHERE table_name = ?", (now, table.name))
+        else:
+            self._exec("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
+                       (now, table.name))
+        if "gpkg_ogr_contents" in self._tables():
+            self._exec(f"UPDATE gpkg_ogr_contents SET feature_count = "
+                       f"(SELECT count(*) FROM {q(table.name)}) WHERE table_name = ?",
+                       (table.name,))
+
+    def _count(self, name: str) -> int:
+        return int(self._exec(f"SELECT count(*) FROM {q(name)}").fetchone()[0])
+
+    # introspection
+    def _tables(self) -> set[str]:
+        rows = self._conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")
+        return {r[0] for r in rows}
+
+    def _columns(self, name: str) -> list[str]:
+        return [r[1] for r in self._exec(f"PRAGMA table_info({q(name)})")]
+
+    def _geometry_column(self, name: str) -> tuple[str, int] | None:
+        row = self._exec(
+            "SELECT geometry_type_name, srs_id FROM gpkg_geometry_columns "
+            "WHERE table_name = ? AND column_name = ?", (name, schema.GEOMETRY_COLUMN)).fetchone()
+        return (str(row[0]), int(row[1])) if row else None
+
+    def _unique_keys(self, name: str) -> set[tuple[str, ...]]:
+        keys = set()
+        for index in self._exec(f"PRAGMA index_list({q(name)})").fetchall():
+            if index[2]:  # unique
+                cols = self._exec(f"PRAGMA index_info({q(index[1])})").fetchall()
+                keys.add(tuple(c[2] for c in sorted(cols)))
+        return keys
+
+    def _values_not_in(self, name: str, column: str, allowed: Sequence[str]) -> list[tuple]:
+        marks = ", ".join("?" * len(allowed))
+        sql = (f"SELECT {q(column)}, count(*) FROM {q(name)} WHERE {q(column)} IS NOT NULL "
+               f"AND {q(column)} NOT IN ({marks}) GROUP BY 1 ORDER BY 2 DESC, 1")
+        return [tuple(r) for r in self._exec(sql, list(allowed)).fetchall()]
+
+    def _orphans(self, link) -> list[tuple]:
+        col = f"c.{q(link.column)}"
+        absent = " ".join(f"AND NOT EXISTS (SELECT 1 FROM {q(t)} p WHERE p.{q(c)} = {col})"
+                          for t, c in link.targets)
+        sql = (f"SELECT {col}, count(*) FROM {q(link.table)} c WHERE {col} IS NOT NULL "
+               f"{absent} GROUP BY 1 ORDER BY 1")
+        return [tuple(r) for r in self._exec(sql).fetchall()]
+
+    def _add_column(self, table: Table, column: Column) -> None:
+        null = "" if column.nullable else " NOT NULL DEFAULT ''"
+        self._exec(f"ALTER TABLE {q(table.name)} ADD COLUMN {q(column.name)} "
+                   f"{_SQL_TYPES[column.type]}{null}")

@@ -1,0 +1,62 @@
+"""The migration registry: steps from one schema version to the next.
+
+Version 1 is the schema of ``core/schema.py`` as first released.  A later change to
+the schema bumps ``schema.SCHEMA_VERSION`` and registers a step here, e.g.::
+
+    @migration(1, 2, "measurements: add column 'method'")
+    def _add_method(db):
+        db.add_column("measurements", Column("method", "text", "方法", "Method"))
+
+``Database.migrate()`` runs the steps in order, each in the same transaction as
+the row it records in ``schema_version``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from .errors import MigrationError
+
+
+@dataclass(frozen=True)
+class Migration:
+    from_version: int
+    to_version: int
+    description: str
+    apply: Callable  # apply(db) -> None
+
+
+MIGRATIONS: dict[int, Migration] = {}  # keyed by from_version
+
+
+def migration(from_version: int, to_version: int, description: str) -> Callable:
+    """Decorator: register ``fn(db)`` as the step ``from_version`` → ``to_version``."""
+
+    def register(fn: Callable) -> Callable:
+        if from_version in MIGRATIONS:
+            raise ValueError(f"a migration from version {from_version} already exists")
+        MIGRATIONS[from_version] = Migration(from_version, to_version, description, fn)
+        return fn
+
+    return register
+
+
+def plan(current: int, target: int) -> list[Migration]:
+    """The steps from ``current`` to ``target``; MigrationError if there is no path."""
+    if current > target:
+        raise MigrationError(
+            f"the database has schema version {current}, newer than {target} supported "
+            "by this plugin: update the plugin"
+        )
+    steps: list[Migration] = []
+    version = current
+    while version < target:
+        step = MIGRATIONS.get(version)
+        if step is None or step.to_version <= version:
+            raise MigrationError(f"no migration from schema version {version} to {target}")
+        steps.append(step)
+        version = step.to_version
+    if version != target:
+        raise MigrationError(f"migrations overshoot: {current} → {version}, wanted {target}")
+    return steps

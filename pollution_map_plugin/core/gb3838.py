@@ -1,0 +1,308 @@
+"""GB 3838-2002 *Environmental quality standards for surface water*, Table 1.
+
+The class limits of the basic items, the 21 items evaluated routinely under the
+evaluation method 《地表水环境质量评价办法（试行）》(环办〔2011〕22号), and the
+single-value classification, scalar (:func:`classify_value`) and vectorised
+(:func:`classify_values`).
+
+Classes are integers 1..6 (6 = 劣V, worse than V); 0 (:data:`NO_CLASS`) in the
+vectorised results means "not classified" (missing value, water temperature or an
+unknown parameter).  Colours and labels come from :mod:`core.symbology`.
+
+Rules implemented:
+
+* "≤" items: a value equal to a limit takes that class; where adjacent classes share
+  a limit (COD 15 for I and II) the value takes the better class.
+* DO is "≥": 7.5 or more is I, 6 II, 5 III, 3 IV, 2 V, below 2 劣V.
+* pH 6–9 (inclusive) meets every class (the better class: I); outside it is 劣V.
+* TP has separate limits for lakes and reservoirs.
+* A value within a relative 1e-9 of a limit counts as equal to it, so that a
+  period mean such as (0.2 + 0.4) / 2 = 0.30000000000000004 is TP class IV.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .symbology import CLASS_BY_VALUE, class_roman
+
+NO_CLASS = 0
+WORSE_THAN_V = 6
+REL_TOL = 1e-9
+LAKE_TYPES = frozenset({"lake", "reservoir", "湖库", "湖泊", "水库"})
+
+
+@dataclass(frozen=True)
+class Item:
+    """One item of Table 1.  ``limits`` are the class I..V limits (None: no class).
+
+    ``rule`` is ``"le"`` (value ≤ limit), ``"ge"`` (value ≥ limit, DO), ``"range"``
+    (pH, inside ``limits[0]..limits[1]`` for every class) or ``"none"`` (WT).
+    """
+
+    code: str
+    name_zh: str
+    name_en: str
+    short_en: str
+    unit: str
+    rule: str
+    limits: tuple[float, ...] | None
+    lake_limits: tuple[float, ...] | None = None
+
+
+_MG = "mg/L"
+ITEMS: dict[str, Item] = {
+    i.code: i
+    for i in (
+        Item("WT", "水温", "Water temperature", "WT", "℃", "none", None),
+        Item("pH", "pH值", "pH", "pH", "", "range", (6.0, 9.0)),
+        Item("DO", "溶解氧", "Dissolved oxygen", "DO", _MG, "ge", (7.5, 6, 5, 3, 2)),
+        Item("CODMn", "高锰酸盐指数", "Permanganate index", "CODMn", _MG, "le",
+             (2, 4, 6, 10, 15)),
+        Item("COD", "化学需氧量", "Chemical oxygen demand", "COD", _MG, "le",
+             (15, 15, 20, 30, 40)),
+        Item("BOD5", "五日生化需氧量", "Five-day biochemical oxygen demand", "BOD5", _MG,
+             "le", (3, 3, 4, 6, 10)),
+        Item("NH3N", "氨氮", "Ammonia nitrogen", "NH3-N", _MG, "le", (0.15, 0.5, 1.0, 1.5, 2.0)),
+        Item("TP", "总磷", "Total phosphorus", "TP", _MG, "le", (0.02, 0.1, 0.2, 0.3, 0.4),
+             lake_limits=(0.01, 0.025, 0.05, 0.1, 0.2)),
+        Item("TN", "总氮", "Total nitrogen", "TN", _MG, "le", (0.2, 0.5, 1.0, 1.5, 2.0)),
+        Item("Cu", "铜", "Copper", "Cu", _MG, "le", (0.01, 1.0, 1.0, 1.0, 1.0)),
+        Item("Zn", "锌", "Zinc", "Zn", _MG, "le", (0.05, 1.0, 1.0, 2.0, 2.0)),
+        Item("F", "氟化物", "Fluoride", "F", _MG, "le", (1.0, 1.0, 1.0, 1.5, 1.5)),
+        Item("Se", "硒", "Selenium", "Se", _MG, "le", (0.01, 0.01, 0.01, 0.02, 0.02)),
+        Item("As", "砷", "Arsenic", "As", _MG, "le", (0.05, 0.05, 0.05, 0.1, 0.1)),
+        Item("Hg", "汞", "Mercury", "Hg", _MG, "le", (0.00005, 0.00005, 0.0001, 0.001, 0.001)),
+        Item("Cd", "镉", "Cadmium", "Cd", _MG, "le", (0.001, 0.005, 0.005, 0.005, 0.01)),
+        Item("Cr6", "六价铬", "Chromium (VI)", "Cr(VI)", _MG, "le", (0.01, 0.05, 0.05, 0.05, 0.1)),
+        Item("Pb", "铅", "Lead", "Pb", _MG, "le", (0.01, 0.01, 0.05, 0.05, 0.1)),
+        Item("CN", "氰化物", "Cyanide", "CN", _MG, "le", (0.005, 0.05, 0.2, 0.2, 0.2)),
+        Item("VPhen", "挥发酚", "Volatile phenols", "V-phenol", _MG, "le",
+             (0.002, 0.002, 0.005, 0.01, 0.1)),
+        Item("Oil", "石油类", "Petroleum", "Oil", _MG, "le", (0.05, 0.05, 0.05, 0.5, 1.0)),
+        Item("LAS", "阴离子表面活性剂", "Anionic surfactants", "LAS", _MG, "le",
+             (0.2, 0.2, 0.2, 0.3, 0.3)),
+        Item("S2", "硫化物", "Sulfide", "S2-", _MG, "le", (0.05, 0.1, 0.2, 0.5, 1.0)),
+        Item("FC", "粪大肠菌群", "Fecal coliforms", "FC", "个/L", "le",
+             (200, 2000, 10000, 20000, 40000)),
+    )
+}
+
+#: The 21 items evaluated routinely (Table 1 without WT, TN and FC).
+ROUTINE_ITEMS: tuple[str, ...] = tuple(c for c in ITEMS if c not in ("WT", "TN", "FC"))
+#: Evaluated separately: TN (lakes and reservoirs only) and fecal coliforms.
+SEPARATE_ITEMS: tuple[str, ...] = ("TN", "FC")
+#: Heavy metals; with cyanide they come first among the main pollutants when exceeding.
+HEAVY_METALS: frozenset[str] = frozenset({"Hg", "Cd", "Cr6", "Pb", "As", "Cu", "Zn"})
+PRIORITY_ITEMS: frozenset[str] = HEAVY_METALS | {"CN"}
+#: No exceedance multiple for these (the method).
+NO_EXCEEDANCE: frozenset[str] = frozenset({"WT", "pH", "DO"})
+
+
+def is_lake(water_body_type: object) -> bool:
+    """True for a lake or reservoir (``"lake"``, ``"reservoir"``, 湖库 …)."""
+    return isinstance(water_body_type, str) and water_body_type.strip().lower() in LAKE_TYPES
+
+
+def item(parameter: str) -> Item:
+    """The Table 1 item ``parameter``; ValueError names the known codes."""
+    try:
+        return ITEMS[parameter]
+    except KeyError:
+        raise ValueError(
+            f"unknown parameter {parameter!r}; known: {', '.join(ITEMS)}"
+        ) from None
+
+
+def limits(parameter: str, water_body_type: str = "river") -> tuple[float, ...] | None:
+    """The class I..V limits of ``parameter`` (pH: the range ``(6, 9)``; WT: None)."""
+    it = item(parameter)
+    if it.lake_limits is not None and is_lake(water_body_type):
+        return it.lake_limits
+    return it.limits
+
+
+def class_limit(parameter: str, water_class: int, water_body_type: str = "river") -> float | None:
+    """The limit of class ``water_class`` (1..5) for ``parameter``.
+
+    For DO it is the minimum, for pH None (a range, see :func:`limits`), for a class
+    outside 1..5 None.
+    """
+    lim = limits(parameter, water_body_type)
+    if lim is None or item(parameter).rule == "range" or not 1 <= int(water_class) <= 5:
+        return None
+    return float(lim[int(water_class) - 1])
+
+
+def _nan(value: object) -> bool:
+    try:
+        return value is None or math.isnan(float(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return True
+
+
+def classify_value(parameter: str, value: float, water_body_type: str = "river") -> int | None:
+    """The class (1..6) of one value of ``parameter``; None for a missing value or WT.
+
+    >>> classify_value("COD", 15), classify_value("DO", 7.5), classify_value("pH", 9.1)
+    (1, 1, 6)
+    """
+    it = item(parameter)
+    if it.rule == "none" or _nan(value):
+        return None
+    v = float(value)
+    lim = limits(parameter, water_body_type)
+    assert lim is not None
+    if it.rule == "range":
+        lo, hi = lim
+        return 1 if lo * (1 - REL_TOL) <= v <= hi * (1 + REL_TOL) else WORSE_THAN_V
+    for k, limit in enumerate(lim, start=1):
+        if it.rule == "le" and v <= limit * (1 + REL_TOL):
+            return k
+        if it.rule == "ge" and v >= limit * (1 - REL_TOL):
+            return k
+    return WORSE_THAN_V
+
+
+def _lake_mask(water_body_types: object, n: int) -> np.ndarray:
+    if water_body_types is None:
+        return np.zeros(n, dtype=bool)
+    if isinstance(water_body_types, np.ndarray) and water_body_types.dtype == bool:
+        return water_body_types
+    if isinstance(water_body_types, str) or np.ndim(water_body_types) == 0:
+        return np.full(n, is_lake(water_body_types))
+    s = pd.Series(np.asarray(water_body_types, dtype=object))
+    return s.str.strip().str.lower().isin(LAKE_TYPES).to_numpy()
+
+
+def _groups(parameters: object, n: int) -> tuple[np.ndarray, pd.Index]:
+    if isinstance(parameters, str):
+        return np.zeros(n, dtype=np.intp), pd.Index([parameters])
+    codes, uniques = pd.factorize(pd.Series(parameters) if not isinstance(
+        parameters, (pd.Series, pd.Categorical)) else parameters)
+    return np.asarray(codes), pd.Index(uniques)
+
+
+def classify_values(
+    parameters: Sequence[str] | np.ndarray | pd.Series | str,
+    values: Sequence[float] | np.ndarray | pd.Series,
+    water_body_types: Sequence[str] | np.ndarray | pd.Series | str | None = None,
+) -> np.ndarray:
+    """Vectorised :func:`classify_value`: an ``int8`` array of classes 1..6.
+
+    ``parameters`` and ``water_body_types`` are arrays as long as ``values`` or one
+    scalar for all.  :data:`NO_CLASS` (0) marks a missing value, WT or an unknown
+    parameter.  One ``numpy.searchsorted`` per parameter (and water-body type).
+    """
+    v = np.asarray(values, dtype=float)
+    n = v.shape[0]
+    out = np.zeros(n, dtype=np.int8)
+    codes, uniques = _groups(parameters, n)
+    lake = _lake_mask(water_body_types, n)
+    valid = ~np.isnan(v)
+    for k, code in enumerate(uniques):
+        it = ITEMS.get(code) if isinstance(code, str) else None
+        if it is None or it.rule == "none":
+            continue
+        sel = (codes == k) & valid
+        if not sel.any():
+            continue
+        variants = [(sel, it.limits)]
+        if it.lake_limits is not None:
+            variants = [(sel & ~lake, it.limits), (sel & lake, it.lake_limits)]
+        for mask, lim in variants:
+            x = v[mask]
+            if x.size == 0:
+                continue
+            arr = np.asarray(lim, dtype=float)
+            if it.rule == "range":
+                inside = (x >= arr[0] * (1 - REL_TOL)) & (x <= arr[1] * (1 + REL_TOL))
+                out[mask] = np.where(inside, 1, WORSE_THAN_V)
+            elif it.rule == "le":
+                out[mask] = np.searchsorted(arr * (1 + REL_TOL), x, side="left") + 1
+            else:  # "ge": mirror by negation, limits become ascending
+                out[mask] = np.searchsorted(-arr * (1 - REL_TOL), -x, side="left") + 1
+    return out
+
+
+def class_limits_array(
+    parameters: object, water_classes: object, water_body_types: object = None
+) -> np.ndarray:
+    """Vectorised :func:`class_limit`: the limit of each row's class (NaN where none)."""
+    cls = np.asarray(water_classes, dtype=float)
+    n = cls.shape[0]
+    out = np.full(n, np.nan)
+    codes, uniques = _groups(parameters, n)
+    lake = _lake_mask(water_body_types, n)
+    ok = ~np.isnan(cls) & (cls >= 1) & (cls <= 5)
+    for k, code in enumerate(uniques):
+        it = ITEMS.get(code) if isinstance(code, str) else None
+        if it is None or it.rule in ("none", "range"):
+            continue
+        sel = (codes == k) & ok
+        for mask, lim in ((sel & ~lake, it.limits),
+                          (sel & lake, it.lake_limits or it.limits)):
+            if mask.any():
+                out[mask] = np.asarray(lim, dtype=float)[cls[mask].astype(int) - 1]
+    return out
+
+
+def exceedance_multiple(
+    parameter: str, value: float, water_body_type: str = "river"
+) -> float | None:
+    """超标倍数 (C − C_III) / C_III; None for WT, pH, DO or a missing value.
+
+    Negative when the value is better than Class III (reports show positives only).
+    """
+    if parameter in NO_EXCEEDANCE or _nan(value):
+        return None
+    c3 = class_limit(parameter, 3, water_body_type)
+    return None if c3 is None else (float(value) - c3) / c3
+
+
+def exceedance_multiples(
+    parameters: object, values: object, water_body_types: object = None
+) -> np.ndarray:
+    """Vectorised :func:`exceedance_multiple` (NaN where none)."""
+    v = np.asarray(values, dtype=float)
+    c3 = class_limits_array(parameters, np.full(v.shape[0], 3.0), water_body_types)
+    codes, uniques = _groups(parameters, v.shape[0])
+    skip = np.isin(codes, [k for k, c in enumerate(uniques) if c in NO_EXCEEDANCE])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        out = (v - c3) / c3
+    out[skip] = np.nan
+    return out
+
+
+def roman(water_class: int | None) -> str:
+    """I, II, III, IV, V, 劣V; '—' when unknown."""
+    return class_roman(None if water_class is None or _nan(water_class) else int(water_class))
+
+
+def label_zh(water_class: int | None) -> str | None:
+    """The qualitative label 优, 良好, 轻度污染, 中度污染, 重度污染 (None if unknown)."""
+    c = None if water_class is None or _nan(water_class) else CLASS_BY_VALUE.get(int(water_class))
+    return c.label_zh if c else None
+
+
+def label_en(water_class: int | None) -> str | None:
+    """The English qualitative label (Excellent … Heavily polluted)."""
+    c = None if water_class is None or _nan(water_class) else CLASS_BY_VALUE.get(int(water_class))
+    return c.label_en if c else None
+
+
+def format_limit(parameter: str, water_class: int, water_body_type: str = "river") -> str:
+    """A limit as reports write it: ``≤1.0``, ``≥5``, ``6–9``."""
+    it = item(parameter)
+    if it.rule == "range":
+        lo, hi = limits(parameter, water_body_type) or (6, 9)
+        return f"{lo:g}–{hi:g}"
+    lim = class_limit(parameter, water_class, water_body_type)
+    if lim is None:
+        return ""
+    return f"{'≥' if it.rule == 'ge' else '≤'}{lim:g}"

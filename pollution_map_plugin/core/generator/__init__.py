@@ -1,0 +1,1 @@
+"""Synthetic, deterministic demo databases (pure generation plus a database build)."""

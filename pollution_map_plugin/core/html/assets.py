@@ -1,0 +1,153 @@
+"""Offline assets: Leaflet and its plugins inlined into every exported page.
+
+The JavaScript and CSS come from npm (``package.json``, pinned by
+``package-lock.json``).  In a development checkout they are in
+``node_modules/``; in the installed plugin, ``scripts/package.py`` copies them
+to ``pollution_map_plugin/vendor/`` with their licences.  Nothing is fetched at
+run time: every script and stylesheet is written into the page, and every
+``url(...)`` of a stylesheet becomes a ``data:`` URI, so the page makes no
+request to any other host (nor to a missing local file).
+"""
+
+from __future__ import annotations
+
+import base64
+import mimetypes
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from branca.element import Element
+
+PACKAGE_DIR = Path(__file__).resolve().parents[2]  # pollution_map_plugin/
+REPO_DIR = PACKAGE_DIR.parent
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One npm package's files used by the pages (paths inside the package)."""
+
+    package: str
+    js: tuple[str, ...] = ()
+    css: tuple[str, ...] = ()
+
+
+ASSETS: dict[str, Asset] = {
+    "leaflet": Asset("leaflet", ("dist/leaflet.js",), ("dist/leaflet.css",)),
+    "markercluster": Asset(
+        "leaflet.markercluster",
+        ("dist/leaflet.markercluster.js",),
+        ("dist/MarkerCluster.css", "dist/MarkerCluster.Default.css"),
+    ),
+    "fullscreen": Asset(
+        "leaflet.fullscreen", ("Control.FullScreen.js",), ("Control.FullScreen.css",)
+    ),
+}
+DEFAULT_BUNDLE = ("leaflet", "markercluster", "fullscreen")
+
+
+class AssetError(RuntimeError):
+    """A Leaflet asset is missing (run ``make setup``, which runs ``npm ci``)."""
+
+
+def search_dirs() -> list[Path]:
+    """Folders holding npm packages: the plugin's vendor/, then node_modules/."""
+    dirs: list[Path] = []
+    try:
+        from pollution_map_plugin import paths  # the foundation's helper, when present
+
+        dirs.append(Path(paths.vendor_dir()))
+    except (ImportError, AttributeError):
+        pass
+    for d in (PACKAGE_DIR / "vendor", REPO_DIR / "node_modules"):
+        if d not in dirs:
+            dirs.append(d)
+    return dirs
+
+
+def asset_path(package: str, relpath: str) -> Path:
+    """The file ``relpath`` of npm package ``package``; AssetError when absent."""
+    for d in search_dirs():
+        p = d / package / relpath
+        if p.is_file():
+            return p
+    where = ", ".join(str(d) for d in search_dirs())
+    raise AssetError(
+        f"asset {package}/{relpath} not found in {where}; run `make setup` (npm ci)"
+    )
+
+
+_SOURCE_MAP = re.compile(r"^\s*//[#@] sourceMappingURL=.*$|/\*[#@] sourceMappingURL=.*?\*/", re.M)
+_CSS_URL = re.compile(r"url\(\s*(['\"]?)([^'\")]+)\1\s*\)")
+
+
+def _data_uri(path: Path) -> str:
+    mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    if path.suffix == ".svg":
+        mime = "image/svg+xml"
+    return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
+
+
+def inline_css(text: str, base: Path) -> str:
+    """CSS with every relative ``url(...)`` replaced by a data URI of the file."""
+
+    def repl(m: re.Match) -> str:
+        url = m.group(2).strip()
+        if url.startswith(("data:", "#")):
+            return m.group(0)
+        if "://" in url or url.startswith("//"):
+            raise AssetError(f"stylesheet {base} refers to a remote resource {url}")
+        target = (base.parent / url.split("?")[0].split("#")[0]).resolve()
+        if not target.is_file():
+            return "url(data:,)"  # a missing optional image: nothing to load
+        return f'url("{_data_uri(target)}")'
+
+    return _CSS_URL.sub(repl, _SOURCE_MAP.sub("", text))
+
+
+def inline_js(text: str) -> str:
+    """JavaScript safe to place in a ``<script>`` element (no source-map fetch)."""
+    return _SOURCE_MAP.sub("", text).replace("</script", "<\\/script")
+
+
+@cache
+def _asset_html(name: str) -> str:
+    asset = ASSETS[name]
+    parts: list[str] = []
+    for rel in asset.css:
+        p = asset_path(asset.package, rel)
+        css = inline_css(p.read_text(encoding="utf-8"), p).replace("</style", "<\\/style")
+        parts.append(f"<style data-asset=\"{asset.package}/{rel}\">\n{css}\n</style>")
+    for rel in asset.js:
+        p = asset_path(asset.package, rel)
+        js = inline_js(p.read_text(encoding="utf-8"))
+        parts.append(f"<script data-asset=\"{asset.package}/{rel}\">\n{js}\n</script>")
+    return "\n".join(parts)
+
+
+def bundle_html(names: tuple[str, ...] = DEFAULT_BUNDLE) -> str:
+    """The inline ``<style>`` and ``<script>`` elements of assets ``names``."""
+    return "\n".join(_asset_html(n) for n in names)
+
+
+class RawHtml(Element):
+    """An element rendered verbatim (no Jinja: asset code may contain ``{{``)."""
+
+    def __init__(self, html: str, name: str = "raw_html") -> None:
+        super().__init__()
+        self._name = name
+        self.html = html
+
+    def render(self, **kwargs) -> str:  # noqa: ARG002 - branca's signature
+        return self.html
+
+
+_REMOTE = re.compile(
+    r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*['\"]?\s*(?:https?:)?//", re.I
+)
+
+
+def remote_references(html: str) -> list[str]:
+    """Tags of ``html`` that would load something from another host."""
+    return [m.group(0) for m in _REMOTE.finditer(html)]

@@ -1,0 +1,142 @@
+"""Batch export: index.html, overview.html and one report per river.
+
+Progress and cancellation go through two plain callables so that the QGIS
+dock's ``QgsTask`` (``setProgress`` / ``isCanceled``), Processing's feedback and
+the CLI can all drive it::
+
+    export_all(db, "out", progress=lambda fraction, message: ..., cancel=lambda: False)
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Optional
+from urllib.parse import quote
+
+from .context import ExportContext
+from .escaping import esc, text
+from .i18n import t
+from .overview import overview_page
+from .page import template_text, write_page
+from .panels import label_badge, share_text, synthetic_note
+from .report import report_filename, river_page
+
+Progress = Callable[[float, str], None]
+Cancel = Callable[[], bool]
+
+
+class ExportCancelled(Exception):  # noqa: N818 - reads as the event it is
+    """The export was cancelled; the files written so far stay."""
+
+
+@dataclass
+class ExportResult:
+    """Where the files are."""
+
+    out_dir: Path
+    index: Path | None = None
+    overview: Path | None = None
+    reports: dict[str, Path] = field(default_factory=dict)
+
+    @property
+    def files(self) -> list[Path]:
+        return [p for p in (self.index, self.overview) if p] + list(self.reports.values())
+
+
+def _unique(name: str, used: set[str]) -> str:
+    stem, suffix = name[: -len(".html")], ".html"
+    out, k = name, 2
+    while out.lower() in used or out.lower() in ("index.html", "overview.html"):
+        out = f"{stem}_{k}{suffix}"
+        k += 1
+    used.add(out.lower())
+    return out
+
+
+def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> str:
+    """The index: a link to the overview and one row per river report."""
+    lang = ctx.lang
+    body = []
+    for r in rows:
+        href = quote(r["file"])
+        body.append(
+            f'<tr><td><a href="{esc(href)}">{esc(r["name"])}</a>'
+            f'<span class="psm-sub">{esc(r["code"])}</span></td>'
+            f'<td>{esc(r["water_system"])}</td><td>{label_badge(r["label"], lang)}</td>'
+            f'<td>{esc(r["share"])}</td><td>{r["problems"]}</td></tr>')
+    heads = "".join(f"<th>{esc(h)}</th>" for h in (
+        t("river", lang), t("water_system", lang), t("overall", lang), t("share_meeting", lang),
+        t("problems", lang)))
+    title = t("index_title", lang)
+    overview = (f'<p class="psm-ov"><a href="{esc(quote(result.overview.name))}">'
+                f'{esc(t("overview_link", lang))}</a></p>' if result.overview else "")
+    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return (
+        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
+        f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
+        f'initial-scale=1"><title>{esc(title)}</title><style>{template_text("index.css")}'
+        f'</style></head><body><header class="psm-header"><h1>{esc(title)}</h1>'
+        f'<p>{esc(t("period", lang))}: {esc(ctx.period_label) or "—"} · '
+        f'{esc(t("database", lang))}: {esc(ctx.metadata.get("title") or ctx.description)} · '
+        f'{esc(t("generated", lang))} {esc(now)}</p>{synthetic_note(ctx)}</header><main>'
+        f'{overview}<h2>{esc(t("reports", lang))} ({len(rows)})</h2>'
+        f'<div class="psm-table-wrap"><table class="psm-table"><thead><tr>{heads}</tr></thead>'
+        f'<tbody>{"".join(body)}</tbody></table></div></main></body></html>')
+
+
+def export_all(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None, lang: str = "zh",
+               basemap: str | None = None, offline: bool = True,
+               tianditu_key: str | None = None, rivers: str | list[str] | None = None,
+               overview: bool = True, progress: Optional[Progress] = None,
+               cancel: Optional[Cancel] = None) -> ExportResult:
+    """Write ``index.html``, ``overview.html`` and one report per river into ``out_dir``.
+
+    ``rivers``: ``None`` for the key rivers (every river when none is flagged),
+    ``"all"`` for every river, or a list of codes.  ``progress(fraction, message)``
+    is called as the work advances; when ``cancel()`` returns True the export
+    stops with :class:`ExportCancelled`.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+
+    def step(fraction: float, message: str) -> None:
+        if cancel is not None and cancel():
+            raise ExportCancelled(message)
+        if progress is not None:
+            progress(max(0.0, min(1.0, fraction)), message)
+
+    step(0.0, "reading the database")
+    ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
+        db_or_ctx, period, lang, basemap, offline, tianditu_key)
+    codes = ctx.river_codes(rivers)
+    result = ExportResult(out)
+    total = len(codes) + (2 if overview else 1)
+    done = 1
+    if overview:
+        step(0.05, "overview.html")
+        result.overview = write_page(out / "overview.html", overview_page(ctx))
+        done += 1
+    used: set[str] = set()
+    rows = []
+    for code in codes:
+        step(done / (total + 1), f"river {code}")
+        html, sel = river_page(ctx, code)
+        name = _unique(report_filename(sel.river["code"], sel.river["name"]), used)
+        result.reports[code] = write_page(out / name, html)
+        g = sel.group
+        rows.append({"file": name, "name": text(sel.river["name"]), "code": text(code),
+                     "water_system": text(sel.river.get("water_system")),
+                     "label": g["label_zh"] if g is not None else None, "share": share_text(g),
+                     "problems": len(ctx.problems(code))})
+        done += 1
+    step(done / (total + 1), "index.html")
+    result.index = write_page(out / "index.html", index_page(ctx, result, rows))
+    if progress is not None:
+        progress(1.0, "done")
+    return result
+
+
+

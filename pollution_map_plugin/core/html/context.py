@@ -1,0 +1,237 @@
+"""Everything a batch of pages needs, read from the database and assessed once.
+
+``ExportContext`` reads every layer and table once, assesses the period once
+(sections, river aggregates, class history, warnings), and then answers per
+river: its tributaries, reaches, control units, drinking-water areas, sections
+and the sources discharging to it (outfalls on the river or its reaches, the
+enterprises and sewage plants behind those outfalls, the farms near its reaches).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ..assessment.periods import parse_period
+from .basemaps import coordinate_transform, resolve_basemap
+from .i18n import check_lang
+
+LAYERS = (
+    "rivers", "reaches", "control_units", "drinking_water_areas", "sections",
+    "outfalls", "enterprises", "sewage_plants", "livestock_farms", "petrol_stations",
+)
+TABLES = ("river_chiefs", "problems", "projects")
+MEASUREMENT_COLUMNS = ["section_code", "sampled_on", "parameter", "value",
+                       "below_detection", "detection_limit"]
+FARM_DISTANCE_M = 2000.0
+
+
+@dataclass
+class RiverSelection:
+    """The features of one river's report."""
+
+    river: pd.Series
+    tributaries: Any
+    reaches: Any
+    control_units: Any
+    drinking_water_areas: Any
+    sections: Any
+    sources: dict[str, Any] = field(default_factory=dict)
+    group: pd.Series | None = None  # the river's aggregate assessment row
+
+
+def _metric_epsg(gdf) -> int:
+    """A UTM zone (WGS84 datum, fine for distances) around the data."""
+    x0, y0, x1, y1 = gdf.total_bounds
+    lon = (x0 + x1) / 2 if np.isfinite(x0) else 105.0
+    lat = (y0 + y1) / 2 if np.isfinite(y0) else 30.0
+    zone = int((lon + 180) // 6) + 1
+    return (32600 if lat >= 0 else 32700) + max(1, min(60, zone))
+
+
+class ExportContext:
+    """The database's layers, tables and assessment, loaded once for many pages."""
+
+    def __init__(self, db: Any, period: Any = None, lang: str = "zh", basemap: str | None = None,
+                 offline: bool = True, tianditu_key: str | None = None,
+                 farm_distance_m: float = FARM_DISTANCE_M) -> None:
+        self.lang = check_lang(lang)
+        self.offline = offline
+        self.basemap = resolve_basemap(basemap, offline)
+        self.tianditu_key = tianditu_key
+        if self.basemap == "tianditu":
+            from .basemaps import tianditu_key as check_key
+
+            self.tianditu_key = check_key(tianditu_key)
+        self.transform = coordinate_transform(self.basemap)
+        self.farm_distance_m = float(farm_distance_m)
+        self.description = db.describe() if hasattr(db, "describe") else ""
+        self.metadata = dict(db.metadata()) if hasattr(db, "metadata") else {}
+        self.layers = {name: db.read_layer(name) for name in LAYERS}
+        self.tables = {name: db.read_table(name) for name in TABLES}
+        self._farms_metric = None
+        self._assess(db.read_table("measurements", columns=MEASUREMENT_COLUMNS), period)
+
+    # ---- assessment -------------------------------------------------------------
+    def _assess(self, measurements: pd.DataFrame, period: Any) -> None:
+        from ..assessment.sections import assess, class_history
+        from ..assessment.warnings import find_warnings
+
+        sections = self.layers["sections"]
+        self.period = parse_period(period) if period is not None else None
+        self.results = pd.DataFrame()
+        self.groups = pd.DataFrame()
+        self.history: dict[str, list] = {}
+        self.warnings = pd.DataFrame()
+        if len(measurements) == 0:
+            return
+        a = assess(measurements, sections, self.period, rivers=self.layers["rivers"],
+                   control_units=self.layers["control_units"])
+        self.period = a.period
+        self.results = a.sections.set_index("section_code", drop=False)
+        groups = a.groups("river")
+        self.groups = groups.set_index("group", drop=False) if len(groups) else groups
+        end = pd.Timestamp(self.period.end) + pd.Timedelta(days=1)
+        upto = measurements.loc[measurements["sampled_on"] < end]
+        hist = class_history(upto, sections, "year")
+        years = pd.to_numeric(hist["period"].astype(str).str[:4], errors="coerce")
+        cls = hist["water_class"].astype("Float64").fillna(0).astype(int)
+        for code, y, c in zip(hist["section_code"], years, cls):
+            if pd.notna(y):
+                self.history.setdefault(code, []).append([int(y), int(c)])
+        self.warnings = find_warnings(upto, sections)
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label if self.period is not None else ""
+
+    @property
+    def synthetic(self) -> bool:
+        return str(self.metadata.get("synthetic", "")).strip().lower() in ("yes", "true", "1")
+
+    # ---- rivers -----------------------------------------------------------------
+    def river_codes(self, which: str | list[str] | None = None) -> list[str]:
+        """River codes to report: ``None`` → key rivers (all when none is flagged),
+        ``"all"`` → every river, or an explicit list (unknown codes: KeyError)."""
+        rivers = self.layers["rivers"]
+        codes = rivers["code"].astype(str).tolist()
+        if which is None:
+            key = rivers["key_river"] if "key_river" in rivers else pd.Series(dtype=object)
+            flagged = rivers.loc[key.fillna(False).astype(bool), "code"].astype(str).tolist()
+            return flagged or codes
+        if isinstance(which, str) and which == "all":
+            return codes
+        wanted = [which] if isinstance(which, str) else list(which)
+        unknown = [c for c in wanted if c not in set(codes)]
+        if unknown:
+            raise KeyError(f"unknown river code(s): {', '.join(map(str, unknown))}")
+        return wanted
+
+    def river(self, code: str) -> pd.Series:
+        rivers = self.layers["rivers"]
+        rows = rivers.loc[rivers["code"].astype(str) == str(code)]
+        if rows.empty:
+            raise KeyError(f"unknown river code {code!r}")
+        return rows.iloc[0]
+
+    def descendants(self, code: str) -> list[str]:
+        """Codes of the river's tributaries, at any depth."""
+        rivers = self.layers["rivers"]
+        if "parent_code" not in rivers:
+            return []
+        children: dict[str, list[str]] = {}
+        for c, p in zip(rivers["code"].astype(str), rivers["parent_code"]):
+            if isinstance(p, str) and p:
+                children.setdefault(p, []).append(c)
+        out, todo, seen = [], [str(code)], {str(code)}
+        while todo:
+            for child in children.get(todo.pop(), []):
+                if child not in seen:
+                    seen.add(child)
+                    out.append(child)
+                    todo.append(child)
+        return out
+
+    def select(self, code: str) -> RiverSelection:
+        """The features of river ``code``'s report."""
+        L = self.layers  # noqa: N806 - a short alias
+        river = self.river(code)
+        geom = river.geometry
+        tribs = L["rivers"].loc[L["rivers"]["code"].astype(str).isin(self.descendants(code))]
+        reaches = L["reaches"].loc[L["reaches"]["river_code"].astype(str) == str(code)]
+        reach_codes = set(reaches["code"].astype(str))
+        secs = L["sections"]
+        secs = secs.loc[(secs["river_code"].astype(str) == str(code))
+                        | secs["reach_code"].astype(str).isin(reach_codes)]
+        of = L["outfalls"]
+        outfalls = of.loc[(of["river_code"].astype(str) == str(code))
+                          | of["reach_code"].astype(str).isin(reach_codes)]
+        of_codes = set(outfalls["code"].astype(str))
+        sources = {"outfalls": outfalls}
+        for name in ("enterprises", "sewage_plants"):
+            lay = L[name]
+            sources[name] = lay.loc[lay["outfall_code"].astype(str).isin(of_codes)]
+        sources["livestock_farms"] = self._farms_near(reaches if len(reaches) else None, geom)
+        cu = L["control_units"]
+        cu_mask = cu["code"].astype(str).isin(set(secs["control_unit_code"].dropna().astype(str)))
+        if geom is not None and not geom.is_empty and len(cu):
+            cu_mask |= cu.intersects(geom)
+        dw = L["drinking_water_areas"]
+        dw_mask = dw["river_code"].astype(str) == str(code)
+        if geom is not None and not geom.is_empty and len(dw):
+            dw_mask |= dw.intersects(geom)
+        group = self.groups.loc[str(code)] if len(self.groups) and str(code) in self.groups.index \
+            else None
+        return RiverSelection(river, tribs, reaches, cu.loc[cu_mask], dw.loc[dw_mask], secs,
+                              sources, group)
+
+    def _farms_near(self, reaches, river_geom):
+        farms = self.layers["livestock_farms"]
+        if len(farms) == 0 or self.farm_distance_m <= 0:
+            return farms.iloc[0:0]
+        if self._farms_metric is None:
+            epsg = _metric_epsg(farms)
+            self._metric_epsg = epsg
+            self._farms_metric = farms.geometry.to_crs(epsg=epsg)
+            self._farms_xy = (self._farms_metric.x.to_numpy(), self._farms_metric.y.to_numpy())
+        if reaches is not None:
+            lines = reaches.geometry.to_crs(epsg=self._metric_epsg)
+        elif river_geom is not None and not river_geom.is_empty:
+            import geopandas as gpd
+
+            lines = gpd.GeoSeries([river_geom], crs=farms.crs).to_crs(epsg=self._metric_epsg)
+        else:
+            return farms.iloc[0:0]
+        lines = lines[lines.notna() & ~lines.is_empty]
+        if lines.empty:
+            return farms.iloc[0:0]
+        zone = lines.buffer(self.farm_distance_m).unary_union
+        # bounding-box prefilter in numpy, then exact test (no rtree/pygeos needed)
+        x0, y0, x1, y1 = zone.bounds
+        fx, fy = self._farms_xy
+        cand = np.flatnonzero((fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1))
+        if cand.size == 0:
+            return farms.iloc[0:0]
+        hit = self._farms_metric.iloc[cand].intersects(zone).to_numpy()
+        return farms.iloc[cand[hit]]
+
+    def river_chiefs(self, code: str) -> pd.DataFrame:
+        t = self.tables["river_chiefs"]
+        return t.loc[t["river_code"].astype(str) == str(code)]
+
+    def problems(self, code: str) -> pd.DataFrame:
+        t = self.tables["problems"]
+        return t.loc[t["river_code"].astype(str) == str(code)]
+
+    def projects(self, code: str) -> pd.DataFrame:
+        t = self.tables["projects"]
+        return t.loc[t["river_code"].astype(str) == str(code)]
+
+    def section_warnings(self, section_codes) -> pd.DataFrame:
+        w = self.warnings
+        if w is None or len(w) == 0:
+            return pd.DataFrame()
+        return w.loc[w["section_code"].astype(str).isin(set(map(str, section_codes)))]

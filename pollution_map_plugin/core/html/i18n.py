@@ -1,0 +1,190 @@
+"""The pages' strings in Chinese (default) and English: a small table, no Qt.
+
+Field labels come from ``core.schema`` (``Column.zh`` / ``Column.en``) and
+symbol labels from ``core.symbology``; this table holds the rest.
+"""
+
+from __future__ import annotations
+
+from ..schema import table
+
+LANGUAGES = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # page titles
+    "report_title": ("一河一策 · {river}", "One river, one policy · {river}"),
+    "overview_title": ("污染源与水质总览", "Pollution sources and water quality: overview"),
+    "index_title": ("河长制 · 一河一策报告", "River-chief reports (one river, one policy)"),
+    "app_name": ("污染源地图", "Pollution Source Map"),
+    # header
+    "water_system": ("水系", "Water system"),
+    "length": ("河长（长度）", "Length"),
+    "source_mouth": ("源头 → 河口", "Source → mouth"),
+    "chiefs": ("河长", "River chiefs"),
+    "period": ("评价时段", "Period"),
+    "overall": ("总体水质", "Overall quality"),
+    "share_meeting": ("断面达标率", "Sections meeting target"),
+    "sections_count": ("断面数", "Sections"),
+    "synthetic": ("演示数据：合成生成，不代表真实情况", "Demo data: synthetic, not real"),
+    "generated": ("生成于", "Generated"),
+    "database": ("数据库", "Database"),
+    "km": ("公里", "km"),
+    # side panel
+    "quality_table": ("断面水质", "Water quality by section"),
+    "problems": ("问题清单", "Problems"),
+    "warnings": ("预警", "Warnings"),
+    "projects": ("治理项目", "Remediation projects"),
+    "sources_summary": ("入河污染源", "Sources discharging to the river"),
+    "none": ("无", "None"),
+    "count": ("数量", "Count"),
+    "loads": ("负荷", "Loads"),
+    "progress": ("进度", "Progress"),
+    "deadline": ("期限", "Deadline"),
+    "section": ("断面", "Section"),
+    "parameter": ("项目", "Item"),
+    "value": ("监测值", "Value"),
+    "limit": ("限值", "Limit"),
+    "date": ("日期", "Date"),
+    "kind": ("类型", "Kind"),
+    "status": ("状态", "Status"),
+    "responsible": ("责任单位", "Responsible"),
+    "more_rows": ("另有 {n} 条未列出", "{n} more not listed"),
+    # quality
+    "class": ("水质类别", "Class"),
+    "target": ("目标", "Target"),
+    "meets": ("达标", "Meets target"),
+    "yes": ("是", "Yes"),
+    "no": ("否", "No"),
+    "no_data": ("无数据", "No data"),
+    "main_pollutants": ("主要污染指标", "Main pollutants"),
+    "failing": ("超标项目（超标倍数）", "Items exceeding Class III (multiple)"),
+    "failing_target": ("未达目标项目", "Items missing the target"),
+    "history": ("历年水质类别", "Class by year"),
+    "misses_target": ("未达标（粗黑边）", "Misses target (thick dark outline)"),
+    # layers
+    "this_river": ("本河流", "This river"),
+    "tributaries": ("支流", "Tributaries"),
+    "rivers": ("河流", "Rivers"),
+    "control_units": ("控制单元", "Control units"),
+    "drinking_areas": ("饮用水水源保护区", "Drinking-water source areas"),
+    "sections": ("监测断面", "Monitoring sections"),
+    "background": ("无底图（水系）", "No basemap (water systems)"),
+    "osm": ("OpenStreetMap", "OpenStreetMap"),
+    "tianditu": ("天地图", "Tianditu"),
+    "gaode": ("高德地图（GCJ-02）", "Gaode / Amap (GCJ-02)"),
+    "legend": ("图例", "Legend"),
+    "sources_legend": ("污染源", "Pollution sources"),
+    "section_levels": ("断面级别", "Section level"),
+    # index
+    "overview_link": ("总览图（全部污染源与断面）", "Overview map (every source and section)"),
+    "reports": ("各河流报告", "River reports"),
+    "river": ("河流", "River"),
+    "open": ("打开", "Open"),
+}
+
+CHIEF_LEVEL_LABELS = {
+    "province": ("省级河长", "Provincial chief"),
+    "city": ("市级河长", "City chief"),
+    "county": ("区县级河长", "County chief"),
+    "township": ("乡镇级河长", "Township chief"),
+    "village": ("村级河长", "Village chief"),
+}
+PROBLEM_STATUS_LABELS = {
+    "open": ("未整改", "Open"),
+    "in_progress": ("整改中", "In progress"),
+    "resolved": ("已整改", "Resolved"),
+}
+WARNING_KIND_LABELS = {
+    "exceedance": ("超标", "Exceedance"),
+    "critical": ("临界", "Near the limit"),
+    "near_limit": ("临界", "Near the limit"),
+    "sudden_change": ("突变", "Sudden change"),
+    "jump": ("突变", "Sudden change"),
+    "target": ("未达目标", "Misses target"),
+}
+LEVEL_LABELS = {
+    "first": ("一级保护区", "First-level zone"),
+    "second": ("二级保护区", "Second-level zone"),
+    "quasi": ("准保护区", "Quasi-protection zone"),
+}
+
+
+def check_lang(lang: str) -> str:
+    """``lang`` if supported ('zh' or 'en'); ValueError otherwise."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language must be one of {', '.join(LANGUAGES)}, not {lang!r}")
+    return lang
+
+
+def _pick(pair: tuple[str, str], lang: str) -> str:
+    return pair[1] if lang == "en" else pair[0]
+
+
+def t(key: str, lang: str = "zh", **values: object) -> str:
+    """The string ``key`` in ``lang``, formatted with ``values``."""
+    s = _pick(STRINGS[key], lang)
+    return s.format(**values) if values else s
+
+
+def label(mapping: dict[str, tuple[str, str]], key: object, lang: str = "zh") -> str:
+    """The label of coded value ``key`` in ``mapping``; the value itself when unknown."""
+    pair = mapping.get(str(key)) if key is not None else None
+    return _pick(pair, lang) if pair else ("" if key is None else str(key))
+
+
+def field_label(table_name: str, column: str, lang: str = "zh", unit: bool = True) -> str:
+    """A schema field's label (with its unit in brackets when it has one)."""
+    try:
+        col = table(table_name).column(column)
+    except KeyError:
+        return column
+    text = col.en if lang == "en" else col.zh
+    return f"{text} ({col.unit})" if unit and col.unit else text
+
+
+def table_label(table_name: str, lang: str = "zh") -> str:
+    """A schema table's label."""
+    tab = table(table_name)
+    return tab.en if lang == "en" else tab.zh
+
+
+def js_strings(lang: str) -> dict[str, str]:
+    """The strings the page's JavaScript needs."""
+    keys = ("class", "target", "meets", "yes", "no", "no_data", "main_pollutants",
+            "failing", "history", "legend", "section")
+    return {k: t(k, lang) for k in keys}
+
+CODED_VALUES: dict[tuple[str, str], dict[str, tuple[str, str]]] = {
+    ("outfalls", "type"): {
+        "industrial": ("工业排污口", "Industrial"),
+        "sewage_plant": ("污水处理厂排污口", "Sewage plant"),
+        "agricultural": ("农业排口", "Agricultural"),
+        "other": ("其他", "Other"),
+    },
+    ("outfalls", "approval_status"): {
+        "approved": ("已审批", "Approved"),
+        "pending": ("审批中", "Pending"),
+        "unapproved": ("未审批", "Not approved"),
+    },
+    ("enterprises", "category"): {
+        "key": ("重点排污单位", "Key discharger"),
+        "general": ("一般企业", "General"),
+        "scattered": ("散乱污企业", "Scattered and polluting"),
+    },
+    ("enterprises", "status"): {
+        "operating": ("生产中", "Operating"),
+        "rectifying": ("整改中", "Rectifying"),
+        "closed": ("已关停", "Closed"),
+        "relocated": ("已搬迁", "Relocated"),
+    },
+    ("sections", "level"): {
+        "national": ("国控", "National"),
+        "municipal": ("市控", "Municipal"),
+        "control": ("控制断面", "Control"),
+    },
+    ("sections", "water_body_type"): {
+        "river": ("河流", "River"),
+        "lake": ("湖库", "Lake/reservoir"),
+    },
+    ("drinking_water_areas", "level"): LEVEL_LABELS,
+}

@@ -1,0 +1,370 @@
+/* Pollution Source Map: draws an exported page's layers from its embedded data.
+ *
+ * The data (one JSON element, column-oriented) comes from core/html/page.py.
+ * Every value from the database reaches the DOM through textContent or SVG
+ * attributes set with setAttribute, never through innerHTML.  Markers are made
+ * in plain loops and clustered with L.markerClusterGroup (chunked loading);
+ * popups and tooltips are built lazily, on the first click or hover.
+ */
+var PSM = (function () {
+  'use strict';
+  var SVGNS = 'http://www.w3.org/2000/svg';
+  var T = {};
+  var CLASSES = {};
+  var NO_DATA = '#9e9e9e';
+
+  function el(tag, cls, text) {
+    var e = document.createElement(tag);
+    if (cls) { e.className = cls; }
+    if (text !== undefined && text !== null) { e.textContent = String(text); }
+    return e;
+  }
+
+  function val(layer, col, i) {
+    var c = layer.props[col];
+    if (!c) { return null; }
+    if (Array.isArray(c)) { return c[i]; }
+    var k = c.i[i];
+    return k < 0 ? null : c.k[k];
+  }
+
+  function fmt(v) {
+    if (v === null || v === undefined) { return ''; }
+    if (typeof v === 'boolean') { return v ? T.yes : T.no; }
+    if (typeof v === 'number') {
+      if (Math.abs(v) >= 100) { return v.toFixed(0); }
+      return String(Math.round(v * 100) / 100);
+    }
+    return String(v);
+  }
+
+  function latlngs(flat) {
+    var out = new Array(flat.length / 2);
+    for (var j = 0; j < flat.length; j += 2) { out[j / 2] = [flat[j + 1], flat[j]]; }
+    return out;
+  }
+
+  function classInfo(v) {
+    return CLASSES[v] || {roman: '\u2014', colour: NO_DATA, label: T.no_data, dark: false};
+  }
+
+  function badge(v) {
+    var c = classInfo(v);
+    var b = el('span', 'psm-badge' + (c.dark ? ' psm-badge-dark' : ''),
+      v ? c.roman + ' \u00b7 ' + c.label : T.no_data);
+    b.style.background = c.colour;
+    return b;
+  }
+
+  function svg(tag, attrs, parent) {
+    var e = document.createElementNS(SVGNS, tag);
+    for (var k in attrs) {
+      if (Object.prototype.hasOwnProperty.call(attrs, k)) { e.setAttribute(k, attrs[k]); }
+    }
+    if (parent) { parent.appendChild(e); }
+    return e;
+  }
+
+  /* The class history of a section: years across, classes I (top) to 劣V (bottom),
+   * bands in the class colours, the target as a dashed line. */
+  function historyChart(hist, target) {
+    var W = 270, H = 132, L0 = 34, R = 10, T0 = 6, B = 22;
+    var pw = W - L0 - R, ph = H - T0 - B, n = hist.length, band = ph / 6;
+    var root = svg('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H,
+      'class': 'psm-chart', role: 'img'});
+    svg('title', {}, root).textContent = T.history;
+    for (var c = 1; c <= 6; c++) {
+      var y0 = T0 + (c - 1) * band;
+      svg('rect', {x: L0, y: y0, width: pw, height: band, fill: classInfo(c).colour,
+        'fill-opacity': 0.18}, root);
+      svg('text', {x: L0 - 4, y: y0 + band / 2 + 4, 'text-anchor': 'end',
+        'font-size': 10, fill: '#333'}, root).textContent = classInfo(c).roman;
+    }
+    function xAt(i) { return L0 + pw * (i + 0.5) / n; }
+    function yAt(v) { return T0 + (v - 0.5) * band; }
+    if (target) {
+      var yt = T0 + target * band;
+      svg('line', {x1: L0, x2: L0 + pw, y1: yt, y2: yt, stroke: '#222',
+        'stroke-dasharray': '4 3', 'stroke-width': 1.2, 'class': 'psm-chart-target'}, root);
+      svg('text', {x: L0 + pw - 2, y: yt - 3, 'text-anchor': 'end', 'font-size': 9,
+        fill: '#222'}, root).textContent = T.target + ' ' + classInfo(target).roman;
+    }
+    var pts = [];
+    var step = Math.max(1, Math.ceil(n / 8));
+    for (var i = 0; i < n; i++) {
+      var year = hist[i][0], v = hist[i][1];
+      if (i % step === 0 || i === n - 1) {
+        svg('text', {x: xAt(i), y: H - 6, 'text-anchor': 'middle', 'font-size': 9,
+          fill: '#333'}, root).textContent = String(year);
+      }
+      if (v) { pts.push(xAt(i).toFixed(1) + ',' + yAt(v).toFixed(1)); }
+    }
+    if (pts.length > 1) {
+      svg('polyline', {points: pts.join(' '), fill: 'none', stroke: '#555',
+        'stroke-width': 1.2}, root);
+    }
+    for (i = 0; i < n; i++) {
+      v = hist[i][1];
+      if (!v) { continue; }
+      var dot = svg('circle', {cx: xAt(i), cy: yAt(v), r: 4.2, fill: classInfo(v).colour,
+        stroke: '#222', 'stroke-width': 0.8, 'class': 'psm-chart-dot'}, root);
+      svg('title', {}, dot).textContent = hist[i][0] + ': ' + classInfo(v).roman;
+    }
+    return root;
+  }
+
+  function fieldTable(layer, i) {
+    var tbl = el('table', 'psm-fields');
+    for (var f = 0; f < layer.fields.length; f++) {
+      var fd = layer.fields[f], v = val(layer, fd[0], i);
+      if (v === null || v === undefined || v === '') { continue; }
+      var tr = el('tr');
+      tr.appendChild(el('th', null, fd[1]));
+      tr.appendChild(el('td', null, fmt(v) + (fd[2] ? ' ' + fd[2] : '')));
+      tbl.appendChild(tr);
+    }
+    return tbl;
+  }
+
+  function qualityBlock(box, q, i) {
+    var c = q.cls[i], tg = q.target[i], m = q.meets[i];
+    var line = el('div', 'psm-q');
+    line.appendChild(badge(c));
+    var meets = m === 1 ? T.yes : (m === 0 ? T.no : '\u2014');
+    line.appendChild(el('span', 'psm-q-target' + (m === 0 ? ' psm-miss' : ''),
+      T.target + ' ' + (tg ? classInfo(tg).roman : '\u2014') + ' \u00b7 ' + T.meets + ': ' + meets));
+    box.appendChild(line);
+    if (q.main[i]) { box.appendChild(el('div', 'psm-main', T.main_pollutants + ': ' + q.main[i])); }
+    var fails = q.fail[i];
+    if (fails && fails.length) {
+      box.appendChild(el('h4', null, T.failing));
+      var tbl = el('table', 'psm-fail');
+      for (var k = 0; k < fails.length; k++) {
+        var fr = fails[k], tr = el('tr');
+        tr.appendChild(el('th', null, fr[0]));
+        tr.appendChild(el('td', null, fmt(fr[1]) + (fr[2] ? ' ' + fr[2] : '')));
+        tr.appendChild(el('td', 'psm-limit', fr[3] ? '\u2264 ' + fr[3] : ''));
+        tr.appendChild(el('td', 'psm-mult', fr[4] === null ? '' : '(' + fmt(fr[4]) + ')'));
+        tbl.appendChild(tr);
+      }
+      box.appendChild(tbl);
+    }
+    var hist = q.hist[i];
+    if (hist && hist.length) {
+      box.appendChild(el('h4', null, T.history));
+      box.appendChild(historyChart(hist, tg));
+    }
+  }
+
+  function popupFor(layer, i) {
+    var box = el('div', 'psm-popup');
+    box.appendChild(el('div', 'psm-popup-kind', layer.label));
+    box.appendChild(el('h3', null, fmt(val(layer, 'name', i)) || fmt(val(layer, 'code', i))));
+    if (layer.quality) { qualityBlock(box, layer.quality, i); }
+    box.appendChild(fieldTable(layer, i));
+    return box;
+  }
+
+  function tooltipFor(layer, i) {
+    var t = el('span', null, fmt(val(layer, 'name', i)) || fmt(val(layer, 'code', i)));
+    if (layer.quality) {
+      t.appendChild(document.createTextNode(' \u00b7 ' + classInfo(layer.quality.cls[i]).roman));
+    }
+    return t;
+  }
+
+  function openPopup(layer, m, latlng) {
+    if (!m.getPopup()) {
+      m.bindPopup(popupFor(layer, m._psmI),
+        {maxWidth: 300, minWidth: 220, autoPanPadding: [16, 16]});
+    }
+    m.openPopup(m.getLatLng ? undefined : latlng);
+  }
+
+  function lazy(group, layer) {
+    group.psmLayer = layer;
+    group.on('click', function (e) {
+      var m = e.layer;
+      if (!m || m._psmI === undefined || m.getPopup()) { return; }
+      openPopup(layer, m, e.latlng);
+    });
+    group.on('mouseover', function (e) {
+      var m = e.layer;
+      if (!m || m._psmI === undefined || m.getTooltip()) { return; }
+      m.bindTooltip(tooltipFor(layer, m._psmI), {direction: 'top', sticky: !m.getLatLng});
+      m.openTooltip(m.getLatLng ? undefined : e.latlng);
+    });
+  }
+
+  function clusterIcon(colour) {
+    return function (cluster) {
+      var n = cluster.getChildCount();
+      var size = n < 100 ? 30 : (n < 1000 ? 36 : 44);
+      var text = n < 10000 ? String(n) : Math.round(n / 1000) + 'k';
+      return L.divIcon({
+        html: '<div style="background:' + colour + '"><span>' + text + '</span></div>',
+        className: 'psm-cluster', iconSize: L.point(size, size)
+      });
+    };
+  }
+
+  function pointLayer(layer, state) {
+    var icon = L.divIcon({className: 'psm-sym psm-sym-' + layer.id,
+      iconSize: [layer.size, layer.size]});
+    var ms = new Array(layer.n);
+    for (var i = 0; i < layer.n; i++) {
+      var m = L.marker([layer.y[i], layer.x[i]], {icon: icon, keyboard: false});
+      m._psmI = i;
+      ms[i] = m;
+    }
+    var group;
+    if (layer.cluster) {
+      state.pending += 1;
+      group = L.markerClusterGroup({
+        chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 55,
+        disableClusteringAtZoom: 17, spiderfyOnMaxZoom: true,
+        iconCreateFunction: clusterIcon(layer.colour),
+        chunkProgress: function (done, total) {
+          if (done === total) { state.pending -= 1; state.check(); }
+        }
+      });
+      if (layer.n) { group.addLayers(ms); } else { state.pending -= 1; }
+    } else {
+      group = L.featureGroup(ms);
+    }
+    lazy(group, layer);
+    return group;
+  }
+
+  function sectionLayer(layer, icons, sizes) {
+    var cache = {};
+    var group = L.featureGroup();
+    var q = layer.quality;
+    var markers = new Array(layer.n);
+    for (var i = 0; i < layer.n; i++) {
+      var level = val(layer, 'level', i) || 'control';
+      var meets = q.meets[i] === 1 ? '1' : (q.meets[i] === 0 ? '0' : '-');
+      var key = level + '|' + (q.cls[i] || 0) + '|' + meets;
+      if (!icons[key]) { key = 'control|' + (q.cls[i] || 0) + '|' + meets; }
+      if (!cache[key]) {
+        var s = sizes[level] || 15;
+        cache[key] = L.divIcon({html: icons[key], className: 'psm-sec', iconSize: [s, s]});
+      }
+      var m = L.marker([layer.y[i], layer.x[i]], {icon: cache[key], zIndexOffset: 1000,
+        keyboard: false});
+      m._psmI = i;
+      markers[i] = m;
+      group.addLayer(m);
+    }
+    lazy(group, layer);
+    group.psmMarkers = markers;
+    return group;
+  }
+
+  function vectorLayer(v, renderer) {
+    var g = L.featureGroup();
+    var style = L.extend({renderer: renderer, interactive: v.interactive !== false}, v.style);
+    for (var f = 0; f < v.geom.length; f++) {
+      var parts = v.geom[f];
+      if (!parts.length) { continue; }
+      var shape;
+      if (v.kind === 'line') {
+        shape = L.polyline(parts.map(latlngs), style);
+      } else {
+        shape = L.polygon(parts.map(function (poly) { return poly.map(latlngs); }), style);
+      }
+      shape._psmI = f;
+      g.addLayer(shape);
+    }
+    if (v.interactive !== false) { lazy(g, v); }
+    return g;
+  }
+
+  function tiles(specs) {
+    var g = L.layerGroup();
+    specs.forEach(function (s) {
+      g.addLayer(L.tileLayer(s.url, {attribution: s.attribution, subdomains: s.subdomains || 'abc',
+        maxZoom: s.maxZoom || 18}));
+    });
+    return g;
+  }
+
+  function legend(map) {
+    var tpl = document.getElementById('psm-legend-tpl');
+    if (!tpl) { return; }
+    var ctl = L.control({position: 'bottomright'});
+    ctl.onAdd = function () {
+      var div = L.DomUtil.create('div', 'psm-legend leaflet-bar');
+      div.appendChild(document.importNode(tpl.content, true));
+      var det = div.querySelector('details');
+      if (det && window.innerWidth < 700) { det.removeAttribute('open'); }
+      L.DomEvent.disableClickPropagation(div);
+      L.DomEvent.disableScrollPropagation(div);
+      return div;
+    };
+    ctl.addTo(map);
+  }
+
+  function build(map, dataId) {
+    var data = JSON.parse(document.getElementById(dataId).textContent);
+    T = data.t;
+    NO_DATA = data.noDataColour;
+    data.classes.forEach(function (c) {
+      CLASSES[c[0]] = {roman: c[1], colour: c[2], label: c[3], dark: c[4]};
+    });
+    var state = {map: map, overlays: {}, counts: {}, pending: 0, ready: false, readyMs: null,
+      sections: null};
+    state.check = function () {
+      if (state.pending <= 0 && !state.ready) {
+        state.ready = true;
+        state.readyMs = performance.now();
+        document.documentElement.setAttribute('data-psm-ready', '1');
+      }
+    };
+    window.PSM_STATE = state;
+    map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
+    var renderer = L.canvas({padding: 0.3});
+    var bases = {}, overlays = {};
+    var background = L.layerGroup();
+    data.background.forEach(function (v) { background.addLayer(vectorLayer(v, renderer)); });
+    data.bases.forEach(function (b) {
+      var lyr = b.id === 'background' ? background : tiles(b.tiles);
+      bases[b.labelHtml] = lyr;
+      if (b.show) { lyr.addTo(map); }
+    });
+    function overlay(spec, layer) {
+      overlays[spec.labelHtml] = layer;
+      state.overlays[spec.id] = layer;
+      state.counts[spec.id] = spec.n !== undefined ? spec.n : spec.geom.length;
+      if (spec.show) { layer.addTo(map); }
+    }
+    data.vectors.forEach(function (v) { overlay(v, vectorLayer(v, renderer)); });
+    data.points.forEach(function (p) { overlay(p, pointLayer(p, state)); });
+    if (data.sections) {
+      var sl = sectionLayer(data.sections, data.secIcons, data.secSizes);
+      overlay(data.sections, sl);
+      state.sections = sl;
+    }
+    if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12]}); }
+    L.control.layers(bases, overlays,
+      {collapsed: window.innerWidth < 900, position: 'topright'}).addTo(map);
+    L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
+    legend(map);
+    document.addEventListener('click', function (e) {
+      var row = e.target.closest ? e.target.closest('[data-psm-section]') : null;
+      if (!row || !state.sections) { return; }
+      var m = state.sections.psmMarkers[Number(row.getAttribute('data-psm-section'))];
+      if (!m) { return; }
+      if (!map.hasLayer(state.sections)) { state.sections.addTo(map); }
+      map.setView(m.getLatLng(), Math.max(map.getZoom(), 12));
+      openPopup(state.sections.psmLayer, m);
+      var box = map.getContainer();
+      if (box.scrollIntoView) { box.scrollIntoView({block: 'nearest'}); }
+    });
+    window.addEventListener('resize', function () { map.invalidateSize(); });
+    state.check();
+    return state;
+  }
+
+  return {build: build, historyChart: historyChart};
+}());

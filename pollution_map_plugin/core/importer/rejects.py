@@ -1,0 +1,67 @@
+"""The rejects file: every rejected row with its line number and reason.
+
+CSV in UTF-8 with a byte-order mark, so that Excel opens the Chinese text
+correctly.  Columns: ``行号 line``, ``原因 reason``, then the file's own headers
+with the row's cells as read (extra cells of over-long rows in ``extra_1``…).
+Written to a temporary file and renamed, so a failure never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from .rows import Reject
+
+LINE_HEADER = "行号 line"
+REASON_HEADER = "原因 reason"
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dt.date, dt.datetime, dt.time)):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def default_rejects_path(source: str | Path) -> Path:
+    """``<file>.rejects.csv`` beside the imported file."""
+    source = Path(source)
+    return source.with_name(f"{source.stem}.rejects.csv")
+
+
+def write_rejects(rejects: Sequence[Reject], headers: Sequence[str], path: str | Path) -> Path:
+    """Write ``rejects`` to ``path`` (see the module docstring); return the path."""
+    path = Path(path)
+    width = len(headers)
+    extra = max((len(r.values) - width for r in rejects), default=0)
+    columns = [LINE_HEADER, REASON_HEADER, *headers, *(f"extra_{i + 1}" for i in range(extra))]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+            for reject in rejects:
+                cells = [_text(v) for v in reject.values]
+                cells += [""] * (len(columns) - 2 - len(cells))
+                writer.writerow([reject.line, reject.reason, *cells])
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_rejects(path: str | Path) -> list[dict[str, str]]:
+    """The rows of a rejects file as dicts (for tests and the QGIS dialog)."""
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        return list(csv.DictReader(handle))

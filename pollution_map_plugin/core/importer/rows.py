@@ -1,0 +1,212 @@
+"""Validation of the records of a file: accepted rows as a frame, every other row rejected.
+
+Pure: no database.  What the database knows (section codes and names, codes that
+link columns refer to) comes in through ``Context``.  Every record after the header
+is either accepted or rejected with a reason, so ``accepted + rejected == rows_read``.
+
+Rules per row, all problems of a row reported together: the field count matches
+the header (extra empty trailing fields are tolerated), required fields are present,
+every cell parses (``fields.column_parser``), point rows have a point inside China,
+and the natural key was not already taken by an earlier accepted row of the file
+(the **first** occurrence wins; later ones are rejected naming its line).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..coords import to_cgcs2000
+from ..schema import DEFAULT_SRID, Table
+from .fields import column_parser, label, point_from
+from .headers import GEOMETRY_TARGETS, LAT, LON, SECTION_NAME, HeaderMap
+from .measurements import SectionIndex, measurement_records
+from .readers import RawRecord
+
+MEASUREMENT_COLUMNS = ("section_code", "sampled_on", "parameter", "value", "below_detection",
+                       "detection_limit", "unit")
+
+
+@dataclass
+class Context:
+    """What validation may know about the database (all optional)."""
+
+    sections: SectionIndex = field(default_factory=SectionIndex)
+    known: dict[str, set[str]] = field(default_factory=dict)  # column → codes it may name
+
+
+@dataclass
+class Reject:
+    """A rejected row: its line, why, and its cells as read."""
+
+    line: int
+    reason: str
+    values: list
+
+
+@dataclass
+class Validated:
+    """The outcome of validating the records of one file."""
+
+    frame: pd.DataFrame
+    rejects: list[Reject]
+    rows_read: int
+    warnings: list[str]
+
+
+def _lines(lines: list[int], limit: int = 8) -> str:
+    shown = ", ".join(str(n) for n in lines[:limit])
+    return shown + (", …" if len(lines) > limit else "")
+
+
+class _Validator:
+    def __init__(self, table: Table, hmap: HeaderMap, crs: str, context: Context) -> None:
+        self.table, self.hmap, self.crs, self.context = table, hmap, crs, context
+        self.width = len(hmap.headers)
+        self.parsers = {
+            target: column_parser(table, table.column(target))
+            for target in hmap.targets if target not in (*GEOMETRY_TARGETS, SECTION_NAME)
+        }
+        self.columns = [c for c in table.column_names if c in self.parsers]
+        self.required = [c.name for c in table.columns if not c.nullable]
+        self.records: list[dict] = []
+        self.points: list[tuple[float, float]] = []
+        self.rejects: list[Reject] = []
+        self.seen: dict[tuple, int] = {}
+        self.swapped: list[int] = []
+        self.completed: list[int] = []
+        self.unknown_links: dict[str, set[str]] = {}
+
+    def shape_problem(self, record: RawRecord) -> str | None:
+        if record.problem:
+            return record.problem
+        n = len(record.values)
+        if n > self.width and all(str(v).strip() == "" for v in record.values[self.width:]
+                                  if v is not None):
+            return None
+        if n != self.width:
+            where = (f" (the record runs from line {record.line} to {record.end_line}: "
+                     "unbalanced quote?)") if record.end_line > record.line else ""
+            return f"the row has {n} fields, the header has {self.width}{where}"
+        return None
+
+    def add(self, record: RawRecord) -> None:
+        problem = self.shape_problem(record)
+        if problem:
+            self.rejects.append(Reject(record.line, problem, record.values))
+            return
+        if self.table.name == "measurements":
+            rows, problems, completed = measurement_records(
+                record.values, self.hmap, self.context.sections)
+            point = None
+            if completed and not problems:
+                self.completed.append(record.line)
+        else:
+            row, problems, point = self.parse_row(record.values)
+            rows = [row]
+        if not problems:
+            problems = self.duplicates(rows, record.line)
+        if problems:
+            self.rejects.append(Reject(record.line, "; ".join(problems), record.values))
+            return
+        for row in rows:
+            self.seen[tuple(row[k] for k in self.table.natural_key)] = record.line
+            self.records.append(row)
+        if point is not None:
+            lon, lat, swapped = point
+            self.points.append((lon, lat))
+            if swapped:
+                self.swapped.append(record.line)
+        self.note_links(rows)
+
+    def cell(self, cells: list, target: str):
+        i = self.hmap.index(target)
+        return cells[i] if i is not None and i < len(cells) else None
+
+    def parse_row(self, cells: list) -> tuple[dict, list[str], tuple | None]:
+        row: dict = {}
+        problems: list[str] = []
+        for name in self.columns:
+            try:
+                row[name] = self.parsers[name](self.cell(cells, name))
+            except ValueError as exc:
+                problems.append(f"{label(self.table, name)}: {exc}")
+                continue
+            if row[name] is None and name in self.required:
+                problems.append(f"{label(self.table, name)}: missing")
+        point = None
+        if self.table.is_spatial:
+            try:
+                point = point_from(self.cell(cells, LON), self.cell(cells, LAT))
+            except ValueError as exc:
+                problems.append(str(exc))
+        return row, problems, point
+
+    def duplicates(self, rows: list[dict], line: int) -> list[str]:
+        problems = []
+        for row in rows:
+            key = tuple(row[k] for k in self.table.natural_key)
+            if key in self.seen:
+                shown = ", ".join(f"{k}={v}" for k, v in zip(self.table.natural_key, key))
+                problems.append(f"duplicate key ({shown}): first on line {self.seen[key]}")
+                break
+        return problems
+
+    def note_links(self, rows: list[dict]) -> None:
+        for column, codes in self.context.known.items():
+            for row in rows:
+                value = row.get(column)
+                if value is not None and value not in codes:
+                    self.unknown_links.setdefault(column, set()).add(value)
+
+    def frame(self) -> pd.DataFrame:
+        measurements = self.table.name == "measurements"
+        columns = list(MEASUREMENT_COLUMNS) if measurements else self.columns
+        frame = pd.DataFrame.from_records(self.records, columns=columns)
+        for name in columns:
+            kind = self.table.column(name).type
+            if kind == "date":
+                frame[name] = pd.to_datetime(frame[name])
+            elif kind == "integer":
+                frame[name] = pd.array(frame[name].tolist(), dtype="Int64")
+            elif kind == "real":
+                frame[name] = frame[name].astype(float)
+            elif kind == "boolean":
+                frame[name] = frame[name].astype(bool)
+            else:
+                frame[name] = frame[name].astype(object)
+        if not self.table.is_spatial:
+            return frame
+        xy = np.array(self.points, dtype=float).reshape(-1, 2)
+        lon, lat = to_cgcs2000(xy[:, 0], xy[:, 1], self.crs)
+        geometry = gpd.points_from_xy(lon, lat, crs=f"EPSG:{DEFAULT_SRID}")
+        return gpd.GeoDataFrame(frame, geometry=geometry, crs=f"EPSG:{DEFAULT_SRID}")
+
+    def warnings(self) -> list[str]:
+        notes = []
+        if self.swapped:
+            notes.append(f"latitude and longitude exchanged on {len(self.swapped)} row(s) "
+                         f"(lines {_lines(self.swapped)}); fixed")
+        if self.completed:
+            notes.append(f"{len(self.completed)} row(s) dated by year-month only; stored as "
+                         f"the first of the month (lines {_lines(self.completed)})")
+        for column, values in sorted(self.unknown_links.items()):
+            examples = ", ".join(repr(v) for v in sorted(values)[:3])
+            notes.append(f"{column}: {len(values)} value(s) not in the database, e.g. {examples}")
+        return notes
+
+
+def validate_records(records: list[RawRecord], table: Table, hmap: HeaderMap,
+                     crs: str = "wgs84", context: Context | None = None) -> Validated:
+    """Validate the data records (those after the header) of one file."""
+    validator = _Validator(table, hmap, crs, context or Context())
+    for record in records:
+        validator.add(record)
+    frame = validator.frame()
+    rejected = len(validator.rejects)
+    accepted_rows = len(records) - rejected
+    assert accepted_rows >= 0
+    return Validated(frame, validator.rejects, len(records), validator.warnings())

@@ -1,0 +1,187 @@
+"""Load a pollution-source database into a QGIS project as styled, related layers.
+
+``load_database(target)`` adds one layer group named after the database with the
+sub-groups sections, pollution sources, water systems and rivers, areas (points over
+lines over polygons) and the related tables; every layer gets its renderer from
+``core.symbology``, its labels from ``resources/styles`` and bilingual field aliases
+from ``core.schema``; relations let "identify" show a section's measurements and a
+river's chiefs, problems and projects.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsLayerTreeGroup,
+    QgsMapLayer,
+    QgsProject,
+    QgsRelation,
+    QgsVectorLayer,
+)
+
+from ..core import schema
+from .compat import is_chinese
+from .connection import DataSource, resolve
+from .i18n import tr
+from .styles import style_layer
+
+PROP_TABLE = "pollution_map/table"  # layer custom property: the schema table
+PROP_SOURCE = "pollution_map/source"  # group custom property: DataSource.to_json()
+PROP_KIND = "pollution_map/kind"  # group: "database" | "thematic" | "trace"
+
+# Sub-groups top to bottom (drawn bottom to top): points over lines over polygons.
+GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("sections", "Monitoring sections", ("sections",)),
+    ("sources", "Pollution sources",
+     ("outfalls", "sewage_plants", "enterprises", "petrol_stations", "livestock_farms")),
+    ("water", "Water systems and rivers", ("reaches", "rivers")),
+    ("areas", "Areas", ("drinking_water_areas", "industrial_parks", "control_units")),
+    ("tables", "Related tables", ("measurements", "river_chiefs", "problems", "projects")),
+)
+# (id, child table, child field, parent table, parent field)
+RELATIONS = (
+    ("pm_section_measurements", "measurements", "section_code", "sections", "code"),
+    ("pm_river_chiefs", "river_chiefs", "river_code", "rivers", "code"),
+    ("pm_river_problems", "problems", "river_code", "rivers", "code"),
+    ("pm_river_projects", "projects", "river_code", "rivers", "code"),
+    ("pm_river_sections", "sections", "river_code", "rivers", "code"),
+)
+
+
+class LoadError(RuntimeError):
+    """A layer of the database could not be opened."""
+
+
+def table_title(table: str) -> str:
+    """The layer name of ``table`` in QGIS's language."""
+    decl = schema.table(table)
+    return decl.zh if is_chinese() else decl.en
+
+
+def set_aliases(layer: QgsVectorLayer, table: str) -> None:
+    """Field aliases from the schema (Chinese or English by QGIS locale, with units)."""
+    decl = schema.table(table)
+    zh = is_chinese()
+    fields = layer.fields()
+    for col in decl.columns:
+        idx = fields.indexOf(col.name)
+        if idx < 0:
+            continue
+        alias = col.zh if zh else col.en
+        if col.unit:
+            alias += f" ({col.unit})"
+        layer.setFieldAlias(idx, alias)
+
+
+def add_relations(project: QgsProject, layers: dict[str, QgsVectorLayer]) -> list[QgsRelation]:
+    """Register the parent→child relations between ``layers`` in ``project``."""
+    manager = project.relationManager()
+    added = []
+    for rel_id, child, child_field, parent, parent_field in RELATIONS:
+        if child not in layers or parent not in layers:
+            continue
+        rid = f"{rel_id}_{layers[parent].id()}"
+        rel = QgsRelation()
+        rel.setId(rid)
+        rel.setName(f"{table_title(parent)} → {table_title(child)}")
+        rel.setReferencingLayer(layers[child].id())
+        rel.setReferencedLayer(layers[parent].id())
+        rel.addFieldPair(child_field, parent_field)
+        rel.setStrength(QgsRelation.RelationStrength.Association)
+        if rel.isValid():
+            manager.removeRelation(rid)
+            manager.addRelation(rel)
+            added.append(rel)
+    return added
+
+
+def database_groups(project: QgsProject | None = None) -> list[QgsLayerTreeGroup]:
+    """The layer groups of loaded databases in ``project``."""
+    project = project or QgsProject.instance()
+    return [g for g in project.layerTreeRoot().findGroups()
+            if g.customProperty(PROP_KIND) == "database"]
+
+
+def group_layers(group: QgsLayerTreeGroup) -> dict[str, QgsVectorLayer]:
+    """``{table: layer}`` of a database group."""
+    out: dict[str, QgsVectorLayer] = {}
+    for node in group.findLayers():
+        layer = node.layer()
+        if layer is not None and layer.customProperty(PROP_TABLE):
+            out.setdefault(str(layer.customProperty(PROP_TABLE)), layer)
+    return out
+
+
+def group_source(group: QgsLayerTreeGroup) -> DataSource:
+    """The :class:`DataSource` a database group was loaded from."""
+    text = group.customProperty(PROP_SOURCE)
+    if not text:
+        raise LoadError(tr("This layer group was not loaded by the plugin."))
+    # this session's source still holds a DSN password in memory; a re-opened project not
+    return _SOURCES.get(str(text)) or DataSource.from_json(str(text))
+
+
+_SOURCES: dict[str, DataSource] = {}
+
+
+def load_database(target_or_connection: Any, project: QgsProject | None = None,
+                  schema_name: str | None = None, feedback: Any = None) -> QgsLayerTreeGroup:
+    """Add the database's layers to ``project`` (default: the current project).
+
+    ``target_or_connection``: a GeoPackage path, a PostgreSQL DSN or ``service=``, a saved
+    QGIS connection name (``pg:NAME``), a ``core.db`` database or a DataSource.
+    Returns the new layer group.  Raises :class:`LoadError` naming the bad layers.
+    """
+    project = project or QgsProject.instance()
+    source = resolve(target_or_connection, schema_name)
+    layers: dict[str, QgsVectorLayer] = {}
+    failed: list[str] = []
+    tables = [t for _, _, ts in GROUPS for t in ts]
+    for i, table in enumerate(tables):
+        if feedback is not None and feedback.isCanceled():
+            break
+        layer = source.layer(table, table_title(table))
+        if not layer.isValid():
+            failed.append(table)
+            continue
+        layer.setCustomProperty(PROP_TABLE, table)
+        set_aliases(layer, table)
+        if layer.isSpatial():
+            style_layer(layer, table)
+        else:
+            layer.setFlags(layer.flags() & ~QgsMapLayer.LayerFlag.Identifiable)
+        layers[table] = layer
+        if feedback is not None:
+            feedback.setProgress(100.0 * (i + 1) / len(tables))
+    if failed:
+        raise LoadError(tr("Could not open {0} from {1}").format(
+            ", ".join(failed), source.describe()))
+    root = project.layerTreeRoot()
+    group = root.insertGroup(0, unique_group_name(root, source.name))
+    group.setCustomProperty(PROP_KIND, "database")
+    group.setCustomProperty(PROP_SOURCE, source.to_json())
+    _SOURCES[source.to_json()] = source
+    project.addMapLayers(list(layers.values()), False)
+    for key, title, tables_ in GROUPS:
+        sub = group.addGroup(tr(title))
+        sub.setCustomProperty("pollution_map/group", key)
+        for table in tables_:
+            if table in layers:
+                sub.addLayer(layers[table])
+        if key == "tables":
+            sub.setExpanded(False)
+            sub.setItemVisibilityChecked(False)
+    add_relations(project, layers)
+    return group
+
+
+def unique_group_name(root: QgsLayerTreeGroup, name: str) -> str:
+    """``name``, or ``name (2)`` … when a group of that name exists."""
+    taken = {g.name() for g in root.children() if isinstance(g, QgsLayerTreeGroup)}
+    if name not in taken:
+        return name
+    n = 2
+    while f"{name} ({n})" in taken:
+        n += 1
+    return f"{name} ({n})"

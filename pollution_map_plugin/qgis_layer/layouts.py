@@ -1,0 +1,289 @@
+"""Print layouts of the five maps: title, map, legend, scale bar, north arrow, period
+and data source, exported to PNG and PDF with QgsLayoutExporter.
+
+The layouts are A4 landscape; at the default 150 dpi a PNG is 1754 × 1240 pixels.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path
+
+from qgis.core import (
+    QgsLayerTreeGroup,
+    QgsLayoutExporter,
+    QgsLayoutItemLabel,
+    QgsLayoutItemLegend,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsLayoutItemScaleBar,
+    QgsLayoutPoint,
+    QgsLayoutSize,
+    QgsLegendRenderer,
+    QgsLegendStyle,
+    QgsMapLayerLegendUtils,
+    QgsPrintLayout,
+    QgsProject,
+    QgsRectangle,
+    QgsSymbolLayerUtils,
+    QgsTextFormat,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtGui import QColor, QFont
+
+from .compat import distance_kilometers, layout_millimeters
+from .i18n import tr
+from .layers import PROP_TABLE, group_source
+from .map_data import MapData
+from .themes import MAP_BY_KEY, MAPS, group_extent, projected_crs, theme_layers
+
+PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, mm
+MAP_RECT = (10.0, 24.0, 212.0, 170.0)  # x, y, w, h
+DEFAULT_DPI = 150
+FONT = "Sans Serif"
+
+
+def expected_png_size(dpi: int = DEFAULT_DPI) -> tuple[int, int]:
+    """Pixel size of an exported page at ``dpi``."""
+    return round(PAGE_W / 25.4 * dpi), round(PAGE_H / 25.4 * dpi)
+
+
+def _pt(x: float, y: float) -> QgsLayoutPoint:
+    return QgsLayoutPoint(x, y, layout_millimeters())
+
+
+def _size(w: float, h: float) -> QgsLayoutSize:
+    return QgsLayoutSize(w, h, layout_millimeters())
+
+
+def _label(layout: QgsPrintLayout, text: str, rect: tuple[float, float, float, float],
+           size: float, bold: bool = False, colour: str = "#1a1a1a",
+           align=Qt.AlignmentFlag.AlignLeft) -> QgsLayoutItemLabel:
+    item = QgsLayoutItemLabel(layout)
+    item.setText(text)
+    fmt = QgsTextFormat()
+    font = QFont(FONT)
+    font.setBold(bold)
+    fmt.setFont(font)
+    fmt.setSize(size)
+    fmt.setColor(QColor(colour))
+    if hasattr(item, "setTextFormat"):
+        item.setTextFormat(fmt)
+    else:  # QGIS < 3.24
+        font.setPointSizeF(size)
+        item.setFont(font)
+        item.setFontColor(QColor(colour))
+    item.setHAlign(align)
+    item.attemptMove(_pt(rect[0], rect[1]))
+    item.attemptResize(_size(rect[2], rect[3]))
+    layout.addLayoutItem(item)
+    return item
+
+
+def fit_extent(extent: QgsRectangle, aspect: float, margin: float = 0.05) -> QgsRectangle:
+    """``extent`` grown by ``margin`` and to the width/height ``aspect`` of the frame."""
+    if extent.isEmpty():
+        return extent
+    w, h = extent.width() * (1 + 2 * margin), extent.height() * (1 + 2 * margin)
+    if w < 1e-9 or h < 1e-9:
+        w = h = max(w, h, 1000.0)
+    if w / h < aspect:
+        w = h * aspect
+    else:
+        h = w / aspect
+    c = extent.center()
+    return QgsRectangle(c.x() - w / 2, c.y() - h / 2, c.x() + w / 2, c.y() + h / 2)
+
+
+def subtitle(key: str, data: MapData | None) -> str:
+    """The period line of map ``key``."""
+    if data is None:
+        return ""
+    if key == "change" and data.compare:
+        return tr("Periods: {0}").format(data.change_label)
+    if key in ("sections", "problems"):
+        return tr("Period: {0}").format(data.period)
+    return tr("Data as of {0}").format(data.period)
+
+
+def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
+                 project: QgsProject | None = None) -> QgsPrintLayout:
+    """The print layout of map ``key`` (themes must exist: ``themes.build_maps``)."""
+    project = project or QgsProject.instance()
+    spec = MAP_BY_KEY[key]
+    layout = QgsPrintLayout(project)
+    layout.initializeDefaults()  # one A4 page
+    layout.setName(f"{spec.zh} – {group.name()}")
+    page = layout.pageCollection().page(0)
+    page.setPageSize(_size(PAGE_W, PAGE_H))
+
+    _label(layout, spec.title, (10, 6, 277, 11), 20, bold=True)
+    _label(layout, subtitle(key, data), (10, 16, 212, 6), 10, colour="#404040")
+
+    crs = projected_crs(group, project)
+    item = QgsLayoutItemMap(layout)
+    item.attemptResize(_size(MAP_RECT[2], MAP_RECT[3]))  # size first: the extent's aspect
+    item.attemptMove(_pt(MAP_RECT[0], MAP_RECT[1]))
+    item.setCrs(crs)
+    item.setFollowVisibilityPreset(True)
+    item.setFollowVisibilityPresetName(spec.theme)
+    item.setFrameEnabled(True)
+    item.setFrameStrokeColor(QColor("#4d4d4d"))
+    item.setBackgroundColor(QColor("#ffffff"))
+    layout.addLayoutItem(item)
+
+    legend = _legend(layout, item, key, project)
+    # the legend takes what it needs on the right, the map the rest
+    legend_w = max(legend.sizeWithUnits().width(), 40.0)
+    legend.attemptMove(_pt(PAGE_W - 10 - legend_w, MAP_RECT[1]))
+    map_w = PAGE_W - 10 - legend_w - 4 - MAP_RECT[0]
+    item.attemptResize(_size(map_w, MAP_RECT[3]))
+    item.setExtent(fit_extent(group_extent(group, crs, project), map_w / MAP_RECT[3]))
+    _scale_bar(layout, item)
+    _north_arrow(layout, project, MAP_RECT[0] + map_w - 16)
+    source = group_source(group)
+    footer = tr("Data source: {0}").format(source.describe())
+    if data is not None and data.synthetic:
+        footer += " · " + tr("synthetic demo data")
+    footer += " · " + tr("CRS: {0}").format(crs.authid())
+    footer += " · " + tr("Made with QGIS on {0}").format(date.today().isoformat())
+    _label(layout, footer, (10, 197, 277, 8), 7, colour="#595959")
+    return layout
+
+
+def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
+            project: QgsProject) -> QgsLayoutItemLegend:
+    """The map's legend: the theme's layers, the river backdrop compacted."""
+    legend = QgsLayoutItemLegend(layout)
+    legend.setTitle(tr("Legend"))
+    legend.setLinkedMap(map_item)
+    legend.setAutoUpdateModel(False)
+    root = legend.model().rootGroup()
+    root.removeAllChildren()
+    layers = theme_layers(project, key)
+    tables = {str(layer.customProperty(PROP_TABLE) or "") for layer in layers}
+    rows = 0
+    for layer in layers:
+        table = str(layer.customProperty(PROP_TABLE) or "")
+        if table == "rivers" and "reaches" in tables:
+            continue  # the reaches stand for the rivers
+        node = root.addLayer(layer)
+        if table == "reaches" and key != "watershed":
+            # one line for the river network outside the river-system map
+            QgsMapLayerLegendUtils.setLegendNodeOrder(node, [2])
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 2, tr("Rivers"))
+            node.setCustomProperty("legend/title-style", "hidden")
+            legend.model().refreshLayerLegend(node)
+            rows += 1
+        else:
+            rows += _legend_rows(layer)
+    legend.setColumnCount(2 if rows > 30 else 1)
+    legend.setSplitLayer(True)
+    legend.setSymbolWidth(6)
+    legend.setSymbolHeight(3.5)
+    for style, size, bold in ((QgsLegendStyle.Style.Title, 11, True),
+                              (QgsLegendStyle.Style.Subgroup, 8, True),
+                              (QgsLegendStyle.Style.SymbolLabel, 7, False)):
+        font = QFont(FONT)
+        font.setPointSizeF(size)
+        font.setBold(bold)
+        legend.rstyle(style).setFont(font)
+    legend.setBackgroundColor(QColor(255, 255, 255, 235))
+    legend.setFrameEnabled(True)
+    legend.setFrameStrokeColor(QColor("#bfbfbf"))
+    legend.setResizeToContents(True)
+    legend.setLegendFilterByMapEnabled(True)  # only the classes the map shows
+    layout.addLayoutItem(legend)
+    size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize()
+    legend.attemptResize(_size(size.width() + 2, size.height() + 2))
+    return legend
+
+
+def _legend_rows(layer) -> int:
+    """Lines layer ``layer`` takes in a legend (its title and symbol items)."""
+    renderer = layer.renderer() if hasattr(layer, "renderer") else None
+    items = renderer.legendSymbolItems() if renderer is not None else []
+    return 1 + max(len(items), 1)
+
+
+def nice_segment(width_km: float, share: float = 0.12) -> float:
+    """A round segment length (1-2-5 series) of about ``share`` of the map width."""
+    target = max(width_km * share, 1e-6)
+    exp = math.floor(math.log10(target))
+    return min((m * 10 ** exp for m in (1, 2, 5, 10)), key=lambda v: abs(v - target))
+
+
+def _map_width_km(map_item: QgsLayoutItemMap) -> float:
+    extent = map_item.extent()
+    if map_item.crs().isGeographic():
+        return extent.width() * 111.32 * math.cos(math.radians(extent.center().y()))
+    return extent.width() / 1000.0
+
+
+def _scale_bar(layout: QgsPrintLayout, map_item: QgsLayoutItemMap) -> QgsLayoutItemScaleBar:
+    bar = QgsLayoutItemScaleBar(layout)
+    bar.setStyle("Single Box")
+    bar.setLinkedMap(map_item)
+    bar.applyDefaultSize(distance_kilometers())
+    bar.setUnits(distance_kilometers())
+    bar.setUnitLabel("km")
+    bar.setNumberOfSegments(2)
+    bar.setNumberOfSegmentsLeft(0)
+    bar.setUnitsPerSegment(nice_segment(_map_width_km(map_item)))
+    bar.setHeight(2.0)
+    bar.setBackgroundEnabled(True)
+    bar.setBackgroundColor(QColor(255, 255, 255, 220))
+    layout.addLayoutItem(bar)
+    bar.attemptMove(_pt(MAP_RECT[0] + 4, MAP_RECT[1] + MAP_RECT[3] - 13))
+    return bar
+
+
+def _north_arrow(layout: QgsPrintLayout, project: QgsProject, x: float) -> QgsLayoutItemPicture:
+    arrow = QgsLayoutItemPicture(layout)
+    path = QgsSymbolLayerUtils.svgSymbolNameToPath("arrows/NorthArrow_02.svg",
+                                                   project.pathResolver())
+    arrow.setPicturePath(path)
+    arrow.attemptResize(_size(12, 16))
+    arrow.attemptMove(_pt(x, MAP_RECT[1] + 3))
+    layout.addLayoutItem(arrow)
+    return arrow
+
+
+def export_layout(layout: QgsPrintLayout, out_dir: Path | str, basename: str,
+                  dpi: int = DEFAULT_DPI) -> tuple[Path, Path]:
+    """Export ``layout`` to ``basename``.png and .pdf in ``out_dir``; raise on failure."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    exporter = QgsLayoutExporter(layout)
+    png, pdf = out / f"{basename}.png", out / f"{basename}.pdf"
+    image = QgsLayoutExporter.ImageExportSettings()
+    image.dpi = dpi
+    ok = QgsLayoutExporter.ExportResult.Success
+    if exporter.exportToImage(str(png), image) != ok:
+        raise RuntimeError(tr("Could not write {0}").format(png))
+    pdf_settings = QgsLayoutExporter.PdfExportSettings()
+    pdf_settings.dpi = dpi
+    if exporter.exportToPdf(str(pdf), pdf_settings) != ok:
+        raise RuntimeError(tr("Could not write {0}").format(pdf))
+    return png, pdf
+
+
+def export_maps(group: QgsLayerTreeGroup, data: MapData | None, out_dir: Path | str,
+                project: QgsProject | None = None, keys: tuple[str, ...] | None = None,
+                dpi: int = DEFAULT_DPI, feedback=None) -> list[Path]:
+    """Build and export the layouts of ``keys`` (default all five); the written files."""
+    project = project or QgsProject.instance()
+    files: list[Path] = []
+    keys = keys or tuple(m.key for m in MAPS)
+    for i, key in enumerate(keys):
+        if feedback is not None and feedback.isCanceled():
+            break
+        layout = build_layout(group, key, data, project)
+        period = (data.change_label.replace(" → ", "-") if key == "change" and data
+                  and data.compare else (data.period if data else ""))
+        name = f"{MAPS.index(MAP_BY_KEY[key]) + 1}_{key}" + (f"_{period}" if period else "")
+        files.extend(export_layout(layout, out_dir, name, dpi))
+        if feedback is not None:
+            feedback.setProgress(100.0 * (i + 1) / len(keys))
+    return files

@@ -1,0 +1,97 @@
+"""What the five maps need from the core, computed in one call (no QGIS objects).
+
+:func:`compute_map_data` reads the database and runs the assessment; it touches no
+QGIS object, so the dock runs it in a ``QgsTask`` thread and builds the layers from
+the result on the main thread.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pandas as pd
+
+
+@dataclass
+class MapData:
+    """Assessment results behind the thematic maps of one period."""
+
+    period: str
+    sections: pd.DataFrame  # core.assessment SECTION_COLUMNS
+    problem_reaches: pd.DataFrame  # core.assessment PROBLEM_GROUP_COLUMNS (level reach)
+    change: pd.DataFrame | None = None  # core.assessment CHANGE_COLUMNS
+    compare: tuple[str, str] | None = None
+    warnings: pd.DataFrame | None = None
+    periods: list[str] = field(default_factory=list)  # years with data, oldest first
+    synthetic: bool = False
+
+    @property
+    def change_label(self) -> str:
+        return f"{self.compare[0]} → {self.compare[1]}" if self.compare else ""
+
+
+def available_periods(measurements: pd.DataFrame) -> list[str]:
+    """The years with measurements, oldest first (labels ``parse_period`` accepts)."""
+    if measurements.empty:
+        return []
+    years = pd.to_datetime(measurements["sampled_on"]).dt.year.dropna().astype(int)
+    return [str(y) for y in sorted(years.unique())]
+
+
+def compute_map_data(
+    target: Any,
+    period: str | None = None,
+    compare: tuple[str, str] | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> MapData | None:
+    """Assess ``period`` (default: latest year) and compare two periods.
+
+    ``target``: what ``core.db.open_database`` accepts.  ``compare`` defaults to the
+    year before ``period`` and ``period`` when both have data.  Returns None when
+    ``cancelled()`` turns true.
+    """
+    from ..core.assessment.compare import compare_assessments, problem_water_bodies
+    from ..core.assessment.database import load_frames
+    from ..core.assessment.sections import assess
+    from ..core.assessment.warnings import find_warnings
+    from ..core.db import open_database
+
+    def step(value: float) -> bool:
+        if progress is not None:
+            progress(value)
+        return bool(cancelled and cancelled())
+
+    with open_database(target) as db:
+        meta = db.metadata()
+        frames = load_frames(db)
+    if step(50):
+        return None
+    measurements, sections = frames["measurements"], frames["sections"]
+    groups = {"rivers": frames.get("rivers"), "control_units": frames.get("control_units")}
+    periods = available_periods(measurements)
+    if period is None and periods:
+        period = periods[-1]
+    result = assess(measurements, sections, period, **groups)
+    if step(70):
+        return None
+    reaches = problem_water_bodies(result, "reach")
+    if compare is None and str(period) in periods:
+        i = periods.index(str(period))
+        compare = (periods[i - 1], periods[i]) if i > 0 else None
+    change = None
+    if compare is not None:
+        before = assess(measurements, sections, compare[0], **groups)
+        after = result if compare[1] == result.period.label else assess(
+            measurements, sections, compare[1], **groups)
+        change = compare_assessments(before, after)
+    if step(85):
+        return None
+    warnings = find_warnings(measurements, sections)
+    step(100)
+    return MapData(
+        period=result.period.label, sections=result.sections, problem_reaches=reaches,
+        change=change, compare=compare, warnings=warnings, periods=periods,
+        synthetic=str(meta.get("synthetic", "")).lower() in ("yes", "true", "1"),
+    )

@@ -1,0 +1,238 @@
+"""Renderers built from ``core.symbology`` plus the QML label styles of resources/styles.
+
+Every colour, marker shape and river width here is read from ``core.symbology``;
+the QML files only carry what symbology does not define (labels, buffers, scale
+dependency), and are loaded with the label and rendering categories only, so they
+can never override a renderer.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsFillSymbol,
+    QgsGraduatedSymbolRenderer,
+    QgsLineSymbol,
+    QgsMapLayer,
+    QgsMarkerSymbol,
+    QgsRendererCategory,
+    QgsRendererRange,
+    QgsSingleSymbolRenderer,
+    QgsVectorLayer,
+)
+
+from ..core import symbology as sym
+from .compat import graduated_size, is_chinese
+from .i18n import tr
+
+STYLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "styles"
+SOURCE_SIZE_FIELD = {
+    "enterprises": "cod_t_a",
+    "sewage_plants": "cod_t_a",
+    "livestock_farms": "cod_t_a",
+    "outfalls": "discharge_m3_d",
+}
+SOURCE_SIZES_MM = (1.6, 2.2, 2.9, 3.7, 4.6)
+
+
+def bilingual(zh: str, en: str) -> str:
+    """``zh`` in a Chinese QGIS, else ``en``."""
+    return zh if is_chinese() else en
+
+
+def alpha(colour: str, opacity: float) -> str:
+    """``#rrggbb`` plus an opacity as the ``r,g,b,a`` string QGIS symbol props use."""
+    c = colour.lstrip("#")
+    r, g, b = (int(c[i:i + 2], 16) for i in (0, 2, 4))
+    return f"{r},{g},{b},{round(255 * opacity)}"
+
+
+def marker(shape: str, colour: str, size: float, outline: str = "#ffffff",
+           outline_width: float = 0.25) -> QgsMarkerSymbol:
+    """A simple marker; ``shape`` is one of symbology's shape names."""
+    return QgsMarkerSymbol.createSimple({
+        "name": shape, "color": colour, "size": str(size),
+        "outline_color": outline, "outline_width": str(outline_width),
+    })
+
+
+def line(colour: str, width: float, style: str = "solid") -> QgsLineSymbol:
+    return QgsLineSymbol.createSimple({
+        "line_color": colour, "line_width": str(width), "line_style": style,
+        "capstyle": "round", "joinstyle": "round",
+    })
+
+
+def fill(colour: str, outline: str, opacity: float = 1.0, outline_width: float = 0.3,
+         outline_style: str = "solid") -> QgsFillSymbol:
+    return QgsFillSymbol.createSimple({
+        "color": alpha(colour, opacity) if colour else "0,0,0,0",
+        "style": "solid" if colour else "no",
+        "outline_color": outline, "outline_width": str(outline_width),
+        "outline_style": outline_style,
+    })
+
+
+def class_label(value: int | None) -> str:
+    """Legend label of a water class: 'III 类（良好）' or 'Class III (Good)'."""
+    c = sym.CLASS_BY_VALUE.get(value) if value is not None else None
+    if c is None:
+        return tr("No data")
+    return bilingual(f"{c.roman} 类（{c.label_zh}）", f"Class {c.roman} ({c.label_en})")
+
+
+# --- base layers ------------------------------------------------------------------
+def river_order_renderer(field: str = "stream_order") -> QgsGraduatedSymbolRenderer:
+    """Reaches in blue, wider with stream order (widths from symbology)."""
+    orders = sorted(sym.RIVER_WIDTH_BY_ORDER_MM)
+    ranges = []
+    for i, order in enumerate(orders):
+        lower = -1e9 if i == 0 else order - 0.5
+        upper = 1e9 if i == len(orders) - 1 else order + 0.5
+        text = bilingual(f"{order} 级河流", f"Stream order {order}")
+        if i == len(orders) - 1:
+            text = bilingual(f"{order} 级及以上", f"Stream order {order}+")
+        ranges.append(QgsRendererRange(lower, upper,
+                                       line(sym.RIVER_COLOUR, sym.RIVER_WIDTH_BY_ORDER_MM[order]),
+                                       text))
+    renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 1)', ranges)
+    return renderer
+
+
+def rivers_renderer() -> QgsSingleSymbolRenderer:
+    """Whole rivers: a hairline under the reaches (they carry the names)."""
+    thinnest = min(sym.RIVER_WIDTH_BY_ORDER_MM.values())
+    return QgsSingleSymbolRenderer(line(sym.RIVER_COLOUR, thinnest))
+
+
+def control_units_renderer() -> QgsSingleSymbolRenderer:
+    return QgsSingleSymbolRenderer(
+        fill("", sym.CONTROL_UNIT_OUTLINE, outline_width=0.45, outline_style="dash"))
+
+
+def drinking_water_renderer() -> QgsCategorizedSymbolRenderer:
+    """Protection areas: one hue, stronger for the stricter level."""
+    labels = {"first": ("一级保护区", "First-level zone"),
+              "second": ("二级保护区", "Second-level zone"),
+              "quasi": ("准保护区", "Quasi-protection zone")}
+    opacity = {"first": 0.75, "second": 0.5, "quasi": 0.3}
+    cats = [QgsRendererCategory(level, fill(sym.DRINKING_WATER_FILL, sym.DRINKING_WATER_OUTLINE,
+                                            opacity[level], 0.35), bilingual(*labels[level]))
+            for level in labels]
+    cats.append(QgsRendererCategory(None, fill(sym.DRINKING_WATER_FILL, sym.DRINKING_WATER_OUTLINE,
+                                               0.4, 0.35), tr("Other")))
+    return QgsCategorizedSymbolRenderer("level", cats)
+
+
+def parks_renderer() -> QgsSingleSymbolRenderer:
+    return QgsSingleSymbolRenderer(fill(sym.PARK_FILL, sym.PARK_OUTLINE, 0.6, 0.35))
+
+
+def sections_renderer() -> QgsCategorizedSymbolRenderer:
+    """Sections by level: shape and size from symbology, neutral fill (no period)."""
+    cats = []
+    for level, shape in sym.SECTION_LEVEL_SHAPES.items():
+        cats.append(QgsRendererCategory(
+            level, marker(shape, "#ffffff", sym.SECTION_LEVEL_SIZES_MM[level], "#333333", 0.4),
+            bilingual(*sym.SECTION_LEVEL_LABELS[level])))
+    return QgsCategorizedSymbolRenderer("level", cats)
+
+
+def log_breaks(lo: float, hi: float, classes: int = len(SOURCE_SIZES_MM)) -> list[float]:
+    """Round class limits between ``lo`` and ``hi`` (1-2-5 series, log spaced)."""
+    hi = max(hi, 1e-9)
+    lo = max(lo, hi / 1e5, 1e-9)
+    nice = [m * 10 ** e for e in range(math.floor(math.log10(lo)) - 1,
+                                       math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
+    inner = [v for v in nice if lo < v < hi]
+    if len(inner) < classes - 1:
+        return inner or [hi / 2]
+    picks = [inner[round(i * (len(inner) - 1) / (classes - 2))] for i in range(classes - 1)]
+    return sorted(set(picks))
+
+
+def _fmt(v: float) -> str:
+    return f"{v:,.0f}" if v >= 10 else f"{v:g}"
+
+
+def source_renderer(layer_name: str, lo: float | None, hi: float | None):
+    """A source layer: its symbology shape and colour, graduated size by load."""
+    spec = sym.SOURCE_SYMBOLS[layer_name]
+    field = SOURCE_SIZE_FIELD.get(layer_name)
+    if field is None or hi is None:
+        return QgsSingleSymbolRenderer(marker(spec.shape, spec.colour, 2.4, "#ffffff", 0.2))
+    breaks = log_breaks(lo or 0.0, hi)
+    limits = [-1e12, *breaks, 1e12]
+    unit = "m³/d" if field == "discharge_m3_d" else "t/a"
+    ranges = []
+    for i in range(len(limits) - 1):
+        size = SOURCE_SIZES_MM[min(i, len(SOURCE_SIZES_MM) - 1)]
+        if i == 0:
+            text = f"< {_fmt(limits[1])} {unit}"
+        elif i == len(limits) - 2:
+            text = f"≥ {_fmt(limits[i])} {unit}"
+        else:
+            text = f"{_fmt(limits[i])} – {_fmt(limits[i + 1])} {unit}"
+        ranges.append(QgsRendererRange(limits[i], limits[i + 1],
+                                       marker(spec.shape, spec.colour, size, "#ffffff", 0.2), text))
+    renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 0)', ranges)
+    renderer.setGraduatedMethod(graduated_size())
+    return renderer
+
+
+def load_range(layer: QgsVectorLayer, field: str) -> tuple[float | None, float | None]:
+    """Smallest positive and largest value of ``field`` (provider SQL, no scan in Python)."""
+    idx = layer.fields().indexOf(field)
+    if idx < 0:
+        return None, None
+    lo, hi = layer.minimumValue(idx), layer.maximumValue(idx)
+    try:
+        return float(lo) if lo is not None else 0.0, float(hi)
+    except (TypeError, ValueError):
+        return None, None
+
+
+def base_renderer(table: str, layer: QgsVectorLayer):
+    """The renderer of database layer ``table``."""
+    if table == "reaches":
+        return river_order_renderer()
+    if table == "rivers":
+        return rivers_renderer()
+    if table == "control_units":
+        return control_units_renderer()
+    if table == "drinking_water_areas":
+        return drinking_water_renderer()
+    if table == "industrial_parks":
+        return parks_renderer()
+    if table == "sections":
+        return sections_renderer()
+    if table in sym.SOURCE_SYMBOLS:
+        field = SOURCE_SIZE_FIELD.get(table)
+        lo, hi = load_range(layer, field) if field else (None, None)
+        return source_renderer(table, lo, hi)
+    return None
+
+
+def qml_path(name: str) -> Path:
+    return STYLES_DIR / f"{name}.qml"
+
+
+def apply_label_style(layer: QgsVectorLayer, name: str) -> bool:
+    """Load labels and scale visibility from ``resources/styles/<name>.qml``."""
+    path = qml_path(name)
+    if not path.is_file():
+        return False
+    categories = (QgsMapLayer.StyleCategory.Labeling | QgsMapLayer.StyleCategory.Rendering)
+    _msg, ok = layer.loadNamedStyle(str(path), categories)
+    return bool(ok)
+
+
+def style_layer(layer: QgsVectorLayer, table: str) -> None:
+    """Labels from QML, then the renderer from symbology."""
+    apply_label_style(layer, table)
+    renderer = base_renderer(table, layer)
+    if renderer is not None:
+        layer.setRenderer(renderer)

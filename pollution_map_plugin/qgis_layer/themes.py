@@ -1,0 +1,235 @@
+"""The five thematic maps as map themes (QgsMapThemeCollection) of a loaded database.
+
+``build_maps(group, data)`` joins the assessment of a period into memory layers in a
+"thematic" sub-group of the database group and (re)creates one map theme per map:
+
+=============  ======================  =============================================
+key            theme                   what it shows
+=============  ======================  =============================================
+watershed      流域水系图              water systems, rivers by order, control units,
+                                       drinking-water areas
+sections       监测断面图              sections by class for the period, failing ringed
+pollution      污染分布图              sources by type and load (+ density option)
+problems       问题水体图              reaches and sections that miss their targets
+change         水质变化图              improved / unchanged / worsened between periods
+=============  ======================  =============================================
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsLayerTreeGroup,
+    QgsLayerTreeModel,
+    QgsMapThemeCollection,
+    QgsProject,
+    QgsRectangle,
+    QgsVectorLayer,
+)
+
+from ..core import schema
+from .compat import is_chinese
+from .i18n import tr
+from .layers import PROP_KIND, group_layers
+from .map_data import MapData
+from .styles import apply_label_style
+from .thematic import (
+    CHANGE_FIELDS,
+    PROP_THEMATIC,
+    REACH_FIELDS,
+    SECTION_FIELDS,
+    change_renderer,
+    density_layer,
+    heatmap_renderer,
+    join_lines,
+    join_points,
+    problem_reach_renderer,
+    rows_by,
+    section_class_renderer,
+)
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    key: str
+    zh: str
+    en: str
+
+    @property
+    def theme(self) -> str:
+        """The map theme's name (the Chinese map name the bureaus use)."""
+        return self.zh
+
+    @property
+    def title(self) -> str:
+        return self.zh if is_chinese() else f"{tr(self.en)}  {self.zh}"
+
+
+MAPS: tuple[MapSpec, ...] = (
+    MapSpec("watershed", "流域水系图", "Watershed river-system map"),
+    MapSpec("sections", "监测断面图", "Monitoring-section map"),
+    MapSpec("pollution", "污染分布图", "Pollution-distribution map"),
+    MapSpec("problems", "问题水体图", "Problem-water-body map"),
+    MapSpec("change", "水质变化图", "Water-quality change map"),
+)
+MAP_BY_KEY = {m.key: m for m in MAPS}
+BACKDROP = ("control_units", "rivers", "reaches")
+THEME_LAYERS: dict[str, tuple[str, ...]] = {
+    "watershed": ("control_units", "drinking_water_areas", "rivers", "reaches"),
+    "sections": (*BACKDROP, "section_classes"),
+    "pollution": ("control_units", "industrial_parks", "rivers", "reaches", "density",
+                  *schema.SOURCE_LAYERS),
+    "problems": (*BACKDROP, "problem_reaches", "problem_sections"),
+    "change": (*BACKDROP, "section_changes"),
+}
+THEMATIC_GROUP = "thematic"
+
+
+def thematic_group(group: QgsLayerTreeGroup, project: QgsProject) -> QgsLayerTreeGroup:
+    """The database group's thematic sub-group (first child: drawn on top), emptied.
+
+    Thematic layers elsewhere in the group (the density layer sits with the sources)
+    are removed too.
+    """
+    old = [n.layerId() for n in group.findLayers()
+           if n.layer() is not None and n.layer().customProperty(PROP_THEMATIC)]
+    if old:
+        project.removeMapLayers(old)
+    for child in group.children():
+        if isinstance(child, QgsLayerTreeGroup) and \
+                child.customProperty(PROP_KIND) == THEMATIC_GROUP:
+            return child
+    sub = group.insertGroup(0, tr("Thematic maps"))
+    sub.setCustomProperty(PROP_KIND, THEMATIC_GROUP)
+    return sub
+
+
+def thematic_layers(group: QgsLayerTreeGroup) -> dict[str, QgsVectorLayer]:
+    """``{kind: layer}`` of the group's thematic layers."""
+    out = {}
+    for node in group.findLayers():
+        layer = node.layer()
+        if layer is not None and layer.customProperty(PROP_THEMATIC):
+            out[str(layer.customProperty(PROP_THEMATIC))] = layer
+    return out
+
+
+def _add(project, sub, layer: QgsVectorLayer, kind: str, renderer, qml: str | None = None):
+    layer.setCustomProperty(PROP_THEMATIC, kind)
+    if qml:
+        apply_label_style(layer, qml)
+    layer.setRenderer(renderer)
+    project.addMapLayer(layer, False)
+    sub.addLayer(layer)
+    return layer
+
+
+def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
+               project: QgsProject | None = None, density: bool = False) -> dict[str, str]:
+    """Create the thematic layers of ``data`` and the five map themes; ``{key: theme}``.
+
+    Without ``data`` (no measurements assessed yet) the period maps show the
+    sections without classes.  ``density`` adds the pollution-load heatmap layer.
+    """
+    project = project or QgsProject.instance()
+    base = group_layers(group)
+    sub = thematic_group(group, project)
+    if data is not None and "sections" in base:
+        sec = rows_by(data.sections, "section_code")
+        title = tr("Section water quality {0}").format(data.period)
+        _add(project, sub, join_points(base["sections"], sec, title, SECTION_FIELDS),
+             "section_classes", section_class_renderer(), "section_classes")
+        failing = {k: v for k, v in sec.items() if v.get("meets_target") == 0}
+        title = tr("Sections missing their targets {0}").format(data.period)
+        _add(project, sub, join_points(base["sections"], failing, title, SECTION_FIELDS),
+             "problem_sections", section_class_renderer(), "section_classes")
+        if data.change is not None:
+            title = tr("Water-quality change {0}").format(data.change_label)
+            _add(project, sub, join_points(base["sections"], rows_by(data.change, "section_code"),
+                                           title, CHANGE_FIELDS),
+                 "section_changes", change_renderer(), "section_changes")
+    if data is not None and "reaches" in base:
+        title = tr("Problem reaches {0}").format(data.period)
+        _add(project, sub, join_lines(base["reaches"], rows_by(data.problem_reaches, "code"),
+                                      title, REACH_FIELDS),
+             "problem_reaches", problem_reach_renderer())
+    if density:
+        sources = [base[t] for t in schema.SOURCE_LAYERS if t in base]
+        layer = density_layer(sources, tr("Pollution-load density (COD)"))
+        _add(project, sub, layer, "density", heatmap_renderer())
+        # the density layer draws below the source symbols
+        node = sub.findLayer(layer.id())
+        clone = node.clone()
+        sub.removeChildNode(node)
+        _sources_group(group).addChildNode(clone)
+    return create_themes(group, project)
+
+
+def _sources_group(group: QgsLayerTreeGroup) -> QgsLayerTreeGroup:
+    for child in group.children():
+        if isinstance(child, QgsLayerTreeGroup) and \
+                child.customProperty("pollution_map/group") == "sources":
+            return child
+    return group
+
+
+def create_themes(group: QgsLayerTreeGroup, project: QgsProject) -> dict[str, str]:
+    """(Re)create the five map themes from the group's base and thematic layers."""
+    layers = {**group_layers(group), **thematic_layers(group)}
+    collection = project.mapThemeCollection()
+    out = {}
+    for spec in MAPS:
+        record = QgsMapThemeCollection.MapThemeRecord()
+        record.setLayerRecords([QgsMapThemeCollection.MapThemeLayerRecord(layers[k])
+                                for k in THEME_LAYERS[spec.key] if k in layers])
+        if collection.hasMapTheme(spec.theme):
+            collection.update(spec.theme, record)
+        else:
+            collection.insert(spec.theme, record)
+        out[spec.key] = spec.theme
+    return out
+
+
+def theme_layers(project: QgsProject, key: str) -> list[QgsVectorLayer]:
+    """The layers of map ``key``'s theme, top first (the project's layer order)."""
+    return project.mapThemeCollection().mapThemeVisibleLayers(MAP_BY_KEY[key].theme)
+
+
+def apply_theme(project: QgsProject, key: str, model: QgsLayerTreeModel | None = None) -> None:
+    """Show map ``key`` in the layer tree (and so on the canvas)."""
+    root = project.layerTreeRoot()
+    model = model or QgsLayerTreeModel(root)
+    project.mapThemeCollection().applyTheme(MAP_BY_KEY[key].theme, root, model)
+
+
+def group_extent(group: QgsLayerTreeGroup, crs: QgsCoordinateReferenceSystem,
+                 project: QgsProject) -> QgsRectangle:
+    """The extent of the database's spatial layers in ``crs``."""
+    extent = QgsRectangle()
+    extent.setMinimal()
+    for table in ("control_units", "reaches", "rivers", "sections"):
+        layer = group_layers(group).get(table)
+        if layer is None or layer.featureCount() == 0:
+            continue
+        rect = layer.extent()
+        if rect.isEmpty():
+            continue
+        transform = QgsCoordinateTransform(layer.crs(), crs, project)
+        extent.combineExtentWith(transform.transformBoundingBox(rect))
+    return extent
+
+
+def projected_crs(group: QgsLayerTreeGroup, project: QgsProject) -> QgsCoordinateReferenceSystem:
+    """CGCS2000 3-degree Gauss-Kruger zone of the data (EPSG:4534–4554), for maps."""
+    geo = QgsCoordinateReferenceSystem("EPSG:4490")
+    extent = group_extent(group, geo, project)
+    if extent.isEmpty() or extent.width() < 0:
+        return geo
+    cm = int(round(extent.center().x() / 3.0) * 3)
+    if not 75 <= cm <= 135:
+        return geo
+    crs = QgsCoordinateReferenceSystem(f"EPSG:{4534 + (cm - 75) // 3}")
+    return crs if crs.isValid() else geo
