@@ -16,7 +16,7 @@ test: setup
 	@bash scripts/run_tests.sh
 
 test-core: setup
-	@$(PY) -m pytest tests/core -q
+	@$(PY) -m pytest tests/core -p no:pytest_qgis -p no:pytestqt -q
 
 lint: setup
 	@.venv/bin/ruff check pollution_map_plugin tests scripts benchmarks
@@ -27,8 +27,12 @@ package: setup
 deploy: package
 	@$(PY) scripts/deploy.py dist/pollution_map_plugin-$(VERSION).zip
 
+# Collect tr() strings into resources/i18n/*.ts (translate them, then `make package`).
+translations: setup
+	@$(PY) scripts/update_translations.py
+
 bench: setup
 	@$(PY) benchmarks/run_all.py
 
 clean:
-	rm -rf dist build tests/artifacts .pytest_cache
+	rm -rf dist build tests/artifacts .pytest_cache demo-output .qgis-settings

@@ -70,7 +70,9 @@ class PollutionMapPlugin:
         panel.setToolTip(tr("Show or hide the Pollution Map panel"))
         if self.dock is not None:
             panel.setChecked(self.dock.isVisible())
-            panel.toggled.connect(self.dock.setVisible)
+            # triggered (user action only), not toggled: a dock hidden behind a tab
+            # reports visibilityChanged(False) and must not be closed by that.
+            panel.triggered.connect(self.dock.setVisible)
             self.dock.visibilityChanged.connect(panel.setChecked)
         else:
             panel.setEnabled(False)

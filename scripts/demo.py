@@ -101,7 +101,7 @@ def step_qgis_process(ctx: DemoContext) -> None:
 def step_start_qgis(ctx: DemoContext) -> None:
     """Start a headless QGIS application with Processing and a minimal iface."""
     os.environ["QGIS_CUSTOM_CONFIG_PATH"] = str(ctx.profile_root)
-    from qgis.core import QgsApplication
+    from qgis.core import Qgis, QgsApplication
 
     ctx.app = QgsApplication([], True)
     ctx.app.initQgis()
@@ -114,8 +114,7 @@ def step_start_qgis(ctx: DemoContext) -> None:
 
     ctx.iface = HeadlessInterface()
     utils.iface = ctx.iface
-    say(f"QGIS {QgsApplication.instance().applicationVersion()} "
-        f"({os.environ['QT_QPA_PLATFORM']}), Processing initialised")
+    say(f"QGIS {Qgis.version()} ({os.environ['QT_QPA_PLATFORM']}), Processing initialised")
 
 
 def step_load_plugin(ctx: DemoContext) -> None:
@@ -178,6 +177,24 @@ def step_unload_plugin(ctx: DemoContext) -> None:
     say("unloaded: no actions, toolbar, menu, dock or provider left")
 
 
+def stop_qgis(ctx: DemoContext) -> None:
+    """Close QGIS in order: widgets first, then the application (else Qt crashes at exit)."""
+    if ctx.app is None:
+        return
+    from qgis import utils
+    from qgis.core import QgsProject
+    from qgis.PyQt import sip
+
+    QgsProject.instance().clear()
+    if ctx.iface is not None:
+        utils.iface = None
+        sip.delete(ctx.iface.mainWindow())
+        ctx.iface = None
+    ctx.plugin = None
+    ctx.app.processEvents()
+    ctx.app.exitQgis()
+
+
 Step = Callable[[DemoContext], None]
 # Add new steps before step_unload_plugin.
 STEPS: list[Step] = [
@@ -211,8 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
             break
         say(f"({time.monotonic() - started:.1f} s)")
-    if ctx.app is not None:
-        ctx.app.exitQgis()
+    stop_qgis(ctx)
     print("demo: done" if status == 0 else "demo: failed")
     return status
 

@@ -11,7 +11,8 @@ Strings are found with the ``ast`` module: calls ``tr("text")`` / ``self.tr("tex
 ``QCoreApplication.translate("Context", "text")``.  Existing translations are kept;
 new strings are marked unfinished; strings no longer in the sources are kept as
 ``vanished`` (lrelease skips them) unless ``--drop-obsolete`` is given.  Translate
-with Qt Linguist or by editing the ``<translation>`` elements.
+with Qt Linguist or by editing the ``<translation>`` elements; ``--check`` also
+rejects translations whose ``{placeholders}`` differ from the source's.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import ast
 import os
+import re
 import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
@@ -129,6 +131,20 @@ def merge(
     return sorted(merged, key=lambda m: (m.context, m.kind == "vanished", m.source))
 
 
+PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+
+
+def placeholder_errors(messages: list[Message]) -> list[str]:
+    """Translations whose ``{placeholders}`` differ from their source's."""
+    return [
+        f"{m.source!r}: placeholders {sorted(set(PLACEHOLDER.findall(m.source)))} "
+        f"!= {sorted(set(PLACEHOLDER.findall(m.translation)))}"
+        for m in messages
+        if m.translation and m.kind != "vanished"
+        and set(PLACEHOLDER.findall(m.source)) != set(PLACEHOLDER.findall(m.translation))
+    ]
+
+
 def render(messages: list[Message], ts_path: Path = TS_FILE) -> str:
     """The ``.ts`` XML text."""
     out = [
@@ -171,12 +187,15 @@ def main(argv: list[str] | None = None) -> int:
     current = args.ts.read_text(encoding="utf-8") if args.ts.is_file() else ""
     print(f"{len(found)} strings, {len(unfinished)} untranslated, "
           f"{sum(m.kind == 'vanished' for m in merged)} vanished -> {args.ts}")
+    bad = placeholder_errors(merged)
+    for error in bad:
+        print(f"error: {error}", file=sys.stderr)
     if args.check:
         for source in unfinished:
             print(f"untranslated: {source}")
         if text != current:
             print("the .ts file is out of date: run scripts/update_translations.py")
-        return 1 if (unfinished or text != current) else 0
+        return 1 if (unfinished or bad or text != current) else 0
     if text != current:
         args.ts.parent.mkdir(parents=True, exist_ok=True)
         args.ts.write_text(text, encoding="utf-8")

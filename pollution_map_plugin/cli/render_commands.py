@@ -1,5 +1,46 @@
-"""Sub-commands of this area (filled in by the area's issue)."""
+"""``render-maps``: the five thematic maps of a database as PNG and PDF (headless QGIS).
+
+QGIS is imported and started only when the command runs, so every other command
+works without QGIS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
 
 
 def register(subparsers) -> None:
-    """Add this area's sub-commands to ``subparsers``."""
+    """Add ``render-maps`` to ``subparsers``."""
+    p = subparsers.add_parser(
+        "render-maps",
+        help="render the five thematic maps to PNG and PDF (headless QGIS)",
+        description="Load DB (a .gpkg or a PostgreSQL DSN) into a headless QGIS, assess "
+                    "the period and export the watershed, section, pollution, "
+                    "problem-water-body and change maps as A4 PNG and PDF.",
+    )
+    p.add_argument("db", help="GeoPackage path or PostgreSQL connection string")
+    p.add_argument("--out", required=True, help="output folder")
+    p.add_argument("--period", help="assessment period, e.g. 2024, 2024-Q3 (default: latest "
+                                    "year with data)")
+    p.add_argument("--compare", nargs=2, metavar=("P1", "P2"),
+                   help="the two periods of the change map (default: the year before)")
+    p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
+    p.add_argument("--density", action="store_true",
+                   help="add the pollution-load density (heatmap) to the pollution map")
+    p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Start headless QGIS, render, list the written files."""
+    from pollution_map_plugin.qgis_layer.render import render_maps, start_headless_qgis
+
+    app = start_headless_qgis()
+    files = render_maps(args.db, args.out, args.period,
+                        tuple(args.compare) if args.compare else None, args.dpi, args.density)
+    for path in files:
+        print(path)
+    sys.stdout.flush()
+    del app  # QGIS tears down at interpreter exit
+    return 0 if files else 1

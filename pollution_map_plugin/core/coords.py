@@ -54,6 +54,8 @@ def normalize_crs(name: str) -> str:
 
 def in_box(lon, lat, box: tuple[float, float, float, float]):
     """True where (lon, lat) lies inside ``box`` (scalar or array)."""
+    if isinstance(lon, (int, float)) and isinstance(lat, (int, float)):
+        return box[0] <= lon <= box[2] and box[1] <= lat <= box[3]
     lon = np.asarray(lon, dtype=float)
     lat = np.asarray(lat, dtype=float)
     inside = (lon >= box[0]) & (lon <= box[2]) & (lat >= box[1]) & (lat <= box[3])

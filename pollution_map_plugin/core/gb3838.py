@@ -180,12 +180,52 @@ def _lake_mask(water_body_types: object, n: int) -> np.ndarray:
     return s.str.strip().str.lower().isin(LAKE_TYPES).to_numpy()
 
 
-def _groups(parameters: object, n: int) -> tuple[np.ndarray, pd.Index]:
+def encode_parameters(parameters: object, n: int) -> tuple[np.ndarray, list]:
+    """Integer codes (−1 = missing) and the distinct item codes of ``parameters``."""
     if isinstance(parameters, str):
-        return np.zeros(n, dtype=np.intp), pd.Index([parameters])
-    codes, uniques = pd.factorize(pd.Series(parameters) if not isinstance(
-        parameters, (pd.Series, pd.Categorical)) else parameters)
-    return np.asarray(codes), pd.Index(uniques)
+        return np.zeros(n, dtype=np.int64), [parameters]
+    if not isinstance(parameters, (pd.Series, pd.Categorical, pd.Index)):
+        parameters = pd.Series(np.asarray(parameters, dtype=object))
+    codes, uniques = pd.factorize(parameters)
+    return np.asarray(codes, dtype=np.int64), list(uniques)
+
+
+def _item_of(code: object) -> Item | None:
+    return ITEMS.get(code) if isinstance(code, str) else None
+
+
+def _slices(codes: np.ndarray, lake: np.ndarray, n_uniques: int):
+    """Row indices per (item, lake): one stable sort, then contiguous slices."""
+    key = codes * 2 + lake.astype(np.int64)
+    if 2 * n_uniques + 2 < np.iinfo(np.int16).max:
+        key = key.astype(np.int16)  # radix sort
+    order = np.argsort(key, kind="stable")
+    bounds = np.searchsorted(key[order], np.arange(2 * n_uniques + 1))
+    for g in range(2 * n_uniques):
+        if bounds[g + 1] > bounds[g]:
+            yield g // 2, bool(g % 2), order[bounds[g]:bounds[g + 1]]
+
+
+def classify_coded(codes: np.ndarray, uniques: Sequence, values: np.ndarray,
+                   lake: np.ndarray) -> np.ndarray:
+    """:func:`classify_values` on already encoded parameters (see :func:`encode_parameters`)."""
+    v = np.asarray(values, dtype=float)
+    out = np.zeros(v.shape[0], dtype=np.int8)
+    for k, in_lake, idx in _slices(codes, lake, len(uniques)):
+        it = _item_of(uniques[k])
+        if it is None or it.rule == "none":
+            continue
+        lim = np.asarray(it.lake_limits if in_lake and it.lake_limits else it.limits, float)
+        x = v[idx]
+        if it.rule == "range":
+            inside = (x >= lim[0] * (1 - REL_TOL)) & (x <= lim[1] * (1 + REL_TOL))
+            out[idx] = np.where(inside, 1, WORSE_THAN_V)
+        elif it.rule == "le":
+            out[idx] = np.searchsorted(lim * (1 + REL_TOL), x, side="left") + 1
+        else:  # "ge": mirror by negation, the limits become ascending
+            out[idx] = np.searchsorted(-lim * (1 - REL_TOL), -x, side="left") + 1
+    out[np.isnan(v)] = NO_CLASS
+    return out
 
 
 def classify_values(
@@ -196,38 +236,34 @@ def classify_values(
     """Vectorised :func:`classify_value`: an ``int8`` array of classes 1..6.
 
     ``parameters`` and ``water_body_types`` are arrays as long as ``values`` or one
-    scalar for all.  :data:`NO_CLASS` (0) marks a missing value, WT or an unknown
-    parameter.  One ``numpy.searchsorted`` per parameter (and water-body type).
+    scalar for all (``water_body_types`` may also be a boolean "is lake" array).
+    :data:`NO_CLASS` (0) marks a missing value, WT or an unknown parameter.  One stable
+    sort of the rows by item, then one ``numpy.searchsorted`` per item and water body.
     """
     v = np.asarray(values, dtype=float)
-    n = v.shape[0]
-    out = np.zeros(n, dtype=np.int8)
-    codes, uniques = _groups(parameters, n)
-    lake = _lake_mask(water_body_types, n)
-    valid = ~np.isnan(v)
+    codes, uniques = encode_parameters(parameters, v.shape[0])
+    return classify_coded(codes, uniques, v, _lake_mask(water_body_types, v.shape[0]))
+
+
+def _limit_table(uniques: Sequence, no_exceedance: bool = False) -> np.ndarray:
+    """(n_items + 1) × 2 (river, lake) × 7 (class 0..6) limits; NaN where none."""
+    table = np.full((len(uniques) + 1, 2, 7), np.nan)
     for k, code in enumerate(uniques):
-        it = ITEMS.get(code) if isinstance(code, str) else None
-        if it is None or it.rule == "none":
+        it = _item_of(code)
+        if it is None or it.rule in ("none", "range") or (no_exceedance and code in NO_EXCEEDANCE):
             continue
-        sel = (codes == k) & valid
-        if not sel.any():
-            continue
-        variants = [(sel, it.limits)]
-        if it.lake_limits is not None:
-            variants = [(sel & ~lake, it.limits), (sel & lake, it.lake_limits)]
-        for mask, lim in variants:
-            x = v[mask]
-            if x.size == 0:
-                continue
-            arr = np.asarray(lim, dtype=float)
-            if it.rule == "range":
-                inside = (x >= arr[0] * (1 - REL_TOL)) & (x <= arr[1] * (1 + REL_TOL))
-                out[mask] = np.where(inside, 1, WORSE_THAN_V)
-            elif it.rule == "le":
-                out[mask] = np.searchsorted(arr * (1 + REL_TOL), x, side="left") + 1
-            else:  # "ge": mirror by negation, limits become ascending
-                out[mask] = np.searchsorted(-arr * (1 - REL_TOL), -x, side="left") + 1
-    return out
+        table[k, 0, 1:6] = it.limits
+        table[k, 1, 1:6] = it.lake_limits or it.limits
+    return table
+
+
+def class_limits_coded(codes: np.ndarray, uniques: Sequence, water_classes: np.ndarray,
+                       lake: np.ndarray, no_exceedance: bool = False) -> np.ndarray:
+    """:func:`class_limits_array` on encoded parameters (a single table look-up)."""
+    cls = np.asarray(water_classes, dtype=float)
+    k = np.where(np.isnan(cls) | (cls < 1) | (cls > 5), 0, cls).astype(np.int64)
+    rows = np.where(codes < 0, len(uniques), codes)
+    return _limit_table(uniques, no_exceedance)[rows, lake.astype(np.int64), k]
 
 
 def class_limits_array(
@@ -235,21 +271,8 @@ def class_limits_array(
 ) -> np.ndarray:
     """Vectorised :func:`class_limit`: the limit of each row's class (NaN where none)."""
     cls = np.asarray(water_classes, dtype=float)
-    n = cls.shape[0]
-    out = np.full(n, np.nan)
-    codes, uniques = _groups(parameters, n)
-    lake = _lake_mask(water_body_types, n)
-    ok = ~np.isnan(cls) & (cls >= 1) & (cls <= 5)
-    for k, code in enumerate(uniques):
-        it = ITEMS.get(code) if isinstance(code, str) else None
-        if it is None or it.rule in ("none", "range"):
-            continue
-        sel = (codes == k) & ok
-        for mask, lim in ((sel & ~lake, it.limits),
-                          (sel & lake, it.lake_limits or it.limits)):
-            if mask.any():
-                out[mask] = np.asarray(lim, dtype=float)[cls[mask].astype(int) - 1]
-    return out
+    codes, uniques = encode_parameters(parameters, cls.shape[0])
+    return class_limits_coded(codes, uniques, cls, _lake_mask(water_body_types, cls.shape[0]))
 
 
 def exceedance_multiple(
@@ -265,18 +288,22 @@ def exceedance_multiple(
     return None if c3 is None else (float(value) - c3) / c3
 
 
+def exceedance_coded(codes: np.ndarray, uniques: Sequence, values: np.ndarray,
+                     lake: np.ndarray) -> np.ndarray:
+    """:func:`exceedance_multiples` on encoded parameters."""
+    v = np.asarray(values, dtype=float)
+    c3 = class_limits_coded(codes, uniques, np.full(v.shape[0], 3.0), lake, no_exceedance=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return (v - c3) / c3
+
+
 def exceedance_multiples(
     parameters: object, values: object, water_body_types: object = None
 ) -> np.ndarray:
     """Vectorised :func:`exceedance_multiple` (NaN where none)."""
     v = np.asarray(values, dtype=float)
-    c3 = class_limits_array(parameters, np.full(v.shape[0], 3.0), water_body_types)
-    codes, uniques = _groups(parameters, v.shape[0])
-    skip = np.isin(codes, [k for k, c in enumerate(uniques) if c in NO_EXCEEDANCE])
-    with np.errstate(invalid="ignore", divide="ignore"):
-        out = (v - c3) / c3
-    out[skip] = np.nan
-    return out
+    codes, uniques = encode_parameters(parameters, v.shape[0])
+    return exceedance_coded(codes, uniques, v, _lake_mask(water_body_types, v.shape[0]))
 
 
 def roman(water_class: int | None) -> str:

@@ -1,3 +1,136 @@
-"""Processing algorithms of this area (filled in by the area's issue)."""
+"""The "Import table" algorithm: a CSV/XLSX file into a table, validated, with a rejects file."""
 
-ALGORITHMS: list = []
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
+
+from .base import PollutionAlgorithm
+
+# Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
+# pandas, which the plugin must not require just to list its algorithms).
+TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms", "petrol_stations",
+          "sections", "measurements", "river_chiefs", "problems", "projects")
+CRS_VALUES = ("wgs84", "cgcs2000", "gcj02", "bd09")
+ENCODINGS = ("auto", "utf-8", "gbk", "gb18030")
+
+
+def parse_mapping_text(text: str | None) -> dict[str, str]:
+    """``"单位=name; 备注="`` → ``{"单位": "name", "备注": ""}`` (``;`` or new lines)."""
+    mapping: dict[str, str] = {}
+    for part in (text or "").replace("\n", ";").split(";"):
+        if not part.strip():
+            continue
+        if "=" not in part:
+            raise ValueError(f"expected 'header=column', not {part.strip()!r}")
+        header, column = part.rsplit("=", 1)
+        mapping[header.strip()] = column.strip()
+    return mapping
+
+
+class ImportTable(PollutionAlgorithm):
+    """Import a CSV or XLSX file into one table of the database."""
+
+    NAME = "import_table"
+    GROUP_ID = "import"
+    DATABASE = "DATABASE"
+    TABLE = "TABLE"
+    INPUT = "INPUT"
+    CRS = "CRS"
+    ENCODING = "ENCODING"
+    SHEET = "SHEET"
+    MAPPING = "MAPPING"
+    REJECTS = "REJECTS"
+    COUNTS = ("ROWS_READ", "ACCEPTED", "REJECTED", "INSERTED", "UPDATED", "UNCHANGED")
+
+    def displayName(self) -> str:
+        return self.tr("Import table from CSV/XLSX")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file "
+            "into a table of the pollution-source database. Headers may be Chinese or "
+            "English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as "
+            "'header=column; header=column'. Coordinates may be decimal or "
+            "degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 "
+            "(Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go "
+            "to the rejects file with their line number and reason. The accepted rows are "
+            "written in one transaction, inserting or updating by the natural key: "
+            "importing the same file again changes nothing."
+        )
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.addParameter(QgsProcessingParameterFile(
+            self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
+            behavior=QgsProcessingParameterFile.File))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.TABLE, self.tr("Table"), options=list(TABLES), defaultValue=0))
+        self.addParameter(QgsProcessingParameterFile(
+            self.INPUT, self.tr("Input file (CSV or XLSX)"),
+            behavior=QgsProcessingParameterFile.File,
+            fileFilter="CSV / Excel (*.csv *.txt *.tsv *.xlsx *.xlsm);;All files (*.*)"))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.CRS, self.tr("Coordinate system of the input"),
+            options=["WGS84", "CGCS2000", self.tr("GCJ-02 (Amap/Gaode, Tencent)"),
+                     self.tr("BD-09 (Baidu)")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.ENCODING, self.tr("Encoding"),
+            options=[self.tr("Detect"), "UTF-8", "GBK", "GB18030"], defaultValue=0))
+        self.addParameter(QgsProcessingParameterString(
+            self.SHEET, self.tr("Sheet (XLSX; default the first)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.MAPPING, self.tr("Header mapping (header=column; …)"), optional=True,
+            multiLine=True))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.REJECTS, self.tr("Rejected rows"), fileFilter="CSV (*.csv)", optional=True,
+            createByDefault=True))
+        for name, label in zip(self.COUNTS, (
+                self.tr("Rows read"), self.tr("Rows accepted"), self.tr("Rows rejected"),
+                self.tr("Rows inserted"), self.tr("Rows updated"), self.tr("Rows unchanged"))):
+            self.addOutput(QgsProcessingOutputNumber(name, label))
+        self.addOutput(QgsProcessingOutputString("ENCODING", self.tr("Detected encoding")))
+        self.addOutput(QgsProcessingOutputString("SUMMARY", self.tr("Summary")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        self.require_modules("pandas", "geopandas")
+        from ..core.db import DatabaseError, open_database
+        from ..core.importer import ImportFileError, import_file
+
+        target = self.parameterAsFile(parameters, self.DATABASE, context)
+        table = TABLES[self.parameterAsEnum(parameters, self.TABLE, context)]
+        source = self.parameterAsFile(parameters, self.INPUT, context)
+        crs = CRS_VALUES[self.parameterAsEnum(parameters, self.CRS, context)]
+        encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
+        sheet = self.parameterAsString(parameters, self.SHEET, context) or None
+        rejects = self.parameterAsFileOutput(parameters, self.REJECTS, context) or None
+        try:
+            mapping = parse_mapping_text(self.parameterAsString(parameters, self.MAPPING,
+                                                                context))
+            with open_database(target) as db:
+                report = import_file(db, table, source, crs=crs, encoding=encoding,
+                                     mapping=mapping or None, sheet=sheet,
+                                     rejects_path=rejects)
+        except (ImportFileError, DatabaseError, ValueError, OSError) as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        for note in report.warnings:
+            feedback.pushInfo(note)
+        feedback.pushInfo(report.summary())
+        values = (report.rows_read, report.accepted, report.rejected, report.inserted,
+                  report.updated, report.unchanged)
+        results: dict = dict(zip(self.COUNTS, values))
+        results.update({"ENCODING": report.encoding, "SUMMARY": report.summary(),
+                        self.REJECTS: report.rejects_path})
+        return results
+
+
+ALGORITHMS: list = [ImportTable]

@@ -1,3 +1,100 @@
-"""Processing algorithms of this area (filled in by the area's issue)."""
+"""Processing: render the five thematic maps of a database to PNG and PDF."""
 
-ALGORITHMS: list = []
+from __future__ import annotations
+
+from qgis.core import (
+    Qgis,
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from ..qgis_layer.compat import enum_value
+from .base import PollutionAlgorithm
+
+
+class RenderMaps(PollutionAlgorithm):
+    """The watershed, section, pollution, problem-water-body and change maps."""
+
+    NAME = "rendermaps"
+    GROUP_ID = "maps"
+    DATABASE = "DATABASE"
+    PERIOD = "PERIOD"
+    BEFORE = "COMPARE_FROM"
+    AFTER = "COMPARE_TO"
+    DENSITY = "DENSITY"
+    DPI = "DPI"
+    OUTPUT = "OUTPUT"
+    FILES = "FILES"
+    COUNT = "COUNT"
+
+    def displayName(self) -> str:
+        return self.tr("Render the five thematic maps (PNG + PDF)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Loads the database (a GeoPackage path or a PostgreSQL connection string) "
+            "into a project of its own, assesses the period (default: the latest year "
+            "with data) and exports the watershed river-system, monitoring-section, "
+            "pollution-distribution, problem-water-body and water-quality change maps as "
+            "A4 print layouts to PNG and PDF."
+        )
+
+    def flags(self):
+        # print layouts render project layers: run on the main thread
+        no_threading = enum_value(Qgis, "ProcessingAlgorithmFlag", "NoThreading",
+                                  QgsProcessingAlgorithm, "FlagNoThreading")
+        return super().flags() | no_threading
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.addParameter(QgsProcessingParameterString(
+            self.DATABASE, self.tr("Database (GeoPackage path or PostgreSQL connection)")))
+        for name, text in ((self.PERIOD, self.tr("Period (e.g. 2024; empty: latest year)")),
+                           (self.BEFORE, self.tr("Change map: first period")),
+                           (self.AFTER, self.tr("Change map: second period"))):
+            self.addParameter(QgsProcessingParameterString(name, text, optional=True))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.DENSITY, self.tr("Add the pollution-load density (heatmap)"), False))
+        integer = enum_value(Qgis, "ProcessingNumberParameterType", "Integer",
+                             QgsProcessingParameterNumber, "Integer")
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DPI, self.tr("PNG resolution (dpi)"), integer, 150, False, 50, 600))
+        self.addParameter(QgsProcessingParameterFolderDestination(
+            self.OUTPUT, self.tr("Output folder")))
+        self.addOutput(QgsProcessingOutputString(self.FILES, self.tr("Written files")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Number of files")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        self.require_modules("geopandas")
+        from ..qgis_layer.render import render_maps
+
+        target = self.parameterAsString(parameters, self.DATABASE, context).strip()
+        if not target:
+            raise QgsProcessingException(self.tr("No database given."))
+        period = self.parameterAsString(parameters, self.PERIOD, context).strip() or None
+        before = self.parameterAsString(parameters, self.BEFORE, context).strip()
+        after = self.parameterAsString(parameters, self.AFTER, context).strip()
+        if bool(before) != bool(after):
+            raise QgsProcessingException(self.tr("Give both change periods or neither."))
+        out = self.parameterAsString(parameters, self.OUTPUT, context)
+        try:
+            files = render_maps(target, out, period, (before, after) if before else None,
+                                self.parameterAsInt(parameters, self.DPI, context),
+                                self.parameterAsBool(parameters, self.DENSITY, context),
+                                feedback)
+        except QgsProcessingException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - shown in the Processing log
+            raise QgsProcessingException(str(exc)) from exc
+        for path in files:
+            feedback.pushInfo(str(path))
+        return {self.OUTPUT: out, self.FILES: ";".join(str(p) for p in files),
+                self.COUNT: len(files)}
+
+
+ALGORITHMS = [RenderMaps]

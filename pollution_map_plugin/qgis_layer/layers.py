@@ -125,22 +125,17 @@ def group_source(group: QgsLayerTreeGroup) -> DataSource:
 _SOURCES: dict[str, DataSource] = {}
 
 
-def load_database(target_or_connection: Any, project: QgsProject | None = None,
-                  schema_name: str | None = None, feedback: Any = None) -> QgsLayerTreeGroup:
-    """Add the database's layers to ``project`` (default: the current project).
+def prepare_layers(source: DataSource, feedback: Any = None) -> dict[str, QgsVectorLayer]:
+    """Open and style every layer of ``source`` (safe in a worker thread).
 
-    ``target_or_connection``: a GeoPackage path, a PostgreSQL DSN or ``service=``, a saved
-    QGIS connection name (``pg:NAME``), a ``core.db`` database or a DataSource.
-    Returns the new layer group.  Raises :class:`LoadError` naming the bad layers.
+    Raises :class:`LoadError` naming the tables that could not be opened.
     """
-    project = project or QgsProject.instance()
-    source = resolve(target_or_connection, schema_name)
     layers: dict[str, QgsVectorLayer] = {}
     failed: list[str] = []
     tables = [t for _, _, ts in GROUPS for t in ts]
     for i, table in enumerate(tables):
         if feedback is not None and feedback.isCanceled():
-            break
+            return {}
         layer = source.layer(table, table_title(table))
         if not layer.isValid():
             failed.append(table)
@@ -157,7 +152,14 @@ def load_database(target_or_connection: Any, project: QgsProject | None = None,
     if failed:
         raise LoadError(tr("Could not open {0} from {1}").format(
             ", ".join(failed), source.describe()))
+    return layers
+
+
+def add_layers(project: QgsProject, source: DataSource,
+               layers: dict[str, QgsVectorLayer]) -> QgsLayerTreeGroup:
+    """Put prepared ``layers`` into ``project`` under a new group; relations too."""
     root = project.layerTreeRoot()
+    was_empty = not project.mapLayers()
     group = root.insertGroup(0, unique_group_name(root, source.name))
     group.setCustomProperty(PROP_KIND, "database")
     group.setCustomProperty(PROP_SOURCE, source.to_json())
@@ -173,7 +175,49 @@ def load_database(target_or_connection: Any, project: QgsProject | None = None,
             sub.setExpanded(False)
             sub.setItemVisibilityChecked(False)
     add_relations(project, layers)
+    if was_empty:
+        from .themes import projected_crs  # (themes imports this module)
+
+        project.setCrs(projected_crs(group, project))
     return group
+
+
+def load_database(target_or_connection: Any, project: QgsProject | None = None,
+                  schema_name: str | None = None, feedback: Any = None) -> QgsLayerTreeGroup:
+    """Add the database's layers to ``project`` (default: the current project).
+
+    ``target_or_connection``: a GeoPackage path, a PostgreSQL DSN or ``service=``, a saved
+    QGIS connection name (``pg:NAME``), a ``core.db`` database or a DataSource.
+    Returns the new layer group.  Raises :class:`LoadError` naming the bad layers.
+    """
+    project = project or QgsProject.instance()
+    source = resolve(target_or_connection, schema_name)
+    return add_layers(project, source, prepare_layers(source, feedback))
+
+
+def load_database_task(target_or_connection: Any, on_done, on_error=None,
+                       project: QgsProject | None = None, schema_name: str | None = None):
+    """:func:`load_database` as a QgsTask: layers open in a worker thread, then move to
+    the main thread where ``on_done(group)`` receives the new group."""
+    from qgis.core import QgsApplication
+
+    from .tasks import Feedback, run_task
+
+    project = project or QgsProject.instance()
+    source = resolve(target_or_connection, schema_name)
+    main_thread = QgsApplication.instance().thread()
+
+    def work(progress, cancelled):
+        layers = prepare_layers(source, Feedback(progress, cancelled))
+        for layer in layers.values():
+            layer.moveToThread(main_thread)
+        return layers
+
+    def done(layers):
+        if layers:
+            on_done(add_layers(project, source, layers))
+
+    return run_task(tr("Loading {0}").format(source.name), work, done, on_error)
 
 
 def unique_group_name(root: QgsLayerTreeGroup, name: str) -> str:

@@ -11,6 +11,9 @@ from datetime import date
 from pathlib import Path
 
 from qgis.core import (
+    NULL,
+    QgsExpression,
+    QgsFeatureRequest,
     QgsLayerTreeGroup,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
@@ -32,10 +35,12 @@ from qgis.core import (
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
+from ..core import symbology as sym
 from .compat import distance_kilometers, layout_millimeters
 from .i18n import tr
-from .layers import PROP_TABLE, group_source
+from .layers import PROP_TABLE, group_layers, group_source
 from .map_data import MapData
+from .thematic import PROP_THEMATIC
 from .themes import MAP_BY_KEY, MAPS, group_extent, projected_crs, theme_layers
 
 PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, mm
@@ -133,7 +138,7 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     item.setBackgroundColor(QColor("#ffffff"))
     layout.addLayoutItem(item)
 
-    legend = _legend(layout, item, key, project)
+    legend = _legend(layout, item, key, project, group)
     # the legend takes what it needs on the right, the map the rest
     legend_w = max(legend.sizeWithUnits().width(), 40.0)
     legend.attemptMove(_pt(PAGE_W - 10 - legend_w, MAP_RECT[1]))
@@ -153,7 +158,7 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
 
 
 def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
-            project: QgsProject) -> QgsLayoutItemLegend:
+            project: QgsProject, group: QgsLayerTreeGroup) -> QgsLayoutItemLegend:
     """The map's legend: the theme's layers, the river backdrop compacted."""
     legend = QgsLayoutItemLegend(layout)
     legend.setTitle(tr("Legend"))
@@ -169,17 +174,21 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
         if table == "rivers" and "reaches" in tables:
             continue  # the reaches stand for the rivers
         node = root.addLayer(layer)
+        keep = present_items(layer)
         if table == "reaches" and key != "watershed":
             # one line for the river network outside the river-system map
-            QgsMapLayerLegendUtils.setLegendNodeOrder(node, [2])
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 2, tr("Rivers"))
+            keep = [0]
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("Rivers"))
             node.setCustomProperty("legend/title-style", "hidden")
+        if keep is not None:
+            QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
             legend.model().refreshLayerLegend(node)
-            rows += 1
-        else:
-            rows += _legend_rows(layer)
+        rows += 1 + (len(keep) if keep is not None else _legend_rows(layer) - 1)
+        if layer.customProperty(PROP_THEMATIC) in ("section_classes", "problem_sections",
+                                                  "section_changes"):
+            rows += _add_level_key(root, group)
     legend.setColumnCount(2 if rows > 30 else 1)
-    legend.setSplitLayer(True)
+    legend.setSplitLayer(False)
     legend.setSymbolWidth(6)
     legend.setSymbolHeight(3.5)
     for style, size, bold in ((QgsLegendStyle.Style.Title, 11, True),
@@ -193,11 +202,54 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
     legend.setFrameEnabled(True)
     legend.setFrameStrokeColor(QColor("#bfbfbf"))
     legend.setResizeToContents(True)
-    legend.setLegendFilterByMapEnabled(True)  # only the classes the map shows
     layout.addLayoutItem(legend)
     size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize()
     legend.attemptResize(_size(size.width() + 2, size.height() + 2))
     return legend
+
+
+def present_items(layer) -> list[int] | None:
+    """Indices of the legend items that have features (None: keep all).
+
+    Rule-based, categorized and graduated renderers are checked item by item with
+    one limited request each, so a legend lists only what the map shows.
+    """
+    renderer = layer.renderer()
+    if renderer is None:
+        return None
+    exprs: list[str] = []
+    kind = renderer.type()
+    if kind == "RuleRenderer":
+        exprs = [rule.filterExpression() or "TRUE" for rule in renderer.rootRule().children()]
+    elif kind == "categorizedSymbol":
+        field = QgsExpression.quotedColumnRef(renderer.classAttribute())
+        exprs = [f"{field} IS NULL" if cat.value() is None or cat.value() == NULL
+                 else f"{field} = {QgsExpression.quotedValue(cat.value())}"
+                 for cat in renderer.categories()]
+    elif kind == "graduatedSymbol":
+        attr = renderer.classAttribute()
+        exprs = [f"({attr}) >= {r.lowerValue()!r} AND ({attr}) < {r.upperValue()!r}"
+                 for r in renderer.ranges()]
+    else:
+        return None
+    keep = []
+    for i, expr in enumerate(exprs):
+        request = QgsFeatureRequest().setFilterExpression(expr).setLimit(1)
+        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        if next(layer.getFeatures(request), None) is not None:
+            keep.append(i)
+    return keep
+
+
+def _add_level_key(root, group: QgsLayerTreeGroup) -> int:
+    """The section layer's level shapes as a key below the class colours (once)."""
+    sections = group_layers(group).get("sections")
+    if root.customProperty("pm/level-key") or sections is None:
+        return 0
+    root.setCustomProperty("pm/level-key", True)
+    node = root.addLayer(sections)
+    node.setName(tr("Section level"))
+    return 1 + len(sym.SECTION_LEVEL_SHAPES)
 
 
 def _legend_rows(layer) -> int:
@@ -259,6 +311,7 @@ def export_layout(layout: QgsPrintLayout, out_dir: Path | str, basename: str,
     png, pdf = out / f"{basename}.png", out / f"{basename}.pdf"
     image = QgsLayoutExporter.ImageExportSettings()
     image.dpi = dpi
+    image.exportMetadata = False
     ok = QgsLayoutExporter.ExportResult.Success
     if exporter.exportToImage(str(png), image) != ok:
         raise RuntimeError(tr("Could not write {0}").format(png))

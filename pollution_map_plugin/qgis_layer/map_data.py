@@ -19,7 +19,7 @@ class MapData:
 
     period: str
     sections: pd.DataFrame  # core.assessment SECTION_COLUMNS
-    problem_reaches: pd.DataFrame  # core.assessment PROBLEM_GROUP_COLUMNS (level reach)
+    problem_reaches: pd.DataFrame  # STRETCH_COLUMNS: the reaches failing sections control
     change: pd.DataFrame | None = None  # core.assessment CHANGE_COLUMNS
     compare: tuple[str, str] | None = None
     warnings: pd.DataFrame | None = None
@@ -29,6 +29,47 @@ class MapData:
     @property
     def change_label(self) -> str:
         return f"{self.compare[0]} → {self.compare[1]}" if self.compare else ""
+
+
+STRETCH_COLUMNS = ("code", "river_code", "section_code", "section_name", "period",
+                   "water_class", "roman", "target_class", "failing_items_text")
+
+
+def controlled_stretches(reaches: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
+    """The reaches each failing section controls: its own reach and every reach
+    upstream of it up to (not including) the reaches of other sections.
+
+    One row per reach (the worst controlling section wins); columns STRETCH_COLUMNS.
+    """
+    from ..core.network import ReachNetwork
+
+    failing = results.loc[results["meets_target"].fillna(True).eq(False)]
+    if failing.empty or reaches is None or len(reaches) == 0:
+        return pd.DataFrame(columns=list(STRETCH_COLUMNS))
+    net = ReachNetwork.from_reaches(reaches)
+    monitored = {str(c) for c in results["reach_code"].dropna()}
+    rows: dict[str, dict] = {}
+    for sec in failing.sort_values("water_class").to_dict("records"):
+        start = sec.get("reach_code")
+        if start is None or pd.isna(start) or start not in net:
+            continue
+        todo, seen = [str(start)], {str(start)}
+        while todo:
+            code = todo.pop()
+            rows[code] = {"code": code, "section_code": sec["section_code"],
+                          "section_name": sec.get("name"), "period": sec.get("period"),
+                          "water_class": sec.get("water_class"), "roman": sec.get("roman"),
+                          "target_class": sec.get("target_class"),
+                          "failing_items_text": sec.get("failing_items_text")}
+            for up in net.upstream(code):
+                if up not in seen and up not in monitored:
+                    seen.add(up)
+                    todo.append(up)
+    out = pd.DataFrame(list(rows.values()))
+    river = dict(zip(net.frame["code"].astype(str), net.frame.get("river_code", pd.Series(
+        [None] * len(net.frame)))))
+    out["river_code"] = out["code"].map(river)
+    return out[list(STRETCH_COLUMNS)].sort_values("code").reset_index(drop=True)
 
 
 def available_periods(measurements: pd.DataFrame) -> list[str]:
@@ -52,7 +93,7 @@ def compute_map_data(
     year before ``period`` and ``period`` when both have data.  Returns None when
     ``cancelled()`` turns true.
     """
-    from ..core.assessment.compare import compare_assessments, problem_water_bodies
+    from ..core.assessment.compare import compare_assessments
     from ..core.assessment.database import load_frames
     from ..core.assessment.sections import assess
     from ..core.assessment.warnings import find_warnings
@@ -66,6 +107,7 @@ def compute_map_data(
     with open_database(target) as db:
         meta = db.metadata()
         frames = load_frames(db)
+        reaches_frame = db.read_layer("reaches")
     if step(50):
         return None
     measurements, sections = frames["measurements"], frames["sections"]
@@ -76,7 +118,7 @@ def compute_map_data(
     result = assess(measurements, sections, period, **groups)
     if step(70):
         return None
-    reaches = problem_water_bodies(result, "reach")
+    reaches = controlled_stretches(reaches_frame, result.sections)
     if compare is None and str(period) in periods:
         i = periods.index(str(period))
         compare = (periods[i - 1], periods[i]) if i > 0 else None

@@ -141,30 +141,39 @@ def sections_renderer() -> QgsCategorizedSymbolRenderer:
     return QgsCategorizedSymbolRenderer("level", cats)
 
 
-def log_breaks(lo: float, hi: float, classes: int = len(SOURCE_SIZES_MM)) -> list[float]:
-    """Round class limits between ``lo`` and ``hi`` (1-2-5 series, log spaced)."""
-    hi = max(hi, 1e-9)
-    lo = max(lo, hi / 1e5, 1e-9)
-    nice = [m * 10 ** e for e in range(math.floor(math.log10(lo)) - 1,
-                                       math.ceil(math.log10(hi)) + 1) for m in (1, 2, 5)]
-    inner = [v for v in nice if lo < v < hi]
-    if len(inner) < classes - 1:
-        return inner or [hi / 2]
-    picks = [inner[round(i * (len(inner) - 1) / (classes - 2))] for i in range(classes - 1)]
-    return sorted(set(picks))
+def round_sig(value: float, digits: int = 2) -> float:
+    """``value`` rounded to ``digits`` significant digits."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    return round(value, digits - 1 - math.floor(math.log10(abs(value))))
+
+
+def quantile_breaks(values: list[float], classes: int = len(SOURCE_SIZES_MM)) -> list[float]:
+    """Inner class limits at equal shares of ``values``, rounded to 2 significant
+    digits (robust to the outliers load data has)."""
+    data = sorted(v for v in values if v is not None and math.isfinite(v))
+    if len(data) < 2:
+        return []
+    out: list[float] = []
+    for i in range(1, classes):
+        q = data[min(len(data) - 1, round(i * (len(data) - 1) / classes))]
+        b = round_sig(q)
+        if b > data[0] and (not out or b > out[-1]):
+            out.append(b)
+    return out
 
 
 def _fmt(v: float) -> str:
     return f"{v:,.0f}" if v >= 10 else f"{v:g}"
 
 
-def source_renderer(layer_name: str, lo: float | None, hi: float | None):
+def source_renderer(layer_name: str, values: list[float] | None):
     """A source layer: its symbology shape and colour, graduated size by load."""
     spec = sym.SOURCE_SYMBOLS[layer_name]
     field = SOURCE_SIZE_FIELD.get(layer_name)
-    if field is None or hi is None:
+    breaks = quantile_breaks(values or [])
+    if field is None or not breaks:
         return QgsSingleSymbolRenderer(marker(spec.shape, spec.colour, 2.4, "#ffffff", 0.2))
-    breaks = log_breaks(lo or 0.0, hi)
     limits = [-1e12, *breaks, 1e12]
     unit = "m³/d" if field == "discharge_m3_d" else "t/a"
     ranges = []
@@ -183,16 +192,18 @@ def source_renderer(layer_name: str, lo: float | None, hi: float | None):
     return renderer
 
 
-def load_range(layer: QgsVectorLayer, field: str) -> tuple[float | None, float | None]:
-    """Smallest positive and largest value of ``field`` (provider SQL, no scan in Python)."""
+def load_values(layer: QgsVectorLayer, field: str) -> list[float]:
+    """The distinct values of ``field`` (the provider's SELECT DISTINCT, no feature scan)."""
     idx = layer.fields().indexOf(field)
     if idx < 0:
-        return None, None
-    lo, hi = layer.minimumValue(idx), layer.maximumValue(idx)
-    try:
-        return float(lo) if lo is not None else 0.0, float(hi)
-    except (TypeError, ValueError):
-        return None, None
+        return []
+    out = []
+    for v in layer.uniqueValues(idx):
+        try:
+            out.append(float(v))
+        except (TypeError, ValueError):
+            continue  # NULL
+    return out
 
 
 def base_renderer(table: str, layer: QgsVectorLayer):
@@ -211,8 +222,7 @@ def base_renderer(table: str, layer: QgsVectorLayer):
         return sections_renderer()
     if table in sym.SOURCE_SYMBOLS:
         field = SOURCE_SIZE_FIELD.get(table)
-        lo, hi = load_range(layer, field) if field else (None, None)
-        return source_renderer(table, lo, hi)
+        return source_renderer(table, load_values(layer, field) if field else None)
     return None
 
 

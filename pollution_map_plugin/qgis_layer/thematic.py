@@ -187,9 +187,9 @@ CHANGE_FIELDS = [
     ("class_delta", "integer"), ("change", "string"), ("change_zh", "string"),
 ]
 REACH_FIELDS = [
-    ("code", "string"), ("river_code", "string"), ("period", "string"),
-    ("n_failing", "integer"), ("worst_class", "integer"), ("worst_roman", "string"),
-    ("failing_items_zh", "string"), ("details", "string"),
+    ("code", "string"), ("river_code", "string"), ("section_code", "string"),
+    ("section_name", "string"), ("period", "string"), ("water_class", "integer"),
+    ("roman", "string"), ("target_class", "integer"), ("failing_items_text", "string"),
 ]
 
 

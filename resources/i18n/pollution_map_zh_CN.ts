@@ -14,6 +14,11 @@
         <translation>关于污染源地图</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Add the pollution-load density (heatmap)</source>
+        <translation>添加污染负荷密度（热力图）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/provider.py"/>
         <source>Algorithms of {module} unavailable: {error}</source>
         <translation>{module} 中的算法不可用：{error}</translation>
@@ -24,9 +29,54 @@
         <translation>所有可选 Python 包均已安装。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Assess rivers and areas</source>
+        <translation>河流与区域水质评价</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Assess sections (GB 3838-2002)</source>
+        <translation>断面水质评价（GB 3838-2002）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Assessed groups</source>
+        <translation>评价结果（分组）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Assessed sections</source>
+        <translation>评价结果（断面）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Assessing water quality</source>
+        <translation>正在评价水质</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
         <source>Assessment and tracing</source>
         <translation>评价与溯源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>BD-09 (Baidu)</source>
+        <translation>BD-09（百度）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Basemap</source>
+        <translation>底图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Build demo database</source>
+        <translation>生成演示数据库</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Building the river network</source>
+        <translation>正在构建河网</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -34,9 +84,69 @@
         <translation>坐标系：{0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Cancelled; the files written so far stay.</source>
+        <translation>已取消；已写出的文件保留。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <source>Candidate sources</source>
+        <translation>候选污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Change</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Change map: first period</source>
+        <translation>变化图：第一时段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Change map: second period</source>
+        <translation>变化图：第二时段</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
         <source>Check Python packages</source>
         <translation>检查 Python 包</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Chongqing (full size)</source>
+        <translation>重庆（完整规模）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Class jump for a sudden change</source>
+        <translation>突变判定的类别跃升数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Clear</source>
+        <translation>清除</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Click a monitoring section on the map to trace from it</source>
+        <translation>在地图上点击一个监测断面，从该断面开始溯源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Connection string (service=… or host=… dbname=…)</source>
+        <translation>连接字符串（service=… 或 host=… dbname=…）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Control unit</source>
+        <translation>控制单元</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Coordinate system of the input</source>
+        <translation>输入数据的坐标系</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
@@ -47,6 +157,21 @@
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Could not write {0}</source>
         <translation>无法写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Critical</source>
+        <translation>临界</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Critical share of the target limit</source>
+        <translation>临界比例（占目标限值）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>DM downstream mainstem</source>
+        <translation>DM 下游干流</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -64,9 +189,40 @@
         <translation>数据库</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Database (GeoPackage file or PostgreSQL connection)</source>
+        <translation>数据库（GeoPackage 文件或 PostgreSQL 连接）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Database (GeoPackage path or PostgreSQL connection)</source>
+        <translation>数据库（GeoPackage 路径或 PostgreSQL 连接）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Database (GeoPackage)</source>
+        <translation>数据库（GeoPackage）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Demo (one city)</source>
+        <translation>演示（一个城市）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Demo GeoPackage</source>
+        <translation>演示 GeoPackage</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
         <source>Demo data</source>
         <translation>演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Density (heatmap)</source>
+        <translation>密度（热力图）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
@@ -74,9 +230,137 @@
         <translation>依赖包版本（JSON）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Detect</source>
+        <translation>自动检测</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Detected encoding</source>
+        <translation>检测到的编码</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Distance (km)</source>
+        <translation>距离（km）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Distance (km, 0 = unlimited)</source>
+        <translation>距离（km，0 = 不限）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>District</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Downstream mainstem</source>
+        <translation>下游干流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <source>Drainage control units</source>
+        <translation>汇水控制单元</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Encoding</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Exceedance</source>
+        <translation>超标</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Exceedance and sudden-change warnings</source>
+        <translation>超标与突变预警</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Export HTML reports to</source>
+        <translation>HTML 报告导出到</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Export HTML reports…</source>
+        <translation>导出 HTML 报告…</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Export maps (PNG + PDF)…</source>
+        <translation>导出专题图（PNG + PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Export maps to</source>
+        <translation>专题图导出到</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Export river reports as HTML (一河一策)</source>
+        <translation>导出河流 HTML 报告（一河一策）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Exporting HTML reports</source>
+        <translation>正在导出 HTML 报告</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>GCJ-02 (Amap/Gaode, Tencent)</source>
+        <translation>GCJ-02（高德、腾讯）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Gaode (GCJ-02)</source>
+        <translation>高德（GCJ-02）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Generates a synthetic, hydrologically consistent pollution-source database (rivers, reaches, control units, sections, sources, monthly measurements, river chiefs, problems and projects) and writes it to a GeoPackage. The same seed always gives the same data. Scale 'demo' is one city and takes seconds; 'chongqing' has the size of a municipal deployment (about a million measurements) and takes a few minutes. The data is fictitious and the database metadata says so.</source>
+        <translation>生成一个合成的、水文上自洽的污染源数据库（河流、河段、控制单元、断面、污染源、逐月监测数据、河长、问题清单和治理项目），写入 GeoPackage。相同的随机种子总是生成相同的数据。规模“demo”为一个城市，只需几秒；“chongqing”相当于一个直辖市的部署规模（约一百万条监测数据），需要几分钟。数据均为虚构，数据库元数据中已注明。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Generating scale {scale}, seed {seed}…</source>
+        <translation>正在生成规模 {scale}、种子 {seed} 的数据…</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>GeoPackage (*.gpkg)</source>
+        <translation>GeoPackage (*.gpkg)</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>GeoPackage file…</source>
+        <translation>GeoPackage 文件…</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
         <source>GeoPackage not found: {0}</source>
         <translation>未找到 GeoPackage：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Give a database: a GeoPackage file or a PostgreSQL connection</source>
+        <translation>请指定数据库：GeoPackage 文件或 PostgreSQL 连接</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Give both change periods or neither.</source>
+        <translation>变化时段要么两个都给，要么都不给。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Group by</source>
+        <translation>分组方式</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
@@ -84,9 +368,34 @@
         <translation>HTML 报告</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>HTML reports written to {0}</source>
+        <translation>HTML 报告已写入 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Header mapping (header=column; …)</source>
+        <translation>表头映射（表头=字段; …）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
         <source>Import</source>
         <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Import table from CSV/XLSX</source>
+        <translation>从 CSV/XLSX 导入表格</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
+        <translation>将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Input file (CSV or XLSX)</source>
+        <translation>输入文件（CSV 或 XLSX）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
@@ -94,9 +403,39 @@
         <translation>无效的 PostgreSQL 连接字符串</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Legend</source>
         <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Load</source>
+        <translation>加载</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Load database</source>
+        <translation>加载数据库</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Loaded {0}</source>
+        <translation>已加载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Loading {0}</source>
+        <translation>正在加载 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Loads the database (a GeoPackage path or a PostgreSQL connection string) into a project of its own, assesses the period (default: the latest year with data) and exports the watershed river-system, monitoring-section, pollution-distribution, problem-water-body and water-quality change maps as A4 print layouts to PNG and PDF.</source>
+        <translation>将数据库（GeoPackage 路径或 PostgreSQL 连接字符串）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染源分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -104,7 +443,13 @@
         <translation>{0} 由 QGIS 制作</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Main page</source>
+        <translation>主页</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
         <source>Maps</source>
         <translation>专题图</translation>
     </message>
@@ -119,10 +464,25 @@
         <translation>缺少 Python 包</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Mode</source>
+        <translation>模式</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Navigates the river network from a section like the USGS NLDI (UT upstream with tributaries, UM upstream mainstem, DM downstream mainstem) within a distance (0 = unlimited) and lists the reaches, the pollution sources discharging into them ranked by distance and load, and the control units.</source>
+        <translation>仿照 USGS NLDI，从一个断面出发在河网中追踪（UT 上游含支流、UM 上游干流、DM 下游干流），可限定距离（0 = 不限），列出途经河段、向这些河段排放的污染源（按距离和负荷排序）以及控制单元。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
         <location filename="../../pollution_map_plugin/qgis_layer/thematic.py"/>
         <source>No data</source>
         <translation>无数据</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>No database given.</source>
+        <translation>未指定数据库。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
@@ -130,9 +490,39 @@
         <translation>未加载数据库。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>No output file given</source>
+        <translation>未指定输出文件</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Non-detects count as</source>
+        <translation>未检出按以下值计</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>None (water systems as background)</source>
+        <translation>无（以水系为背景）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
         <source>Not a GeoPackage, a PostgreSQL connection string or a saved connection: {0}</source>
         <translation>既不是 GeoPackage，也不是 PostgreSQL 连接字符串或已保存的连接：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Number of files</source>
+        <translation>文件数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Offline (no request to any other host at start)</source>
+        <translation>离线（启动时不请求任何外部主机）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Open a pollution-source database</source>
+        <translation>打开污染源数据库</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
@@ -140,14 +530,56 @@
         <translation>其他</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Output folder</source>
+        <translation>输出文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>PNG resolution (dpi)</source>
+        <translation>PNG 分辨率（dpi）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Period</source>
+        <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Period (e.g. 2024, 2024-Q3; empty: the latest year)</source>
+        <translation>时段（如 2024、2024-Q3；留空：最近一年）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Period (e.g. 2024; empty: latest year)</source>
+        <translation>时段（如 2024；留空：最近一年）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Period {period}: {n} sections</source>
+        <translation>时段 {period}：{n} 个断面</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Period: {0}</source>
         <translation>时段：{0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Periods</source>
+        <translation>时段</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Periods: {0}</source>
         <translation>时段：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Pick a section</source>
+        <translation>选择断面</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
@@ -188,6 +620,21 @@
         <translation>污染负荷密度（COD）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>PostGIS: {0}</source>
+        <translation>PostGIS：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>PostgreSQL</source>
+        <translation>PostgreSQL</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>PostgreSQL connection string…</source>
+        <translation>PostgreSQL 连接字符串…</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Problem reaches {0}</source>
         <translation>问题河段 {0}</translation>
@@ -208,9 +655,109 @@
         <translation>QGIS {version}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Random seed</source>
+        <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Rank</source>
+        <translation>排名</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Reading {db}</source>
+        <translation>正在读取 {db}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Recent samples for the standard deviation</source>
+        <translation>计算标准差所用的近期样本数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rejected rows</source>
+        <translation>被拒绝的行</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Render the five thematic maps (PNG + PDF)</source>
+        <translation>绘制五张专题图（PNG + PDF）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>Reports the version of the Pollution Map plugin, of QGIS and Python, and of the Python packages it uses (missing ones are reported as missing).</source>
         <translation>报告污染源地图插件、QGIS 和 Python 的版本，以及插件所用 Python 包的版本（未安装的包标为缺失）。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>River</source>
+        <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>River code (empty: every key river, overview and index)</source>
+        <translation>河流编码（留空：所有重点河流、总览和索引页）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <source>Rivers</source>
+        <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rows accepted</source>
+        <translation>接受行数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rows inserted</source>
+        <translation>插入行数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rows read</source>
+        <translation>读取行数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rows rejected</source>
+        <translation>拒绝行数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rows unchanged</source>
+        <translation>未变行数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Rows updated</source>
+        <translation>更新行数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Save as layers</source>
+        <translation>保存为图层</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Scale</source>
+        <translation>规模</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Score</source>
+        <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Section code</source>
+        <translation>断面编码</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <source>Section level</source>
+        <translation>断面级别</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
@@ -223,9 +770,49 @@
         <translation>未达标断面 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Sheet (XLSX; default the first)</source>
+        <translation>工作表（XLSX；默认第一个）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
         <source>Show or hide the Pollution Map panel</source>
         <translation>显示或隐藏污染源地图面板</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Source</source>
+        <translation>污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Sudden change</source>
+        <translation>突变</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Sudden change beyond k standard deviations</source>
+        <translation>超出 k 倍标准差的突变</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Summary</source>
+        <translation>摘要</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Summary (JSON)</source>
+        <translation>摘要（JSON）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Synthetic data: </source>
+        <translation>合成数据：</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Table</source>
+        <translation>表</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
@@ -248,9 +835,139 @@
         <translation>此图层组不是由本插件加载的。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Tianditu (needs a key)</source>
+        <translation>天地图（需要密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Tianditu key (or the TIANDITU_KEY variable)</source>
+        <translation>天地图密钥（或 TIANDITU_KEY 环境变量）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <source>Trace from {0} ({1})</source>
+        <translation>从 {0}（{1}）溯源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Trace upstream</source>
+        <translation>向上游溯源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Trace upstream from a section</source>
+        <translation>从断面向上游溯源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Traced reaches</source>
+        <translation>溯源河段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Traced sources</source>
+        <translation>溯源污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Type</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>UM upstream mainstem</source>
+        <translation>UM 上游干流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>UT upstream with tributaries</source>
+        <translation>UT 上游（含支流）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Update maps</source>
+        <translation>更新地图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Upstream mainstem</source>
+        <translation>上游干流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <source>Upstream reaches</source>
+        <translation>上游河段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>Upstream with tributaries</source>
+        <translation>上游（含支流）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Warnings</source>
+        <translation>预警</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Warnings (latest samples)</source>
+        <translation>预警（最新样本）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Warnings from the latest sample of every section: items worse than the section's target (exceedance), items within the critical share of the target limit (critical), and items whose class worsened by the class jump or more, or which moved beyond k standard deviations of their recent samples (sudden change).</source>
+        <translation>根据每个断面的最新样本生成预警：劣于断面水质目标的项目（超标），达到目标限值临界比例的项目（临界），以及类别恶化达到跃升数或超出近期样本 k 倍标准差的项目（突变）。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Water quality of each river, control unit, water system or district over a period: with 5 or more sections the label by the share of sections per class, with fewer the class of the items averaged over the sections; counts per class and the share of sections meeting their targets.</source>
+        <translation>评价一个时段内每条河流、控制单元、水系或区县的水质：断面数不少于 5 个时按各类别断面比例定性，少于 5 个时按各断面项目均值定类；并统计各类别断面数和达标断面比例。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Water system</source>
+        <translation>水系</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Water-quality change {0}</source>
         <translation>水质变化 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Water-quality class of every monitoring section over a period (2025, 2025-Q3, 2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean of each item over the period, single-factor class over the 21 routine items, qualitative label, target met or not, failing items and main pollutants (环办〔2011〕22号). Non-detects count as half the detection limit by default.</source>
+        <translation>评价一个时段内（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）每个监测断面的水质类别：各项目时段均值、21 项常规项目的单因子类别、定性评价、是否达标、超标项目和主要污染物（环办〔2011〕22号）。未检出默认按检出限的一半计。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Writes web pages from a pollution-source database: one report per key river (header with chiefs, period, overall quality; map with sections by class, sources, drinking-water areas; problems, warnings and projects), an overview of every source and section, and index.html linking them. Give a river code to write that river's report only. Scripts and styles are inlined, so the pages open without internet; offline, a tile basemap is offered but not loaded at start. Tianditu needs your key; Gaode shifts the data to GCJ-02.</source>
+        <translation>根据污染源数据库生成网页：每条重点河流一份报告（页眉含河长、时段、总体水质；地图含按类别着色的断面、污染源、饮用水水源保护区；问题清单、预警和治理项目），一份包含全部污染源和断面的总览，以及链接它们的 index.html。给出河流编码则只生成该河流的报告。脚本和样式均内嵌，网页无需联网即可打开；离线模式下提供瓦片底图但启动时不加载。天地图需要您的密钥；高德底图会将数据偏移到 GCJ-02。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
+        <source>Writing {path}</source>
+        <translation>正在写入 {path}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Written files</source>
+        <translation>已写出的文件</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Written: {path}</source>
+        <translation>已写出：{path}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Wrote {0} files to {1}</source>
+        <translation>已向 {1} 写出 {0} 个文件</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>half the detection limit</source>
+        <translation>检出限的一半</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
@@ -258,9 +975,55 @@
         <translation>缺失</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>no limit</source>
+        <translation>不限</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>or PostgreSQL connection (DSN or service=…)</source>
+        <translation>或 PostgreSQL 连接（DSN 或 service=…）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>synthetic demo data</source>
         <translation>合成演示数据</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>the detection limit</source>
+        <translation>检出限</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>zero</source>
+        <translation>零</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/tasks.py"/>
+        <source>{0}: cancelled</source>
+        <translation>{0}：已取消</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <source>{0}: {1} upstream reaches, {2} candidate sources</source>
+        <translation>{0}：{1} 个上游河段，{2} 个候选污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>{n} reaches, {m} sources</source>
+        <translation>{n} 个河段，{m} 个污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>{n} river reports</source>
+        <translation>{n} 份河流报告</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>{n} warnings</source>
+        <translation>{n} 条预警</translation>
     </message>
 </context>
 </TS>

@@ -82,9 +82,12 @@ def tree_dataset() -> dict[str, gpd.GeoDataFrame]:
     sections = points([
         {"code": "S_OUT", "name": "出口断面", "reach_code": "M5", "xy": (5, 0)},
         {"code": "S_MID", "name": "中游断面", "reach_code": "M3", "xy": (2.5, 0)},
+        {"code": "S_T", "name": "支流断面", "reach_code": "T2", "xy": (2, 0.5)},
         {"code": "S_NOREACH", "name": "无河段断面", "reach_code": None, "xy": (4, -1.5)},
         {"code": "S_FAR", "name": "远离河流", "reach_code": None, "xy": (10, 10)},
     ])
+    sections["level"] = "national"
+    sections["water_body_type"] = "river"
     outfalls = points([
         {"code": "O_M4", "name": "排口M4", "type": "industrial", "reach_code": "M4",
          "xy": (3.5, 0.05)},

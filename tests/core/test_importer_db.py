@@ -93,11 +93,11 @@ def test_partial_columns_keep_other_values(gpkg: Path, tmp_path: Path) -> None:
     assert row["industry"] == code["industry"]  # not in the file: untouched
 
 
-class Boom(RuntimeError):
+class InjectedError(RuntimeError):
     pass
 
 
-@pytest.mark.parametrize("error", [Boom, KeyboardInterrupt])
+@pytest.mark.parametrize("error", [InjectedError, KeyboardInterrupt])
 @pytest.mark.parametrize("where", ["after_write", "mid_insert"])
 def test_failure_leaves_database_as_before(gpkg: Path, tmp_path: Path, monkeypatch,
                                            error: type[BaseException], where: str) -> None:

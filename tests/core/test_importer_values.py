@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 
 import pytest
 
@@ -257,3 +258,29 @@ def test_explicit_mapping_and_header_row() -> None:
         map_headers(["单位"], spec, {"单位": "nonsense"})
     with pytest.raises(HeaderError, match="not in the file"):
         map_headers(["单位"], spec, {"公司": "name"})
+
+
+@pytest.mark.parametrize(("lon", "lat", "want"), [
+    ("106.5", "29.5", (106.5, 29.5, False)),
+    ("29.5", "106.5", (106.5, 29.5, True)),
+    ("N29°30'", "E106°30'", (106.5, 29.5, True)),
+    (106.5, 29.5, (106.5, 29.5, False)),
+])
+def test_point_from(lon, lat, want) -> None:
+    from pollution_map_plugin.core.importer.fields import point_from
+
+    assert point_from(lon, lat) == pytest.approx(want)
+
+
+@pytest.mark.parametrize(("lon", "lat", "reason"), [
+    ("2.35", "48.85", "outside China"),
+    ("36512345.6", "3280000.1", "not degrees"),
+    ("E106.5", "E107", "both coordinates are longitudes"),
+    ("", "29.5", "经度 (lon): missing"),
+    ("106.5", "北边", "纬度 (lat)"),
+])
+def test_point_from_rejects(lon, lat, reason) -> None:
+    from pollution_map_plugin.core.importer.fields import point_from
+
+    with pytest.raises(ValueError, match=re.escape(reason)):
+        point_from(lon, lat)

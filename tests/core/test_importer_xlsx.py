@@ -37,7 +37,8 @@ def _workbook(path: Path, sheets: dict[str, list[list]]) -> Path:
 
 @pytest.fixture
 def enterprises_xlsx(tmp_path: Path) -> Path:
-    numeric = "915001120000000011"[:17]
+    numeric = next(b for b in (f"9150011200000{i:04d}" for i in range(100))
+                   if credit_code_check_char(b).isdigit())
     return _workbook(tmp_path / "企业.xlsx", {
         "说明": [["本工作簿为虚构示例数据"]],
         "企业": [

@@ -20,7 +20,7 @@ import json, os, traceback
 from qgis.core import QgsApplication
 from qgis.PyQt.QtCore import QTimer
 from qgis.PyQt.QtWidgets import QApplication, QDockWidget, QMenu, QToolBar
-from qgis.utils import active_plugins, iface
+from qgis.utils import active_plugins, iface, plugins
 
 def _shoot():
     result = {}
@@ -40,6 +40,14 @@ def _shoot():
             is not None,
             "window_size": [mw.width(), mw.height()],
         }
+        plugin = plugins.get("pollution_map_plugin")
+        if plugin is None:  # say why: import it here to get the traceback
+            try:
+                import pollution_map_plugin.plugin  # noqa: F401
+            except Exception:
+                result["load_error"] = traceback.format_exc()
+        elif plugin.provider is not None:
+            result["import_errors"] = {k: repr(v) for k, v in plugin.provider.import_errors.items()}
         if toolbar is not None:
             toolbar.grab().save(os.environ["PM_TOOLBAR_SHOT"])
         result["screenshot"] = mw.grab().save(os.environ["PM_SHOT"])
@@ -104,7 +112,8 @@ def test_desktop_shows_the_toolbar(
     )
     result = json.loads(result_file.read_text(encoding="utf-8"))
     assert "error" not in result, result["error"]
-    assert "pollution_map_plugin" in result["active_plugins"], result
+    assert "pollution_map_plugin" in result["active_plugins"], result.get("load_error", result)
+    assert not result.get("import_errors"), result["import_errors"]
     assert result["toolbar"] and result["toolbar_visible"], result
     assert "PollutionMapPanelAction" in result["toolbar_actions"], result
     assert menu_title in result["menus"], result

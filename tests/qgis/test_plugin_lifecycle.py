@@ -66,8 +66,15 @@ def test_load_shows_toolbar_menu_dock_provider_and_unload_removes_them(
         assert registry.algorithmById("pollutionmap:about") is not None
         assert provider.import_errors == {}, provider.import_errors
 
-        panel.setChecked(False)
-        assert not found["docks"][0].isVisible()
+        dock = found["docks"][0]
+        main_window.show()
+        dock.show()
+        assert panel.isChecked()
+        panel.trigger()
+        assert not dock.isVisible() and not panel.isChecked()
+        panel.trigger()
+        assert dock.isVisible() and panel.isChecked()
+        main_window.hide()
 
         _stop()
         assert not provider_present()

@@ -7,6 +7,8 @@ Python loop runs per row, per section or per period.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
@@ -53,10 +55,72 @@ def section_attributes(
     return df
 
 
-def _lake_by_code(codes: np.ndarray, attrs: pd.DataFrame) -> np.ndarray:
-    wbt = pd.Series(attrs["water_body_type"].to_numpy(), index=attrs["section_code"].to_numpy())
-    mapped = pd.Series(codes).map(wbt).fillna("river")
-    return mapped.astype(str).str.strip().str.lower().isin(gb3838.LAKE_TYPES).to_numpy()
+def _by_section(sec_uniq: np.ndarray, attrs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Per distinct section code: is it a lake, and its target class (NaN if none)."""
+    idx = pd.Index(attrs["section_code"].to_numpy(dtype=object))
+    pos = idx.get_indexer(pd.Index(sec_uniq, dtype=object)) if len(idx) else np.full(
+        len(sec_uniq), -1)
+    found = pos >= 0
+    wbt = np.full(len(sec_uniq), "river", dtype=object)
+    wbt[found] = attrs["water_body_type"].to_numpy(dtype=object)[pos[found]]
+    lake = np.array([gb3838.is_lake(w) for w in wbt], dtype=bool)
+    target = np.full(len(sec_uniq), np.nan)
+    target[found] = attrs["target_class"].astype("float64").to_numpy()[pos[found]]
+    return lake, target
+
+
+def _clean_codes(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Factorize item codes, stripping blanks once per distinct value (not per row)."""
+    codes, uniq = factorize(values)
+    clean = [str(u).strip() for u in uniq]
+    new_codes, new_uniq = pd.factorize(pd.Index(clean, dtype=object))
+    remap = np.append(np.asarray(new_codes, dtype=np.int64), -1)  # −1 stays −1
+    return remap[codes], np.asarray(new_uniq, dtype=object)
+
+
+@dataclass
+class Items:
+    """Item means per (section, period, item), as arrays sorted by ``gid`` then item.
+
+    ``gid = sk × n_periods + pk`` names a (section, period); ``sk``/``qk`` index
+    ``sections``/``parameters``.  ``target``/``target_limit``/``fails`` come from the
+    section's target class (NaN/False without one).
+    """
+
+    sections: np.ndarray
+    parameters: np.ndarray
+    n_periods: int
+    sk: np.ndarray
+    pk: np.ndarray
+    qk: np.ndarray
+    value: np.ndarray
+    n_values: np.ndarray
+    lake: np.ndarray
+    item_class: np.ndarray
+    exceedance: np.ndarray
+    routine: np.ndarray
+    target: np.ndarray
+    target_limit: np.ndarray
+    fails: np.ndarray
+    samples: pd.Series  # n_samples by gid
+
+    @property
+    def gid(self) -> np.ndarray:
+        return self.sk * self.n_periods + self.pk
+
+    def __len__(self) -> int:
+        return len(self.sk)
+
+    def frame(self) -> pd.DataFrame:
+        """The arrays as a DataFrame (``section_code`` and ``parameter`` as text)."""
+        return pd.DataFrame({
+            "gid": self.gid, "section_code": self.sections[self.sk], "period_idx": self.pk,
+            "parameter": self.parameters[self.qk], "value": self.value,
+            "n_values": self.n_values, "lake": self.lake, "item_class": self.item_class,
+            "exceedance": self.exceedance, "routine": self.routine,
+            "target_class": self.target, "target_limit": self.target_limit,
+            "fails_target": self.fails,
+        })
 
 
 def build_items(
@@ -65,95 +129,131 @@ def build_items(
     period_codes: np.ndarray,
     n_periods: int,
     non_detect: str = "half",
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Item means per (section, period) and the number of samples per (section, period).
+) -> Items:
+    """Item means per (section, period), their classes and the samples per (section, period).
 
     ``period_codes`` assigns each measurement row to a period (−1: outside all).
-    Returns ``items`` (``gid, section_code, period_idx, parameter, value, n_values,
-    lake, item_class, exceedance, routine``) and ``samples`` (``gid, n_samples``),
-    where ``gid = section index × n_periods + period_idx`` and ``section_code``
-    is categorical.
     """
     values = effective_values(measurements, non_detect)
     sec, sec_uniq = factorize(measurements["section_code"])
-    par, par_uniq = factorize(measurements["parameter"].astype(str).str.strip()
-                              if measurements["parameter"].dtype == object
-                              else measurements["parameter"])
+    par, par_uniq = _clean_codes(measurements["parameter"])
     n_per = max(int(n_periods), 1)
     (sk, pk, qk), means, counts = group_means(
         [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)], values)
-    sec_cat = pd.Categorical.from_codes(sk, categories=pd.Index(sec_uniq, dtype=object))
-    par_cat = pd.Categorical.from_codes(qk, categories=pd.Index(par_uniq, dtype=object))
-    lake = _lake_by_code(sec_uniq, attrs)[sk] if len(sk) else np.zeros(0, dtype=bool)
-    item_class = gb3838.classify_values(par_cat, means, lake)
-    routine_idx = [i for i, p in enumerate(par_uniq) if p in gb3838.ROUTINE_ITEMS]
-    items = pd.DataFrame({
-        "gid": sk * n_per + pk,
-        "section_code": sec_cat,
-        "period_idx": pk,
-        "parameter": par_cat,
-        "value": means,
-        "n_values": counts,
-        "lake": lake,
-        "item_class": item_class,
-        "exceedance": gb3838.exceedance_multiples(par_cat, means, lake),
-        "routine": np.isin(qk, routine_idx),
-    })
+    lake_s, target_s = _by_section(sec_uniq, attrs)
+    lake, target = lake_s[sk], target_s[sk]
+    item_class = gb3838.classify_coded(qk, par_uniq, means, lake)
+    routine = np.isin(qk, [i for i, p in enumerate(par_uniq) if p in gb3838.ROUTINE_ITEMS])
     # distinct sampling days per (section, period), among rows that were evaluated
     ok = ~np.isnan(values) & (sec >= 0) & (period_codes >= 0)
     days = measurements["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)[ok]
-    span = int(days.max() - days.min() + 1) if days.size else 1
-    row_gid = sec[ok] * n_per + period_codes[ok]
-    uniq_sd = pd.unique(row_gid * span + (days - (days.min() if days.size else 0)))
-    gids, n_samples = np.unique(uniq_sd // span, return_counts=True)
-    samples = pd.DataFrame({"gid": gids, "n_samples": n_samples})
-    return items, samples
+    d0 = int(days.min()) if days.size else 0
+    span = int(days.max()) - d0 + 1 if days.size else 1
+    pairs = pd.unique((sec[ok] * n_per + period_codes[ok]) * span + (days - d0))
+    gids, n_samples = np.unique(pairs // span, return_counts=True)
+    return Items(
+        sections=np.asarray(sec_uniq, dtype=object), parameters=par_uniq, n_periods=n_per,
+        sk=sk, pk=pk, qk=qk, value=means, n_values=counts, lake=lake,
+        item_class=item_class, exceedance=gb3838.exceedance_coded(qk, par_uniq, means, lake),
+        routine=routine, target=target,
+        target_limit=gb3838.class_limits_coded(qk, par_uniq, target, lake),
+        fails=routine & (item_class > np.nan_to_num(target, nan=99)),
+        samples=pd.Series(n_samples, index=gids),
+    )
 
 
-def _fmt_multiple(m: float) -> str:
-    s = f"{m:.1f}"
-    return f"{m:.2f}" if s == "0.0" else s
+def _multiples_text(exc: np.ndarray) -> np.ndarray:
+    """Exceedance multiples as reports write them: one decimal, two when that shows 0.0.
+
+    Each distinct rounded value is formatted once.
+    """
+    out = np.full(exc.shape[0], "", dtype=object)
+    ok = ~np.isnan(exc)
+    tenths = np.round(exc[ok], 1)
+    small = np.abs(tenths) < 0.05
+    keys = np.where(small, np.round(exc[ok], 2) + 1e9, tenths)  # keep the two sets apart
+    uniq, inv = np.unique(keys, return_inverse=True)
+    labels = np.array([f"{u - 1e9:.2f}" if u > 1e8 else f"{u:.1f}" for u in uniq],
+                      dtype=object)
+    out[ok] = labels[inv.reshape(-1)]
+    return out
+
+
+def pollutants(gid: np.ndarray, params: np.ndarray, item_class: np.ndarray,
+               exceedance: np.ndarray, top: int = 3, codes: bool = True) -> pd.DataFrame:
+    """主要污染指标 per ``gid`` from candidate rows (routine items worse than III).
+
+    Cyanide and heavy metals first, then worse class, then larger exceedance multiple
+    (DO and pH, which have none, last within their class); at most ``top``.  Columns
+    ``main_pollutants`` (``氨氮(1.3)、总磷(0.5)``), ``main_pollutants_en``,
+    ``main_pollutant_codes`` (list; left out unless ``codes``).
+    """
+    cols = ["main_pollutants", "main_pollutants_en", "main_pollutant_codes"]
+    if len(gid) == 0:
+        return pd.DataFrame(columns=cols if codes else cols[:2],
+                            index=pd.Index([], name="gid", dtype=np.int64))
+    prio = np.isin(params, list(gb3838.PRIORITY_ITEMS))
+    exc_key = np.where(np.isnan(exceedance), -np.inf, exceedance)
+    order = np.lexsort((-exc_key, -item_class.astype(np.int64), ~prio, gid))
+    g, p, e = gid[order], params[order], exceedance[order]
+    starts = np.r_[True, g[1:] != g[:-1]]
+    first = np.flatnonzero(starts)
+    rank = np.arange(len(g)) - first[np.cumsum(starts) - 1]
+    keep = rank < top
+    g, p, e, rank = g[keep], p[keep], e[keep], rank[keep]
+    groups, pos = np.unique(g, return_inverse=True)
+    mult = _multiples_text(e)
+    has = mult != ""
+    zh = pd.Series(p).map(_NAME_ZH).to_numpy(dtype=object)
+    en = pd.Series(p).map(_SHORT_EN).to_numpy(dtype=object)
+    zh = np.where(has, zh + "(" + mult + ")", zh)
+    en = np.where(has, en + " (" + mult + ")", en)
+    grids = {}
+    for name, txt in (("zh", zh), ("en", en), ("code", p)):
+        grid = np.full((len(groups), top), None, dtype=object)
+        grid[pos, rank] = txt
+        grids[name] = grid
+    out_zh, out_en = grids["zh"][:, 0].copy(), grids["en"][:, 0].copy()
+    for k in range(1, top):
+        more = np.not_equal(grids["zh"][:, k], None)
+        out_zh[more] = out_zh[more] + "、" + grids["zh"][more, k]
+        out_en[more] = out_en[more] + ", " + grids["en"][more, k]
+    out = pd.DataFrame({"main_pollutants": out_zh, "main_pollutants_en": out_en},
+                       index=pd.Index(groups, name="gid"))
+    if codes:
+        out["main_pollutant_codes"] = [[c for c in row if c is not None]
+                                       for row in grids["code"].tolist()]
+    return out
 
 
 def main_pollutants(items: pd.DataFrame, top: int = 3) -> pd.DataFrame:
-    """主要污染指标 per ``gid``: ``main_pollutants`` (+ ``_en``) and ``main_pollutant_codes``.
-
-    Routine items worse than Class III; cyanide and heavy metals first, then by
-    worse class, then by larger exceedance multiple (DO and pH, which have none,
-    last within their class); at most ``top``.  Text like ``氨氮(1.3)、总磷(0.5)``.
-    """
-    cand = items.loc[items["routine"] & (items["item_class"] > 3),
-                     ["gid", "parameter", "item_class", "exceedance"]]
-    cols = ["main_pollutants", "main_pollutants_en", "main_pollutant_codes"]
-    if cand.empty:
-        return pd.DataFrame(columns=cols, index=pd.Index([], name="gid"))
-    cand = cand.assign(
-        parameter=cand["parameter"].astype(str),
-        prio=cand["parameter"].astype(str).isin(gb3838.PRIORITY_ITEMS),
-        exc=cand["exceedance"].fillna(-np.inf),
-    ).sort_values(["gid", "prio", "item_class", "exc"], ascending=[True, False, False, False])
-    cand = cand.groupby("gid", sort=False).head(top)
-    exc_txt = [("" if np.isnan(e) else f"({_fmt_multiple(e)})") for e in cand["exceedance"]]
-    cand["zh"] = cand["parameter"].map(_NAME_ZH) + exc_txt
-    cand["en"] = cand["parameter"].map(_SHORT_EN) + [t.replace("(", " (") for t in exc_txt]
-    g = cand.groupby("gid", sort=False)
-    return pd.DataFrame({
-        "main_pollutants": g["zh"].agg("、".join),
-        "main_pollutants_en": g["en"].agg(", ".join),
-        "main_pollutant_codes": g["parameter"].agg(list),
-    })
+    """:func:`pollutants` of a frame with ``gid, parameter, item_class, exceedance, routine``."""
+    cls = items["item_class"].fillna(0).astype(int).to_numpy()
+    cand = items["routine"].astype(bool).to_numpy() & (cls > 3)
+    return pollutants(items["gid"].to_numpy(np.int64)[cand],
+                      items["parameter"].astype(str).to_numpy(dtype=object)[cand],
+                      cls[cand], items["exceedance"].to_numpy(float)[cand], top)
 
 
-def section_classes(items: pd.DataFrame, samples: pd.DataFrame) -> pd.DataFrame:
-    """Per ``gid``: ``water_class`` (worst routine item), ``n_items`` and ``n_samples``."""
-    ev = items.loc[items["routine"] & (items["item_class"] > 0), ["gid", "item_class"]]
-    g = ev.groupby("gid")["item_class"]
-    out = pd.DataFrame({"water_class": g.max(), "n_items": g.size()})
-    out = out.join(samples.set_index("gid"), how="outer")
-    out["n_items"] = out["n_items"].fillna(0).astype(int)
-    out["n_samples"] = out["n_samples"].fillna(0).astype(int)
-    out["water_class"] = out["water_class"].astype("Int64")
-    return out
+def section_classes(items: Items, codes: bool = True) -> pd.DataFrame:
+    """Per ``gid``: ``water_class`` (worst routine item; NA if none), ``n_items``,
+    ``n_samples`` and the main pollutants (with their codes if ``codes``)."""
+    gid = items.gid
+    if len(gid) == 0:
+        return pd.DataFrame(columns=["water_class", "n_items", "n_samples"],
+                            index=pd.Index([], name="gid", dtype=np.int64))
+    starts = np.flatnonzero(np.r_[True, gid[1:] != gid[:-1]])  # gid is sorted
+    ev = items.routine & (items.item_class > 0)
+    worst = np.maximum.reduceat(np.where(ev, items.item_class, 0), starts)
+    out = pd.DataFrame({
+        "water_class": pd.array(np.where(worst > 0, worst, None), dtype="Int64"),
+        "n_items": np.add.reduceat(ev.astype(np.int64), starts),
+    }, index=pd.Index(gid[starts], name="gid"))
+    out["n_samples"] = items.samples.reindex(out.index, fill_value=0).to_numpy()
+    cand = items.routine & (items.item_class > 3)
+    pol = pollutants(gid[cand], items.parameters[items.qk[cand]], items.item_class[cand],
+                     items.exceedance[cand], codes=codes)
+    return out.join(pol)
 
 
 def separate_items(items: pd.DataFrame) -> pd.DataFrame:

@@ -9,13 +9,7 @@ import pandas as pd
 
 from .. import gb3838
 from ..symbology import CLASS_BY_VALUE
-from .engine import (
-    build_items,
-    main_pollutants,
-    section_attributes,
-    section_classes,
-    separate_items,
-)
+from .engine import build_items, section_attributes, section_classes, separate_items
 from .periods import Period, parse_period, period_keys
 from .values import check_non_detect
 
@@ -115,40 +109,31 @@ def _exceedance(items: pd.DataFrame) -> pd.Series:
     return pairs.rename("exceedance")
 
 
-def _with_targets(items: pd.DataFrame, attrs: pd.DataFrame) -> pd.DataFrame:
-    target = pd.Series(attrs["target_class"].astype("float64").to_numpy(),
-                       index=attrs["section_code"].to_numpy())
-    tc = pd.Series(items["section_code"].astype(object).to_numpy()).map(target)
-    tc = tc.astype("float64").to_numpy()
-    lim = gb3838.class_limits_array(items["parameter"], tc, items["lake"].to_numpy())
-    fails = items["routine"].to_numpy() & (items["item_class"].to_numpy() > tc)
-    return items.assign(
-        target_class=pd.array(np.where(np.isnan(tc), None, tc), dtype="Int64"),
-        target_limit=lim,
-        fails_target=pd.array(np.where(np.isnan(tc), None, fails), dtype="boolean"),
-    )
-
-
 def _run(measurements, attrs, codes, periods, non_detect, details):
-    items, samples = build_items(measurements, attrs, codes, len(periods), non_detect)
-    items = _with_targets(items, attrs)
-    groups = section_classes(items, samples).join(main_pollutants(items))
+    items = build_items(measurements, attrs, codes, len(periods), non_detect)
+    groups = section_classes(items, codes=details)
+    frame = None
     if details:
-        groups = groups.join(_failing(items)).join(_exceedance(items)).join(separate_items(items))
-    return items, groups
+        frame = items.frame()
+        groups = groups.join(_failing(frame)).join(_exceedance(frame)).join(
+            separate_items(frame))
+    return items, frame, groups
 
 
 def _finish_items(items: pd.DataFrame, periods: list[Period]) -> pd.DataFrame:
     labels = np.array([p.label for p in periods], dtype=object)
     par = items["parameter"].astype(str)
+    tc = items["target_class"].to_numpy(dtype=float)
     out = items.assign(
-        section_code=items["section_code"].astype(object),
         period=labels[items["period_idx"].to_numpy()] if len(items) else [],
         parameter=par,
         name_zh=par.map(_NAME_ZH),
         unit=par.map(_UNIT),
         water_body_type=np.where(items["lake"], "lake", "river"),
         item_class=items["item_class"].where(items["item_class"] > 0).astype("Int64"),
+        target_class=pd.array(np.where(np.isnan(tc), None, tc), dtype="Int64"),
+        fails_target=pd.array(np.where(np.isnan(tc), None, items["fails_target"]),
+                              dtype="boolean"),
     )
     out["roman"] = class_labels(out["item_class"])["roman"]
     return out[list(ITEM_COLUMNS)].reset_index(drop=True)
@@ -176,10 +161,9 @@ def assess(
         measurements["sampled_on"])
     attrs = section_attributes(sections, rivers, control_units)
     m = measurements.loc[period.mask(measurements["sampled_on"])]
-    items, groups = _run(m, attrs, np.zeros(len(m), dtype=np.int64), [period], non_detect, True)
-    codes = items[["gid", "section_code"]].drop_duplicates("gid").set_index("gid")["section_code"]
-    groups["section_code"] = groups.index.map(codes.astype(object))
-    groups = groups.dropna(subset=["section_code"])
+    items, frame, groups = _run(m, attrs, np.zeros(len(m), dtype=np.int64), [period],
+                                non_detect, True)
+    groups["section_code"] = items.sections[groups.index.to_numpy(dtype=np.int64)]
     df = attrs.merge(groups, on="section_code", how="outer")
     df["period"] = period.label
     df["water_body_type"] = df["water_body_type"].fillna("river")
@@ -201,7 +185,7 @@ def assess(
     for col in ("tn_class", "fc_class"):
         df[col] = df[col].astype("Int64") if col in df else pd.array([None] * len(df), "Int64")
     df = df[list(SECTION_COLUMNS)].sort_values("section_code", kind="stable")
-    return Assessment(period, df.reset_index(drop=True), _finish_items(items, [period]),
+    return Assessment(period, df.reset_index(drop=True), _finish_items(frame, [period]),
                       non_detect)
 
 
@@ -249,14 +233,13 @@ def class_history(
         m = m.loc[parse_period(period).mask(m["sampled_on"])]
     attrs = section_attributes(sections)
     codes, periods = period_keys(m["sampled_on"], freq)
-    items, groups = _run(m, attrs, codes, periods, non_detect, False)
+    items, _, groups = _run(m, attrs, codes, periods, non_detect, False)
     if groups.empty:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))
-    first = items[["gid", "section_code", "period_idx"]].drop_duplicates("gid").set_index("gid")
-    groups = groups.join(first, how="inner")
-    pidx = groups["period_idx"].to_numpy()
+    gid = groups.index.to_numpy(dtype=np.int64)
+    pidx = gid % items.n_periods
     df = pd.DataFrame({
-        "section_code": groups["section_code"].astype(object).to_numpy(),
+        "section_code": items.sections[gid // items.n_periods],
         "period": np.array([p.label for p in periods], dtype=object)[pidx],
         "start": np.array([p.start for p in periods], dtype=object)[pidx],
         "end": np.array([p.end for p in periods], dtype=object)[pidx],

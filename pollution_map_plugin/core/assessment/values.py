@@ -80,7 +80,8 @@ def group_means(
 
     ``keys`` are code arrays (0..size−1, −1 = drop) with their ``sizes``; rows whose
     value is NaN are dropped.  Returns the key codes of each group, the means and the
-    counts (``numpy.bincount`` over one combined key; no sorting of the rows).
+    counts, sorted by the keys (``numpy.bincount`` over one combined key; the rows
+    themselves are never sorted).
     """
     keep = ~np.isnan(values)
     combined = np.zeros(values.shape[0], dtype=np.int64)
@@ -89,11 +90,20 @@ def group_means(
         combined = combined * max(size, 1) + k
     combined = combined[keep]
     v = values[keep]
-    group, first = pd.factorize(combined)
-    counts = np.bincount(group, minlength=len(first))
-    sums = np.bincount(group, weights=v, minlength=len(first))
+    total = int(np.prod([max(size, 1) for size in sizes], dtype=np.float64))
+    if total <= max(4 * combined.shape[0], 1 << 22):  # dense: no hashing, sorted groups
+        counts = np.bincount(combined, minlength=total)
+        sums = np.bincount(combined, weights=v, minlength=total)
+        groups = np.flatnonzero(counts)
+        counts, sums = counts[groups], sums[groups]
+    else:
+        group, first = pd.factorize(combined)
+        counts = np.bincount(group, minlength=len(first))
+        sums = np.bincount(group, weights=v, minlength=len(first))
+        order = np.argsort(first, kind="stable")
+        groups, counts, sums = np.asarray(first)[order], counts[order], sums[order]
     out_keys: list[np.ndarray] = []
-    rest = np.asarray(first, dtype=np.int64)
+    rest = np.asarray(groups, dtype=np.int64)
     for size in reversed(sizes):
         rest, k = np.divmod(rest, max(size, 1))
         out_keys.append(k)

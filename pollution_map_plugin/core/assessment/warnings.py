@@ -63,30 +63,61 @@ class WarningSettings:
         check_non_detect(self.non_detect)
 
 
-def _daily(measurements: pd.DataFrame, settings: WarningSettings) -> pd.DataFrame:
-    """One row per (section, item, day): the mean value and whether all were non-detects."""
-    m = measurements.loc[measurements["parameter"].isin(settings.items)]
+def _daily(measurements: pd.DataFrame, settings: WarningSettings) -> dict[str, np.ndarray]:
+    """Per (section, item, day) the mean value and whether all were non-detects, as
+    arrays sorted by section, item and date."""
+    m = measurements.loc[measurements["parameter"].isin(settings.items)
+                         & measurements["sampled_on"].notna()]
     values = effective_values(m, settings.non_detect)
     nd = m["below_detection"].fillna(False).astype(bool).to_numpy() if (
         "below_detection" in m) else np.zeros(len(m), dtype=bool)
     sec, sec_u = factorize(m["section_code"])
     par, par_u = factorize(m["parameter"])
-    day = m["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)
-    d0 = int(day.min()) if day.size else 0
-    dk, dk_u = factorize(day - d0)
+    dk, dk_u = factorize(m["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64))
+    chrono = np.argsort(np.asarray(dk_u, dtype=np.int64))
+    rank = np.empty_like(chrono)
+    rank[chrono] = np.arange(len(chrono))
+    dk = np.where(dk >= 0, rank[np.maximum(dk, 0)], -1)
+    days = np.asarray(dk_u, dtype=np.int64)[chrono]
     keys, sizes = [sec, par, dk], [len(sec_u), len(par_u), len(dk_u)]
     (sk, pk, kk), means, _ = group_means(keys, sizes, values)
     # the same rows (NaN where the value is NaN), so the groups align with ``means``
     _, nd_share, _ = group_means(keys, sizes, np.where(np.isnan(values), np.nan, nd * 1.0))
-    out = pd.DataFrame({
-        "s": sk, "p": pk,
-        "section_code": np.asarray(sec_u, dtype=object)[sk],
-        "parameter": np.asarray(par_u, dtype=object)[pk],
-        "day": np.asarray(dk_u, dtype=np.int64)[kk] + d0,
-        "value": means,
-        "all_nd": nd_share >= 1.0,
+    return {"s": sk, "p": pk, "day": days[kk] if len(kk) else kk, "value": means,
+            "all_nd": nd_share >= 1.0, "sections": np.asarray(sec_u, dtype=object),
+            "parameters": np.asarray(par_u, dtype=object)}
+
+
+def _latest(d: dict[str, np.ndarray], window: int) -> pd.DataFrame:
+    """The latest sample of every section, with the previous value and the recent spread."""
+    s, p, day, v = d["s"], d["p"], d["day"], d["value"]
+    n = len(s)
+    g = s * (len(d["parameters"]) + 1) + p
+    new = np.r_[True, g[1:] != g[:-1]]
+    gi = np.cumsum(new) - 1
+    ends = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
+    rank = ends[gi] - np.arange(n)  # 0 = the item's latest value
+    sec_starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
+    last = np.maximum.reduceat(day, sec_starts)[np.cumsum(np.r_[True, s[1:] != s[:-1]]) - 1]
+    n_groups = len(ends)
+    prev_v = np.full(n_groups, np.nan)
+    prev_d = np.full(n_groups, np.iinfo(np.int64).min)
+    one = rank == 1
+    prev_v[gi[one]], prev_d[gi[one]] = v[one], day[one]
+    hist = (rank >= 1) & (rank <= window)
+    cnt = np.bincount(gi[hist], minlength=n_groups)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.bincount(gi[hist], weights=v[hist], minlength=n_groups) / cnt
+        dev = (v[hist] - mean[gi[hist]]) ** 2
+        std = np.sqrt(np.bincount(gi[hist], weights=dev, minlength=n_groups) / (cnt - 1))
+    sel = np.flatnonzero((rank == 0) & (day == last))
+    gs = gi[sel]
+    return pd.DataFrame({
+        "section_code": d["sections"][s[sel]], "parameter": d["parameters"][p[sel]],
+        "day": day[sel], "value": v[sel], "all_nd": d["all_nd"][sel],
+        "prev_day": np.where(prev_d[gs] == np.iinfo(np.int64).min, np.nan, prev_d[gs]),
+        "previous_value": prev_v[gs], "mean": mean[gs], "std": std[gs], "count": cnt[gs],
     })
-    return out.sort_values(["s", "p", "day"], kind="stable").reset_index(drop=True)
 
 
 def _message(kind: str, r: dict, settings: WarningSettings) -> tuple[str, str]:
@@ -139,18 +170,10 @@ def find_warnings(
         cutoff = np.datetime64(pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1), "ns")
         m = m.loc[m["sampled_on"].to_numpy(dtype="datetime64[ns]") < cutoff]
     d = _daily(m, s)
-    if d.empty:
+    if len(d["s"]) == 0:
         return pd.DataFrame(columns=list(WARNING_COLUMNS))
     attrs = section_attributes(sections)
-    last_day = d.groupby("s")["day"].transform("max")
-    rank = d.groupby(["s", "p"]).cumcount(ascending=False)  # 0 = the item's latest
-    hist = d.loc[(rank >= 1) & (rank <= s.window)]
-    latest = d.loc[(rank == 0) & (d["day"] == last_day)].copy()
-    prev = d.loc[rank == 1].set_index(["s", "p"])
-    latest = latest.join(prev[["day", "value"]].rename(
-        columns={"day": "prev_day", "value": "previous_value"}), on=["s", "p"])
-    stats = hist.groupby(["s", "p"])["value"].agg(["mean", "std", "count"])
-    latest = latest.join(stats, on=["s", "p"])
+    latest = _latest(d, s.window)
 
     by_code = attrs.set_index("section_code")
     latest["section_name"] = latest["section_code"].map(by_code["name"])

@@ -210,7 +210,10 @@ def column_series(kind: str, values) -> pd.Series:
 
     text: object (None for NULL); integer: nullable ``Int64``; real: float64;
     date: datetime64[ns]; boolean: bool, or nullable ``boolean`` when NULLs occur.
+    A Series is taken as already converted.
     """
+    if isinstance(values, pd.Series):
+        return values.reset_index(drop=True)
     if kind == "text":
         s = pd.Series(values, dtype=object)
         return s.where(s.notna(), None)
@@ -228,10 +231,11 @@ def column_series(kind: str, values) -> pd.Series:
 
 def build_frame(table: Table, columns: list[str], data: list) -> pd.DataFrame:
     """A DataFrame of ``columns`` from per-column value sequences."""
-    return pd.DataFrame(
-        {c: column_series(table.column(c).type, v) for c, v in zip(columns, data)},
-        columns=columns,
-    )
+    series = {c: column_series(table.column(c).type, v) for c, v in zip(columns, data)}
+    if not series:
+        return pd.DataFrame()
+    # no columns= argument: pandas 1.5 would then copy every column through object dtype
+    return pd.DataFrame(series)
 
 
 def build_geoframe(frame: pd.DataFrame, wkb: list) -> gpd.GeoDataFrame:

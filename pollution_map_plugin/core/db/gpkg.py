@@ -18,8 +18,9 @@ from ..schema import Column, Table
 from .base import Database
 from .errors import DatabaseError, SchemaError
 from .frames import Prepared
-from .gpkg_geom import blobs_to_wkb, encode_blobs, register_functions
+from .gpkg_geom import blobs_to_wkb, register_functions
 from .gpkg_read import read_columns
+from .gpkg_write import delete_all, insert_rows, q
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "date": "DATE",
@@ -28,11 +29,6 @@ _SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "date": "DAT
 
 class _MovedError(Exception):
     """The rows differ between GDAL's read and sqlite3's."""
-
-
-def q(name: str) -> str:
-    """A quoted SQLite identifier."""
-    return '"' + name.replace('"', '""') + '"'
 
 
 def _ogr_errors():
@@ -218,51 +214,16 @@ class GeoPackageDatabase(Database):
         return pd.Series(flags == 1)
 
     def _insert(self, prepared: Prepared, upsert: bool) -> None:
-        table = prepared.table
-        names = list(prepared.columns)
-        blobs = None
-        if prepared.wkb is not None:
-            names.append(schema.GEOMETRY_COLUMN)
-            blobs = encode_blobs(prepared.wkb, prepared.bounds, schema.DEFAULT_SRID,
-                                 table.geometry == "POINT")
-        rows = prepared.rows(blobs)
-        insert = (f"INSERT INTO {q(table.name)} ({', '.join(q(n) for n in names)}) "
-                  f"VALUES ({', '.join('?' * len(names))})")
-        keys = list(table.natural_key)
-        updated = [n for n in names if n not in keys]
         try:
-            if upsert and table.is_spatial:
-                # The R-tree triggers' INSERT OR REPLACE fails under SQLite's UPSERT:
-                # update the existing keys, insert the others.
-                rows = self._update_existing(table, names, rows)
-            elif upsert:
-                action = (f"DO UPDATE SET {', '.join(f'{q(n)} = excluded.{q(n)}' for n in updated)}"
-                          if updated else "DO NOTHING")
-                insert += f" ON CONFLICT ({', '.join(q(k) for k in keys)}) {action}"
-            self._conn.executemany(insert, rows)
+            insert_rows(self._conn, prepared, upsert)
         except sqlite3.Error as exc:
-            raise DatabaseError(f"writing {table.name}: {exc}") from None
-
-    def _update_existing(self, table: Table, names: list[str], rows: list[tuple]) -> list[tuple]:
-        """Update the rows whose natural key exists; return the others."""
-        keys = list(table.natural_key)
-        key_idx = [names.index(k) for k in keys]
-        sql = f"SELECT {', '.join(q(k) for k in keys)} FROM {q(table.name)}"
-        existing = set(self._conn.execute(sql).fetchall())
-        old = [r for r in rows if tuple(r[i] for i in key_idx) in existing]
-        if not old:
-            return rows
-        other_idx = [i for i, n in enumerate(names) if n not in keys]
-        if other_idx:
-            update = (f"UPDATE {q(table.name)} SET "
-                      f"{', '.join(f'{q(names[i])} = ?' for i in other_idx)} "
-                      f"WHERE {' AND '.join(f'{q(k)} = ?' for k in keys)}")
-            self._conn.executemany(
-                update, [tuple(r[i] for i in other_idx + key_idx) for r in old])
-        return [r for r in rows if tuple(r[i] for i in key_idx) not in existing]
+            raise DatabaseError(f"writing {prepared.table.name}: {exc}") from None
 
     def _delete_all(self, table: Table) -> None:
-        self._exec(f"DELETE FROM {q(table.name)}")
+        try:
+            delete_all(self._conn, table)
+        except sqlite3.Error as exc:
+            raise DatabaseError(f"emptying {table.name}: {exc}") from None
 
     def _delete_where(self, table: Table, column: str, values: list) -> None:
         self._conn.executemany(f"DELETE FROM {q(table.name)} WHERE {q(column)} = ?",

@@ -125,7 +125,7 @@ CHONGQING = Scale(
     n_rivers=None, channel_km2=None, channel_cells=170_000, reach_cells=2, n_key_rivers=37, n_districts=40,
     sections=(42, 105, 273), lake_share=0.08, n_control_units=42,
     n_enterprises=7_200, n_plants=2_100, n_plants_with_outfall=760, n_farms=30_500,
-    n_petrol=1_500, n_parks=110, n_drinking_sources=640, start_year=2016, n_years=10,
+    n_petrol=1_500, n_parks=110, n_drinking_sources=780, start_year=2016, n_years=10,
     failing_share=0.12, n_sudden=12, city="示例直辖市", extra_outfalls=260,
 )
 

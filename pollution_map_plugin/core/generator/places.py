@@ -84,7 +84,7 @@ def _scaled(lat: float) -> float:
 def blob(lon: float, lat: float, radius_km: float, rng: np.random.Generator,
          n: int = 9) -> Polygon:
     """An irregular star-shaped polygon of about ``radius_km`` around a point."""
-    ang = np.sort(rng.random(n)) * 2 * np.pi
+    ang = (np.arange(n) + 0.8 * rng.random(n)) / n * 2 * np.pi  # gaps < pi: a simple polygon
     r = radius_km * (0.65 + 0.7 * rng.random(n))
     dx = r * np.cos(ang) / (111.32 * _scaled(lat))
     dy = r * np.sin(ang) / KM_PER_DEG_LAT
@@ -137,7 +137,7 @@ def drinking_areas(net: Network, n_sources: int, lake_cells: np.ndarray, avoid: 
         first = buffer_km(line, 0.15, lat)
         second = buffer_km(line, 0.6, lat).difference(first)
         _add(out, [(first, "first"), (second, "second")], "river", int(net.river_of[c]),
-             labels[k] + "饮用水水源地", c, rng)
+             labels[k] + "饮用水水源地", c)
         k += 1
     for c in res_cells.tolist():
         lat = float(net.vy[c])
@@ -147,28 +147,37 @@ def drinking_areas(net: Network, n_sources: int, lake_cells: np.ndarray, avoid: 
         parts = [(core, "first"), (second, "second")]
         if rng.random() < 0.4:
             parts.append((quasi, "quasi"))
-        _add(out, parts, "reservoir", int(net.river_of[c]), labels[k] + "水库水源地", c, rng)
+        _add(out, parts, "reservoir", int(net.river_of[c]), labels[k] + "水库水源地", c)
         k += 1
     land = np.flatnonzero(t.grid.mask & ~net.channel)
     for c in rng.choice(land, size=min(n_gw, len(land)), replace=False).tolist():
         lon, lat = t.grid.centres(np.array([c]))
         well = buffer_km(Point(float(lon[0]), float(lat[0])), 0.05, float(lat[0]))
         _add(out, [(well, "first")], "groundwater", -1, labels[k % len(labels)] + "地下水水源地",
-             c, rng)
+             c)
         k += 1
     return out
 
 
-def _add(out: DrinkingAreas, parts, kind: str, river: int, name: str, cell: int,
-         rng: np.random.Generator) -> None:
+_LEVEL_ZH = {"first": "一级", "second": "二级", "quasi": "准"}
+
+
+def as_multipolygon(geom) -> MultiPolygon:
+    """``geom`` (a polygon or a collection with polygons) as a MultiPolygon."""
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    return MultiPolygon([p for p in getattr(geom, "geoms", []) if isinstance(p, Polygon)])
+
+
+def _add(out: DrinkingAreas, parts, kind: str, river: int, name: str, cell: int) -> None:
     for geom, level in parts:
         if geom.is_empty:
             continue
-        out.geometry.append(geom if isinstance(geom, MultiPolygon) else
-                            MultiPolygon([geom]) if isinstance(geom, Polygon) else
-                            MultiPolygon([p for p in geom.geoms if isinstance(p, Polygon)]))
+        out.geometry.append(as_multipolygon(geom))
         out.level.append(level)
         out.kind.append(kind)
         out.river.append(river)
-        out.name.append(f"{name}{ {'first': '一级', 'second': '二级', 'quasi': '准'}[level] }保护区")
+        out.name.append(f"{name}{_LEVEL_ZH[level]}保护区")
         out.cell.append(cell)

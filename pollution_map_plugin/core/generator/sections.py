@@ -78,8 +78,9 @@ def place_sections(net: Network, scale: Scale, rng: np.random.Generator) -> Sect
     exit_reach = net.reach_of[net.terrain.stem_cells[0][-2]]
     fixed.append(int(net.reach_vertices[exit_reach][1]) if len(net.reach_vertices[exit_reach]) > 2
                  else int(net.reach_vertices[exit_reach][0]))
+    inner_set = set(inner.tolist())
     for cells in t.stem_cells:
-        cand = [c for c in cells[1:6].tolist() if c in set(inner.tolist())]
+        cand = [c for c in cells[1:6].tolist() if c in inner_set]
         if cand and len(fixed) < n_nat:
             fixed.append(cand[0])
     chosen += fixed
@@ -87,15 +88,19 @@ def place_sections(net: Network, scale: Scale, rng: np.random.Generator) -> Sect
     order = np.argsort(-acc)
     rank = np.empty(len(acc))
     rank[order] = np.arange(len(acc)) / max(len(acc), 1)
-    for level, quota, pool, fac in (("national", n_nat - len(fixed), 0.04, 1.2),
-                                    ("municipal", n_mun, 0.25, 0.8),
-                                    ("control", n_ctl, 0.7, 0.55)):
+    on_stem = net.river_is_stem[net.river_of[inner]]
+    # level, quota, pool (share of biggest cells), weight of log(area), stem penalty, spacing
+    plan = (("national", n_nat - len(fixed), 0.04, 1.0, 0.0, 1.2),
+            ("municipal", n_mun, 0.4, 0.6, 1.5, 0.8),
+            ("control", n_ctl, 0.85, 0.3, 3.0, 0.55))
+    for level, quota, pool, w_log, penalty, fac in plan:
         if quota <= 0:
             continue
         picked: list[int] = []
         for relax in (1.0, 0.6, 0.35, 0.15, 0.0):
-            sel = rank <= pool / max(relax, 0.25)
-            prio = np.log(acc[sel]) + rng.gumbel(size=int(sel.sum())) * 1.5
+            sel = rank <= min(pool / max(relax, 0.25), 1.0)
+            prio = (w_log * np.log(acc[sel]) - penalty * on_stem[sel]
+                    + rng.gumbel(size=int(sel.sum())))
             picked += _spread(inner[sel], prio, quota - len(picked), net,
                               spacing * fac * relax, chosen + picked)
             if len(picked) >= quota:
@@ -106,6 +111,7 @@ def place_sections(net: Network, scale: Scale, rng: np.random.Generator) -> Sect
     n = len(cell)
     lake = np.zeros(n, bool)
     small = np.flatnonzero((np.asarray(levels_out) != "national")
+                           & ~net.river_is_stem[net.river_of[cell]]
                            & (t.acc_km2[cell] < np.quantile(t.acc_km2[cell], 0.8)))
     n_lake = int(round(scale.lake_share * n))
     if n_lake and len(small):

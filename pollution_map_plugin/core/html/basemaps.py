@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .escaping import esc
 from .i18n import t
 
 BASEMAPS = ("osm", "tianditu", "gaode", "none")
@@ -84,10 +85,11 @@ def base_layers(basemap: str, offline: bool, lang: str, key: str | None = None) 
     tiles = tile_specs(basemap, key)
     show_tiles = bool(tiles) and not offline
     layers = [{"id": "background", "label": t("background", lang), "show": not show_tiles,
-               "tiles": []}]
+               "labelHtml": esc(t("background", lang)), "tiles": []}]
     if tiles:
         layers.append({
-            "id": basemap, "label": t(basemap, lang), "show": show_tiles,
+            "id": basemap, "label": t(basemap, lang), "labelHtml": esc(t(basemap, lang)),
+            "show": show_tiles,
             "tiles": [{"url": s.url, "attribution": s.attribution, "subdomains": s.subdomains,
                        "maxZoom": s.max_zoom} for s in tiles],
         })

@@ -83,13 +83,12 @@ def safe_filename(stem: str, suffix: str = ".html", max_len: int = 80) -> str:
     """
     s = unicodedata.normalize("NFC", str(stem))
     s = _BAD_CHARS.sub("_", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    s = s.lstrip(". ").rstrip(". ")
-    s = re.sub(r"\.{2,}", ".", s)
-    s = re.sub(r"_{2,}", "_", s).strip("_ ")
+    s = re.sub(r"\s+", " ", s)
+    s = re.sub(r"\.{2,}", "_", s)  # no ".." anywhere
+    s = re.sub(r"_{2,}", "_", s).strip("._ ")
     if not s:
         s = "river"
     if _WINDOWS_RESERVED.match(s):
         s = "_" + s
-    s = s[:max_len].rstrip(". ")
+    s = s[:max_len].rstrip("._ ")
     return s + suffix

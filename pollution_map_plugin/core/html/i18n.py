@@ -18,7 +18,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "app_name": ("污染源地图", "Pollution Source Map"),
     # header
     "water_system": ("水系", "Water system"),
-    "length": ("河长（长度）", "Length"),
+    "length": ("长度", "Length"),
     "source_mouth": ("源头 → 河口", "Source → mouth"),
     "chiefs": ("河长", "River chiefs"),
     "period": ("评价时段", "Period"),

@@ -25,6 +25,7 @@ from .i18n import (
     CHIEF_LEVEL_LABELS,
     PROBLEM_STATUS_LABELS,
     WARNING_KIND_LABELS,
+    field_label,
     label,
     t,
 )
@@ -133,7 +134,8 @@ def problems_html(problems: pd.DataFrame, lang: str) -> str:
             f'{esc(label(PROBLEM_STATUS_LABELS, status, lang))}</span>',
             esc(r.get("deadline")), esc(r.get("responsible")),
         ])
-    heads = [t(k, lang) for k in ("problems", "status", "deadline", "responsible")]
+    heads = [field_label("problems", "description", lang)] + [
+        t(k, lang) for k in ("status", "deadline", "responsible")]
     return table_html(heads, rows, lang, "psm-problems", total=len(problems))
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
@@ -55,15 +56,12 @@ def _same_values(new: pd.Series, old: pd.Series, kind: str) -> np.ndarray:
 
 
 def _same_points(new, old) -> np.ndarray:
+    """Points within ``POINT_TOLERANCE`` (missing or empty geometries never match)."""
     def xy(geoms) -> np.ndarray:
-        out = np.full((len(geoms), 2), np.nan)
-        for i, g in enumerate(geoms):
-            if g is not None and not g.is_empty:
-                out[i] = (g.x, g.y)
-        return out
+        bounds = gpd.GeoSeries(geoms).bounds  # vectorised; NaN for missing geometries
+        return bounds[["minx", "miny"]].to_numpy(dtype=float)
 
-    a, b = xy(list(new)), xy(list(old))
-    return np.all(np.abs(a - b) <= POINT_TOLERANCE, axis=1)
+    return np.all(np.abs(xy(new) - xy(old)) <= POINT_TOLERANCE, axis=1)
 
 
 def changed_rows(table: Table, frame: pd.DataFrame, existing: pd.DataFrame

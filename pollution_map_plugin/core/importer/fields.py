@@ -132,6 +132,9 @@ def point_from(raw_lon, raw_lat) -> tuple[float, float, bool]:
         raise ValueError(f"纬度 (lat): {exc}") from None
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise ValueError("coordinates are not finite numbers")
+    if max(abs(lon), abs(lat)) > 360:
+        raise ValueError(f"({lon:g}, {lat:g}) are not degrees: projected coordinates are not "
+                         "supported, give longitude and latitude")
     lon_axis = {"N": "lat", "S": "lat", "E": "lon", "W": "lon"}.get(lon_letter or "")
     lat_axis = {"N": "lat", "S": "lat", "E": "lon", "W": "lon"}.get(lat_letter or "")
     if lon_axis and lon_axis == lat_axis:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -126,7 +127,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> RawFile:
 
     try:
         book = openpyxl.load_workbook(Path(path), read_only=True, data_only=True)
-    except (InvalidFileException, KeyError, OSError, ValueError) as exc:
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
         raise ReadError(f"cannot read {Path(path).name} as an .xlsx workbook: {exc}") from exc
     try:
         if sheet is not None and sheet not in book.sheetnames:
@@ -142,6 +143,9 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> RawFile:
             records.append(RawRecord(number, values))
     finally:
         book.close()
+    width = max((len(r.values) for r in records), default=0)
+    for record in records:  # a sheet has no "wrong field count": pad short rows
+        record.values += [None] * (width - len(record.values))
     return RawFile(records, "xlsx", "xlsx", blank, [f"sheet {ws.title!r}"])
 
 

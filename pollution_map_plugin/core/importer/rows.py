@@ -66,6 +66,7 @@ class _Validator:
     def __init__(self, table: Table, hmap: HeaderMap, crs: str, context: Context) -> None:
         self.table, self.hmap, self.crs, self.context = table, hmap, crs, context
         self.width = len(hmap.headers)
+        self.positions = {target: i for i, target in hmap.columns.items()}
         self.parsers = {
             target: column_parser(table, table.column(target))
             for target in hmap.targets if target not in (*GEOMETRY_TARGETS, SECTION_NAME)
@@ -102,8 +103,6 @@ class _Validator:
             rows, problems, completed = measurement_records(
                 record.values, self.hmap, self.context.sections)
             point = None
-            if completed and not problems:
-                self.completed.append(record.line)
         else:
             row, problems, point = self.parse_row(record.values)
             rows = [row]
@@ -115,6 +114,8 @@ class _Validator:
         for row in rows:
             self.seen[tuple(row[k] for k in self.table.natural_key)] = record.line
             self.records.append(row)
+        if self.table.name == "measurements" and completed:
+            self.completed.append(record.line)
         if point is not None:
             lon, lat, swapped = point
             self.points.append((lon, lat))
@@ -123,7 +124,7 @@ class _Validator:
         self.note_links(rows)
 
     def cell(self, cells: list, target: str):
-        i = self.hmap.index(target)
+        i = self.positions.get(target)
         return cells[i] if i is not None and i < len(cells) else None
 
     def parse_row(self, cells: list) -> tuple[dict, list[str], tuple | None]:

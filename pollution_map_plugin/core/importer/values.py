@@ -15,6 +15,7 @@ reports how many dates were completed.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import re
 import unicodedata
@@ -74,7 +75,10 @@ def is_missing(raw) -> bool:
         return True
     if isinstance(raw, float) and math.isnan(raw):
         return True
-    return isinstance(raw, str) and norm(raw.replace("\ufeff", "")) in MISSING_MARKS
+    if not isinstance(raw, str):
+        return False
+    text = raw.replace("\ufeff", "").strip()
+    return not text or (len(text) <= 4 and norm(text) in MISSING_MARKS)
 
 
 def parse_text(raw) -> str | None:
@@ -176,6 +180,7 @@ def parse_date(raw) -> tuple[dt.date, bool] | None:
         raise ValueError(f"no such date: {raw!r}") from None
 
 
+@functools.lru_cache(maxsize=64)
 def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
     index = {}
     for choice in choices:
@@ -185,7 +190,11 @@ def _choice_index(choices: tuple[str, ...]) -> dict[str, str]:
     return index
 
 
-_INDEX_CACHE: dict[tuple[str, ...], dict[str, str]] = {}
+@functools.lru_cache(maxsize=4096)
+def _lookup_choice(text: str, choices: tuple[str, ...]) -> str | None:
+    index = _choice_index(choices)
+    key = norm(text)
+    return index.get(key.replace("-", "_")) or index.get(key)
 
 
 def parse_choice(raw, choices: tuple[str, ...]) -> str | None:
@@ -193,9 +202,7 @@ def parse_choice(raw, choices: tuple[str, ...]) -> str | None:
     text = parse_text(raw)
     if text is None or is_missing(text):
         return None
-    index = _INDEX_CACHE.setdefault(choices, _choice_index(choices))
-    key = norm(text).replace("-", "_")
-    found = index.get(key) or index.get(norm(text))
+    found = _lookup_choice(text, tuple(choices))
     if found is None:
         raise ValueError(f"{text!r} is not one of {', '.join(choices)}")
     return found

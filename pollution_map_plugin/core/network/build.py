@@ -68,6 +68,11 @@ def clean_text(values) -> np.ndarray:
     return t.to_numpy(dtype=object)
 
 
+def numeric(values) -> np.ndarray:
+    """Float array of ``values`` (text, Int64 with NA, …); NaN where not a number."""
+    return pd.to_numeric(pd.Series(values), errors="coerce").astype(float).to_numpy()
+
+
 def _has_values(frame: pd.DataFrame, column: str) -> bool:
     return column in frame.columns and bool(frame[column].notna().any())
 
@@ -168,8 +173,8 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     codes = all_codes[rows]
     river = (clean_text(frame["river_code"].to_numpy()) if "river_code" in frame.columns
              else np.full(n, None, dtype=object))
-    order = (pd.to_numeric(frame["stream_order"], errors="coerce").to_numpy(float)
-             if "stream_order" in frame.columns else np.full(n, np.nan))
+    order = (numeric(frame["stream_order"]) if "stream_order" in frame.columns
+             else np.full(n, np.nan))
 
     # geometry
     geom_col = getattr(frame, "_geometry_column_name", None)
@@ -195,8 +200,7 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
         if (~has_geom).any():
             issues.append(issue("missing_geometry", codes[~has_geom],
                                 f"reaches without a line: {listed(codes[~has_geom])}"))
-    length = (pd.to_numeric(frame["length_km"], errors="coerce").to_numpy(float)
-              if "length_km" in frame.columns else np.full(n, np.nan))
+    length = (numeric(frame["length_km"]) if "length_km" in frame.columns else np.full(n, np.nan))
     bad = ~(length > 0)
     length = np.where(bad, geo_len_km, length)
     no_len = ~np.isfinite(length)
@@ -250,7 +254,12 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     if mode not in ("geometry", "none") and coords is not None and use_links == "auto":
         todo = ~declared & has_geom
         if todo.any():
-            fn, tn = snap_nodes(start, end, snap_tolerance_m)
+            # lines found reversed by the explicit links are turned before snapping
+            ok = src != dst
+            pre = _reversal_votes(src[ok], dst[ok], start, end, snap_tolerance_m)[0]
+            pre = pre[:, None] & fix_reversed
+            fn, tn = snap_nodes(np.where(pre, end, start), np.where(pre, start, end),
+                                snap_tolerance_m)
             gu, gd = _node_edges(np.where(todo & (tn >= 0), tn, None),
                                  np.where(fn >= 0, fn, None))
             keep = gu != gd

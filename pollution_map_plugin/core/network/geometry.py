@@ -53,6 +53,15 @@ class LineCoords:
         return start, end
 
 
+def object_array(items) -> np.ndarray:
+    """A 1-D object array of ``items`` (geometries are not unpacked into coordinates)."""
+    items = list(items)
+    out = np.empty(len(items), dtype=object)
+    for i, g in enumerate(items):
+        out[i] = g
+    return out
+
+
 def is_geographic(crs, xy: np.ndarray) -> bool:
     """True if coordinates are lon/lat: by the CRS, or (no CRS) by their range."""
     if crs is not None:

@@ -31,7 +31,7 @@ from pollution_map_plugin.core.network.issues import NetworkIssue, issues_frame
 MODES = ("UT", "UM", "DM", "DD")
 NAVIGATION_COLUMNS = ["reach_code", "river_code", "stream_order", "length_km", "distance_km",
                       "distance_far_km", "covered_km", "partial"]
-_EPS = 1e-9  # added to every edge weight: zero-length reaches stay edges
+_EPS = 1e-12  # the weight of zero-length reaches, so that they stay edges
 _TOL = 1e-6  # km: distances within a millimetre of the limit count as within
 
 
@@ -70,7 +70,7 @@ class ReachNetwork:
         self.down_ptr, self.down_idx = _csr(n, built.src, built.dst)
         self.up_ptr, self.up_idx = _csr(n, built.dst, built.src)
         self._index = dict(zip(self.codes.tolist(), range(n)))
-        w = self.length_km + _EPS
+        w = np.where(self.length_km > 0, self.length_km, _EPS)
         self._up_graph = csr_matrix((w[built.dst], (built.dst, built.src)), shape=(n, n))
         self._down_graph = csr_matrix((w[built.src], (built.src, built.dst)), shape=(n, n))
         self._segments: SegmentIndex | None = None
@@ -191,11 +191,12 @@ class ReachNetwork:
         upward = mode in ("UT", "UM")
         f = (1.0 if upward else 0.0) if fraction is None else float(np.clip(fraction, 0.0, 1.0))
         length0 = self.length_km[start]
+        w0 = length0 if length0 > 0 else _EPS
         inside = (f if upward else 1.0 - f) * length0  # start reach between point and exit
         limit = np.inf if distance_km is None else float(distance_km)
         if mode in ("UT", "DD"):
             graph = self._up_graph if upward else self._down_graph
-            offset = length0 + _EPS - inside  # the part of the start reach not travelled
+            offset = w0 - inside  # the part of the start reach not travelled
             dist = dijkstra(graph, directed=True, indices=start,
                             limit=limit + offset + 2 * _TOL if np.isfinite(limit) else np.inf)
             idx = np.flatnonzero(np.isfinite(dist))

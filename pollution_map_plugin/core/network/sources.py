@@ -17,8 +17,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.build import clean_text
-from pollution_map_plugin.core.network.geometry import point_xy
+from pollution_map_plugin.core.network.build import clean_text, numeric
+from pollution_map_plugin.core.network.geometry import object_array, point_xy
 
 LOAD_COLUMNS = ("cod_t_a", "nh3n_t_a", "tp_t_a", "wastewater_t_a")
 #: GB 3838-2002 Class III limits (mg/L) used for the equivalent load.
@@ -34,12 +34,12 @@ SOURCE_COLUMNS = ["layer", "code", "name", "type", "via", "outfall_code", "reach
 DEFAULT_DECAY_KM = 20.0
 
 
-def _col(frame: pd.DataFrame, name: str, numeric: bool = False) -> np.ndarray:
+def _col(frame: pd.DataFrame, name: str, as_number: bool = False) -> np.ndarray:
     n = len(frame)
     if name not in frame.columns:
-        return np.full(n, np.nan) if numeric else np.full(n, None, dtype=object)
-    if numeric:
-        return pd.to_numeric(frame[name], errors="coerce").to_numpy(float)
+        return np.full(n, np.nan) if as_number else np.full(n, None, dtype=object)
+    if as_number:
+        return numeric(frame[name])
     return clean_text(frame[name].to_numpy())
 
 
@@ -68,8 +68,8 @@ def _base(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
             "livestock_farms": "species"}[layer]
     out["type"] = _col(frame, kind)
     for c in LOAD_COLUMNS:
-        out[c] = _col(frame, c, numeric=True)
-    out["discharge_m3_d"] = _col(frame, "discharge_m3_d", numeric=True)
+        out[c] = _col(frame, c, as_number=True)
+    out["discharge_m3_d"] = _col(frame, "discharge_m3_d", as_number=True)
     out["n_dischargers"] = 0
     return out
 
@@ -137,8 +137,8 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
         t["fraction"] = frac
         t["snap_m"] = snap
         col = getattr(frame, "_geometry_column_name", None)
-        t["geometry"] = (frame[col].tolist() if col is not None and col in frame.columns
-                         else [None] * n)
+        t["geometry"] = object_array(frame[col].tolist() if col is not None
+                                     and col in frame.columns else [None] * n)
         tables.append(t)
     if not tables:
         return pd.DataFrame(columns=[*SOURCE_COLUMNS, "geometry"]), notes
@@ -175,7 +175,7 @@ def rank_sources(table: pd.DataFrame, load_field: str = "equivalent_load",
         raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
     t = table.copy()
     t["load"] = t[load_field].astype(float)
-    dist = t["distance_km"].to_numpy(float)
+    dist = np.round(t["distance_km"].to_numpy(float), 6)  # ties within a millimetre
     load = t["load"].to_numpy(float)
     neg_load = np.where(np.isnan(load), np.inf, -load)
     layer, code = t["layer"].astype(str).to_numpy(), t["code"].astype(str).to_numpy()

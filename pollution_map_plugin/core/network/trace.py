@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from pollution_map_plugin.core.network.build import clean_text
-from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, point_xy
+from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, object_array, point_xy
 from pollution_map_plugin.core.network.graph import ReachNetwork
 from pollution_map_plugin.core.network.result import (
     SOURCE_RESULT_COLUMNS,
@@ -50,7 +50,7 @@ def _read(data, name: str) -> pd.DataFrame | None:
 
 def _gdf(frame: pd.DataFrame, geoms: list, crs) -> gpd.GeoDataFrame:
     out = gpd.GeoDataFrame(pd.DataFrame(frame).reset_index(drop=True),
-                           geometry=gpd.GeoSeries(list(geoms), crs=crs or OUTPUT_CRS))
+                           geometry=gpd.GeoSeries(object_array(geoms), crs=crs or OUTPUT_CRS))
     if out.crs is not None and not out.crs.equals(OUTPUT_CRS) and len(out):
         out = out.to_crs(OUTPUT_CRS)
     return out.set_crs(OUTPUT_CRS, allow_override=True)

@@ -206,14 +206,17 @@ def outfalls() -> None:
             x, y = convert(lon, lat)
             code = f"PWK{crs.upper()}{i:03d}"
             truth[code] = [lon, lat]
-            rows.append((OK, [code, f"示范排污口{i}", ["工业", "污水处理厂", "农业", "其他"][i - 1],
-                              f"{x:.7f}", f"{y:.7f}", "1200", ["已审批", "待审批", "未审批", ""][i - 1]]))
+            kind = ["工业", "污水处理厂", "农业", "其他"][i - 1]
+            approval = ["已审批", "待审批", "未审批", ""][i - 1]
+            rows.append((OK, [code, f"示范排污口{i}", kind, f"{x:.7f}", f"{y:.7f}", "1200",
+                              approval]))
         rows.append(("is not one of", [f"PWK{crs.upper()}099", "类型错误排口", "地下", "106.5",
                                        "29.6", "10", "已审批"]))
         rows.append(("must not be below 0", [f"PWK{crs.upper()}098", "负排放排口", "工业", "106.5",
                                              "29.6", "-10", "已审批"]))
         write_csv(f"outfalls_{crs}.csv",
-                  ["排污口编码", "排污口名称", "排污口类型", "经度", "纬度", "排放量(m3/d)", "审批状态"],
+                  ["排污口编码", "排污口名称", "排污口类型", "经度", "纬度", "排放量(m3/d)",
+                   "审批状态"],
                   rows, table="outfalls", options={"crs": crs},
                   expect={"points": truth, "point_tolerance_m": 0.5})
 
@@ -317,7 +320,8 @@ def simple_tables() -> None:
         ("is not one of", ["R001", "组级", "钱测试", "组长"]),
         ("duplicate key", ["R001", "村", "赵测试", "示范村书记"]),
     ], table="river_chiefs")
-    write_csv("problems.csv", ["问题编号", "河流", "位置", "问题描述", "状态", "整改期限", "责任单位"], [
+    write_csv("problems.csv", ["问题编号", "河流", "位置", "问题描述", "状态", "整改期限",
+                               "责任单位"], [
         (OK, ["WT001", "R001", "示范桥下游", "岸边垃圾堆放", "未整改", "2025年12月", "示范镇"]),
         (OK, ["WT002", "R001", "示范村段", "生活污水直排", "整改中", "2026-03-31", "示范村"]),
         (OK, ["WT003", "R001", "示范工业园", "雨污混流", "已完成", "2025/6/30", "示范园区"]),

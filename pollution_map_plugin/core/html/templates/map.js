@@ -143,7 +143,7 @@ var PSM = (function () {
         var fr = fails[k], tr = el('tr');
         tr.appendChild(el('th', null, fr[0]));
         tr.appendChild(el('td', null, fmt(fr[1]) + (fr[2] ? ' ' + fr[2] : '')));
-        tr.appendChild(el('td', 'psm-limit', fr[3] ? '\u2264 ' + fr[3] : ''));
+        tr.appendChild(el('td', 'psm-limit', fr[3] || ''));
         tr.appendChild(el('td', 'psm-mult', fr[4] === null ? '' : '(' + fmt(fr[4]) + ')'));
         tbl.appendChild(tr);
       }
@@ -298,6 +298,7 @@ var PSM = (function () {
       div.appendChild(document.importNode(tpl.content, true));
       var det = div.querySelector('details');
       if (det && window.innerWidth < 700) { det.removeAttribute('open'); }
+      map.on('popupopen', function () { if (det) { det.removeAttribute('open'); } });
       L.DomEvent.disableClickPropagation(div);
       L.DomEvent.disableScrollPropagation(div);
       return div;
@@ -345,9 +346,9 @@ var PSM = (function () {
       overlay(data.sections, sl);
       state.sections = sl;
     }
-    if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12]}); }
+    if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
     L.control.layers(bases, overlays,
-      {collapsed: window.innerWidth < 900, position: 'topright'}).addTo(map);
+      {collapsed: true, position: 'topright'}).addTo(map);
     L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
     legend(map);
     document.addEventListener('click', function (e) {
@@ -356,7 +357,7 @@ var PSM = (function () {
       var m = state.sections.psmMarkers[Number(row.getAttribute('data-psm-section'))];
       if (!m) { return; }
       if (!map.hasLayer(state.sections)) { state.sections.addTo(map); }
-      map.setView(m.getLatLng(), Math.max(map.getZoom(), 12));
+      map.setView(m.getLatLng(), Math.max(map.getZoom(), 12), {animate: false});
       openPopup(state.sections.psmLayer, m);
       var box = map.getContainer();
       if (box.scrollIntoView) { box.scrollIntoView({block: 'nearest'}); }

@@ -1,0 +1,151 @@
+"""Bulk writes into GeoPackage tables with sqlite3.
+
+Per-row triggers are what makes SQLite slow here: OGR's feature-count triggers and
+the R-tree triggers (which call back into Python for ``ST_MinX`` & co.).  A bulk
+insert drops them inside its transaction, gives the rows explicit fids, fills the
+R-tree directly from the bounds it already has, and restores the triggers; a
+rollback restores them as well.  Feature counts are fixed after each write.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from .. import schema
+from ..schema import Table
+from .frames import Prepared
+from .gpkg_geom import encode_blobs
+
+
+def q(name: str) -> str:
+    """A quoted SQLite identifier."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def rtree_name(table: Table) -> str:
+    return f"rtree_{table.name}_{schema.GEOMETRY_COLUMN}"
+
+
+@contextmanager
+def triggers_off(conn: sqlite3.Connection, table: Table, names: list[str]) -> Iterator[None]:
+    """Drop the named triggers of ``table`` for the block; recreate them after it."""
+    marks = ", ".join("?" * len(names))
+    saved = conn.execute(
+        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        f"AND name IN ({marks})", [table.name, *names]).fetchall()
+    for name, _ in saved:
+        conn.execute(f"DROP TRIGGER {q(name)}")
+    yield
+    for _, sql in saved:
+        conn.execute(sql)
+
+
+def _next_fid(conn: sqlite3.Connection, table: Table) -> int:
+    (top,) = conn.execute(f"SELECT max({q(schema.PRIMARY_KEY)}) FROM {q(table.name)}").fetchone()
+    seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).fetchone() \
+        if _has_table(conn, "sqlite_sequence") else None
+    return max(top or 0, (seq[0] if seq else 0) or 0) + 1
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone()
+    return row is not None
+
+
+def _existing(conn: sqlite3.Connection, table: Table, names: list[str], rows: list[tuple]
+              ) -> list[int]:
+    """Indices of ``rows`` whose natural key is already in the table (an indexed join)."""
+    keys = list(table.natural_key)
+    key_idx = [names.index(k) for k in keys]
+    cols = ", ".join(f"k{j}" for j in range(len(keys)))
+    conn.execute(f"CREATE TEMP TABLE _pm_keys (i INTEGER, {cols})")
+    try:
+        conn.executemany(f"INSERT INTO temp._pm_keys VALUES (?, {', '.join('?' * len(keys))})",
+                         [(i, *(r[j] for j in key_idx)) for i, r in enumerate(rows)])
+        on = " AND ".join(f"m.{q(k)} = t.k{j}" for j, k in enumerate(keys))
+        found = conn.execute(f"SELECT t.i FROM temp._pm_keys t JOIN main.{q(table.name)} m "
+                             f"ON {on} ORDER BY t.i").fetchall()
+    finally:
+        conn.execute("DROP TABLE temp._pm_keys")
+    return [r[0] for r in found]
+
+
+@contextmanager
+def indexes_off(conn: sqlite3.Connection, table: Table, rows: int) -> Iterator[None]:
+    """For a load bigger than the table: drop its indexes, rebuild them after (faster)."""
+    (count,) = conn.execute(f"SELECT count(*) FROM {q(table.name)}").fetchone()
+    saved = []
+    if rows > max(count, 1000):
+        saved = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
+                             "AND tbl_name = ? AND sql IS NOT NULL", (table.name,)).fetchall()
+    for name, _ in saved:
+        conn.execute(f"DROP INDEX {q(name)}")
+    yield
+    for _, sql in saved:
+        conn.execute(sql)
+
+
+def _update(conn: sqlite3.Connection, table: Table, names: list[str], rows: list[tuple]) -> None:
+    keys = list(table.natural_key)
+    key_idx = [names.index(k) for k in keys]
+    other_idx = [i for i, n in enumerate(names) if n not in keys]
+    if not other_idx:
+        return
+    sql = (f"UPDATE {q(table.name)} SET {', '.join(f'{q(names[i])} = ?' for i in other_idx)} "
+           f"WHERE {' AND '.join(f'{q(k)} = ?' for k in keys)}")
+    conn.executemany(sql, [tuple(r[i] for i in other_idx + key_idx) for r in rows])
+
+
+def insert_rows(conn: sqlite3.Connection, prepared: Prepared, upsert: bool) -> None:
+    """Insert (or upsert by the natural key) the prepared rows."""
+    table = prepared.table
+    names = list(prepared.columns)
+    blobs = None
+    if prepared.wkb is not None:
+        names.append(schema.GEOMETRY_COLUMN)
+        blobs = encode_blobs(prepared.wkb, prepared.bounds, schema.DEFAULT_SRID,
+                             table.geometry == "POINT")
+    rows = prepared.rows(blobs)
+    new = list(range(len(rows)))
+    if upsert:
+        old = _existing(conn, table, names, rows)
+        if old:
+            # Updates fire the usual triggers (few rows change their geometry).
+            _update(conn, table, names, [rows[i] for i in old])
+            taken = set(old)
+            new = [i for i in new if i not in taken]
+    if not new:
+        return
+    rtree = rtree_name(table) if table.is_spatial else ""
+    off = [f"trigger_insert_feature_count_{table.name}"]
+    if rtree and _has_table(conn, rtree):
+        off.append(f"{rtree}_insert")
+    else:
+        rtree = ""
+    with triggers_off(conn, table, off), indexes_off(conn, table, len(new)):
+        start = _next_fid(conn, table)
+        fid_rows = [(start + k, *rows[i]) for k, i in enumerate(new)]
+        cols = [schema.PRIMARY_KEY, *names]
+        conn.executemany(f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
+                         f"VALUES ({', '.join('?' * len(cols))})", fid_rows)
+        if rtree and prepared.wkb is not None:
+            bounds = prepared.bounds.tolist()
+            boxes = [(start + k, bounds[i][0], bounds[i][2], bounds[i][1], bounds[i][3])
+                     for k, i in enumerate(new) if prepared.wkb[i] is not None]
+            conn.executemany(f"INSERT INTO {q(rtree)} VALUES (?, ?, ?, ?, ?)", boxes)
+
+
+def delete_all(conn: sqlite3.Connection, table: Table) -> None:
+    """Empty ``table`` (and its R-tree) without per-row triggers."""
+    rtree = rtree_name(table) if table.is_spatial else ""
+    off = [f"trigger_delete_feature_count_{table.name}"]
+    if rtree and _has_table(conn, rtree):
+        off.append(f"{rtree}_delete")
+    else:
+        rtree = ""
+    with triggers_off(conn, table, off):
+        conn.execute(f"DELETE FROM {q(table.name)}")
+        if rtree:
+            conn.execute(f"DELETE FROM {q(rtree)}")

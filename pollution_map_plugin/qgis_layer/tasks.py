@@ -1,0 +1,87 @@
+"""Long work off the GUI thread: a QgsTask that runs a function, and the database load.
+
+``run_task(description, func, on_done)`` runs ``func(progress, cancelled)`` in QGIS's
+task manager (progress bar and cancel button in the status bar) and calls
+``on_done(result)`` back on the main thread; failures go to the message log and
+``on_error``.
+"""
+
+from __future__ import annotations
+
+import traceback
+from typing import Any, Callable
+
+from qgis.core import Qgis, QgsApplication, QgsMessageLog, QgsTask
+
+from .i18n import tr
+
+LOG_TAG = "Pollution Map"
+_RUNNING: set[QgsTask] = set()  # Python must keep running tasks alive
+
+
+def log(message: str, level: Any = Qgis.MessageLevel.Info) -> None:
+    """Write to QGIS's message log under the plugin's tab."""
+    QgsMessageLog.logMessage(message, LOG_TAG, level)
+
+
+class FunctionTask(QgsTask):
+    """Runs ``func(progress, cancelled)`` in a worker thread."""
+
+    def __init__(self, description: str, func: Callable[..., Any],
+                 on_done: Callable[[Any], None] | None = None,
+                 on_error: Callable[[BaseException], None] | None = None) -> None:
+        super().__init__(description, QgsTask.Flag.CanCancel)
+        self.func = func
+        self.on_done = on_done
+        self.on_error = on_error
+        self.result: Any = None
+        self.exception: BaseException | None = None
+
+    def run(self) -> bool:
+        try:
+            self.result = self.func(self.setProgress, self.isCanceled)
+        except Exception as exc:  # noqa: BLE001 - reported on the main thread
+            self.exception = exc
+            log(f"{self.description()}: {exc}\n{traceback.format_exc()}",
+                Qgis.MessageLevel.Critical)
+            return False
+        return not self.isCanceled()
+
+    def finished(self, ok: bool) -> None:
+        _RUNNING.discard(self)
+        try:
+            if ok and self.on_done is not None:
+                self.on_done(self.result)
+            elif not ok and self.exception is not None and self.on_error is not None:
+                self.on_error(self.exception)
+            elif not ok:
+                log(tr("{0}: cancelled").format(self.description()), Qgis.MessageLevel.Warning)
+        except Exception as exc:  # noqa: BLE001 - a callback must not kill QGIS
+            log(f"{self.description()}: {exc}\n{traceback.format_exc()}",
+                Qgis.MessageLevel.Critical)
+            if self.on_error is not None:
+                self.on_error(exc)
+
+
+def run_task(description: str, func: Callable[..., Any],
+             on_done: Callable[[Any], None] | None = None,
+             on_error: Callable[[BaseException], None] | None = None) -> FunctionTask:
+    """Start ``func`` as a QgsTask; returns the task (already queued)."""
+    task = FunctionTask(description, func, on_done, on_error)
+    _RUNNING.add(task)
+    QgsApplication.taskManager().addTask(task)
+    return task
+
+
+class Feedback:
+    """Adapter of a task's (progress, cancelled) callbacks to a QgsFeedback-like object."""
+
+    def __init__(self, progress: Callable[[float], None], cancelled: Callable[[], bool]) -> None:
+        self._progress = progress
+        self._cancelled = cancelled
+
+    def setProgress(self, value: float) -> None:
+        self._progress(value)
+
+    def isCanceled(self) -> bool:
+        return bool(self._cancelled())

@@ -1,0 +1,171 @@
+"""The dock's trace panel: the pick tool, mode and distance, the ranked source list."""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsLayerTreeGroup,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from .connection import DataSource
+from .i18n import tr
+from .layers import group_layers
+from .tasks import run_task
+from .trace_tool import SectionPickTool, TraceHighlight, TraceSession, result_layers
+
+TRACE_COLUMNS = ("rank", "name", "layer", "distance_km", "load", "score")
+
+
+def zoom_canvas_to(canvas: Any, x: float, y: float, crs: Any, project: QgsProject,
+                   half_m: float = 2000.0) -> None:
+    """Centre ``canvas`` on (x, y) in ``crs`` (default EPSG:4490) at a local scale."""
+    src = crs or QgsCoordinateReferenceSystem("EPSG:4490")
+    dest = canvas.mapSettings().destinationCrs()
+    centre = QgsCoordinateTransform(src, dest, project).transform(QgsPointXY(x, y))
+    half = half_m if not dest.isGeographic() else half_m / 100000.0
+    canvas.setExtent(QgsRectangle(centre.x() - half, centre.y() - half,
+                                  centre.x() + half, centre.y() + half))
+    canvas.refresh()
+
+
+class TracePanel(QGroupBox):
+    """Trace from a clicked section; list the candidate sources ranked."""
+
+    def __init__(self, iface: Any, project: QgsProject,
+                 group: Callable[[], QgsLayerTreeGroup | None],
+                 message: Callable[..., None]) -> None:
+        super().__init__(tr("Trace upstream"))
+        self.iface = iface
+        self.project = project
+        self.group = group
+        self.message = message
+        self.session: TraceSession | None = None
+        self.result: Any = None
+        self.tool: SectionPickTool | None = None
+        self.task = None
+        self.highlight = TraceHighlight(iface.mapCanvas()) if iface is not None else None
+        box = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.pick_button = QPushButton(tr("Pick a section"))
+        self.pick_button.setCheckable(True)
+        self.pick_button.setToolTip(tr("Click a monitoring section on the map to trace from it"))
+        self.pick_button.toggled.connect(self.set_tool_active)
+        self.mode_combo = QComboBox()
+        for mode, text in (("UT", tr("Upstream with tributaries")),
+                           ("UM", tr("Upstream mainstem")), ("DM", tr("Downstream mainstem"))):
+            self.mode_combo.addItem(text, mode)
+        self.distance_spin = QDoubleSpinBox()
+        self.distance_spin.setRange(0, 10000)
+        self.distance_spin.setSuffix(" km")
+        self.distance_spin.setSpecialValueText(tr("no limit"))
+        for widget in (self.pick_button, self.mode_combo, self.distance_spin):
+            row.addWidget(widget)
+        box.addLayout(row)
+        self.table = QTableWidget(0, len(TRACE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(
+            [tr("Rank"), tr("Source"), tr("Type"), tr("Distance (km)"), tr("Load"),
+             tr("Score")])
+        self.table.cellDoubleClicked.connect(self._zoom_to_source)
+        box.addWidget(self.table)
+        row2 = QHBoxLayout()
+        save = QPushButton(tr("Save as layers"))
+        save.clicked.connect(self.save)
+        clear = QPushButton(tr("Clear"))
+        clear.clicked.connect(self.clear)
+        row2.addWidget(save)
+        row2.addWidget(clear)
+        box.addLayout(row2)
+
+    def set_source(self, source: DataSource) -> None:
+        """A new current database: a new (lazily built) tracer."""
+        self.session = TraceSession(source)
+        self.clear()
+
+    def set_tool_active(self, on: bool) -> None:
+        """Activate the section pick tool on the canvas (or release it)."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        group = self.group()
+        if canvas is None or group is None:
+            return
+        if on:
+            self.tool = SectionPickTool(canvas, group_layers(group)["sections"])
+            self.tool.sectionPicked.connect(self.trace)
+            self.tool.deactivated.connect(lambda: self.pick_button.setChecked(False))
+            canvas.setMapTool(self.tool)
+        elif self.tool is not None and canvas.mapTool() is self.tool:
+            canvas.unsetMapTool(self.tool)
+
+    def trace(self, section_code: str) -> None:
+        """Trace from ``section_code``; the first trace builds the network in a task."""
+        if self.session is None:
+            return
+        mode = self.mode_combo.currentData()
+        distance = self.distance_spin.value() or None
+        if self.session.tracer is None:
+            self.task = run_task(tr("Building the river network"), self.session.build,
+                                 lambda _t: self.trace(section_code),
+                                 lambda exc: self.message(str(exc)))
+            return
+        try:
+            self.show_result(self.session.trace(section_code, mode, distance))
+        except ValueError as exc:
+            self.message(str(exc))
+
+    def show_result(self, result: Any) -> None:
+        """Highlight a trace result and list its ranked sources."""
+        self.result = result
+        if self.highlight is not None:
+            self.highlight.show(result)
+        frame = result.sources_gdf
+        self.table.setRowCount(len(frame))
+        for r, row in enumerate(frame[list(TRACE_COLUMNS)].itertuples(index=False)):
+            for c, value in enumerate(row):
+                text = f"{value:.3g}" if isinstance(value, float) else str(value)
+                self.table.setItem(r, c, QTableWidgetItem(text))
+        self.message(tr("{0}: {1} upstream reaches, {2} candidate sources").format(
+            result.section.get("name") or result.section.get("code"),
+            len(result.reaches_gdf), len(frame)))
+
+    def listed_codes(self) -> list[str]:
+        """Codes of the listed sources in rank order (what the user sees)."""
+        if self.result is None:
+            return []
+        return [str(c) for c in self.result.sources_gdf["code"]]
+
+    def save(self) -> list:
+        """Save the current result as layers in the database group."""
+        group = self.group()
+        if self.result is None or group is None:
+            return []
+        return result_layers(self.result, group, self.project)
+
+    def clear(self) -> None:
+        self.result = None
+        self.table.setRowCount(0)
+        if self.highlight is not None:
+            self.highlight.clear()
+
+    def _zoom_to_source(self, row: int, _col: int) -> None:
+        if self.result is None or self.iface is None:
+            return
+        geom = self.result.sources_gdf.geometry.iloc[row]
+        zoom_canvas_to(self.iface.mapCanvas(), geom.x, geom.y, None, self.project)
+        self.table.selectRow(row)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)

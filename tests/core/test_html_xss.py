@@ -1,0 +1,64 @@
+"""Hostile database values stay text in every exported page (no QGIS, no browser)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from pollution_map_plugin.core.db import open_database
+from pollution_map_plugin.core.html import export_all
+from tests.fixtures.browser import XSS_ENTERPRISE, XSS_RIVER_CODE
+
+DATA_RE = re.compile(r'(<script type="application/json" id="psm-data">)(.*?)(</script>)', re.S)
+
+
+@pytest.fixture(scope="module")
+def exported(xss_db_path, tmp_path_factory):
+    out = tmp_path_factory.mktemp("xss_out")
+    with open_database(xss_db_path) as db:
+        return export_all(db, out)
+
+
+def test_hostile_river_gets_a_safe_file_inside_the_output_folder(exported):
+    path = exported.reports[XSS_RIVER_CODE]
+    assert path.parent == exported.out_dir
+    assert ".." not in path.name and "<" not in path.name and "/" not in path.name
+    assert sorted(p.name for p in exported.out_dir.iterdir()) == sorted(
+        p.name for p in exported.files)  # nothing written elsewhere
+
+
+@pytest.mark.parametrize("raw", [
+    XSS_ENTERPRISE, "<script>alert('river')</script>", "<svg onload=alert(2)>",
+    "<script>alert(3)</script>", "<i>chief</i>", "<b>bold</b>",
+])
+def test_no_hostile_markup_reaches_any_page(exported, raw):
+    for path in exported.files:
+        html = path.read_text(encoding="utf-8")
+        assert raw not in html, (path.name, raw)
+
+
+def test_hostile_names_are_present_as_escaped_text(exported):
+    report = exported.reports[XSS_RIVER_CODE].read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(&#x27;river&#x27;)&lt;/script&gt;" in report  # header, title
+    assert "&lt;i&gt;chief&lt;/i&gt;" in report and "&lt;svg onload=alert(2)&gt;" in report
+    index = exported.index.read_text(encoding="utf-8")
+    assert "../../&lt;script&gt;" in index
+    overview = exported.overview.read_text(encoding="utf-8")
+    data = DATA_RE.search(overview).group(2)
+    assert "\\u003cimg src=x onerror=alert(1)\\u003e" in data  # data, JSON-escaped
+    assert data.count("</") == 0
+
+
+def test_no_element_carries_an_event_handler_or_a_foreign_script(exported):
+    from tests.core.test_html_export import tags
+
+    for path in exported.files:
+        found = tags(path.read_text(encoding="utf-8"))
+        handlers = [(t, a) for t, a in found for k in a if k.lower().startswith("on")]
+        assert not handlers, (path.name, handlers[:3])
+        assert not [t for t, _ in found if t in ("img", "iframe", "object", "embed")]
+        scripts = [a for t, a in found if t == "script"]
+        assert all("src" not in a for a in scripts)
+        # the inlined assets, folium's switches, our map code, the data and the map script
+        assert len(scripts) <= 8 or path.name == "index.html"
