@@ -165,7 +165,8 @@ def main(argv=None) -> int:
         assert len(anc) + 1 == len(idx)
         sizes.append(len(idx))
     big = np.argsort(sizes)[-max(1, args.traces // 20):]
-    t_out, out_idx = timed(lambda: net.navigate_indices(net.index_of(net.outlets()[0]), "UT"), 3)
+    t_out, (out_idx, _, _) = timed(
+        lambda: net.navigate_indices(net.index_of(net.outlets()[0]), "UT"), 3)
     t_out_nx, _ = timed(lambda: nx.ancestors(graph, net.outlets()[0]), 3)
     t_lim = [timed(lambda s=s: net.navigate_indices(int(s), "UT", 10.0))[0] for s in starts]
     t_um = [timed(lambda s=s: net.navigate_indices(int(s), "UM"))[0] for s in starts]

@@ -210,7 +210,11 @@ def parse_coordinate(value) -> tuple[float, str | None]:
         if not math.isfinite(number):
             raise ValueError("not a finite number")
         return number, None
-    text = unicodedata.normalize("NFKC", str(value)).strip().upper()
+    plain = str(value).strip()
+    digits = plain.lstrip("+-").replace(".", "", 1)
+    if digits.isascii() and digits.isdigit() and plain[:2] not in ("+-", "-+", "--", "++"):
+        return float(plain), None  # the common case: decimal degrees
+    text = unicodedata.normalize("NFKC", plain).upper()
     if not text:
         raise ValueError("empty")
     for old, new in _REPLACEMENTS:

@@ -1,7 +1,7 @@
 """Print layouts of the five maps: title, map, legend, scale bar, north arrow, period
 and data source, exported to PNG and PDF with QgsLayoutExporter.
 
-The layouts are A4 landscape; at the default 150 dpi a PNG is 1754 × 1240 pixels.
+The layouts are A4 landscape; at the default 150 dpi a PNG is 1753 × 1240 pixels.
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ FONT = "Sans Serif"
 
 
 def expected_png_size(dpi: int = DEFAULT_DPI) -> tuple[int, int]:
-    """Pixel size of an exported page at ``dpi``."""
-    return round(PAGE_W / 25.4 * dpi), round(PAGE_H / 25.4 * dpi)
+    """Pixel size of an exported page at ``dpi`` (QGIS truncates)."""
+    return int(PAGE_W / 25.4 * dpi), int(PAGE_H / 25.4 * dpi)
 
 
 def _pt(x: float, y: float) -> QgsLayoutPoint:
@@ -180,6 +180,8 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
             keep = [0]
             QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("Rivers"))
             node.setCustomProperty("legend/title-style", "hidden")
+        elif table == "reaches":
+            node.setName(tr("Rivers by stream order"))
         if keep is not None:
             QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
             legend.model().refreshLayerLegend(node)

@@ -161,10 +161,10 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
         layer = density_layer(sources, tr("Pollution-load density (COD)"))
         _add(project, sub, layer, "density", heatmap_renderer())
         # the density layer draws below the source symbols
+        # (add the new node before removing the old: a layer without a node is dropped)
         node = sub.findLayer(layer.id())
-        clone = node.clone()
+        _sources_group(group).addChildNode(node.clone())
         sub.removeChildNode(node)
-        _sources_group(group).addChildNode(clone)
     return create_themes(group, project)
 
 

@@ -39,7 +39,8 @@ def zoom_canvas_to(canvas: Any, x: float, y: float, crs: Any, project: QgsProjec
     src = crs or QgsCoordinateReferenceSystem("EPSG:4490")
     dest = canvas.mapSettings().destinationCrs()
     centre = QgsCoordinateTransform(src, dest, project).transform(QgsPointXY(x, y))
-    half = half_m if not dest.isGeographic() else half_m / 100000.0
+    geographic = dest.isGeographic() if dest.isValid() else src.isGeographic()
+    half = half_m / 100000.0 if geographic else half_m
     canvas.setExtent(QgsRectangle(centre.x() - half, centre.y() - half,
                                   centre.x() + half, centre.y() + half))
     canvas.refresh()

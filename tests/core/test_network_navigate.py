@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pytest
@@ -172,3 +173,70 @@ def test_nearest_reach(tree):
     idx, d, f = tree.locate([at(0.5, 0.001), at(np.nan, 0), at(2, 1.5)], 200)
     assert tree.codes[idx[0]] == "M1" and idx[1] == -1 and tree.codes[idx[2]] == "T1"
     assert f[0] == pytest.approx(0.5) and f[2] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_tree_slices_match_the_graph_search(seed):
+    """UT by depth-first slices (trees) equals the Dijkstra search used below braids."""
+    rng = np.random.default_rng(seed)
+    n = 400
+    parent = [None] + [f"R{int(rng.integers(max(0, i - 30), i))}" for i in range(1, n)]
+    frame = pd.DataFrame({"code": [f"R{i}" for i in range(n)], "downstream_code": parent,
+                          "length_km": rng.uniform(0.0, 3.0, n)})
+    fast = ReachNetwork.from_reaches(frame)
+    slow = ReachNetwork.from_reaches(frame)
+    assert fast._tree.exact.all()
+    slow._tree.exact[:] = False
+    for start in rng.choice(n, 25, replace=False):
+        for lim in (None, 2.0):
+            for f in (None, 0.3):
+                a = fast.navigate(f"R{start}", "UT", lim, fraction=f)
+                b = slow.navigate(f"R{start}", "UT", lim, fraction=f)
+                assert a["reach_code"].tolist() == b["reach_code"].tolist()
+                np.testing.assert_allclose(a["distance_km"], b["distance_km"], atol=1e-9)
+
+
+def test_reaches_below_a_braid_use_the_graph_search():
+    # A -> (B | C) -> D -> E, and F -> E: A's water has two ways down, so the
+    # depth-first slices of B, C, D and E may miss it
+    frame = pd.DataFrame({"code": list("ABCDEF"), "from_node": ["a", "b", "b", "c", "d", "f"],
+                          "to_node": ["b", "c", "c", "d", "e", "d"],
+                          "length_km": [1.0, 1.0, 3.0, 1.0, 1.0, 2.0]})
+    net = ReachNetwork.from_reaches(frame)
+    exact = dict(zip(net.codes, net._tree.exact))
+    assert exact == {"A": True, "B": False, "C": False, "D": False, "E": False, "F": True}
+    assert dist(net.navigate("E", "UT")) == pytest.approx(
+        {"E": 0, "D": 1, "F": 1, "B": 2, "C": 2, "A": 3})
+    assert dist(net.navigate("B", "UT")) == pytest.approx({"B": 0, "A": 1})
+    assert dist(net.navigate("C", "UT")) == pytest.approx({"C": 0, "A": 3})
+
+
+def test_nearest_reach_is_exact_against_shapely():
+    """Nearest reach by the segment index equals a brute-force shapely search."""
+    from shapely.geometry import LineString, Point
+
+    from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M
+
+    rng = np.random.default_rng(7)
+    lines = []
+    for _ in range(150):
+        p = rng.uniform(0, 20, 2)
+        steps = rng.normal(0, 1.0, (rng.integers(1, 6), 2))
+        lines.append(LineString([tuple(p)] + [tuple(p + c) for c in np.cumsum(steps, 0)]))
+    gdf = gpd.GeoDataFrame({"code": [f"L{i}" for i in range(len(lines))]},
+                           geometry=[LineString([at(*c) for c in g.coords]) for g in lines],
+                           crs="EPSG:4490")
+    net = ReachNetwork.from_reaches(gdf)
+    pts = rng.uniform(-1, 21, (300, 2))
+    idx, d, _ = net.locate([at(*p) for p in pts], max_distance_m=800.0)
+    k = np.radians(0.01) * EARTH_RADIUS_M  # metres per grid unit (north-south)
+    c = np.cos(np.radians(net._b.projection.lat0))
+    # the same local metric: grid x scaled by cos(lat0), grid y as is
+    scaled = [LineString([(x * c, y) for x, y in g.coords]) for g in lines]
+    for p, i, di in zip(pts, idx, d):
+        dists = np.array([g.distance(Point(p[0] * c, p[1])) for g in scaled]) * k
+        if dists.min() > 800.0:
+            assert i == -1
+        else:
+            assert dists[i] == pytest.approx(dists.min(), abs=1e-6)
+            assert di == pytest.approx(dists.min(), rel=1e-9, abs=1e-6)

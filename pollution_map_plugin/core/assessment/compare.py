@@ -48,9 +48,10 @@ def compare_assessments(
     df["class_delta"] = (df["class_after"] - df["class_before"]).astype("Int64")
     df["class_steps"] = df["class_delta"].abs()
     delta = df["class_delta"].astype("float64").to_numpy()
-    change = np.select([delta < 0, delta == 0, delta > 0],
-                       ["improved", "unchanged", "worsened"], default="")
-    df["change"] = pd.Series(change, index=df.index).replace("", None)
+    change = np.full(len(df), None, dtype=object)
+    change[delta < 0], change[delta == 0], change[delta > 0] = (
+        "improved", "unchanged", "worsened")
+    df["change"] = change
     df["change_zh"] = df["change"].map(lambda c: CHANGE_LABELS[c][0] if c else None)
     df["change_en"] = df["change"].map(lambda c: CHANGE_LABELS[c][1] if c else None)
     for col in ("meets_target_before", "meets_target_after"):

@@ -179,9 +179,11 @@ def _multiples_text(exc: np.ndarray) -> np.ndarray:
     return out
 
 
-def pollutants(gid: np.ndarray, params: np.ndarray, item_class: np.ndarray,
-               exceedance: np.ndarray, top: int = 3, codes: bool = True) -> pd.DataFrame:
-    """主要污染指标 per ``gid`` from candidate rows (routine items worse than III).
+def pollutants(gid: np.ndarray, qk: np.ndarray, parameters: np.ndarray,
+               item_class: np.ndarray, exceedance: np.ndarray, top: int = 3,
+               codes: bool = True) -> pd.DataFrame:
+    """主要污染指标 per ``gid`` from candidate rows (routine items worse than III);
+    ``qk`` indexes the item codes ``parameters``.
 
     Cyanide and heavy metals first, then worse class, then larger exceedance multiple
     (DO and pH, which have none, last within their class); at most ``top``.  Columns
@@ -192,20 +194,22 @@ def pollutants(gid: np.ndarray, params: np.ndarray, item_class: np.ndarray,
     if len(gid) == 0:
         return pd.DataFrame(columns=cols if codes else cols[:2],
                             index=pd.Index([], name="gid", dtype=np.int64))
-    prio = np.isin(params, list(gb3838.PRIORITY_ITEMS))
+    prio = np.array([p in gb3838.PRIORITY_ITEMS for p in parameters], dtype=bool)[qk]
     exc_key = np.where(np.isnan(exceedance), -np.inf, exceedance)
     order = np.lexsort((-exc_key, -item_class.astype(np.int64), ~prio, gid))
-    g, p, e = gid[order], params[order], exceedance[order]
+    g, q, e = gid[order], qk[order], exceedance[order]
     starts = np.r_[True, g[1:] != g[:-1]]
     first = np.flatnonzero(starts)
     rank = np.arange(len(g)) - first[np.cumsum(starts) - 1]
     keep = rank < top
-    g, p, e, rank = g[keep], p[keep], e[keep], rank[keep]
-    groups, pos = np.unique(g, return_inverse=True)
+    g, q, e, rank = g[keep], q[keep], e[keep], rank[keep]
+    starts = np.r_[True, g[1:] != g[:-1]]
+    groups, pos = g[starts], np.cumsum(starts) - 1  # g is sorted
     mult = _multiples_text(e)
     has = mult != ""
-    zh = pd.Series(p).map(_NAME_ZH).to_numpy(dtype=object)
-    en = pd.Series(p).map(_SHORT_EN).to_numpy(dtype=object)
+    p = np.asarray(parameters, dtype=object)[q]
+    zh = np.array([_NAME_ZH.get(c, str(c)) for c in parameters], dtype=object)[q]
+    en = np.array([_SHORT_EN.get(c, str(c)) for c in parameters], dtype=object)[q]
     zh = np.where(has, zh + "(" + mult + ")", zh)
     en = np.where(has, en + " (" + mult + ")", en)
     grids = {}
@@ -230,9 +234,9 @@ def main_pollutants(items: pd.DataFrame, top: int = 3) -> pd.DataFrame:
     """:func:`pollutants` of a frame with ``gid, parameter, item_class, exceedance, routine``."""
     cls = items["item_class"].fillna(0).astype(int).to_numpy()
     cand = items["routine"].astype(bool).to_numpy() & (cls > 3)
-    return pollutants(items["gid"].to_numpy(np.int64)[cand],
-                      items["parameter"].astype(str).to_numpy(dtype=object)[cand],
-                      cls[cand], items["exceedance"].to_numpy(float)[cand], top)
+    qk, uniques = factorize(items["parameter"].astype(str)[cand])
+    return pollutants(items["gid"].to_numpy(np.int64)[cand], qk, uniques, cls[cand],
+                      items["exceedance"].to_numpy(float)[cand], top)
 
 
 def section_classes(items: Items, codes: bool = True) -> pd.DataFrame:
@@ -251,7 +255,7 @@ def section_classes(items: Items, codes: bool = True) -> pd.DataFrame:
     }, index=pd.Index(gid[starts], name="gid"))
     out["n_samples"] = items.samples.reindex(out.index, fill_value=0).to_numpy()
     cand = items.routine & (items.item_class > 3)
-    pol = pollutants(gid[cand], items.parameters[items.qk[cand]], items.item_class[cand],
+    pol = pollutants(gid[cand], items.qk[cand], items.parameters, items.item_class[cand],
                      items.exceedance[cand], codes=codes)
     return out.join(pol)
 

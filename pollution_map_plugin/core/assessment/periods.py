@@ -220,19 +220,18 @@ def period_keys(dates: pd.Series | np.ndarray, freq: str) -> tuple[np.ndarray, l
     missing = np.isnat(d)
     months = d.astype("datetime64[M]").astype(np.int64)  # months since 1970-01
     raw = {"year": months // 12, "quarter": months // 3, "month": months}[freq]
-    uniq, inv = np.unique(np.where(missing, np.iinfo(np.int64).min, raw), return_inverse=True)
+    lo = int(raw[~missing].min()) if (~missing).any() else 0
+    offset = np.where(missing, 0, raw - lo)
+    present = np.bincount(offset[~missing], minlength=1) > 0
+    uniq = np.flatnonzero(present) + lo
+    lookup = np.cumsum(present) - 1
     periods = []
     for u in uniq:
-        if u == np.iinfo(np.int64).min:
-            continue
         if freq == "year":
             periods.append(Period.year(int(u) + 1970))
         elif freq == "quarter":
             periods.append(Period.quarter(int(u) // 4 + 1970, int(u) % 4 + 1))
         else:
             periods.append(Period.month(int(u) // 12 + 1970, int(u) % 12 + 1))
-    codes = inv.reshape(-1).astype(np.int64)
-    if missing.any():
-        codes = codes - 1  # the sentinel sorts first
-        codes[missing] = -1
+    codes = np.where(missing, -1, lookup[offset]).astype(np.int64)
     return codes, periods

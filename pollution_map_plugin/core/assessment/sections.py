@@ -91,22 +91,29 @@ def _failing(items: pd.DataFrame) -> pd.DataFrame:
             "exceedance": None if np.isnan(exc) else round(float(exc), 3),
         })
         texts.append(f"{_NAME_ZH[p]} {v:.4g} ({gb3838.format_limit(p, int(tc), wbt)})")
-    f = f.assign(rec=recs, txt=texts)
-    g = f.groupby("gid", sort=False)
+    by_gid: dict[int, tuple[list, list]] = {}
+    for gid, rec, txt in zip(f["gid"].tolist(), recs, texts):
+        entry = by_gid.setdefault(gid, ([], []))
+        entry[0].append(rec)
+        entry[1].append(txt)
     return pd.DataFrame({
-        "failing_items": g["rec"].agg(list),
-        "failing_items_text": g["txt"].agg("、".join),
-        "n_failing": g.size(),
-    })
+        "failing_items": [r for r, _ in by_gid.values()],
+        "failing_items_text": ["、".join(t) for _, t in by_gid.values()],
+        "n_failing": [len(r) for r, _ in by_gid.values()],
+    }, index=pd.Index(list(by_gid), name="gid", dtype=np.int64))
 
 
 def _exceedance(items: pd.DataFrame) -> pd.Series:
     e = items.loc[items["routine"] & (items["exceedance"] > 0), ["gid", "parameter", "exceedance"]]
     if e.empty:
         return pd.Series(dtype=object, name="exceedance")
-    e = e.assign(pair=list(zip(e["parameter"].astype(str), e["exceedance"].round(3))))
-    pairs = e.groupby("gid", sort=False)["pair"].agg(lambda s: dict(s.tolist()))
-    return pairs.rename("exceedance")
+    by_gid: dict[int, dict[str, float]] = {}
+    for gid, par, exc in zip(e["gid"].tolist(), e["parameter"].astype(str).tolist(),
+                             e["exceedance"].round(3).tolist()):
+        by_gid.setdefault(gid, {})[par] = exc
+    return pd.Series(list(by_gid.values()), index=pd.Index(list(by_gid), name="gid",
+                                                           dtype=np.int64), name="exceedance",
+                     dtype=object)
 
 
 def _run(measurements, attrs, codes, periods, non_detect, details):
@@ -160,9 +167,11 @@ def assess(
     period = parse_period(period) if period is not None else latest_period(
         measurements["sampled_on"])
     attrs = section_attributes(sections, rivers, control_units)
-    m = measurements.loc[period.mask(measurements["sampled_on"])]
-    items, frame, groups = _run(m, attrs, np.zeros(len(m), dtype=np.int64), [period],
-                                non_detect, True)
+    inside = period.mask(measurements["sampled_on"])
+    m, codes = measurements, np.where(inside, 0, -1)
+    if inside.mean() < 0.5:  # a small part: copying it is cheaper than carrying all rows
+        m, codes = measurements.loc[inside], np.zeros(int(inside.sum()), dtype=np.int64)
+    items, frame, groups = _run(m, attrs, codes, [period], non_detect, True)
     groups["section_code"] = items.sections[groups.index.to_numpy(dtype=np.int64)]
     df = attrs.merge(groups, on="section_code", how="outer")
     df["period"] = period.label

@@ -34,8 +34,8 @@ def non_detect_mask(measurements: pd.DataFrame) -> np.ndarray:
     if flag.dtype == bool:
         return flag.to_numpy()
     if flag.dtype == object:
-        flag = flag.map(_truthy)
-    return pd.Series(flag).fillna(False).astype(bool).to_numpy()
+        return np.fromiter((_truthy(x) for x in flag), dtype=bool, count=len(flag))
+    return flag.to_numpy(dtype=float, na_value=0.0) != 0  # boolean, int, float with NA
 
 
 def _truthy(x: object) -> bool:

@@ -23,7 +23,13 @@ import pandas as pd
 
 from .. import gb3838
 from .engine import section_attributes
-from .values import check_non_detect, effective_values, factorize, group_means
+from .values import (
+    check_non_detect,
+    effective_values,
+    factorize,
+    group_means,
+    non_detect_mask,
+)
 
 KINDS = ("exceedance", "critical", "sudden_change")
 WARNING_COLUMNS = (
@@ -69,8 +75,7 @@ def _daily(measurements: pd.DataFrame, settings: WarningSettings) -> dict[str, n
     m = measurements.loc[measurements["parameter"].isin(settings.items)
                          & measurements["sampled_on"].notna()]
     values = effective_values(m, settings.non_detect)
-    nd = m["below_detection"].fillna(False).astype(bool).to_numpy() if (
-        "below_detection" in m) else np.zeros(len(m), dtype=bool)
+    nd = non_detect_mask(m)
     sec, sec_u = factorize(m["section_code"])
     par, par_u = factorize(m["parameter"])
     dk, dk_u = factorize(m["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64))

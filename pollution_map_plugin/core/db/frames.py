@@ -7,11 +7,14 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
+from geopandas.array import GeometryArray
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 from shapely.ops import transform
 
 from ..schema import DEFAULT_SRID, PRIMARY_KEY, Table
 
+_SHAPELY2 = int(shapely.__version__.split(".")[0]) >= 2
 GEOMETRY = "geometry"  # the geometry column of every GeoDataFrame we return
 _TRUE = {"1", "t", "true", "y", "yes", "是", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "否", "off"}
@@ -20,6 +23,8 @@ _SHAPELY_TYPES = {
     "MULTIPOINT": "MultiPoint", "MULTILINESTRING": "MultiLineString",
     "MULTIPOLYGON": "MultiPolygon",
 }
+_TYPE_IDS = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint",
+             5: "MultiLineString", 6: "MultiPolygon"}  # shapely 2's get_type_id
 _PROMOTE = {"Polygon": MultiPolygon, "LineString": MultiLineString, "Point": MultiPoint}
 
 
@@ -113,37 +118,45 @@ def _convert(table: Table, name: str, series: pd.Series) -> list:
     raise ValueError(f"{table.name}.{name}: unknown column type {kind!r}")
 
 
+def _fix(table: Table, geom, kind: str, i: int):
+    """``geom`` as the table's geometry type (single <-> multi of one part)."""
+    want = _SHAPELY_TYPES[table.geometry]
+    if _PROMOTE.get(kind) is not None and _PROMOTE[kind].__name__ == want:
+        return _PROMOTE[kind]([geom])
+    if kind.startswith("Multi") and kind[5:] == want and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    raise ValueError(f"{table.name}: row {i} is a {kind}, expected {want}")
+
+
 def _geometries(table: Table, gs: gpd.GeoSeries) -> tuple[list, np.ndarray]:
     """WKB (2D, the table's geometry type, EPSG:4490) and bounds of a GeoSeries."""
     if gs.crs is not None and gs.crs.to_epsg() != DEFAULT_SRID:
         gs = gs.to_crs(epsg=DEFAULT_SRID)
-    gs = gs.reset_index(drop=True)
     want = _SHAPELY_TYPES[table.geometry]
-    types = gs.geom_type.tolist()
-    empty = gs.is_empty.tolist()
-    has_z = gs.has_z.tolist()
-    fixed = list(gs)
-    changed = False
-    for i, (kind, is_empty) in enumerate(zip(types, empty)):
-        if kind is None or is_empty:
-            if fixed[i] is not None:
-                fixed[i], changed = None, True
+    if _SHAPELY2:
+        import shapely
+
+        geoms = np.asarray(gs.to_numpy(), dtype=object).copy()
+        geoms[shapely.is_missing(geoms) | shapely.is_empty(geoms)] = None
+        kinds = shapely.get_type_id(geoms)
+        want_id = {v: k for k, v in _TYPE_IDS.items()}[want]
+        for i in np.flatnonzero((kinds >= 0) & (kinds != want_id)).tolist():
+            geoms[i] = _fix(table, geoms[i], geoms[i].geom_type, i)
+        wkb = shapely.to_wkb(geoms, output_dimension=2).tolist()
+        return wkb, np.asarray(shapely.bounds(geoms), dtype=float).reshape(-1, 4)
+    wkb, bounds = [], np.full((len(gs), 4), np.nan)
+    for i, geom in enumerate(gs):
+        if geom is None or geom.is_empty:
+            wkb.append(None)
             continue
-        geom = fixed[i]
-        if has_z[i]:
+        if geom.has_z:
             geom = transform(lambda x, y, z=None: (x, y), geom)
+        kind = geom.geom_type
         if kind != want:
-            if _PROMOTE.get(kind) is not None and _PROMOTE[kind].__name__ == want:
-                geom = _PROMOTE[kind]([geom])
-            elif kind.startswith("Multi") and kind[5:] == want and len(geom.geoms) == 1:
-                geom = geom.geoms[0]
-            else:
-                raise ValueError(f"{table.name}: row {i} is a {kind}, expected {want}")
-        if geom is not fixed[i]:
-            fixed[i], changed = geom, True
-    if changed:
-        gs = gpd.GeoSeries(fixed, crs=gs.crs)
-    return gs.to_wkb().tolist(), gs.bounds.to_numpy(dtype=float)
+            geom = _fix(table, geom, kind, i)
+        wkb.append(geom.wkb)
+        bounds[i] = geom.bounds
+    return wkb, bounds
 
 
 def prepare(table: Table, frame: pd.DataFrame, mode: str) -> Prepared:
@@ -240,5 +253,16 @@ def build_frame(table: Table, columns: list[str], data: list) -> pd.DataFrame:
 
 def build_geoframe(frame: pd.DataFrame, wkb: list) -> gpd.GeoDataFrame:
     """Attach geometries (WKB bytes or hex strings) as column "geometry", EPSG:4490."""
-    geoms = gpd.GeoSeries.from_wkb(wkb, crs=f"EPSG:{DEFAULT_SRID}")
-    return gpd.GeoDataFrame(frame, geometry=geoms.values, crs=f"EPSG:{DEFAULT_SRID}")
+    crs = f"EPSG:{DEFAULT_SRID}"
+    if _SHAPELY2:
+        geoms = gpd.GeoSeries.from_wkb(wkb, crs=crs).values
+    else:  # shapely 1.8: geopandas' from_wkb checks every geometry, slowly
+        from shapely import wkb as shapely_wkb
+
+        data = np.empty(len(wkb), dtype=object)
+        loads = shapely_wkb.loads
+        for i, blob in enumerate(wkb):
+            if blob is not None:
+                data[i] = loads(blob, hex=isinstance(blob, str))
+        geoms = GeometryArray(data, crs=crs)
+    return gpd.GeoDataFrame(frame, geometry=geoms, crs=crs)

@@ -55,8 +55,8 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
 
 
 def _existing(conn: sqlite3.Connection, table: Table, names: list[str], rows: list[tuple]
-              ) -> list[int]:
-    """Indices of ``rows`` whose natural key is already in the table (an indexed join)."""
+              ) -> list[tuple[int, int]]:
+    """(index, fid) of ``rows`` whose natural key is in the table (an indexed join)."""
     keys = list(table.natural_key)
     key_idx = [names.index(k) for k in keys]
     cols = ", ".join(f"k{j}" for j in range(len(keys)))
@@ -65,11 +65,12 @@ def _existing(conn: sqlite3.Connection, table: Table, names: list[str], rows: li
         conn.executemany(f"INSERT INTO temp._pm_keys VALUES (?, {', '.join('?' * len(keys))})",
                          [(i, *(r[j] for j in key_idx)) for i, r in enumerate(rows)])
         on = " AND ".join(f"m.{q(k)} = t.k{j}" for j, k in enumerate(keys))
-        found = conn.execute(f"SELECT t.i FROM temp._pm_keys t JOIN main.{q(table.name)} m "
+        found = conn.execute(f"SELECT t.i, m.{q(schema.PRIMARY_KEY)} FROM temp._pm_keys t "
+                             f"JOIN main.{q(table.name)} m "
                              f"ON {on} ORDER BY t.i").fetchall()
     finally:
         conn.execute("DROP TABLE temp._pm_keys")
-    return [r[0] for r in found]
+    return [(r[0], r[1]) for r in found]
 
 
 @contextmanager
@@ -109,21 +110,23 @@ def insert_rows(conn: sqlite3.Connection, prepared: Prepared, upsert: bool) -> N
                              table.geometry == "POINT")
     rows = prepared.rows(blobs)
     new = list(range(len(rows)))
+    rtree = rtree_name(table) if table.is_spatial and _has_table(conn, rtree_name(table)) else ""
     if upsert:
         old = _existing(conn, table, names, rows)
         if old:
-            # Updates fire the usual triggers (few rows change their geometry).
-            _update(conn, table, names, [rows[i] for i in old])
-            taken = set(old)
+            off = [f"{rtree}_update{k}" for k in range(1, 8)] if blobs is not None and rtree \
+                else []
+            with triggers_off(conn, table, off):
+                _update(conn, table, names, [rows[i] for i, _ in old])
+                if off:
+                    conn.executemany(f"DELETE FROM {q(rtree)} WHERE id = ?",
+                                     [(fid,) for _, fid in old])
+                    _boxes(conn, rtree, prepared, old)
+            taken = {i for i, _ in old}
             new = [i for i in new if i not in taken]
     if not new:
         return
-    rtree = rtree_name(table) if table.is_spatial else ""
-    off = [f"trigger_insert_feature_count_{table.name}"]
-    if rtree and _has_table(conn, rtree):
-        off.append(f"{rtree}_insert")
-    else:
-        rtree = ""
+    off = [f"trigger_insert_feature_count_{table.name}"] + ([f"{rtree}_insert"] if rtree else [])
     with triggers_off(conn, table, off), indexes_off(conn, table, len(new)):
         start = _next_fid(conn, table)
         fid_rows = [(start + k, *rows[i]) for k, i in enumerate(new)]
@@ -131,10 +134,16 @@ def insert_rows(conn: sqlite3.Connection, prepared: Prepared, upsert: bool) -> N
         conn.executemany(f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
                          f"VALUES ({', '.join('?' * len(cols))})", fid_rows)
         if rtree and prepared.wkb is not None:
-            bounds = prepared.bounds.tolist()
-            boxes = [(start + k, bounds[i][0], bounds[i][2], bounds[i][1], bounds[i][3])
-                     for k, i in enumerate(new) if prepared.wkb[i] is not None]
-            conn.executemany(f"INSERT INTO {q(rtree)} VALUES (?, ?, ?, ?, ?)", boxes)
+            _boxes(conn, rtree, prepared, [(i, start + k) for k, i in enumerate(new)])
+
+
+def _boxes(conn: sqlite3.Connection, rtree: str, prepared: Prepared,
+           rows: list[tuple[int, int]]) -> None:
+    """Insert the R-tree boxes of the prepared rows (index, fid) that have a geometry."""
+    bounds = prepared.bounds.tolist()
+    boxes = [(fid, bounds[i][0], bounds[i][2], bounds[i][1], bounds[i][3])
+             for i, fid in rows if prepared.wkb[i] is not None]
+    conn.executemany(f"INSERT INTO {q(rtree)} VALUES (?, ?, ?, ?, ?)", boxes)
 
 
 def delete_all(conn: sqlite3.Connection, table: Table) -> None:

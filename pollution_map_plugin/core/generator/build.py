@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from datetime import datetime, timezone
 
 import numpy as np
@@ -14,8 +15,15 @@ from .network import Network, build_network
 from .outfalls import make_outfalls
 from .quality import build_quality
 from .sections import control_units, place_sections
-from .sources import (Sources, district_of, make_enterprises, make_farms, make_parks,
-                      make_petrol, make_plants)
+from .sources import (
+    Sources,
+    district_of,
+    make_enterprises,
+    make_farms,
+    make_parks,
+    make_petrol,
+    make_plants,
+)
 from .terrain import build_terrain
 
 GENERATOR = "pollution_map_plugin.core.generator"
@@ -35,32 +43,39 @@ def _river_districts(net: Network, d: places.Districts) -> dict[int, list[str]]:
     return out
 
 
-def generate(scale: str = "demo", seed: int = 1, measurements: bool = True
-             ) -> dict[str, pd.DataFrame]:
+def generate(scale: str = "demo", seed: int = 1, measurements: bool = True,
+             timings: dict[str, float] | None = None) -> dict[str, pd.DataFrame]:
     """Every table of the schema (except metadata) for ``scale``, deterministic in ``seed``.
 
     Spatial tables are GeoDataFrames (geometry column ``geometry``, EPSG:4490).  With
     ``measurements=False`` the (large) measurement table is left empty, which is much
-    faster at the Chongqing scale.
+    faster at the Chongqing scale.  ``timings``, if given, receives seconds per stage.
     """
+    clock = _Clock(timings)
     sc = get_scale(scale)
     terrain = build_terrain(sc, stream(seed, "terrain"))
+    clock("terrain")
     net = build_network(terrain, sc, stream(seed, "network"))
+    clock("network")
     dist = places.districts(net, sc.n_districts, stream(seed, "districts"))
     sec = place_sections(net, sc, stream(seed, "sections"))
     units = control_units(net, sec, sc.n_control_units)
+    clock("sections and units")
     rng = stream(seed, "sources")
     parks = make_parks(net, dist, sc, rng)
     src = Sources(parks, make_plants(net, dist, parks, sc, rng),
                   make_enterprises(net, dist, parks, sc, rng), make_farms(net, dist, sc, rng),
                   make_petrol(net, dist, sc, rng))
     src.outfalls = make_outfalls(net, dist, src, sc.extra_outfalls, stream(seed, "outfalls"))
+    clock("sources")
     q = build_quality(net, sec, src, sc, seed, stream(seed, "quality"))
+    clock("water quality")
     for f in (src.enterprises, src.farms, src.outfalls):
         f["district"] = district_of(net, dist, f["_lon"].to_numpy(float),
                                     f["_lat"].to_numpy(float))
     end_year = sc.start_year + sc.n_years - 1
     out: dict[str, pd.DataFrame] = {}
+    clock("districts")
     out["rivers"] = frames.rivers_frame(net, *_source_mouth(net, dist))
     out["reaches"] = frames.reaches_frame(net)
     out["sections"] = _sections_frame(net, sec, units, dist, q.target)
@@ -74,6 +89,7 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True
     out["sewage_plants"] = frames.table("sewage_plants", src.plants)
     out["livestock_farms"] = frames.table("livestock_farms", src.farms)
     out["petrol_stations"] = frames.table("petrol_stations", src.petrol)
+    clock("layers")
     if measurements:
         from .measurements import to_frame
         dates = np.array([np.datetime64(f"{sc.start_year + m // 12}-{m % 12 + 1:02d}-10")
@@ -81,6 +97,7 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True
         out["measurements"] = to_frame(q.series, sec.code, dates)
     else:
         out["measurements"] = frames.table("measurements", pd.DataFrame())
+    clock("measurement table")
     rng = stream(seed, "governance")
     rd = _river_districts(net, dist)
     top = "province" if sc.name == "chongqing" else "city"
@@ -91,7 +108,22 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True
                                                                         end_year, rng)
     for name in ("river_chiefs", "problems", "projects"):
         out[name] = frames.table(name, out[name])
+    clock("river chiefs, problems, projects")
     return out
+
+
+class _Clock:
+    """Records the seconds since the previous call under a stage name."""
+
+    def __init__(self, sink: dict[str, float] | None) -> None:
+        self.sink = sink
+        self.last = time.perf_counter()
+
+    def __call__(self, stage: str) -> None:
+        now = time.perf_counter()
+        if self.sink is not None:
+            self.sink[stage] = self.sink.get(stage, 0.0) + now - self.last
+        self.last = now
 
 
 def _source_mouth(net: Network, d: places.Districts) -> tuple[list[str], list[str]]:

@@ -185,6 +185,15 @@ def build_network(t: Terrain, scale: Scale, rng: np.random.Generator) -> Network
     # vertices: jittered centres; geometry cells sorted by (reach, position)
     lon, lat = g.centres(np.arange(n))
     jit = (rng.random((2, n)) - 0.5) * 0.3 * g.d
+    # a jittered diagonal step crosses a corner cell: keep it centred where that cell
+    # lies outside the area, so every reach stays inside the area (and its units)
+    a, b = src, recv[src]
+    (ai, aj), (bi, bj) = np.divmod(a, g.nx), np.divmod(b, g.nx)
+    diag = (ai != bi) & (aj != bj)
+    outside = ~g.mask[ai * g.nx + bj] | ~g.mask[bi * g.nx + aj]
+    fix = diag & outside
+    jit[:, a[fix]] = 0.0
+    jit[:, b[fix]] = 0.0
     vx, vy = lon + jit[0], lat + jit[1]
     order = np.lexsort((edge_pos[src], reach_of[src]))
     seq = src[order]
@@ -199,7 +208,8 @@ def build_network(t: Terrain, scale: Scale, rng: np.random.Generator) -> Network
 
     # rivers: cells, mouths, areas, parents
     n_riv = len(heads)
-    river_cells = _river_cells(heads, river_of, recv)
+    dist = depth_of(recv, g.mask, t.step_km)
+    river_cells = _river_cells(heads, river_of, recv, dist)
     last_own = np.array([c[-1] if river_of[c[-1]] == k else c[-2]
                          for k, c in enumerate(river_cells)], np.int64)
     area = t.acc_km2[last_own]
@@ -244,7 +254,6 @@ def build_network(t: Terrain, scale: Scale, rng: np.random.Generator) -> Network
             break
         entry = nxt
     entry = np.where(g.mask, entry, -1)
-    dist = depth_of(recv, g.mask, t.step_km)
     return Network(
         terrain=t, channel=channel, vx=vx, vy=vy, reach_of=reach_of,
         river_of=np.where(channel & (recv >= 0), river_of, -1), entry=entry, dist_km=dist,
@@ -264,18 +273,17 @@ def _piece_starts(pos: np.ndarray, pieces: np.ndarray, length: np.ndarray) -> np
     return (pos > 0) & (here != before)
 
 
-def _river_cells(heads: np.ndarray, river_of: np.ndarray, recv: np.ndarray) -> list[np.ndarray]:
+def _river_cells(heads: np.ndarray, river_of: np.ndarray, recv: np.ndarray,
+                 dist: np.ndarray) -> list[np.ndarray]:
     """Cells of each river from its head to its mouth (the first cell not its own)."""
+    cells = np.flatnonzero(river_of >= 0)
+    order = np.lexsort((-dist[cells], river_of[cells]))
+    cells = cells[order]
+    cuts = np.flatnonzero(np.diff(river_of[cells])) + 1
     out = []
-    for k, h in enumerate(heads.tolist()):
-        cells = [h]
-        c = h
-        while recv[c] >= 0 and river_of[recv[c]] == k:
-            c = int(recv[c])
-            cells.append(c)
-        if recv[c] >= 0:
-            cells.append(int(recv[c]))
-        out.append(np.asarray(cells, np.int64))
+    for part in np.split(cells, cuts):
+        mouth = recv[part[-1]]
+        out.append(np.r_[part, mouth] if mouth >= 0 else part)
     return out
 
 

@@ -18,11 +18,11 @@ import numpy as np
 import pandas as pd
 
 from . import geo, names
+from .measurements import BACKGROUND, LIMITS, concentrations, item_class, worst_class
 from .network import Network
 from .routing import ROUTED, T_A_TO_G_S, Router, load_matrix, section_flows
 from .sections import Sections
 from .sources import EFFLUENT, PER_HEAD, Sources, credit_codes
-from .measurements import BACKGROUND, LIMITS, concentrations, item_class, worst_class
 
 _ITEM_COL = {"COD": 0, "NH3N": 1, "TP": 2}
 _HOT_INDUSTRY = {"NH3N": ("food", "pharmaceutical", "chemical", "tannery"),
@@ -89,23 +89,34 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
     inv_q = (1.0 / flow).mean(axis=1) * 1.03
     mean_add = {p: np.zeros(n_s) for p in _ITEM_COL}
     means = {p: base.values[p].mean(axis=1) for p in _ITEM_COL}
-    failing = worst > target
-    n_fail = max(int(round(scale.failing_share * n_s)) - int(failing.sum()), 0)
+
+    def estimated_failing() -> np.ndarray:
+        cod = means["COD"] + mean_add["COD"]
+        worst = np.maximum.reduce([
+            item_class("NH3N", means["NH3N"] + mean_add["NH3N"]),
+            item_class("TP", means["TP"] + mean_add["TP"], sec.lake),
+            item_class("COD", cod), item_class("CODMn", cod * 0.28),
+            item_class("BOD5", cod * 0.2)])
+        return np.maximum(worst, base_worst) > target
+
+    base_worst = worst
+    n_fail = int(round(scale.failing_share * n_s))
     acc = net.terrain.acc_km2[sec.cell]
-    cand = np.flatnonzero((level != "national") & ~failing)
+    cand = np.flatnonzero(level != "national")
     cand = cand[np.argsort(np.log(acc[cand]) + rng.gumbel(size=len(cand)))]
     for s in cand.tolist():
-        if len(q.hotspots) >= n_fail:
+        failing = estimated_failing()
+        if failing.sum() >= n_fail:
             break
+        if failing[s]:
+            continue  # an earlier hotspot upstream already breaks it
         item = str(rng.choice(["NH3N", "TP", "COD"], p=[0.5, 0.3, 0.2]))
         lim = LIMITS["TP_lake" if item == "TP" and sec.lake[s] else item][target[s] - 1]
         now = means[item][s] + mean_add[item][s]
-        if item_class(item, np.array([now]), sec.lake[s:s + 1])[0] > target[s]:
-            continue  # an earlier hotspot upstream already breaks it
-        want = lim * (1.2 + 0.6 * rng.random())
+        want = lim * (1.15 + 0.35 * rng.random())
         cell = _upstream_cell(net, int(sec.cell[s]), 1.0 + 6.0 * rng.random())
         factors = router.path_factor(cell)
-        if s not in factors:
+        if s not in factors or want <= now:
             continue
         k = _ITEM_COL[item]
         lake_f = 0.45 if item == "TP" and sec.lake[s] else 1.0
@@ -114,12 +125,15 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
         if spot is None:
             continue
         vec = spot.pop("_loads")
+        lake_tp = np.where(sec.lake, 0.45, 1.0)
         for t_sec, f in factors.items():
             (farm if spot["kind"] == "farm" else point)[t_sec] += vec * f
             for p, col in _ITEM_COL.items():
-                mean_add[p][t_sec] += T_A_TO_G_S * vec[col] * f[col] * inv_q[t_sec]
+                fac = lake_tp[t_sec] if p == "TP" else 1.0
+                mean_add[p][t_sec] += T_A_TO_G_S * vec[col] * f[col] * inv_q[t_sec] * fac
         spot.update(section=s, item=item)
         q.hotspots.append(spot)
+    failing = estimated_failing()
 
     hot = {h["section"] for h in q.hotspots}
     cand = [s for s in np.flatnonzero(level != "national")[rng.permutation(

@@ -53,7 +53,8 @@ def _spread(cands: np.ndarray, prio: np.ndarray, quota: int, net: Network, min_k
         if len(out) >= quota:
             break
         gx, gy = int(x[c] // cell), int(y[c] // cell)
-        near = [o for i in (-1, 0, 1) for j in (-1, 0, 1) for o in occupied.get((gx + i, gy + j), ())]
+        near = [o for i in (-1, 0, 1) for j in (-1, 0, 1)
+                for o in occupied.get((gx + i, gy + j), ())]
         if any((x[o] - x[c]) ** 2 + (y[o] - y[c]) ** 2 < min_km ** 2 for o in near):
             continue
         occupied.setdefault((gx, gy), []).append(c)

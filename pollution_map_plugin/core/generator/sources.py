@@ -94,17 +94,17 @@ def make_parks(net: Network, d: Districts, scale: Scale, rng: np.random.Generato
     t = net.terrain
     weight = np.where(net.channel, np.sqrt(t.acc_km2), 0.0)
     geoms, lon_l, lat_l = [], [], []
-    tries = 0
-    while len(geoms) < scale.n_parks and tries < 50 * scale.n_parks:
-        tries += 1
-        c = geo.weighted_cells(net, 1, weight, rng)
-        lon, lat = geo.near(net, c, 1.0, 3.0, rng)
-        poly = blob(float(lon[0]), float(lat[0]), 0.8 + 1.2 * rng.random(), rng)
+    cells = geo.weighted_cells(net, 50 * scale.n_parks, weight, rng)
+    c_lon, c_lat = geo.near(net, cells, 1.0, 3.0, rng)
+    for lon, lat in zip(c_lon.tolist(), c_lat.tolist()):
+        if len(geoms) >= scale.n_parks:
+            break
+        poly = blob(lon, lat, 0.8 + 1.2 * rng.random(), rng)
         if any(poly.intersects(p) for p in geoms):
             continue
         geoms.append(poly)
-        lon_l.append(float(lon[0]))
-        lat_l.append(float(lat[0]))
+        lon_l.append(lon)
+        lat_l.append(lat)
     n = len(geoms)
     lon, lat = np.array(lon_l), np.array(lat_l)
     district = district_of(net, d, lon, lat)

@@ -255,10 +255,7 @@ def depth_of(recv: np.ndarray, valid: np.ndarray, weight: np.ndarray | None = No
     n = len(recv)
     idx = np.arange(n)
     jump = np.where(recv >= 0, recv, idx)
-    if weight is None:
-        dist = (recv >= 0).astype(np.int64)
-    else:
-        dist = np.where(recv >= 0, weight, 0.0)
+    dist = (recv >= 0).astype(np.int64) if weight is None else np.where(recv >= 0, weight, 0.0)
     while True:
         nxt = jump[jump]
         if np.array_equal(nxt, jump):
@@ -322,6 +319,12 @@ def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
         stem_cells.append(cells)
         by_name[stem.name] = k
     outlet = int(stem_cells[0][-1])
+    # the outlet is a spout: only the river above it may drain into it
+    oi, oj = divmod(outlet, nx)
+    for di, dj in _OFFSETS:
+        nb = (oi + di) * nx + oj + dj
+        if 0 <= oi + di < ny and 0 <= oj + dj < nx and not taken[nb]:
+            grid.mask[nb] = False
 
     lon, lat = grid.centres(np.arange(grid.n))
     inside = np.flatnonzero(grid.mask)

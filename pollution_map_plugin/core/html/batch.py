@@ -80,7 +80,7 @@ def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> st
         f'initial-scale=1"><title>{esc(title)}</title><style>{template_text("index.css")}'
         f'</style></head><body><header class="psm-header"><h1>{esc(title)}</h1>'
         f'<p>{esc(t("period", lang))}: {esc(ctx.period_label) or "—"} · '
-        f'{esc(t("database", lang))}: {esc(ctx.metadata.get("title") or ctx.description)} · '
+        f'{esc(t("database", lang))}: {esc(ctx.database_label)} · '
         f'{esc(t("generated", lang))} {esc(now)}</p>{synthetic_note(ctx)}</header><main>'
         f'{overview}<h2>{esc(t("reports", lang))} ({len(rows)})</h2>'
         f'<div class="psm-table-wrap"><table class="psm-table"><thead><tr>{heads}</tr></thead>'

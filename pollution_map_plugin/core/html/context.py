@@ -17,13 +17,16 @@ import pandas as pd
 
 from ..assessment.periods import parse_period
 from .basemaps import coordinate_transform, resolve_basemap
+from .encode import point_coords
 from .i18n import check_lang
+from .spatial import MetricPoints, boxes, touching
 
 LAYERS = (
-    "rivers", "reaches", "control_units", "drinking_water_areas", "sections",
+    "rivers", "control_units", "drinking_water_areas", "sections",
     "outfalls", "enterprises", "sewage_plants", "livestock_farms", "petrol_stations",
 )
 TABLES = ("river_chiefs", "problems", "projects")
+MAX_LINES = 600  # rivers drawn per layer at most (the longest): Chongqing has 36,000
 MEASUREMENT_COLUMNS = ["section_code", "sampled_on", "parameter", "value",
                        "below_detection", "detection_limit"]
 FARM_DISTANCE_M = 2000.0
@@ -41,15 +44,6 @@ class RiverSelection:
     sections: Any
     sources: dict[str, Any] = field(default_factory=dict)
     group: pd.Series | None = None  # the river's aggregate assessment row
-
-
-def _metric_epsg(gdf) -> int:
-    """A UTM zone (WGS84 datum, fine for distances) around the data."""
-    x0, y0, x1, y1 = gdf.total_bounds
-    lon = (x0 + x1) / 2 if np.isfinite(x0) else 105.0
-    lat = (y0 + y1) / 2 if np.isfinite(y0) else 30.0
-    zone = int((lon + 180) // 6) + 1
-    return (32600 if lat >= 0 else 32700) + max(1, min(60, zone))
 
 
 class ExportContext:
@@ -72,6 +66,11 @@ class ExportContext:
         self.metadata = dict(db.metadata()) if hasattr(db, "metadata") else {}
         self.layers = {name: db.read_layer(name) for name in LAYERS}
         self.tables = {name: db.read_table(name) for name in TABLES}
+        # reaches only link sections and outfalls to rivers: no geometry needed
+        self.reaches = db.read_table("reaches", columns=["code", "river_code"])
+        self._children: dict[str, list[str]] | None = None
+        self._xy: dict[str, pd.DataFrame] = {}
+        self._boxes: dict[str, np.ndarray] = {}
         self._farms_metric = None
         self._assess(db.read_table("measurements", columns=MEASUREMENT_COLUMNS), period)
 
@@ -109,6 +108,18 @@ class ExportContext:
         return self.period.label if self.period is not None else ""
 
     @property
+    def database_label(self) -> str:
+        """The database's title, else its file name (never a local path or credentials)."""
+        title = str(self.metadata.get("title") or "").strip()
+        if title:
+            return title
+        if self.description.startswith("GeoPackage "):
+            from pathlib import Path
+
+            return Path(self.description[len("GeoPackage "):]).name
+        return self.description
+
+    @property
     def synthetic(self) -> bool:
         return str(self.metadata.get("synthetic", "")).strip().lower() in ("yes", "true", "1")
 
@@ -139,21 +150,29 @@ class ExportContext:
 
     def descendants(self, code: str) -> list[str]:
         """Codes of the river's tributaries, at any depth."""
-        rivers = self.layers["rivers"]
-        if "parent_code" not in rivers:
-            return []
-        children: dict[str, list[str]] = {}
-        for c, p in zip(rivers["code"].astype(str), rivers["parent_code"]):
-            if isinstance(p, str) and p:
-                children.setdefault(p, []).append(c)
+        if self._children is None:
+            rivers = self.layers["rivers"]
+            self._children = {}
+            if "parent_code" in rivers:
+                for c, p in zip(rivers["code"].astype(str), rivers["parent_code"]):
+                    if isinstance(p, str) and p:
+                        self._children.setdefault(p, []).append(c)
         out, todo, seen = [], [str(code)], {str(code)}
         while todo:
-            for child in children.get(todo.pop(), []):
+            for child in self._children.get(todo.pop(), []):
                 if child not in seen:
                     seen.add(child)
                     out.append(child)
                     todo.append(child)
         return out
+
+    def longest(self, rivers, limit: int = MAX_LINES):
+        """The ``limit`` longest of ``rivers`` (all when fewer) and the shortest length kept."""
+        if len(rivers) <= limit or "length_km" not in rivers:
+            return rivers, None
+        length = pd.to_numeric(rivers["length_km"], errors="coerce").fillna(0)
+        keep = length.sort_values(ascending=False, kind="stable").index[:limit]
+        return rivers.loc[keep], float(length.loc[keep].min())
 
     def select(self, code: str) -> RiverSelection:
         """The features of river ``code``'s report."""
@@ -161,7 +180,7 @@ class ExportContext:
         river = self.river(code)
         geom = river.geometry
         tribs = L["rivers"].loc[L["rivers"]["code"].astype(str).isin(self.descendants(code))]
-        reaches = L["reaches"].loc[L["reaches"]["river_code"].astype(str) == str(code)]
+        reaches = self.reaches.loc[self.reaches["river_code"].astype(str) == str(code)]
         reach_codes = set(reaches["code"].astype(str))
         secs = L["sections"]
         secs = secs.loc[(secs["river_code"].astype(str) == str(code))
@@ -174,49 +193,54 @@ class ExportContext:
         for name in ("enterprises", "sewage_plants"):
             lay = L[name]
             sources[name] = lay.loc[lay["outfall_code"].astype(str).isin(of_codes)]
-        sources["livestock_farms"] = self._farms_near(reaches if len(reaches) else None, geom)
+        sources["livestock_farms"] = self._farms_near(geom)
         cu = L["control_units"]
         cu_mask = cu["code"].astype(str).isin(set(secs["control_unit_code"].dropna().astype(str)))
-        if geom is not None and not geom.is_empty and len(cu):
-            cu_mask |= cu.intersects(geom)
+        cu_mask |= self._touching("control_units", geom)
         dw = L["drinking_water_areas"]
         dw_mask = dw["river_code"].astype(str) == str(code)
-        if geom is not None and not geom.is_empty and len(dw):
-            dw_mask |= dw.intersects(geom)
+        dw_mask |= self._touching("drinking_water_areas", geom)
         group = self.groups.loc[str(code)] if len(self.groups) and str(code) in self.groups.index \
             else None
         return RiverSelection(river, tribs, reaches, cu.loc[cu_mask], dw.loc[dw_mask], secs,
                               sources, group)
 
-    def _farms_near(self, reaches, river_geom):
+    def _farms_near(self, river_geom):
+        """Farms within ``farm_distance_m`` of the river (its reaches share its geometry)."""
         farms = self.layers["livestock_farms"]
         if len(farms) == 0 or self.farm_distance_m <= 0:
             return farms.iloc[0:0]
         if self._farms_metric is None:
-            epsg = _metric_epsg(farms)
-            self._metric_epsg = epsg
-            self._farms_metric = farms.geometry.to_crs(epsg=epsg)
-            self._farms_xy = (self._farms_metric.x.to_numpy(), self._farms_metric.y.to_numpy())
-        if reaches is not None:
-            lines = reaches.geometry.to_crs(epsg=self._metric_epsg)
-        elif river_geom is not None and not river_geom.is_empty:
-            import geopandas as gpd
+            xy = self._points_xy("livestock_farms")
+            self._farms_metric = MetricPoints(xy["x"].to_numpy(), xy["y"].to_numpy())
+        return farms.iloc[self._farms_metric.near(river_geom, self.farm_distance_m)]
 
-            lines = gpd.GeoSeries([river_geom], crs=farms.crs).to_crs(epsg=self._metric_epsg)
+    def _touching(self, name: str, geom):
+        layer = self.layers[name]
+        if name not in self._boxes:
+            self._boxes[name] = boxes(layer.geometry)
+        return touching(list(layer.geometry), self._boxes[name], geom)
+
+    def _points_xy(self, name: str) -> pd.DataFrame:
+        if name not in self._xy:
+            layer = self.layers[name]
+            x, y = point_coords(layer.geometry)
+            self._xy[name] = pd.DataFrame({"x": x, "y": y}, index=layer.index)
+        return self._xy[name]
+
+    def points(self, name: str, frame=None) -> tuple[Any, np.ndarray, np.ndarray]:
+        """Rows of point layer ``name`` (or of its subset ``frame``) with a valid point,
+        and their lon and lat (coordinates are read once per layer)."""
+        xy = self._points_xy(name)
+        if frame is None:
+            frame = self.layers[name]
         else:
-            return farms.iloc[0:0]
-        lines = lines[lines.notna() & ~lines.is_empty]
-        if lines.empty:
-            return farms.iloc[0:0]
-        zone = lines.buffer(self.farm_distance_m).unary_union
-        # bounding-box prefilter in numpy, then exact test (no rtree/pygeos needed)
-        x0, y0, x1, y1 = zone.bounds
-        fx, fy = self._farms_xy
-        cand = np.flatnonzero((fx >= x0) & (fx <= x1) & (fy >= y0) & (fy <= y1))
-        if cand.size == 0:
-            return farms.iloc[0:0]
-        hit = self._farms_metric.iloc[cand].intersects(zone).to_numpy()
-        return farms.iloc[cand[hit]]
+            xy = xy.loc[frame.index]
+        x, y = xy["x"].to_numpy(), xy["y"].to_numpy()
+        ok = np.isfinite(x) & np.isfinite(y)
+        if ok.all():
+            return frame, x, y
+        return frame.loc[ok], x[ok], y[ok]
 
     def river_chiefs(self, code: str) -> pd.DataFrame:
         t = self.tables["river_chiefs"]

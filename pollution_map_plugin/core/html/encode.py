@@ -19,33 +19,49 @@ Transform = Optional[Callable[[np.ndarray, np.ndarray], tuple]]
 DIGITS = 5
 
 
-def _round(a: np.ndarray, digits: int = DIGITS) -> list:
+try:  # shapely 2: vectorised coordinate access
+    from shapely import get_coordinates as _get_coordinates
+    from shapely import get_type_id as _get_type_id
+except ImportError:  # shapely 1.8 (Debian 12)
+    _get_coordinates = None
+    _get_type_id = None
+
+
+def point_coords(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
+    """Lon and lat of point geometries; NaN where missing, empty or not a point.
+
+    Vectorised on shapely 2; on shapely 1.8 one pass through ``__geo_interface__``,
+    the cheapest per-point access there (about 20 µs a point).
+    """
+    arr = np.asarray(getattr(geoms, "values", geoms), dtype=object)
+    if hasattr(arr, "_data"):  # a GeometryArray
+        arr = arr._data
+    n = len(arr)
+    x = np.full(n, np.nan)
+    y = np.full(n, np.nan)
+    if n == 0:
+        return x, y
+    if _get_coordinates is not None:
+        data = np.asarray([g for g in arr], dtype=object)
+        ok = np.asarray(_get_type_id(data)) == 0  # Point; -1 for None
+        if ok.any():
+            xy = _get_coordinates(data[ok])
+            if len(xy) == ok.sum():  # no empty point among them
+                x[ok], y[ok] = xy[:, 0], xy[:, 1]
+                return x, y
+    for i, g in enumerate(arr):
+        if g is None:
+            continue
+        gi = g.__geo_interface__
+        if gi.get("type") == "Point" and gi.get("coordinates"):
+            c = gi["coordinates"]
+            x[i], y[i] = c[0], c[1]
+    return x, y
+
+
+def rounded(a: np.ndarray, digits: int = DIGITS) -> list:
+    """A float array as a JSON-ready list (rounded)."""
     return np.round(np.asarray(a, dtype=float), digits).tolist()
-
-
-def valid_points(gdf) -> pd.Series:
-    """Mask of rows with a non-empty point geometry and finite coordinates."""
-    if len(gdf) == 0:
-        return pd.Series([], dtype=bool)
-    geom = gdf.geometry
-    ok = geom.notna() & ~geom.is_empty
-    if "Point" in set(geom[ok].geom_type):
-        x = np.full(len(gdf), np.nan)
-        y = np.full(len(gdf), np.nan)
-        pts = ok.to_numpy() & (geom.geom_type == "Point").to_numpy()
-        x[pts] = geom[pts].x.to_numpy()
-        y[pts] = geom[pts].y.to_numpy()
-        return pd.Series(np.isfinite(x) & np.isfinite(y), index=gdf.index)
-    return pd.Series(np.zeros(len(gdf), dtype=bool), index=gdf.index)
-
-
-def point_xy(gdf, transform: Transform = None) -> tuple[list, list]:
-    """Rounded lon and lat lists of a point layer (all rows must be valid points)."""
-    x = gdf.geometry.x.to_numpy(dtype=float)
-    y = gdf.geometry.y.to_numpy(dtype=float)
-    if transform is not None and len(x):
-        x, y = transform(x, y)
-    return _round(x), _round(y)
 
 
 def _clean_scalar(v: object) -> object:
@@ -66,7 +82,10 @@ def encode_column(values: Iterable, dictionary: bool | None = None) -> list | di
     """A column as a list, or dictionary-coded when its values repeat a lot."""
     s = pd.Series(list(values) if not isinstance(values, pd.Series) else values)
     if len(s) and (pd.api.types.is_float_dtype(s) or pd.api.types.is_integer_dtype(s)):
-        return [_clean_scalar(v) for v in s.tolist()]
+        a = pd.to_numeric(s, errors="coerce").astype(float).to_numpy()
+        a = np.where(np.isfinite(a), np.round(a, 3), np.nan)
+        ints = np.isfinite(a) & (a == np.round(a))
+        return [None if v != v else (int(v) if k else v) for v, k in zip(a.tolist(), ints)]
     if pd.api.types.is_datetime64_any_dtype(s):
         return [None if pd.isna(v) else v.strftime("%Y-%m-%d") for v in s]
     s = s.astype(object).where(s.notna(), None)
@@ -92,7 +111,7 @@ def _flat(coords, transform: Transform) -> list:
     out = np.empty(2 * len(x))
     out[0::2] = x
     out[1::2] = y
-    return _round(out)
+    return rounded(out)
 
 
 def _parts(geom) -> list:
@@ -130,14 +149,20 @@ def encode_polygons(geoms: Iterable, transform: Transform = None, simplify: floa
     return out
 
 
-def bounds(frames: Iterable, transform: Transform = None) -> list | None:
-    """``[[south, west], [north, east]]`` of the non-empty frames (None when all empty)."""
-    boxes = [f.total_bounds for f in frames if f is not None and len(f)]
-    boxes = [b for b in boxes if np.all(np.isfinite(b))]
-    if not boxes:
+def bounds_of(boxes: Iterable, transform: Transform = None) -> list | None:
+    """``[[south, west], [north, east]]`` around ``(x0, y0, x1, y1)`` boxes (None: none)."""
+    b = np.array([bx for bx in boxes if bx is not None and np.all(np.isfinite(bx))], dtype=float)
+    if not len(b):
         return None
-    b = np.array(boxes)
     x0, y0, x1, y1 = b[:, 0].min(), b[:, 1].min(), b[:, 2].max(), b[:, 3].max()
     if transform is not None:
         (x0, x1), (y0, y1) = transform(np.array([x0, x1]), np.array([y0, y1]))
     return [[round(float(y0), 5), round(float(x0), 5)], [round(float(y1), 5), round(float(x1), 5)]]
+
+
+def box_of_points(x: np.ndarray, y: np.ndarray) -> tuple | None:
+    """The bounding box of finite coordinates (None when there is none)."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return None
+    return (x[ok].min(), y[ok].min(), x[ok].max(), y[ok].max())

@@ -65,6 +65,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "this_river": ("本河流", "This river"),
     "tributaries": ("支流", "Tributaries"),
     "rivers": ("河流", "Rivers"),
+    "longer_than": ("{label}（≥ {km} 公里）", "{label} (≥ {km} km)"),
     "control_units": ("控制单元", "Control units"),
     "drinking_areas": ("饮用水水源保护区", "Drinking-water source areas"),
     "sections": ("监测断面", "Monitoring sections"),
@@ -107,6 +108,13 @@ LEVEL_LABELS = {
     "second": ("二级保护区", "Second-level zone"),
     "quasi": ("准保护区", "Quasi-protection zone"),
 }
+
+
+def with_min_length(text: str, km: float | None, lang: str) -> str:
+    """A layer label noting that only rivers of ``km`` or longer are drawn."""
+    if km is None:
+        return text
+    return t("longer_than", lang, label=text, km=f"{km:.1f}".rstrip("0").rstrip("."))
 
 
 def check_lang(lang: str) -> str:

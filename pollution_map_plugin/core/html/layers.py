@@ -20,13 +20,7 @@ from ..symbology import (
     SECTION_LEVEL_SHAPES,
     SOURCE_SYMBOLS,
 )
-from .encode import (
-    encode_lines,
-    encode_polygons,
-    encode_props,
-    point_xy,
-    valid_points,
-)
+from .encode import encode_lines, encode_polygons, encode_props, rounded
 from .escaping import esc
 from .i18n import CODED_VALUES, field_label, label, t, table_label
 from .symbols import SECTION_PX, SOURCE_PX, shape_svg
@@ -117,14 +111,14 @@ def _with_name(codes: pd.Series, names: pd.Series) -> list:
 def source_layer(ctx: Any, name: str, frame, *, cluster: bool = True, show: bool = True) -> dict:
     """A source layer: symbol, coordinates and popup fields."""
     sym = SOURCE_SYMBOLS[name]
-    frame = frame.loc[valid_points(frame).to_numpy()] if len(frame) else frame
+    frame, x, y = ctx.points(name, frame)
     data = _translate(name, pd.DataFrame(frame.drop(columns=frame.geometry.name)), ctx.lang)
     if "outfall_code" in data:
         data["outfall"] = _with_name(data["outfall_code"], _name_lookup(ctx.layers["outfalls"]))
     if "river_code" in data:
         data["river"] = _with_name(data["river_code"], _name_lookup(ctx.layers["rivers"]))
     cols = SOURCE_FIELDS.get(name, ("code",))
-    x, y = point_xy(frame, ctx.transform)
+    x, y = xy_lists(x, y, ctx.transform)
     text = sym.label_en if ctx.lang == "en" else sym.label_zh
     swatch = f'<span class="psm-sw-svg">{shape_svg(sym.shape, sym.colour, 14)}</span>'
     return {
@@ -133,6 +127,13 @@ def source_layer(ctx: Any, name: str, frame, *, cluster: bool = True, show: bool
         "n": len(frame), "x": x, "y": y,
         "props": encode_props(data, ("name", *cols)), "fields": _fields(name, cols, ctx.lang),
     }
+
+
+def xy_lists(x, y, transform) -> tuple[list, list]:
+    """Rounded coordinate lists, shifted by ``transform`` (GCJ-02 for Gaode) if any."""
+    if transform is not None and len(x):
+        x, y = transform(x, y)
+    return rounded(x), rounded(y)
 
 
 def _failing_rows(items: Any, lang: str) -> list:
@@ -148,7 +149,7 @@ def _failing_rows(items: Any, lang: str) -> list:
 
 def section_layer(ctx: Any, secs, *, show: bool = True, layer_id: str = "sections") -> dict:
     """Sections: coordinates, class, target, history and failing items."""
-    secs = secs.loc[valid_points(secs).to_numpy()] if len(secs) else secs
+    secs, x, y = ctx.points("sections", secs)
     codes = secs["code"].astype(str).tolist()
     res = ctx.results.reindex(codes) if len(ctx.results) else pd.DataFrame(index=codes)
 
@@ -167,7 +168,7 @@ def section_layer(ctx: Any, secs, *, show: bool = True, layer_id: str = "section
     data["river"] = _with_name(data["river_code"], _name_lookup(ctx.layers["rivers"]))
     data["n_samples"] = col("n_samples", 0)
     raw_level = secs["level"].astype(str).tolist()
-    x, y = point_xy(secs, ctx.transform)
+    x, y = xy_lists(x, y, ctx.transform)
     text = t("sections", ctx.lang)
     swatch = f'<span class="psm-sw-svg">{shape_svg("star", "#2ca02c", 14)}</span>'
     props = encode_props(data, ("name", *SECTION_FIELDS))

@@ -20,9 +20,9 @@ from ..symbology import (
 )
 from .basemaps import base_layers
 from .context import ExportContext
-from .encode import bounds, valid_points
+from .encode import bounds_of, box_of_points
 from .escaping import esc
-from .i18n import t
+from .i18n import t, with_min_length
 from .layers import (
     area_swatch,
     background_layers,
@@ -38,6 +38,7 @@ from .page import base_payload, render_page, write_page
 from .panels import fact, legend_html, synthetic_note
 
 SIMPLIFY_DEG = 0.0005  # ≈ 50 m: invisible at overview scales, much smaller files
+MAX_RIVERS = 1000  # the longest rivers (Chongqing has 36,000, mostly brooks)
 
 
 def _class_counts(ctx: ExportContext) -> str:
@@ -62,7 +63,7 @@ def _header(ctx: ExportContext, counts: dict[str, int]) -> str:
         f"{esc(SOURCE_SYMBOLS[n].label_en if lang == 'en' else SOURCE_SYMBOLS[n].label_zh)} "
         f"{counts.get(n, 0):,}" for n in SOURCE_LAYERS if n in SOURCE_SYMBOLS)
     facts = [
-        fact(t("database", lang), esc(ctx.metadata.get("title") or ctx.description)),
+        fact(t("database", lang), esc(ctx.database_label)),
         fact(t("period", lang), esc(ctx.period_label) or "—"),
         fact(t("sections", lang), f"{counts.get('sections', 0):,} &nbsp;{_class_counts(ctx)}"),
         fact(t("sources_legend", lang), src),
@@ -78,22 +79,24 @@ def overview_page(ctx: ExportContext) -> str:
     L = ctx.layers  # noqa: N806 - a short alias
     payload = base_payload(lang)
     payload["bases"] = base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key)
+    rivers, min_km = ctx.longest(L["rivers"], MAX_RIVERS)
     payload["background"] = background_layers(ctx, L["rivers"].iloc[0:0], L["control_units"],
                                               SIMPLIFY_DEG)
     payload["vectors"] = [
         control_unit_layer(ctx, L["control_units"], simplify=SIMPLIFY_DEG),
         drinking_layer(ctx, L["drinking_water_areas"], show=False, simplify=SIMPLIFY_DEG),
-        vector_layer(ctx, "rivers", t("rivers", lang), L["rivers"], "line",
-                     river_style(1.8, 0.85), simplify=SIMPLIFY_DEG, table="rivers",
+        vector_layer(ctx, "rivers", with_min_length(t("rivers", lang), min_km, lang), rivers,
+                     "line", river_style(1.8, 0.85), simplify=SIMPLIFY_DEG, table="rivers",
                      fields=("code", "water_system", "length_km", "source", "mouth"),
                      swatch=line_swatch(RIVER_COLOUR, 2)),
     ]
     payload["points"] = [source_layer(ctx, name, L[name], cluster=True)
                          for name in SOURCE_LAYERS if name in L]
-    secs = L["sections"]
-    secs = secs.loc[valid_points(secs).to_numpy()] if len(secs) else secs
+    secs, sx, sy = ctx.points("sections")
     payload["sections"] = section_layer(ctx, secs)
-    payload["bounds"] = bounds([L["rivers"], secs, L["control_units"]], ctx.transform)
+    boxes = [box_of_points(sx, sy), tuple(L["control_units"].total_bounds)]
+    boxes += [box_of_points(*ctx.points(name)[1:]) for name in SOURCE_LAYERS]
+    payload["bounds"] = bounds_of(boxes, ctx.transform)
     counts = {p["id"]: p["n"] for p in payload["points"]}
     counts["sections"] = len(secs)
     lines = [

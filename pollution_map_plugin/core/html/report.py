@@ -10,9 +10,9 @@ import pandas as pd
 from ..symbology import CONTROL_UNIT_OUTLINE, DRINKING_WATER_FILL, DRINKING_WATER_OUTLINE
 from .basemaps import base_layers
 from .context import ExportContext, RiverSelection
-from .encode import bounds, valid_points
+from .encode import bounds_of, box_of_points
 from .escaping import esc, safe_filename, text
-from .i18n import t
+from .i18n import t, with_min_length
 from .layers import (
     area_swatch,
     background_layers,
@@ -41,6 +41,7 @@ from .panels import (
 
 REPORT_SOURCES = ("outfalls", "enterprises", "sewage_plants", "livestock_farms")
 HIGHLIGHT = "#08519c"
+SIMPLIFY_DEG = 0.0002  # ≈ 20 m: invisible at a river's scale
 TRIBUTARY = "#4ba3d9"
 
 
@@ -114,29 +115,32 @@ def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
     sel = ctx.select(code)
     lang = ctx.lang
     river_frame = ctx.layers["rivers"].loc[ctx.layers["rivers"]["code"].astype(str) == str(code)]
-    secs = sel.sections.loc[valid_points(sel.sections).to_numpy()] if len(sel.sections) \
-        else sel.sections
+    secs, sx, sy = ctx.points("sections", sel.sections)
     payload = base_payload(lang)
     payload["bases"] = base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key)
     ws = sel.river.get("water_system")
     rivers = ctx.layers["rivers"]
-    bg_rivers = rivers.loc[rivers["water_system"] == ws] if pd.notna(ws) else rivers
+    bg_rivers, _ = ctx.longest(rivers.loc[rivers["water_system"] == ws] if pd.notna(ws)
+                               else rivers)
     payload["background"] = background_layers(ctx, bg_rivers, sel.control_units)
+    tribs, min_km = ctx.longest(sel.tributaries)
     fields = ("code", "water_system", "length_km", "source", "mouth")
     payload["vectors"] = [
-        control_unit_layer(ctx, sel.control_units),
-        drinking_layer(ctx, sel.drinking_water_areas),
-        vector_layer(ctx, "tributaries", t("tributaries", lang), sel.tributaries, "line",
-                     river_style(2.2, 0.85, TRIBUTARY), table="rivers", fields=fields,
-                     swatch=line_swatch(TRIBUTARY, 2)),
+        control_unit_layer(ctx, sel.control_units, simplify=SIMPLIFY_DEG),
+        drinking_layer(ctx, sel.drinking_water_areas, simplify=SIMPLIFY_DEG),
+        vector_layer(ctx, "tributaries", with_min_length(t("tributaries", lang), min_km, lang),
+                     tribs, "line", river_style(2.2, 0.85, TRIBUTARY), table="rivers",
+                     fields=fields, swatch=line_swatch(TRIBUTARY, 2), simplify=SIMPLIFY_DEG),
         vector_layer(ctx, "river", t("this_river", lang), river_frame, "line",
                      river_style(5, 0.95, HIGHLIGHT), table="rivers", fields=fields,
-                     swatch=line_swatch(HIGHLIGHT, 4)),
+                     swatch=line_swatch(HIGHLIGHT, 4), simplify=SIMPLIFY_DEG),
     ]
     payload["points"] = [source_layer(ctx, name, sel.sources[name], cluster=True)
                          for name in REPORT_SOURCES]
     payload["sections"] = section_layer(ctx, secs)
-    payload["bounds"] = bounds([river_frame, secs], ctx.transform)
+    geom = sel.river.geometry
+    river_box = geom.bounds if geom is not None and not geom.is_empty else None
+    payload["bounds"] = bounds_of([river_box, box_of_points(sx, sy)], ctx.transform)
     legend_lines = [
         (line_swatch(HIGHLIGHT, 4), t("this_river", lang)),
         (line_swatch(TRIBUTARY, 2), t("tributaries", lang)),

@@ -50,18 +50,19 @@ def _same_values(new: pd.Series, old: pd.Series, kind: str) -> np.ndarray:
         if kind == "boolean":
             equal = np.array([bool(x) == bool(y) if not (n or o) else False
                               for x, y, n, o in zip(a_list, b_list, new_na, old_na)], dtype=bool)
-        else:
-            equal = np.array([str(x) == str(y) for x, y in zip(a_list, b_list)], dtype=bool)
+        else:  # text: compare as str, element-wise on object arrays
+            a = np.array(["" if n else str(x) for x, n in zip(a_list, new_na)], dtype=object)
+            b = np.array(["" if n else str(y) for y, n in zip(b_list, old_na)], dtype=object)
+            equal = np.asarray(a == b, dtype=bool)
     return (new_na & old_na) | (~new_na & ~old_na & equal)
 
 
 def _same_points(new, old) -> np.ndarray:
     """Points within ``POINT_TOLERANCE`` (missing or empty geometries never match)."""
-    def xy(geoms) -> np.ndarray:
-        bounds = gpd.GeoSeries(geoms).bounds  # vectorised; NaN for missing geometries
-        return bounds[["minx", "miny"]].to_numpy(dtype=float)
-
-    return np.all(np.abs(xy(new) - xy(old)) <= POINT_TOLERANCE, axis=1)
+    new = gpd.GeoSeries(new).reset_index(drop=True)
+    old = gpd.GeoSeries(old).reset_index(drop=True)
+    same = new.geom_equals_exact(old, tolerance=POINT_TOLERANCE)
+    return np.asarray(same.fillna(False), dtype=bool)
 
 
 def changed_rows(table: Table, frame: pd.DataFrame, existing: pd.DataFrame

@@ -31,6 +31,7 @@ from pollution_map_plugin.core.network.issues import (
     listed,
     weak_components,
 )
+from pollution_map_plugin.core.network.readers import object_array
 
 LINK_MODES = ("auto", "downstream_code", "nodes", "geometry")
 
@@ -41,6 +42,7 @@ class Built:
 
     frame: pd.DataFrame  # the kept rows, index 0..n-1
     codes: np.ndarray
+    index: dict[str, int]
     river_codes: np.ndarray
     stream_order: np.ndarray
     length_km: np.ndarray
@@ -55,17 +57,24 @@ class Built:
     issues: list[NetworkIssue] = field(default_factory=list)
 
 
+def _text(v) -> str | None:
+    if v is None or v is pd.NA or v is pd.NaT:
+        return None
+    if isinstance(v, float):
+        if v != v:
+            return None
+        if v.is_integer():
+            v = int(v)
+    v = str(v).strip()
+    return v or None
+
+
 def clean_text(values) -> np.ndarray:
     """Stripped strings as an object array, None for null or blank (2.0 reads as "2")."""
-    arr = pd.Series(values)
-    if pd.api.types.is_float_dtype(arr):
-        num = arr.to_numpy(float)
-        if np.all(np.isnan(num) | (num == np.round(num))):
-            arr = arr.astype("Int64")
-    s = arr.astype(object)
-    t = s.astype(str).str.strip().astype(object)
-    t[s.isna().to_numpy() | (t == "").to_numpy()] = None
-    return t.to_numpy(dtype=object)
+    vals = values.tolist() if hasattr(values, "tolist") else list(values)
+    out = np.empty(len(vals), dtype=object)
+    out[:] = [(v.strip() or None) if v.__class__ is str else _text(v) for v in vals]
+    return out
 
 
 def numeric(values) -> np.ndarray:
@@ -127,8 +136,12 @@ def _geometry_fix(frm: np.ndarray, to: np.ndarray) -> np.ndarray:
     return (rule_a & (per_sink[t] == 1)) | rule_b
 
 
-def _reversal_votes(src, dst, start, end, tol) -> tuple[np.ndarray, np.ndarray]:
-    """(reversed mask, link-gap mask per edge) from where linked lines touch."""
+def _reversal_votes(src, dst, start, end, tol) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per reach, links whose lines touch as if it were reversed / as drawn; per link, a gap.
+
+    For a link u → d, the pair of end points that are closest says which line, if any,
+    is drawn against the flow.
+    """
     n = len(start)
     ok = np.isfinite(start[src]).all(1) & np.isfinite(start[dst]).all(1)
     u, d = src[ok], dst[ok]
@@ -146,7 +159,19 @@ def _reversal_votes(src, dst, start, end, tol) -> tuple[np.ndarray, np.ndarray]:
     gap = np.zeros(len(src), dtype=bool)
     if len(u):
         gap[np.flatnonzero(ok)] = dist.min(axis=0) > tol
-    return rev > fine, gap
+    return rev, fine, gap
+
+
+def _ends_meeting_starts(todo: np.ndarray, start: np.ndarray, end: np.ndarray,
+                         tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Links u → d for reaches ``todo`` whose end lies within ``tol`` of d's start."""
+    ok = np.flatnonzero(np.isfinite(start).all(axis=1))
+    if len(ok) == 0 or len(todo) == 0:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    hits = cKDTree(start[ok]).query_ball_point(end[todo], r=tol)
+    counts = np.array([len(h) for h in hits], dtype=np.int64)
+    gd = ok[np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])]
+    return np.repeat(todo, counts), gd
 
 
 def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str = "auto",
@@ -171,6 +196,7 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     frame = reaches.iloc[rows].reset_index(drop=True)
     n = len(frame)
     codes = all_codes[rows]
+    index = dict(zip(codes.tolist(), range(n)))
     river = (clean_text(frame["river_code"].to_numpy()) if "river_code" in frame.columns
              else np.full(n, None, dtype=object))
     order = (numeric(frame["stream_order"]) if "stream_order" in frame.columns
@@ -186,7 +212,7 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     geo_len_km = np.full(n, np.nan)
     if geom_col is not None and geom_col in frame.columns:
         crs = frame.crs
-        coords = line_coords(frame[geom_col].tolist())
+        coords = line_coords(object_array(frame[geom_col]))
         geographic = is_geographic(crs, coords.xy)
         projection = LocalProjection.for_coords(coords.xy, geographic)
         metric = LineCoords(projection.forward(coords.xy), coords.part_offsets,
@@ -226,7 +252,8 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     if mode == "downstream_code":
         down = clean_text(frame["downstream_code"].to_numpy())
         declared = np.array([d is not None for d in down], dtype=bool)
-        target = pd.Index(codes).get_indexer(down)
+        target = np.fromiter((index.get(d, -1) if d is not None else -1 for d in down),
+                             dtype=np.int64, count=n)
         dangling = declared & (target < 0)
         if dangling.any():
             issues.append(issue("dangling_link", codes[dangling], "downstream_code names no "
@@ -251,25 +278,6 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
             if fix_reversed:
                 fn, tn = np.where(suspect, tn, fn), np.where(suspect, fn, tn)
         src, dst = _node_edges(np.where(tn >= 0, tn, None), np.where(fn >= 0, fn, None))
-    if mode not in ("geometry", "none") and coords is not None and use_links == "auto":
-        todo = ~declared & has_geom
-        if todo.any():
-            # lines found reversed by the explicit links are turned before snapping
-            ok = src != dst
-            pre = _reversal_votes(src[ok], dst[ok], start, end, snap_tolerance_m)[0]
-            pre = pre[:, None] & fix_reversed
-            fn, tn = snap_nodes(np.where(pre, end, start), np.where(pre, start, end),
-                                snap_tolerance_m)
-            gu, gd = _node_edges(np.where(todo & (tn >= 0), tn, None),
-                                 np.where(fn >= 0, fn, None))
-            keep = gu != gd
-            gu, gd = gu[keep], gd[keep]
-            if len(gu):
-                inferred = np.unique(gu)
-                issues.append(issue("inferred_links", codes[inferred], f"{len(inferred)} "
-                                    "reaches without a link joined by their end points: "
-                                    f"{listed(codes[inferred])}"))
-                src, dst = np.concatenate((src, gu)), np.concatenate((dst, gd))
     loops = src == dst
     if loops.any():
         issues.append(issue("self_loop", codes[src[loops]], "reaches flowing into themselves "
@@ -278,8 +286,26 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     if len(src):
         uniq = np.unique(src * n + dst)
         src, dst = uniq // n, uniq % n
-    if mode != "geometry" and coords is not None and len(src):
-        reversed_mask, gap = _reversal_votes(src, dst, start, end, snap_tolerance_m)
+    checks = mode not in ("geometry", "none") and coords is not None
+    if checks:
+        rev, fine, gap = _reversal_votes(src, dst, start, end, snap_tolerance_m)
+        todo = np.flatnonzero(~declared & has_geom)
+        if use_links == "auto" and len(todo):
+            # lines found reversed by the explicit links are turned before snapping
+            turn = ((rev > fine) & fix_reversed)[:, None]
+            gu, gd = _ends_meeting_starts(todo, np.where(turn, end, start),
+                                          np.where(turn, start, end), snap_tolerance_m)
+            keep = gu != gd
+            gu, gd = gu[keep], gd[keep]
+            if len(gu):
+                inferred = np.unique(gu)
+                issues.append(issue("inferred_links", codes[inferred], f"{len(inferred)} "
+                                    "reaches without a link joined by their end points: "
+                                    f"{listed(codes[inferred])}"))
+                r2, f2, g2 = _reversal_votes(gu, gd, start, end, snap_tolerance_m)
+                rev, fine, gap = rev + r2, fine + f2, np.concatenate((gap, g2))
+                src, dst = np.concatenate((src, gu)), np.concatenate((dst, gd))
+        reversed_mask = rev > fine
         if gap.any():
             pairs = [f"{codes[a]}→{codes[b]}" for a, b in zip(src[gap], dst[gap])]
             gap_codes = np.unique(np.concatenate((src[gap], dst[gap])))
@@ -292,7 +318,7 @@ def build(reaches: pd.DataFrame, snap_tolerance_m: float = 5.0, use_links: str =
     if not fix_reversed:
         reversed_mask = np.zeros(n, dtype=bool)
     issues.extend(_topology_issues(n, src, dst, codes))
-    return Built(frame, codes, river, order, length.astype(float), src, dst,
+    return Built(frame, codes, index, river, order, length.astype(float), src, dst,
                  reversed_mask, mode, coords, metric, projection, crs, issues)
 
 

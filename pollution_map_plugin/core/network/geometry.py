@@ -1,8 +1,6 @@
 """Coordinates of lines and points, a local metric projection and a nearest-segment index.
 
-Geometries are read through their WKB, which works the same with shapely 1.8 and 2.x:
-plain 2-D little-endian LineStrings and Points are decoded in bulk with numpy, anything
-else (MultiLineString, Z, big-endian) geometry by geometry.
+Coordinates are read in bulk by ``readers.simple_parts`` (shapely 1.8 and 2.x).
 
 Metric coordinates: lon/lat (EPSG:4490 or any geographic CRS) are projected with an
 equirectangular approximation about the data's mean latitude, ``x = R·Δλ·cos φ0,
@@ -21,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
+from pollution_map_plugin.core.network.readers import object_array, simple_parts
+
 EARTH_RADIUS_M = 6371008.8
-_WKB_LINESTRING = 2
-_WKB_POINT = 1
 
 
 @dataclass
@@ -51,15 +49,6 @@ class LineCoords:
             start[owner[::-1]] = self.xy[first[::-1]]
             end[owner] = self.xy[last]
         return start, end
-
-
-def object_array(items) -> np.ndarray:
-    """A 1-D object array of ``items`` (geometries are not unpacked into coordinates)."""
-    items = list(items)
-    out = np.empty(len(items), dtype=object)
-    for i, g in enumerate(items):
-        out[i] = g
-    return out
 
 
 def is_geographic(crs, xy: np.ndarray) -> bool:
@@ -100,21 +89,6 @@ class LocalProjection:
                                 (xy[:, 1] - self.lat0) * k))
 
 
-def _wkb_blobs(geoms: Sequence) -> tuple[list[int], list[bytes]]:
-    idx, blobs = [], []
-    for i, g in enumerate(geoms):
-        if g is None:
-            continue
-        try:
-            if g.is_empty:
-                continue
-            blobs.append(g.wkb)
-        except AttributeError:
-            continue
-        idx.append(i)
-    return idx, blobs
-
-
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(starts[i], starts[i] + counts[i])``."""
     counts = np.asarray(counts, dtype=np.int64)
@@ -125,99 +99,38 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.repeat(shift, counts) + np.arange(total)
 
 
-def _u32(buf: np.ndarray, at: np.ndarray) -> np.ndarray:
-    b = buf[at[:, None] + np.arange(4)].astype(np.uint32)
-    return b[:, 0] | (b[:, 1] << 8) | (b[:, 2] << 16) | (b[:, 3] << 24)
-
-
-def _gather_doubles(buf: np.ndarray, starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The float64 values of ``counts[i]`` doubles at byte ``starts[i]`` (little endian)."""
-    take = ranges(starts, counts * 8)
-    if len(take) == 0:
-        return np.empty(0)
-    return buf[take].view("<f8").astype(float)
-
-
-def line_coords(geoms: Sequence) -> LineCoords:
+def line_coords(geoms: Sequence, reader: str | None = None) -> LineCoords:
     """Vertices of line geometries (LineString, MultiLineString; anything else: none)."""
-    geoms = list(geoms)
-    n = len(geoms)
-    idx, blobs = _wkb_blobs(geoms)
-    parts_xy: list[np.ndarray] = []
-    owners: list[int] = []
-    fast = np.zeros(len(blobs), dtype=bool)
-    if blobs:
-        lens = np.fromiter((len(b) for b in blobs), dtype=np.int64, count=len(blobs))
-        starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
-        buf = np.frombuffer(b"".join(blobs), dtype=np.uint8)
-        ok = (buf[starts] == 1) & (lens >= 9)
-        gtype = np.zeros(len(blobs), dtype=np.uint32)
-        npts = np.zeros(len(blobs), dtype=np.int64)
-        gtype[ok] = _u32(buf, starts[ok] + 1)
-        npts[ok] = _u32(buf, starts[ok] + 5)
-        fast = ok & (gtype == _WKB_LINESTRING) & (lens == 9 + 16 * npts)
-        if fast.any():
-            vals = _gather_doubles(buf, starts[fast] + 9, 2 * npts[fast]).reshape(-1, 2)
-            fast_owner = np.asarray(idx, dtype=np.int64)[fast]
-            fast_offsets = np.concatenate(([0], np.cumsum(npts[fast])))
-    slow_xy: list[np.ndarray] = []
-    for k in np.flatnonzero(~fast):
-        g = geoms[idx[k]]
-        if g.geom_type == "LineString":
-            parts = [g]
-        elif g.geom_type == "MultiLineString":
-            parts = list(g.geoms)
-        else:
-            continue
-        for p in parts:
-            slow_xy.append(np.asarray(p.coords, dtype=float)[:, :2].reshape(-1, 2))
-            owners.append(idx[k])
-    parts_xy = slow_xy
-    if blobs and fast.any():
-        # merge fast and slow parts, keeping parts ordered by owner
-        all_owner = np.concatenate((fast_owner, np.asarray(owners, dtype=np.int64)))
-        counts = np.concatenate((np.diff(fast_offsets),
-                                 np.asarray([len(p) for p in parts_xy], dtype=np.int64)))
-        chunks = [vals] + parts_xy
-        xy = np.concatenate(chunks) if chunks else np.empty((0, 2))
-        src_off = np.concatenate(([0], np.cumsum(counts)))
-        order = np.argsort(all_owner, kind="stable")
-        if (order != np.arange(len(order))).any():
-            xy = xy[ranges(src_off[order], counts[order])]
-        counts = counts[order]
-        all_owner = all_owner[order]
+    arr = object_array(geoms)
+    parts = simple_parts(arr, reader)
+    lines = np.flatnonzero(parts.kind != 0)
+    counts = (parts.offsets[1:] - parts.offsets[:-1])[lines]
+    if len(lines) == len(parts.kind):
+        xy = parts.xy
     else:
-        all_owner = np.asarray(owners, dtype=np.int64)
-        counts = np.asarray([len(p) for p in parts_xy], dtype=np.int64)
-        xy = np.concatenate(parts_xy) if parts_xy else np.empty((0, 2))
+        xy = parts.xy[ranges(parts.offsets[lines], counts)]
     offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
-    return LineCoords(xy.reshape(-1, 2), offsets, all_owner, n)
+    return LineCoords(xy.reshape(-1, 2), offsets, parts.owner[lines], len(arr))
 
 
-def point_xy(geoms: Sequence) -> np.ndarray:
-    """(n, 2) coordinates of point geometries; NaN where missing, empty or not a point.
+def point_xy(geoms: Sequence, reader: str | None = None) -> np.ndarray:
+    """(n, 2) coordinates of point geometries; NaN where missing or empty.
 
-    A non-point geometry gets its representative point.
+    Any other geometry gets its representative point.
     """
-    geoms = list(geoms)
-    out = np.full((len(geoms), 2), np.nan)
-    idx, blobs = _wkb_blobs(geoms)
-    if not blobs:
-        return out
-    idx_arr = np.asarray(idx, dtype=np.int64)
-    lens = np.fromiter((len(b) for b in blobs), dtype=np.int64, count=len(blobs))
-    starts = np.concatenate(([0], np.cumsum(lens)[:-1]))
-    buf = np.frombuffer(b"".join(blobs), dtype=np.uint8)
-    ok = (buf[starts] == 1) & (lens == 21)
-    if ok.any():
-        ok[ok] = _u32(buf, starts[ok] + 1) == _WKB_POINT
-    if ok.any():
-        out[idx_arr[ok]] = _gather_doubles(buf, starts[ok] + 5,
-                                           np.full(int(ok.sum()), 2)).reshape(-1, 2)
-    for k in np.flatnonzero(~ok):
-        g = geoms[idx[k]]
-        p = g if g.geom_type == "Point" else g.representative_point()
-        out[idx[k]] = (p.x, p.y)
+    arr = object_array(geoms)
+    out = np.full((len(arr), 2), np.nan)
+    parts = simple_parts(arr, reader)
+    counts = parts.offsets[1:] - parts.offsets[:-1]
+    single = np.bincount(parts.owner, minlength=len(arr)) == 1
+    ok = (parts.kind == 0) & (counts == 1) & single[parts.owner]
+    out[parts.owner[ok]] = parts.xy[parts.offsets[:-1][ok]]
+    for i in np.flatnonzero(~np.isin(np.arange(len(arr)), parts.owner[ok])):
+        g = arr[i]
+        if g is None or g.is_empty:
+            continue
+        p = g.representative_point()
+        out[i] = (p.x, p.y)
     return out
 
 
@@ -308,32 +221,60 @@ class SegmentIndex:
         return np.where(self.flip[owner], 1.0 - f, f)
 
     def nearest(self, pts: np.ndarray, max_distance: float) -> tuple[np.ndarray, ...]:
-        """(owner or -1, distance, fraction along the flow) of the nearest line per point."""
+        """(owner or -1, distance, fraction along the flow) of the nearest line per point.
+
+        Equally near lines (a point on a junction) go to the one the point is furthest
+        upstream on (the reach starting there), then to the lowest index.  A line at
+        distance d has a sample within d + cell/2, so the 8 nearest samples are enough
+        once the 8th is further than the best distance + cell/2; other points look at
+        every sample within that radius.
+        """
         pts = np.asarray(pts, dtype=float).reshape(-1, 2)
         m = len(pts)
         owner = np.full(m, -1, dtype=np.int64)
         dist = np.full(m, np.nan)
         frac = np.full(m, np.nan)
-        valid = np.flatnonzero(np.isfinite(pts).all(axis=1))
-        if self.tree is None or len(valid) == 0:
+        todo = np.flatnonzero(np.isfinite(pts).all(axis=1))
+        if self.tree is None or len(todo) == 0:
             return owner, dist, frac
-        radius = max_distance + self.cell / 2.0 + 1e-6
-        hits = self.tree.query_ball_point(pts[valid], r=radius)
-        counts = np.fromiter((len(h) for h in hits), dtype=np.int64, count=len(hits))
-        if counts.sum() == 0:
-            return owner, dist, frac
-        qi = np.repeat(valid, counts)
-        seg = self.sample_seg[np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])]
-        d, t = self._project(pts[qi], seg)
-        order = np.lexsort((self.owner[seg], d, qi))  # nearest first, ties: lowest owner
-        qi, seg, d, t = qi[order], seg[order], d[order], t[order]
-        first = np.r_[True, qi[1:] != qi[:-1]]
-        keep = first & (d <= max_distance)
-        q = qi[keep]
-        owner[q] = self.owner[seg[keep]]
-        dist[q] = d[keep]
-        frac[q] = self._fraction(seg[keep], t[keep])
+        total = len(self.sample_seg)
+        half = self.cell / 2.0
+        k = min(8, total)
+        sd, si = self.tree.query(pts[todo], k=k, distance_upper_bound=max_distance + half + 1e-6)
+        sd, si = sd.reshape(len(todo), k), si.reshape(len(todo), k)
+        found = si < total
+        row = np.repeat(np.arange(len(todo)), k)[found.ravel()]
+        best = self._pick(todo, pts, row, si.ravel()[found.ravel()], owner, dist, frac,
+                          max_distance)
+        again = found[:, -1] & ~(sd[:, -1] > best + half) & (k < total)
+        todo = todo[again]
+        if len(todo):
+            radius = np.minimum(best[again], max_distance) + half + 1e-6
+            hits = self.tree.query_ball_point(pts[todo], r=radius)
+            counts = np.array([len(h) for h in hits], dtype=np.int64)
+            row = np.repeat(np.arange(len(todo)), counts)
+            sample = np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])
+            self._pick(todo, pts, row, sample, owner, dist, frac, max_distance)
         return owner, dist, frac
+
+    def _pick(self, todo, pts, row, sample, owner, dist, frac, max_distance) -> np.ndarray:
+        """Record the best of the candidate samples per point; return the best distances."""
+        best = np.full(len(todo), np.inf)
+        if len(row) == 0:
+            return best
+        seg = self.sample_seg[sample]
+        d, t = self._project(pts[todo[row]], seg)
+        f = self._fraction(seg, t)
+        order = np.lexsort((self.owner[seg], f, np.round(d, 6), row))
+        first = order[np.r_[True, row[order][1:] != row[order][:-1]]]
+        rows = row[first]
+        best[rows] = d[first]
+        hit = d[first] <= max_distance
+        q = todo[rows[hit]]
+        owner[q] = self.owner[seg[first[hit]]]
+        dist[q] = d[first[hit]]
+        frac[q] = f[first[hit]]
+        return best
 
     def position_on(self, owners: np.ndarray, pts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(distance, fraction along the flow) of each point on its given line ``owners[i]``."""

@@ -27,6 +27,8 @@ from scipy.sparse.csgraph import dijkstra
 from pollution_map_plugin.core.network.build import Built, build
 from pollution_map_plugin.core.network.geometry import SegmentIndex, ranges
 from pollution_map_plugin.core.network.issues import NetworkIssue, issues_frame
+from pollution_map_plugin.core.network.order import tree_order
+from pollution_map_plugin.core.network.readers import object_array
 
 MODES = ("UT", "UM", "DM", "DD")
 NAVIGATION_COLUMNS = ["reach_code", "river_code", "stream_order", "length_km", "distance_km",
@@ -69,12 +71,17 @@ class ReachNetwork:
         n = len(self.codes)
         self.down_ptr, self.down_idx = _csr(n, built.src, built.dst)
         self.up_ptr, self.up_idx = _csr(n, built.dst, built.src)
-        self._index = dict(zip(self.codes.tolist(), range(n)))
+        self._index = built.index
+        self._code_rank = np.empty(n, dtype=np.int64)
+        self._code_rank[np.argsort(self.codes.astype(str), kind="stable")] = np.arange(n)
         w = np.where(self.length_km > 0, self.length_km, _EPS)
         self._up_graph = csr_matrix((w[built.dst], (built.dst, built.src)), shape=(n, n))
         self._down_graph = csr_matrix((w[built.src], (built.src, built.dst)), shape=(n, n))
         self._segments: SegmentIndex | None = None
         self._longest: np.ndarray | None = None
+        self._geoms: np.ndarray | None = None
+        self._tree = tree_order(self.length_km, self.up_ptr, self.up_idx, self.down_ptr,
+                                self.down_idx)
 
     @classmethod
     def from_reaches(cls, reaches: pd.DataFrame, *, snap_tolerance_m: float = 5.0,
@@ -169,6 +176,9 @@ class ReachNetwork:
                          distance_km: float | None) -> tuple[pd.DataFrame, np.ndarray]:
         """(the navigation DataFrame sorted, the reach indices in its order)."""
         limit = np.inf if distance_km is None else float(distance_km)
+        idx = np.asarray(idx, dtype=np.int64)
+        order = np.lexsort((self._code_rank[idx], np.round(near, 9)))
+        idx, near, far = idx[order], near[order], far[order]
         covered = np.clip(np.minimum(far, limit) - near, 0.0, None)
         out = pd.DataFrame({
             "reach_code": self.codes[idx], "river_code": self.river_codes[idx],
@@ -176,8 +186,7 @@ class ReachNetwork:
             "distance_km": near, "distance_far_km": far, "covered_km": covered,
             "partial": far > limit + _TOL,
         }, columns=NAVIGATION_COLUMNS)
-        out = out.sort_values(["distance_km", "reach_code"], kind="stable")
-        return out.reset_index(drop=True), np.asarray(idx)[out.index.to_numpy()]
+        return out, idx
 
     def navigate_indices(self, start: int, mode: str = "UT", distance_km: float | None = None,
                          *, fraction: float | None = None
@@ -194,7 +203,17 @@ class ReachNetwork:
         w0 = length0 if length0 > 0 else _EPS
         inside = (f if upward else 1.0 - f) * length0  # start reach between point and exit
         limit = np.inf if distance_km is None else float(distance_km)
-        if mode in ("UT", "DD"):
+        if mode == "UT" and self._tree.exact[start]:
+            t = self._tree
+            p = t.pos[start]
+            idx = t.order[p:p + t.size[start]]
+            near = t.below[idx] - (t.below[start] + length0 - inside)
+            near[0] = 0.0  # the start reach itself
+            near = np.maximum(near, 0.0)
+            if np.isfinite(limit):
+                keep = near <= limit + _TOL
+                idx, near = idx[keep], near[keep]
+        elif mode in ("UT", "DD"):
             graph = self._up_graph if upward else self._down_graph
             offset = w0 - inside  # the part of the start reach not travelled
             dist = dijkstra(graph, directed=True, indices=start,
@@ -313,12 +332,14 @@ class ReachNetwork:
 
     def geometries(self, idx, oriented: bool = True) -> list:
         """The lines of reaches ``idx``, turned to the flow where found reversed."""
-        frame = self._b.frame
-        col = getattr(frame, "_geometry_column_name", None)
-        if col is None or col not in frame.columns:
-            return [None] * len(idx)
-        geoms = frame[col].iloc[np.asarray(idx, dtype=np.int64)].tolist()
-        if oriented:
-            flip = self.reversed[np.asarray(idx, dtype=np.int64)]
+        if self._geoms is None:
+            frame = self._b.frame
+            col = getattr(frame, "_geometry_column_name", None)
+            self._geoms = (object_array(frame[col]) if col is not None and col in frame.columns
+                           else np.full(len(self), None, dtype=object))
+        idx = np.asarray(idx, dtype=np.int64)
+        geoms = self._geoms[idx].tolist()
+        if oriented and self.reversed[idx].any():
+            flip = self.reversed[idx]
             geoms = [_reverse_line(g) if r else g for g, r in zip(geoms, flip)]
         return geoms

@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 
 from pollution_map_plugin.core.network.issues import NetworkIssue
+from pollution_map_plugin.core.network.readers import object_array
 from pollution_map_plugin.core.network.sources import LOAD_COLUMNS
 
+OUTPUT_CRS = "EPSG:4490"
 SCORE_FORMULA = "score = load / max(load) * exp(-distance_km / decay_km)"
 #: Columns of ``TraceResult.sources_gdf`` (plus geometry), in order.
 SOURCE_RESULT_COLUMNS = [
@@ -50,13 +52,13 @@ def jsonable(value):
     return str(value)
 
 
-def feature_collection(gdf: gpd.GeoDataFrame) -> dict:
-    """A GeoJSON FeatureCollection (lon/lat) of ``gdf``."""
+def feature_collection(frame: pd.DataFrame, geoms) -> dict:
+    """A GeoJSON FeatureCollection of ``frame``'s rows with ``geoms`` (lon/lat)."""
     from shapely.geometry import mapping
 
-    props = [c for c in gdf.columns if c != gdf.geometry.name]
+    props = list(frame.columns)
     feats = []
-    for geom, row in zip(gdf.geometry.tolist(), gdf[props].itertuples(index=False, name=None)):
+    for geom, row in zip(list(geoms), frame.itertuples(index=False, name=None)):
         feats.append({
             "type": "Feature",
             "geometry": None if geom is None or geom.is_empty else jsonable(mapping(geom)),
@@ -65,13 +67,52 @@ def feature_collection(gdf: gpd.GeoDataFrame) -> dict:
     return {"type": "FeatureCollection", "features": feats}
 
 
+_CRS_CACHE: dict = {}
+
+
+def output_crs():
+    """The pyproj CRS of every result: EPSG:4490 (parsed once)."""
+    if "out" not in _CRS_CACHE:
+        from pyproj import CRS
+
+        _CRS_CACHE["out"] = CRS.from_user_input(OUTPUT_CRS)
+    return _CRS_CACHE["out"]
+
+
+def is_output_crs(crs) -> bool:
+    """True if ``crs`` is EPSG:4490 or None (data read from the database)."""
+    if crs is None:
+        return True
+    key = id(crs)
+    if key not in _CRS_CACHE:
+        _CRS_CACHE[key] = (crs, bool(crs == output_crs()))
+    return _CRS_CACHE[key][1]
+
+
+def to_geodataframe(frame: pd.DataFrame, geoms, crs=None) -> gpd.GeoDataFrame:
+    """``frame`` with ``geoms`` (in ``crs``) as its "geometry" column, in EPSG:4490."""
+    arr = object_array(geoms)
+    same = is_output_crs(crs)
+    target = output_crs() if same else crs
+    try:
+        from geopandas.array import GeometryArray
+
+        geometry = GeometryArray(arr, crs=target)  # no per-geometry validation
+    except TypeError:  # pragma: no cover - other geopandas versions
+        geometry = gpd.GeoSeries(arr, crs=target).values
+    out = gpd.GeoDataFrame(pd.DataFrame(frame).reset_index(drop=True), geometry=geometry)
+    return out if same else out.to_crs(output_crs())
+
+
 @dataclass
 class TraceResult:
-    """The reaches, candidate sources and control units found upstream of a section.
+    """The reaches, candidate sources and control units found from a section.
 
-    ``reaches_gdf``: the navigation columns (see ``ReachNetwork.navigate``) + geometry;
-    ``sources_gdf``: ``SOURCE_RESULT_COLUMNS`` + geometry, sorted by ``rank``;
-    ``control_units_gdf``: ``UNIT_RESULT_COLUMNS`` + geometry.  All EPSG:4490.
+    ``reaches``: the navigation columns (see ``ReachNetwork.navigate``); ``sources``:
+    ``SOURCE_RESULT_COLUMNS``, sorted by ``rank``; ``control_units``:
+    ``UNIT_RESULT_COLUMNS``.  ``geometries`` holds their lines, points and polygons (in
+    ``crs``); ``reaches_gdf``, ``sources_gdf`` and ``control_units_gdf`` are the same as
+    GeoDataFrames in EPSG:4490 (made on first use).
     """
 
     section: dict
@@ -79,44 +120,65 @@ class TraceResult:
     distance_km: float | None
     start_reach: str
     start_fraction: float | None
-    reaches_gdf: gpd.GeoDataFrame
-    sources_gdf: gpd.GeoDataFrame
-    control_units_gdf: gpd.GeoDataFrame
+    reaches: pd.DataFrame
+    sources: pd.DataFrame
+    control_units: pd.DataFrame
+    geometries: dict[str, np.ndarray] = field(default_factory=dict)
+    crs: object = None
     load_field: str = "equivalent_load"
     decay_km: float = 20.0
     notes: list[str] = field(default_factory=list)
     issues: list[NetworkIssue] = field(default_factory=list)
 
+    def _gdf(self, name: str) -> gpd.GeoDataFrame:
+        cache = self.__dict__.setdefault("_gdfs", {})
+        if name not in cache:
+            frame = getattr(self, name)
+            geoms = self.geometries.get(name)
+            cache[name] = to_geodataframe(frame, [None] * len(frame) if geoms is None
+                                          else geoms, self.crs)
+        return cache[name]
+
+    @property
+    def reaches_gdf(self) -> gpd.GeoDataFrame:
+        return self._gdf("reaches")
+
+    @property
+    def sources_gdf(self) -> gpd.GeoDataFrame:
+        return self._gdf("sources")
+
+    @property
+    def control_units_gdf(self) -> gpd.GeoDataFrame:
+        return self._gdf("control_units")
+
     @property
     def drainage_area_km2(self) -> float:
         """Total area of the control units the upstream reaches touch (km²)."""
-        return float(self.control_units_gdf["area_km2"].sum()) if len(
-            self.control_units_gdf) else 0.0
+        return float(self.control_units["area_km2"].sum()) if len(self.control_units) else 0.0
 
     @property
     def upstream_length_km(self) -> float:
         """Length of river covered by the trace (km)."""
-        return float(self.reaches_gdf["covered_km"].sum()) if len(self.reaches_gdf) else 0.0
+        return float(self.reaches["covered_km"].sum()) if len(self.reaches) else 0.0
 
-    def by_distance(self) -> gpd.GeoDataFrame:
+    def by_distance(self) -> pd.DataFrame:
         """Candidate sources, nearest first."""
-        return self.sources_gdf.sort_values("rank_distance", kind="stable").reset_index(
-            drop=True)
+        return self.sources.sort_values("rank_distance", kind="stable").reset_index(drop=True)
 
-    def by_load(self) -> gpd.GeoDataFrame:
+    def by_load(self) -> pd.DataFrame:
         """Candidate sources, largest load first."""
-        return self.sources_gdf.sort_values("rank_load", kind="stable").reset_index(drop=True)
+        return self.sources.sort_values("rank_load", kind="stable").reset_index(drop=True)
 
     def total_loads(self) -> dict[str, float]:
         """Loads summed over dischargers (enterprises, plants, farms; outfalls excluded)."""
-        s = self.sources_gdf
+        s = self.sources
         own = s[s["layer"] != "outfalls"]
         return {c: float(own[c].sum(min_count=1)) if len(own) else 0.0
                 for c in (*LOAD_COLUMNS, "equivalent_load")}
 
     def summary(self, top: int = 5) -> dict:
         """Key figures: counts, lengths, loads, area, and the ``top`` ranked sources."""
-        s = self.sources_gdf
+        s = self.sources
         best = s.head(top)
         return jsonable({
             "section_code": self.section.get("code"),
@@ -124,13 +186,13 @@ class TraceResult:
             "mode": self.mode,
             "distance_km": self.distance_km,
             "start_reach": self.start_reach,
-            "n_reaches": len(self.reaches_gdf),
+            "n_reaches": len(self.reaches),
             "upstream_length_km": round(self.upstream_length_km, 3),
             "n_sources": len(s),
             "sources_by_layer": s["layer"].value_counts().sort_index().to_dict(),
             "total_loads_t_a": self.total_loads(),
             "drainage_area_km2": round(self.drainage_area_km2, 3),
-            "control_units": self.control_units_gdf["code"].tolist(),
+            "control_units": self.control_units["code"].tolist(),
             "load_field": self.load_field,
             "score_formula": f"{SCORE_FORMULA}, decay_km = {self.decay_km:g}",
             "top_sources": best[["rank", "layer", "code", "name", "reach_code", "distance_km",
@@ -149,12 +211,21 @@ class TraceResult:
             "load_field": self.load_field,
             "decay_km": jsonable(self.decay_km),
             "summary": self.summary(),
-            "reaches": feature_collection(self.reaches_gdf),
-            "sources": feature_collection(self.sources_gdf),
-            "control_units": feature_collection(self.control_units_gdf),
+            "reaches": self.feature_collection("reaches"),
+            "sources": self.feature_collection("sources"),
+            "control_units": self.feature_collection("control_units"),
             "notes": list(self.notes),
             "issues": [i.to_dict() for i in self.issues],
         }
+
+    def feature_collection(self, name: str) -> dict:
+        """"reaches", "sources" or "control_units" as GeoJSON (EPSG:4490 lon/lat)."""
+        if is_output_crs(self.crs):
+            frame = getattr(self, name)
+            geoms = self.geometries.get(name)
+            return feature_collection(frame, [None] * len(frame) if geoms is None else geoms)
+        gdf = self._gdf(name)
+        return feature_collection(gdf.drop(columns="geometry"), gdf.geometry.tolist())
 
     def to_json(self, indent: int | None = None) -> str:
         """``to_dict()`` as JSON text (UTF-8 characters kept, no NaN)."""

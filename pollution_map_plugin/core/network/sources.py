@@ -18,11 +18,14 @@ import numpy as np
 import pandas as pd
 
 from pollution_map_plugin.core.network.build import clean_text, numeric
-from pollution_map_plugin.core.network.geometry import object_array, point_xy
+from pollution_map_plugin.core.network.geometry import point_xy
+from pollution_map_plugin.core.network.readers import object_array
 
 LOAD_COLUMNS = ("cod_t_a", "nh3n_t_a", "tp_t_a", "wastewater_t_a")
 #: GB 3838-2002 Class III limits (mg/L) used for the equivalent load.
 EQUIVALENT_LOAD_STANDARDS = {"cod_t_a": 20.0, "nh3n_t_a": 1.0, "tp_t_a": 0.2}
+#: What candidate sources can be ranked by.
+LOAD_FIELDS = (*LOAD_COLUMNS, "equivalent_load")
 SOURCE_LAYERS = ("outfalls", "enterprises", "sewage_plants", "livestock_farms")
 VIA_REACH_CODE = "reach_code"
 VIA_NEAREST = "nearest reach"
@@ -158,37 +161,33 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
     return table[[*SOURCE_COLUMNS, "geometry"]], notes
 
 
-def rank_sources(table: pd.DataFrame, load_field: str = "equivalent_load",
-                 decay_km: float = DEFAULT_DECAY_KM) -> pd.DataFrame:
-    """Add load, rank_distance, rank_load, score and rank; sorted by rank.
+def rank_arrays(distance: np.ndarray, load: np.ndarray, layer: np.ndarray, code: np.ndarray,
+                decay_km: float = DEFAULT_DECAY_KM) -> dict[str, np.ndarray]:
+    """rank_distance, rank_load, score and rank of candidate sources.
 
     * ``rank_distance``: 1 = nearest along the network (ties: larger load first);
-    * ``rank_load``: 1 = largest ``load_field`` (missing loads last; ties: nearer first);
+    * ``rank_load``: 1 = largest load (missing loads last; ties: nearer first);
     * ``score = load / max(load) · exp(−distance_km / decay_km)`` in [0, 1] — the share of
       the largest load that would still arrive with first-order decay over ``decay_km``;
       missing loads score 0.  ``rank`` orders by score (ties: nearer, then layer, code).
+    Distances within a millimetre count as equal.
     """
-    if load_field not in table.columns:
-        raise ValueError(f"unknown load field {load_field!r}; use one of "
-                         f"{', '.join((*LOAD_COLUMNS, 'equivalent_load'))}")
     if not decay_km > 0:
         raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
-    t = table.copy()
-    t["load"] = t[load_field].astype(float)
-    dist = np.round(t["distance_km"].to_numpy(float), 6)  # ties within a millimetre
-    load = t["load"].to_numpy(float)
+    dist = np.round(np.asarray(distance, dtype=float), 6)
+    load = np.asarray(load, dtype=float)
     neg_load = np.where(np.isnan(load), np.inf, -load)
-    layer, code = t["layer"].astype(str).to_numpy(), t["code"].astype(str).to_numpy()
-    order = np.lexsort((code, layer, neg_load, dist))
-    t["rank_distance"] = _ranks(order)
-    order = np.lexsort((code, layer, dist, neg_load))
-    t["rank_load"] = _ranks(order)
+    layer = np.asarray(layer).astype(str)
+    code = np.asarray(code).astype(str)
     top = np.nanmax(load) if np.isfinite(load).any() else np.nan
     share = np.where(np.isfinite(load) & (top > 0), load / (top if top > 0 else 1.0), 0.0)
-    t["score"] = np.clip(share, 0.0, None) * np.exp(-np.clip(dist, 0.0, None) / decay_km)
-    order = np.lexsort((code, layer, dist, -t["score"].to_numpy()))
-    t["rank"] = _ranks(order)
-    return t.sort_values("rank", kind="stable").reset_index(drop=True)
+    score = np.clip(share, 0.0, None) * np.exp(-np.clip(dist, 0.0, None) / decay_km)
+    return {
+        "rank_distance": _ranks(np.lexsort((code, layer, neg_load, dist))),
+        "rank_load": _ranks(np.lexsort((code, layer, dist, neg_load))),
+        "score": score,
+        "rank": _ranks(np.lexsort((code, layer, dist, -score))),
+    }
 
 
 def _ranks(order: np.ndarray) -> np.ndarray:

@@ -16,29 +16,26 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from pollution_map_plugin.core.network.build import clean_text
-from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, object_array, point_xy
+from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, point_xy
 from pollution_map_plugin.core.network.graph import ReachNetwork
-from pollution_map_plugin.core.network.result import (
-    SOURCE_RESULT_COLUMNS,
-    UNIT_RESULT_COLUMNS,
-    TraceResult,
-)
+from pollution_map_plugin.core.network.readers import object_array
+from pollution_map_plugin.core.network.result import SOURCE_RESULT_COLUMNS, TraceResult
 from pollution_map_plugin.core.network.sources import (
     DEFAULT_DECAY_KM,
     EQUIVALENT_LOAD_STANDARDS,
+    LOAD_FIELDS,
     SOURCE_LAYERS,
     assign_sources,
-    rank_sources,
+    rank_arrays,
 )
+from pollution_map_plugin.core.network.units import ControlUnits
 
 __all__ = ["DEFAULT_DECAY_KM", "EQUIVALENT_LOAD_STANDARDS", "Tracer", "nearest_section",
            "trace_section"]
-OUTPUT_CRS = "EPSG:4490"
 _TOL = 1e-6
 
 
@@ -46,95 +43,6 @@ def _read(data, name: str) -> pd.DataFrame | None:
     if isinstance(data, Mapping):
         return data.get(name)
     return data.read_layer(name)
-
-
-def _gdf(frame: pd.DataFrame, geoms: list, crs) -> gpd.GeoDataFrame:
-    out = gpd.GeoDataFrame(pd.DataFrame(frame).reset_index(drop=True),
-                           geometry=gpd.GeoSeries(object_array(geoms), crs=crs or OUTPUT_CRS))
-    if out.crs is not None and not out.crs.equals(OUTPUT_CRS) and len(out):
-        out = out.to_crs(OUTPUT_CRS)
-    return out.set_crs(OUTPUT_CRS, allow_override=True)
-
-
-class _Units:
-    """Control units with lazily computed areas and a per-reach intersection cache."""
-
-    def __init__(self, frame: pd.DataFrame | None, net: ReachNetwork) -> None:
-        col = getattr(frame, "_geometry_column_name", None)
-        if frame is None or col is None or len(frame) == 0:
-            frame = None
-        elif net.crs is not None and frame.crs is not None and frame.crs != net.crs:
-            frame = frame.to_crs(net.crs)
-        self.frame = None if frame is None else frame.reset_index(drop=True)
-        self.net = net
-        self.n = 0 if self.frame is None else len(self.frame)
-        self.geoms = [] if self.frame is None else self.frame.geometry.tolist()
-        self.codes = clean_text(self.frame["code"].to_numpy()) if self.n else np.empty(0)
-        self._prepared: list | None = None
-        self._area: np.ndarray | None = None
-        self._reach_box: np.ndarray | None = None
-        self._hits: dict[int, tuple[int, ...]] = {}
-
-    def prepared(self) -> list:
-        if self._prepared is None:
-            from shapely.prepared import prep
-
-            self._prepared = [None if g is None or g.is_empty else prep(g) for g in self.geoms]
-            self.box = np.array([g.bounds if g is not None and not g.is_empty
-                                 else (np.inf, np.inf, -np.inf, -np.inf) for g in self.geoms],
-                                dtype=float).reshape(-1, 4)
-        return self._prepared
-
-    def area_km2(self) -> np.ndarray:
-        if self._area is None:
-            geographic = self.frame.crs is None or self.frame.crs.is_geographic
-            if geographic:
-                from pyproj import Geod
-
-                geod = Geod(ellps="GRS80")
-                self._area = np.array([0.0 if g is None or g.is_empty else
-                                       abs(geod.geometry_area_perimeter(g)[0]) / 1e6
-                                       for g in self.geoms])
-            else:
-                self._area = np.array([0.0 if g is None else g.area / 1e6 for g in self.geoms])
-        return self._area
-
-    def reach_units(self, idx: np.ndarray) -> dict[int, tuple[int, ...]]:
-        """Units each reach intersects (cached per reach)."""
-        if self.n == 0 or not self.net.has_geometry:
-            return {}
-        prepared = self.prepared()
-        if self._reach_box is None:
-            lc = self.net._b.coords
-            owner = np.repeat(lc.part_owner, np.diff(lc.part_offsets))
-            box = np.full((len(self.net), 4), np.nan)
-            if len(owner):
-                order = np.argsort(owner, kind="stable")
-                o, xy = owner[order], lc.xy[order]
-                starts = np.flatnonzero(np.r_[True, o[1:] != o[:-1]])
-                box[o[starts], 0] = np.minimum.reduceat(xy[:, 0], starts)
-                box[o[starts], 1] = np.minimum.reduceat(xy[:, 1], starts)
-                box[o[starts], 2] = np.maximum.reduceat(xy[:, 0], starts)
-                box[o[starts], 3] = np.maximum.reduceat(xy[:, 1], starts)
-            self._reach_box = box
-        todo = [int(i) for i in idx if int(i) not in self._hits]
-        if todo:
-            geoms = self.net.geometries(todo, oriented=False)
-            b = self._reach_box[todo]
-            for i, g, (x0, y0, x1, y1) in zip(todo, geoms, b):
-                if g is None or not np.isfinite(x0):
-                    self._hits[i] = ()
-                    continue
-                cand = np.flatnonzero((self.box[:, 0] <= x1) & (self.box[:, 2] >= x0)
-                                      & (self.box[:, 1] <= y1) & (self.box[:, 3] >= y0))
-                self._hits[i] = tuple(int(u) for u in cand if prepared[u].intersects(g))
-        return {int(i): self._hits[int(i)] for i in idx}
-
-    def containing(self, point) -> list[int]:
-        if self.n == 0 or point is None:
-            return []
-        prepared = self.prepared()
-        return [u for u, p in enumerate(prepared) if p is not None and p.intersects(point)]
 
 
 class Tracer:
@@ -165,7 +73,11 @@ class Tracer:
         self._section_xy = _section_xy(self.sections, network.crs)
         frames = {name: _read(data, name) for name in SOURCE_LAYERS}
         self.sources, self.notes = assign_sources(network, frames, self.snap_distance_m)
-        self.units = _Units(_read(data, "control_units"), network)
+        self._columns = {c: (object_array(self.sources[c]) if c == "geometry"
+                             else self.sources[c].to_numpy()) for c in self.sources.columns}
+        self._columns["reach_idx"] = self._columns["reach_idx"].astype(np.int64)
+        self._columns["fraction"] = self._columns["fraction"].astype(float)
+        self.units = ControlUnits(_read(data, "control_units"), network)
 
     def section_codes(self) -> list[str]:
         return [c for c in self._section_codes if c is not None]
@@ -204,23 +116,23 @@ class Tracer:
               load_field: str = "equivalent_load",
               decay_km: float = DEFAULT_DECAY_KM) -> TraceResult:
         """Trace from a section; see the module docstring.  ValueError on bad input."""
+        if load_field not in LOAD_FIELDS:
+            raise ValueError(f"unknown load field {load_field!r}; use one of "
+                             f"{', '.join(LOAD_FIELDS)}")
         net = self.network
         mode = str(mode).upper()
         row, start, fraction, notes = self.locate_section(section_code)
         idx, near, far = net.navigate_indices(start, mode, distance_km, fraction=fraction)
-        reaches, order_idx = net.navigation_frame(idx, near, far, distance_km)
-        reaches_gdf = _gdf(reaches, net.geometries(order_idx), net.crs)
+        reaches, idx_sorted = net.navigation_frame(idx, near, far, distance_km)
 
         upward = mode in ("UT", "UM")
         f0 = (1.0 if upward else 0.0) if fraction is None else fraction
-        sources = self._sources_on(idx, near, start, f0, upward, distance_km)
-        sources = rank_sources(sources, load_field, decay_km)
-        geoms = sources.pop("geometry").tolist()
-        sources_gdf = _gdf(sources[SOURCE_RESULT_COLUMNS], geoms, net.crs)
-
+        sources, source_geoms = self._sources_on(idx, near, start, f0, upward, distance_km,
+                                                 load_field, decay_km)
         sec = self.sections.iloc[row]
-        point = _section_point(self.sections, row)
-        units_gdf = self._units_for(reaches, order_idx, point, sec.get("control_unit_code"))
+        units, unit_geoms = self.units.for_trace(idx_sorted, reaches["covered_km"].to_numpy(),
+                                                 _section_point(self.sections, row),
+                                                 sec.get("control_unit_code"))
         section = {k: sec.get(k) for k in ("code", "name", "river_code", "reach_code",
                                             "level", "target_class") if k in sec.index}
         xy = self._section_xy[row]
@@ -228,19 +140,22 @@ class Tracer:
                        lat=float(xy[1]) if np.isfinite(xy[1]) else None)
         codes = set(reaches["reach_code"])
         issues = [i for i in net.issues if codes.intersection(i.reach_codes)]
+        geometries = {"reaches": object_array(net.geometries(idx_sorted)),
+                      "sources": source_geoms, "control_units": object_array(unit_geoms)}
         return TraceResult(section, mode, distance_km, str(net.codes[start]), fraction,
-                           reaches_gdf, sources_gdf, units_gdf, load_field, float(decay_km),
-                           self.notes + notes, issues)
+                           reaches, sources, units, geometries, net.crs, load_field,
+                           float(decay_km), self.notes + notes, issues)
 
-    def _sources_on(self, idx, near, start, f0, upward, distance_km) -> pd.DataFrame:
-        net, s = self.network, self.sources
+    def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field,
+                    decay_km) -> tuple[pd.DataFrame, np.ndarray]:
+        """Sources entering the reaches ``idx``, ranked: (``SOURCE_RESULT_COLUMNS``, points)."""
+        net, col = self.network, self._columns
         pos = np.full(len(net), -1, dtype=np.int64)
         pos[idx] = np.arange(len(idx))
-        r = s["reach_idx"].to_numpy(np.int64)
-        on = np.flatnonzero((r >= 0) & (pos[np.maximum(r, 0)] >= 0))
-        t = s.iloc[on].copy()
-        r = r[on]
-        frac = t["fraction"].to_numpy(float)
+        r = col["reach_idx"]
+        sel = np.flatnonzero((r >= 0) & (pos[np.maximum(r, 0)] >= 0))
+        r = r[sel]
+        frac = col["fraction"][sel]
         length = net.length_km[r]
         base = near[pos[r]]
         if upward:
@@ -254,41 +169,15 @@ class Tracer:
         keep = dist >= -_TOL
         if distance_km is not None:
             keep &= dist <= distance_km + _TOL
-        t["distance_km"] = np.maximum(dist, 0.0)
-        t["reach_code"] = net.codes[r]
-        t["river_code"] = net.river_codes[r]
-        return t[keep].reset_index(drop=True)
-
-    def _units_for(self, reaches: pd.DataFrame, idx: np.ndarray, point,
-                   unit_code) -> gpd.GeoDataFrame:
-        units = self.units
-        empty = gpd.GeoDataFrame(pd.DataFrame(columns=UNIT_RESULT_COLUMNS),
-                                 geometry=gpd.GeoSeries([], crs=OUTPUT_CRS))
-        if units.n == 0:
-            return empty
-        hits = units.reach_units(idx)
-        count = np.zeros(units.n, dtype=np.int64)
-        covered = np.zeros(units.n)
-        for i, cov in zip(idx, reaches["covered_km"].to_numpy(float)):
-            for u in hits.get(int(i), ()):
-                count[u] += 1
-                covered[u] += cov
-        contains = np.zeros(units.n, dtype=bool)
-        contains[units.containing(point)] = True
-        code = clean_text([unit_code])[0]
-        if code is not None:
-            contains |= units.codes == code
-        chosen = np.flatnonzero((count > 0) | contains)
-        if len(chosen) == 0:
-            return empty
-        f = units.frame.iloc[chosen]
-        out = pd.DataFrame({c: (f[c].to_numpy() if c in f.columns else None)
-                            for c in UNIT_RESULT_COLUMNS[:5]})
-        out["area_km2"] = units.area_km2()[chosen]
-        out["n_reaches"] = count[chosen]
-        out["reach_length_km"] = covered[chosen]
-        out["contains_section"] = contains[chosen]
-        return _gdf(out, [units.geoms[u] for u in chosen], units.frame.crs)
+        sel, r, dist = sel[keep], r[keep], np.maximum(dist[keep], 0.0)
+        out = {c: col[c][sel] for c in col if c not in ("reach_idx", "fraction", "geometry")}
+        out.update(reach_code=net.codes[r], river_code=net.river_codes[r], distance_km=dist,
+                   load=col[load_field][sel])
+        out.update(rank_arrays(dist, out["load"], out["layer"], out["code"], decay_km))
+        order = np.argsort(out["rank"], kind="stable")
+        frame = pd.DataFrame({c: out[c][order] for c in SOURCE_RESULT_COLUMNS},
+                             columns=SOURCE_RESULT_COLUMNS)
+        return frame, col["geometry"][sel][order]
 
 
 def _section_xy(sections: pd.DataFrame, crs) -> np.ndarray:

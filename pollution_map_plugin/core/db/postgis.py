@@ -1,0 +1,382 @@
+"""The PostGIS back end: psycopg2, parameterised SQL only, COPY for bulk data.
+
+Identifiers are composed with ``psycopg2.sql.Identifier``; values always travel as
+parameters or through COPY.  Credentials never appear in messages: every error is
+re-raised as ``DatabaseError`` with passwords scrubbed, and without the original
+exception attached.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import psycopg2
+from psycopg2 import sql
+from psycopg2.extensions import parse_dsn
+
+from .. import schema
+from ..schema import Column, Table
+from .base import Database
+from .errors import DatabaseError
+from .frames import Prepared
+from .targets import DEFAULT_PG_SCHEMA, scrub, split_schema
+
+_PG_TYPES = {"text": "text", "integer": "integer", "real": "double precision",
+             "date": "date", "boolean": "boolean"}
+_GEOMETRY_TYPES = {"POINT", "LINESTRING", "MULTILINESTRING", "POLYGON", "MULTIPOLYGON"}
+_INFO_KEYS = ("host", "port", "dbname", "user", "sslmode")
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text(values: list) -> list[str]:
+    """Values as fields of COPY's text format (NULL is \\N)."""
+    return ["\\N" if v is None else v.translate(_ESCAPES) if isinstance(v, str) else repr(v)
+            for v in values]
+
+
+def _safe_error(exc: Exception, secrets: Sequence[str], prefix: str = "") -> DatabaseError:
+    text = " ".join(str(getattr(exc, "pgerror", None) or exc).split())
+    return DatabaseError(scrub(f"{prefix}{text}", list(secrets)))
+
+
+class PostGISDatabase(Database):
+    """The plugin's tables in one schema of a PostgreSQL database with PostGIS."""
+
+    kind = "postgis"
+
+    def __init__(self, target: str, schema_name: str | None = None) -> None:
+        super().__init__()
+        dsn, option = split_schema(target)
+        self.schema = schema_name or option or DEFAULT_PG_SCHEMA
+        error = None
+        try:
+            params = parse_dsn(dsn)
+        except psycopg2.Error as exc:
+            error = DatabaseError(scrub(f"invalid PostgreSQL connection string: {exc}"))
+        if error is not None:
+            raise error
+        self._secrets = [v for k, v in params.items() if k == "password" and v]
+        self._service = params.get("service")
+        try:
+            self._conn = psycopg2.connect(dsn)
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets, "cannot connect to PostgreSQL: ")
+        if error is not None:
+            raise error
+        self._conn.autocommit = True
+        self._postgis_on_path()
+
+    # --- description ---------------------------------------------------------------
+
+    def connection_info(self) -> dict[str, Any]:
+        params = self._conn.info.dsn_parameters
+        info: dict[str, Any] = {"kind": self.kind, "schema": self.schema}
+        for key in _INFO_KEYS:
+            info[key] = params.get(key)
+        if self._service:
+            info["service"] = self._service
+        return info
+
+    def describe(self) -> str:
+        info = self.connection_info() if not self._conn.closed else {}
+        where = f"{info.get('user')}@{info.get('host')}:{info.get('port')}/{info.get('dbname')}"
+        service = f" (service {self._service})" if self._service else ""
+        return scrub(f"PostGIS {where} schema {self.schema}{service}", self._secrets)
+
+    def _close(self) -> None:
+        if self._depth and not self._conn.closed:
+            self._conn.rollback()
+        self._conn.close()
+
+    # --- SQL -------------------------------------------------------------------------
+
+    def _ident(self, name: str) -> sql.Composed:
+        return sql.Identifier(self.schema, name)
+
+    def _exec(self, query: sql.Composable | str, params: Sequence | None = None,
+              fetch: bool = False) -> list[tuple] | None:
+        error = None
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute(query, params)
+                if fetch:
+                    return cur.fetchall()
+                return None
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets)
+        raise error
+
+    def _postgis_on_path(self) -> None:
+        rows = self._exec("SELECT n.nspname, n.nspname = ANY(current_schemas(false)) "
+                          "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
+                          "WHERE e.extname = 'postgis'", fetch=True)
+        if rows and not rows[0][1]:
+            self._exec("SELECT set_config('search_path', "
+                       "current_setting('search_path') || ', ' || quote_ident(%s), false)",
+                       [rows[0][0]])
+
+    def has_postgis(self) -> bool:
+        return bool(self._exec("SELECT 1 FROM pg_extension WHERE extname = 'postgis'",
+                               fetch=True))
+
+    # --- transactions ------------------------------------------------------------------
+
+    def _begin(self) -> None:
+        self._exec("BEGIN")
+
+    def _commit(self) -> None:
+        self._exec("COMMIT")
+
+    def _rollback(self) -> None:
+        if not self._conn.closed:
+            self._exec("ROLLBACK")
+
+    def _savepoint(self, name: str) -> None:
+        self._exec(sql.SQL("SAVEPOINT {}").format(sql.Identifier(name)))
+
+    def _release(self, name: str) -> None:
+        self._exec(sql.SQL("RELEASE SAVEPOINT {}").format(sql.Identifier(name)))
+
+    def _rollback_to(self, name: str) -> None:
+        self._exec(sql.SQL("ROLLBACK TO SAVEPOINT {0}; RELEASE SAVEPOINT {0}")
+                   .format(sql.Identifier(name)))
+
+    # --- reading ---------------------------------------------------------------------
+
+    def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
+        exprs = []
+        for name in columns:
+            kind = table.column(name).type
+            ident = sql.Identifier(name)
+            if kind == "date":
+                exprs.append(sql.SQL("to_char({}, 'YYYY-MM-DD')").format(ident))
+            elif kind == "boolean":
+                exprs.append(sql.SQL("{}::int").format(ident))
+            else:
+                exprs.append(ident)
+        if geometry:
+            exprs.append(sql.SQL("encode(ST_AsBinary({}), 'hex')")
+                         .format(sql.Identifier(schema.GEOMETRY_COLUMN)))
+        if not exprs:
+            return [], None
+        query = sql.SQL("COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT WITH (FORMAT csv, "
+                        "NULL '\\N')").format(sql.SQL(", ").join(exprs), self._ident(table.name),
+                                               sql.Identifier(schema.PRIMARY_KEY))
+        buffer = io.StringIO()
+        error = None
+        try:
+            with self._conn.cursor() as cur:
+                cur.copy_expert(query.as_string(self._conn), buffer)
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets)
+        if error is not None:
+            raise error
+        buffer.seek(0)
+        names = [f"c{i}" for i in range(len(exprs))]
+        dtypes = {n: float if c in columns and table.column(c).type == "real" else str
+                  for n, c in zip(names, [*columns, None])}
+        frame = pd.read_csv(buffer, header=None, names=names, dtype=dtypes,
+                            keep_default_na=False, na_values=["\\N"],
+                            float_precision="round_trip")
+        data = [frame[n] if dtypes[n] is float else
+                frame[n].astype(object).where(frame[n].notna(), None).to_numpy(dtype=object)
+                for n in names]
+        if geometry:
+            return data[:-1], list(data[-1])
+        return data, None
+
+    # --- writing ---------------------------------------------------------------------
+
+    def _insert(self, prepared: Prepared, upsert: bool) -> None:
+        table = prepared.table
+        names = list(prepared.columns)
+        stage = sql.Identifier("pm_stage")
+        defs = [sql.SQL("pm_i integer")] + [
+            sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(_PG_TYPES[table.column(n).type]))
+            for n in names]
+        if prepared.wkb is not None:
+            defs.append(sql.SQL("pm_geom text"))
+        self._exec(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
+        self._exec(sql.SQL("CREATE TEMP TABLE {} ({})").format(stage, sql.SQL(", ").join(defs)))
+        geometry = None if prepared.wkb is None else [None if w is None else w.hex()
+                                                       for w in prepared.wkb]
+        columns = [[str(i) for i in range(prepared.n)]] + [_copy_text(v) for v in prepared.values]
+        if geometry is not None:
+            columns.append(["\\N" if g is None else g for g in geometry])
+        buffer = io.StringIO("".join("\t".join(row) + "\n" for row in zip(*columns)))
+        error = None
+        try:
+            with self._conn.cursor() as cur:
+                cur.copy_expert(sql.SQL("COPY {} FROM STDIN").format(stage)
+                                .as_string(self._conn), buffer)
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets, f"writing {table.name}: ")
+        if error is not None:
+            raise error
+        targets = [sql.Identifier(n) for n in names]
+        values = [sql.Identifier(n) for n in names]
+        if prepared.wkb is not None:
+            targets.append(sql.Identifier(schema.GEOMETRY_COLUMN))
+            values.append(sql.SQL("ST_GeomFromWKB(decode(pm_geom, 'hex'), {})")
+                          .format(sql.Literal(schema.DEFAULT_SRID)))
+        query = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY pm_i").format(
+            self._ident(table.name), sql.SQL(", ").join(targets), sql.SQL(", ").join(values), stage)
+        if upsert:
+            keys = sql.SQL(", ").join(sql.Identifier(k) for k in table.natural_key)
+            updates = [sql.SQL("{0} = EXCLUDED.{0}").format(t) for t in targets
+                       if t.string not in table.natural_key]
+            action = (sql.SQL("DO UPDATE SET {}").format(sql.SQL(", ").join(updates))
+                      if updates else sql.SQL("DO NOTHING"))
+            query = sql.SQL("{} ON CONFLICT ({}) {}").format(query, keys, action)
+            # Existing rows first, by a plain UPDATE: new rows must pass NOT NULL
+            # checks before ON CONFLICT applies, updates of some columns need not.
+            self._update_existing(table, targets, values, stage)
+        try:
+            self._exec(query)
+        except DatabaseError as exc:
+            raise DatabaseError(f"writing {table.name}: {exc}") from None
+        finally:
+            if not self._conn.closed and self._conn.info.transaction_status != \
+                    psycopg2.extensions.TRANSACTION_STATUS_INERROR:
+                self._exec(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
+
+    def _update_existing(self, table: Table, targets: list, values: list,
+                         stage: sql.Identifier) -> None:
+        pairs = [(t, v) for t, v in zip(targets, values) if t.string not in table.natural_key]
+        if not pairs:
+            return
+        match = sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(k))
+                                      for k in table.natural_key)
+        sets = sql.SQL(", ").join(
+            sql.SQL("{} = {}").format(t, v if not isinstance(v, sql.Identifier)
+                                      else sql.SQL("s.{}").format(v)) for t, v in pairs)
+        try:
+            self._exec(sql.SQL("UPDATE {} t SET {} FROM {} s WHERE {}").format(
+                self._ident(table.name), sets, stage, match))
+        except DatabaseError as exc:
+            raise DatabaseError(f"writing {table.name}: {exc}") from None
+
+    def _delete_all(self, table: Table) -> None:
+        self._exec(sql.SQL("DELETE FROM {}").format(self._ident(table.name)))
+
+    def _delete_where(self, table: Table, column: str, values: list) -> None:
+        self._exec(sql.SQL("DELETE FROM {} WHERE {} = ANY(%s)").format(
+            self._ident(table.name), sql.Identifier(column)), [list(values)])
+
+    def _count(self, name: str) -> int:
+        rows = self._exec(sql.SQL("SELECT count(*) FROM {}").format(self._ident(name)), fetch=True)
+        return int(rows[0][0])
+
+    # --- introspection -----------------------------------------------------------------
+
+    def _tables(self) -> set[str]:
+        rows = self._exec("SELECT table_name FROM information_schema.tables "
+                          "WHERE table_schema = %s", [self.schema], fetch=True)
+        return {r[0] for r in rows}
+
+    def _columns(self, name: str) -> list[str]:
+        rows = self._exec("SELECT column_name FROM information_schema.columns WHERE "
+                          "table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+                          [self.schema, name], fetch=True)
+        return [r[0] for r in rows]
+
+    def _geometry_column(self, name: str) -> tuple[str, int] | None:
+        rows = self._exec("SELECT type, srid FROM geometry_columns WHERE f_table_schema = %s "
+                          "AND f_table_name = %s AND f_geometry_column = %s",
+                          [self.schema, name, schema.GEOMETRY_COLUMN], fetch=True)
+        return (str(rows[0][0]), int(rows[0][1])) if rows else None
+
+    def _unique_keys(self, name: str) -> set[tuple[str, ...]]:
+        rows = self._exec(
+            "SELECT array_agg(a.attname::text ORDER BY k.ord) FROM pg_index i "
+            "JOIN pg_class c ON c.oid = i.indrelid "
+            "JOIN pg_namespace n ON n.oid = c.relnamespace "
+            "CROSS JOIN LATERAL unnest(i.indkey) WITH ORDINALITY AS k(attnum, ord) "
+            "JOIN pg_attribute a ON a.attrelid = c.oid AND a.attnum = k.attnum "
+            "WHERE i.indisunique AND n.nspname = %s AND c.relname = %s "
+            "GROUP BY i.indexrelid", [self.schema, name], fetch=True)
+        return {tuple(r[0]) for r in rows}
+
+    def _values_not_in(self, name: str, column: str, allowed: Sequence[str]) -> list[tuple]:
+        query = sql.SQL("SELECT {0}, count(*) FROM {1} WHERE {0} IS NOT NULL AND NOT "
+                        "({0} = ANY(%s)) GROUP BY 1 ORDER BY 2 DESC, 1").format(
+            sql.Identifier(column), self._ident(name))
+        return [tuple(r) for r in self._exec(query, [list(allowed)], fetch=True)]
+
+    def _orphans(self, link) -> list[tuple]:
+        col = sql.SQL("c.{}").format(sql.Identifier(link.column))
+        absent = sql.SQL(" ").join(
+            sql.SQL("AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = {})").format(
+                self._ident(t), sql.Identifier(c), col) for t, c in link.targets)
+        query = sql.SQL("SELECT {0}, count(*) FROM {1} c WHERE {0} IS NOT NULL {2} "
+                        "GROUP BY 1 ORDER BY 1").format(col, self._ident(link.table), absent)
+        return [tuple(r) for r in self._exec(query, fetch=True)]
+
+    def _add_column(self, table: Table, column: Column) -> None:
+        self._exec(sql.SQL("ALTER TABLE {} ADD COLUMN {} {}").format(
+            self._ident(table.name), sql.Identifier(column.name),
+            sql.SQL(_PG_TYPES[column.type])))
+
+
+# --- creating the schema -------------------------------------------------------------
+
+
+def _create_table(db: PostGISDatabase, table: Table) -> None:
+    defs = [sql.SQL("{} integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+            .format(sql.Identifier(schema.PRIMARY_KEY))]
+    for col in table.columns:
+        null = sql.SQL("" if col.nullable else " NOT NULL")
+        defs.append(sql.SQL("{} {}{}").format(sql.Identifier(col.name),
+                                               sql.SQL(_PG_TYPES[col.type]), null))
+    if table.is_spatial:
+        if table.geometry not in _GEOMETRY_TYPES:
+            raise DatabaseError(f"unsupported geometry type {table.geometry}")
+        defs.append(sql.SQL("{} geometry({}, {})").format(
+            sql.Identifier(schema.GEOMETRY_COLUMN), sql.SQL(table.geometry),
+            sql.Literal(schema.DEFAULT_SRID)))
+    defs.append(sql.SQL("CONSTRAINT {} UNIQUE ({})").format(
+        sql.Identifier(f"{table.name}_key"),
+        sql.SQL(", ").join(sql.Identifier(k) for k in table.natural_key)))
+    db._exec(sql.SQL("CREATE TABLE {} ({})").format(db._ident(table.name),
+                                                     sql.SQL(", ").join(defs)))
+    if table.is_spatial:
+        db._exec(sql.SQL("CREATE INDEX {} ON {} USING GIST ({})").format(
+            sql.Identifier(f"{table.name}_geom_idx"), db._ident(table.name),
+            sql.Identifier(schema.GEOMETRY_COLUMN)))
+    db._exec(sql.SQL("COMMENT ON TABLE {} IS %s").format(db._ident(table.name)),
+             [f"{table.zh} {table.en}"])
+
+
+def create_postgis(target: str, overwrite: bool = False) -> PostGISDatabase:
+    """Create the schema's tables in the target database (and schema); FileExistsError
+    if any of them exists, unless ``overwrite`` (which drops them first)."""
+    db = PostGISDatabase(target)
+    try:
+        with db.transaction():
+            if not db.has_postgis():
+                db._exec("CREATE EXTENSION IF NOT EXISTS postgis")
+                db._postgis_on_path()
+            db._exec(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(db.schema)))
+            present = [t for t in schema.TABLES if t.name in db._tables()]
+            if present and not overwrite:
+                raise FileExistsError(
+                    f"{db.describe()} already holds {', '.join(t.name for t in present)} "
+                    "(pass overwrite=True to replace them)")
+            for table in present:
+                db._exec(sql.SQL("DROP TABLE {} CASCADE").format(db._ident(table.name)))
+            for table in schema.TABLES:
+                _create_table(db, table)
+            db._record_version(schema.SCHEMA_VERSION)
+            now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+            db.set_metadata({"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
+                             "crs": f"EPSG:{schema.DEFAULT_SRID}"})
+    except BaseException:
+        db.close()
+        raise
+    return db

@@ -1,0 +1,156 @@
+"""The five thematic maps: map themes, the period layers joined from the assessment,
+their renderers' colours from core.symbology, and the dock's period and warnings."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from qgis.core import QgsLayerTreeModel, QgsPointXY
+
+from pollution_map_plugin.core import symbology as sym
+from pollution_map_plugin.qgis_layer.dock import PollutionDock
+from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
+from pollution_map_plugin.qgis_layer.map_data import compute_map_data
+from pollution_map_plugin.qgis_layer.themes import (
+    MAPS,
+    THEME_LAYERS,
+    apply_theme,
+    build_maps,
+    thematic_layers,
+    theme_layers,
+)
+
+THEMES = ("流域水系图", "监测断面图", "污染分布图", "问题水体图", "水质变化图")
+
+
+@pytest.fixture(scope="module")
+def data(demo_db_path):
+    return compute_map_data(demo_db_path)
+
+
+@pytest.fixture
+def maps(qgis_new_project, demo_db_path, data):
+    group = load_database(demo_db_path, qgis_new_project)
+    themes = build_maps(group, data, qgis_new_project, density=True)
+    return group, themes
+
+
+def _kind(layer) -> str:
+    return str(layer.customProperty("pollution_map/thematic")
+               or layer.customProperty("pollution_map/table"))
+
+
+def test_five_map_themes_with_their_layers(maps, qgis_new_project):
+    group, themes = maps
+    collection = qgis_new_project.mapThemeCollection()
+    assert tuple(m.theme for m in MAPS) == THEMES
+    assert set(themes.values()) == set(THEMES)
+    assert set(THEMES) <= set(collection.mapThemes())
+    for spec in MAPS:
+        layers = theme_layers(qgis_new_project, spec.key)
+        assert layers and all(lyr.isValid() for lyr in layers)
+        assert {_kind(lyr) for lyr in layers} == set(THEME_LAYERS[spec.key]), spec.key
+
+
+def test_section_classes_joined_from_the_assessment(maps, data):
+    layer = thematic_layers(maps[0])["section_classes"]
+    expected = data.sections.set_index("section_code")["water_class"]
+    got = {f["code"]: f["water_class"] for f in layer.getFeatures()}
+    assert len(got) == len(expected) > 0
+    for code, value in got.items():
+        want = expected[code]
+        assert (value in (None,) or str(value) == "NULL") if pd.isna(want) else value == want
+    missing = {f["code"] for f in layer.getFeatures() if f["meets_target"] == 0}
+    assert missing == set(data.sections.loc[data.sections["meets_target"].eq(False)
+                                            .fillna(False), "section_code"])
+    assert missing, "the demo has sections missing their targets"
+
+
+def test_class_colours_equal_symbology(maps):
+    thematic = thematic_layers(maps[0])
+    for kind in ("section_classes", "problem_sections"):
+        rules = thematic[kind].renderer().rootRule().children()
+        colours = {r.filterExpression(): r.symbol().color().name() for r in rules[:7]}
+        expected = {f'"water_class" = {c.value}': c.colour for c in sym.WATER_CLASSES}
+        expected['"water_class" IS NULL'] = sym.NO_DATA_COLOUR
+        assert colours == expected
+        ring = rules[7]
+        assert ring.filterExpression() == '"meets_target" = 0'
+        assert ring.symbol().symbolLayer(1).strokeColor().name() == sym.PROBLEM_REACH_COLOUR
+    cats = thematic["section_changes"].renderer().categories()
+    assert {c.value(): c.symbol().color().name() for c in cats if c.value()} == \
+        sym.CHANGE_COLOURS
+    reach = thematic["problem_reaches"].renderer().symbol()
+    assert reach.color().name() == sym.PROBLEM_REACH_COLOUR
+
+
+def test_change_between_periods(maps, data):
+    assert data.compare == (data.periods[-2], data.periods[-1])
+    layer = thematic_layers(maps[0])["section_changes"]
+    got = {f["code"]: f["change"] for f in layer.getFeatures()}
+    want = data.change.set_index("section_code")["change"]
+    assert {k: v for k, v in got.items() if isinstance(v, str)} == \
+        {k: v for k, v in want.items() if isinstance(v, str)}
+    assert set(got.values()) & {"improved", "worsened"}
+
+
+def test_problem_reaches_are_the_stretches_failing_sections_control(maps, data):
+    thematic = thematic_layers(maps[0])
+    reaches = {f["code"]: f["section_code"] for f in thematic["problem_reaches"].getFeatures()}
+    failing = data.sections.loc[data.sections["meets_target"].eq(False).fillna(False)]
+    assert set(failing["reach_code"]) <= set(reaches)
+    assert set(reaches.values()) <= set(failing["section_code"])
+    meeting = data.sections.loc[data.sections["meets_target"].eq(True).fillna(False)]
+    assert not (set(meeting["reach_code"]) - set(failing["reach_code"])) & set(reaches)
+    assert thematic["problem_sections"].featureCount() == len(failing)
+
+
+def test_density_option_is_a_heatmap_below_the_sources(maps):
+    group = maps[0]
+    density = thematic_layers(group)["density"]
+    assert density.renderer().type() == "heatmapRenderer"
+    sources = group_layers(group)
+    expected = sum(sources[t].featureCount() for t in ("enterprises", "sewage_plants",
+                                                       "livestock_farms"))
+    assert density.featureCount() == expected
+
+
+def test_applying_a_theme_shows_its_layers(maps, qgis_new_project):
+    root = qgis_new_project.layerTreeRoot()
+    apply_theme(qgis_new_project, "change", QgsLayerTreeModel(root))
+    visible = {lyr.id() for lyr in root.checkedLayers()}
+    assert visible == {lyr.id() for lyr in theme_layers(qgis_new_project, "change")}
+
+
+def test_dock_periods_warnings_and_zoom(qgis_iface, qgis_canvas, qgis_new_project,
+                                        demo_db_path, data):
+    group = load_database(demo_db_path, qgis_new_project)
+    qgis_canvas.setDestinationCrs(qgis_new_project.crs())  # as QGIS's canvas follows it
+    dock = PollutionDock(qgis_iface)
+    dock.set_database(group)
+    dock.update_maps(sync=True)
+    assert [dock.period_combo.itemText(i) for i in range(dock.period_combo.count())] == \
+        data.periods
+    assert dock.period_combo.currentText() == data.period
+    assert dock.warnings_list.count() == len(data.warnings) > 0
+    # another period: the maps follow
+    dock.period_combo.setCurrentText(data.periods[0])
+    dock.update_maps(sync=True)
+    assert dock.data.period == data.periods[0]
+    assert thematic_layers(group)["section_classes"].name().endswith(data.periods[0])
+    # a warning zooms the canvas to its section
+    item = dock.warnings_list.item(0)
+    code = item.data(256)  # Qt.UserRole
+    dock._warning_clicked(item)
+    section = next(f for f in group_layers(group)["sections"].getFeatures()
+                   if f["code"] == code)
+    from qgis.core import QgsCoordinateTransform
+
+    to_canvas = QgsCoordinateTransform(group_layers(group)["sections"].crs(),
+                                       qgis_canvas.mapSettings().destinationCrs(),
+                                       qgis_new_project)
+    centre = to_canvas.transform(QgsPointXY(section.geometry().asPoint()))
+    extent = qgis_canvas.extent()
+    assert extent.contains(centre) and min(extent.width(), extent.height()) <= 4001  # m
+    dock.show_map("sections")
+    dock.deleteLater()
