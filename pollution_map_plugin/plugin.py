@@ -161,6 +161,9 @@ class PollutionMapPlugin:
                 main_window.removeToolBar(self.toolbar)
                 self.toolbar.deleteLater()
             if self.dock is not None:
+                cleanup = getattr(self.dock, "unload", None)
+                if callable(cleanup):  # map tools, project signals, running tasks
+                    cleanup()
                 self.iface.removeDockWidget(self.dock)
                 self.dock.deleteLater()
             for action in self.actions:

@@ -37,7 +37,7 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str])
         text = flat(frame).to_csv(index=False)
     else:
         cols = [c for c in table_cols if c in frame.columns]
-        text = (frame[cols].to_string(index=False) if len(frame) else "(none)") + "\n"
+        text = (frame[cols].round(3).to_string(index=False) if len(frame) else "(none)") + "\n"
     if out:
         # utf-8-sig so that Excel opens Chinese CSV correctly
         Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")

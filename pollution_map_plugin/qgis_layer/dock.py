@@ -98,7 +98,7 @@ class PollutionDock(QDockWidget):
             mgrid.addWidget(button, i // 2, i % 2)
             self.map_buttons[spec.key] = button
         self.density_check = QCheckBox(tr("Density (heatmap)"))
-        self.density_check.toggled.connect(lambda _: self.update_maps())
+        self.density_check.toggled.connect(self._density_toggled)
         mgrid.addWidget(self.density_check, 2, 1)
         self.print_button = QPushButton(tr("Export maps (PNG + PDF)…"))
         self.print_button.clicked.connect(self.export_maps)
@@ -215,6 +215,11 @@ class PollutionDock(QDockWidget):
         self._fill_periods(data)
         self._fill_warnings(data)
 
+    def _density_toggled(self, on: bool) -> None:
+        group = self.group()
+        if group is not None and self.data is not None:
+            build_maps(group, self.data, self.project, density=on)
+
     def _fill_periods(self, data: MapData) -> None:
         for combo, value in ((self.period_combo, data.period),
                              (self.before_combo, data.compare[0] if data.compare else ""),
@@ -236,7 +241,14 @@ class PollutionDock(QDockWidget):
 
     # --- print and HTML --------------------------------------------------------------
     def export_maps(self, out_dir: str | None = None) -> list[Path]:
-        """Export the five layouts to PNG and PDF (main thread: layouts render layers)."""
+        """Export the five layouts to PNG and PDF.
+
+        Layouts render project layers, so this runs on the main thread; a proxy task
+        shows the progress in the status bar and its cancel button stops the export.
+        """
+        from qgis.core import QgsApplication, QgsProxyProgressTask
+        from qgis.PyQt.QtWidgets import QApplication
+
         from .layouts import export_maps
 
         group = self.group()
@@ -245,13 +257,27 @@ class PollutionDock(QDockWidget):
         out_dir = out_dir or QFileDialog.getExistingDirectory(self, tr("Export maps to"))
         if not out_dir:
             return []
+        task = QgsProxyProgressTask(tr("Exporting the maps"))
+        QgsApplication.taskManager().addTask(task)
+
+        class _Feedback:
+            def setProgress(self, value: float) -> None:
+                task.setProxyProgress(value)
+                QApplication.processEvents()
+
+            def isCanceled(self) -> bool:
+                return task.isCanceled()
+
+        files: list[Path] = []
         try:
-            files = export_maps(group, self.data, out_dir, self.project)
+            files = export_maps(group, self.data, out_dir, self.project, feedback=_Feedback())
         except Exception as exc:  # noqa: BLE001
             self.error(exc)
-            return []
-        self.message(tr("Wrote {0} files to {1}").format(len(files), out_dir),
-                     Qgis.MessageLevel.Success)
+        finally:
+            task.finalize(bool(files))
+        if files:
+            self.message(tr("Wrote {0} files to {1}").format(len(files), out_dir),
+                         Qgis.MessageLevel.Success)
         return files
 
     def export_html(self, out_dir: str | None = None) -> None:

@@ -175,10 +175,15 @@ def add_layers(project: QgsProject, source: DataSource,
             sub.setExpanded(False)
             sub.setItemVisibilityChecked(False)
     add_relations(project, layers)
-    if was_empty:
+    if was_empty:  # maps look right in a projected CRS (Gauss-Kruger zone of the data)
+        from qgis.PyQt.QtCore import QTimer
+
         from .themes import projected_crs  # (themes imports this module)
 
-        project.setCrs(projected_crs(group, project))
+        crs = projected_crs(group, project)
+        project.setCrs(crs)
+        # QGIS's canvas bridge sets the CRS of the first layer on its next turn: after it
+        QTimer.singleShot(0, lambda: project.setCrs(crs))
     return group
 
 

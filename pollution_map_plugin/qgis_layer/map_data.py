@@ -8,9 +8,10 @@ the result on the main thread.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported when needed: loading layers must not pay for it
+    import pandas as pd
 
 
 @dataclass
@@ -41,6 +42,8 @@ def controlled_stretches(reaches: pd.DataFrame, results: pd.DataFrame) -> pd.Dat
 
     One row per reach (the worst controlling section wins); columns STRETCH_COLUMNS.
     """
+    import pandas as pd
+
     from ..core.network import ReachNetwork
 
     failing = results.loc[results["meets_target"].fillna(True).eq(False)]
@@ -74,6 +77,8 @@ def controlled_stretches(reaches: pd.DataFrame, results: pd.DataFrame) -> pd.Dat
 
 def available_periods(measurements: pd.DataFrame) -> list[str]:
     """The years with measurements, oldest first (labels ``parse_period`` accepts)."""
+    import pandas as pd
+
     if measurements.empty:
         return []
     years = pd.to_datetime(measurements["sampled_on"]).dt.year.dropna().astype(int)

@@ -198,3 +198,14 @@ def test_vectorised_matches_scalar(rows):
     got = gb3838.classify_values(list(codes), list(values), list(wbts))
     want = [gb3838.classify_value(c, v, w) for c, v, w in rows]
     assert got.tolist() == want
+
+
+def test_non_detects_classify_at_half_the_detection_limit():
+    from pollution_map_plugin.core.assessment import effective_values
+
+    # "0.02L" Hg (DL 0.0001) → 0.00005 → I; as the limit itself → 0.0001 → III
+    m = pd.DataFrame({"parameter": ["Hg", "NH3N"], "value": [np.nan, 0.2],
+                      "below_detection": [True, False], "detection_limit": [0.0001, np.nan]})
+    half = gb3838.classify_values(m["parameter"], effective_values(m))
+    full = gb3838.classify_values(m["parameter"], effective_values(m, "limit"))
+    assert half.tolist() == [1, 2] and full.tolist() == [3, 2]

@@ -100,7 +100,8 @@ def test_offline_page_starts_on_the_background_without_tiles(ctx, exported):
     data = payload(exported.overview.read_text(encoding="utf-8"))
     assert [b["id"] for b in data["bases"]] == ["background"]  # none: no tiles at all
     assert data["bases"][0]["show"] is True
-    assert data["background"] and data["background"][0]["geom"]
+    bg = data["background"][0]
+    assert bg["geom"] or {v["id"]: v for v in data["vectors"]}[bg["geomFrom"]]["geom"]
 
 
 def test_overview_holds_every_source_and_section(exported, db):

@@ -3,8 +3,11 @@ throwaway PostgreSQL server, plus PostGIS specifics (credentials, schemas, SQL).
 
 from __future__ import annotations
 
+import uuid
+
 import pandas as pd
 import pytest
+from psycopg2 import sql
 
 from pollution_map_plugin.core import schema
 from pollution_map_plugin.core.db import DatabaseError, create_database, open_database
@@ -15,19 +18,21 @@ from tests.fixtures.postgis import PASSWORD
 GPKG_ONLY = ("test_gpkg_", "test_open_refuses_what_is_not")
 
 
-def pytest_collection_modifyitems(items):  # pragma: no cover - hook for this module only
-    pass
-
-
 @pytest.fixture
-def db_target(postgis_db_dsn):
-    return postgis_db_dsn
+def db_target(postgis_dsn, postgis_server):
+    """A fresh schema of the session database: cheaper than a database per test, and
+    it exercises the schema= option throughout."""
+    name = "t_" + uuid.uuid4().hex[:10]
+    yield postgis_dsn + "&schema=" + name
+    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
+    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
 
 
 @pytest.fixture
 def run_sql():
     def run(db, query: str) -> None:
         with db._conn.cursor() as cur:
+            cur.execute(sql.SQL("SET search_path TO {}, public").format(sql.Identifier(db.schema)))
             cur.execute(query)
 
     return run
@@ -42,7 +47,8 @@ def test_no_password_in_description_or_info(db):
     assert db.kind == "postgis"
     info = db.connection_info()
     assert PASSWORD not in repr(info) and "password" not in info
-    assert info["user"] == "pm_user" and info["schema"] == "public"
+    assert info["user"] == "pm_user" and info["schema"] == db.schema
+    assert db.schema.startswith("t_") and info["host"] == "127.0.0.1"
     assert info["dbname"].startswith("pm_test_") and info["port"]
     assert PASSWORD not in db.describe() and PASSWORD not in repr(db)
 
@@ -59,7 +65,8 @@ def test_no_password_in_errors(db_target):
     assert PASSWORD not in str(caught.value)
 
 
-def test_a_named_schema(db_target, run_sql):
+def test_a_named_schema(postgis_db_dsn):
+    db_target = postgis_db_dsn
     with create_database(db_target + "&schema=water") as water:
         assert water.schema == "water" and water.connection_info()["schema"] == "water"
         fill(water)
@@ -72,8 +79,9 @@ def test_a_named_schema(db_target, run_sql):
 
 def test_key_value_dsn_and_sql_injection_safety(db_target, postgis_server):
     dbname = db_target.rsplit("/", 1)[1].split("?")[0]
+    schema_name = db_target.rsplit("schema=", 1)[1]
     dsn = (f"host=127.0.0.1 port={postgis_server.port} dbname={dbname} user=pm_user "
-           f"password={PASSWORD} sslmode=disable")
+           f"password={PASSWORD} sslmode=disable schema={schema_name}")
     with create_database(dsn) as db:
         evil = sample(schema.table("rivers"), 1)
         evil["name"] = "x'); DROP TABLE rivers; --"
@@ -95,12 +103,12 @@ def test_empty_strings_and_nulls_stay_apart(db):
 
 def test_geometry_columns_and_indexes(db, run_sql):
     rows = db._exec("SELECT f_table_name, type, srid FROM geometry_columns "
-                    "WHERE f_table_schema = 'public'", fetch=True)
+                    "WHERE f_table_schema = %s", [db.schema], fetch=True)
     got = {r[0]: (r[1], r[2]) for r in rows}
     for table in schema.SPATIAL_TABLES:
         assert got[table.name] == (table.geometry, 4490)
     indexes = {r[0] for r in db._exec("SELECT indexdef FROM pg_indexes "
-                                      "WHERE schemaname = 'public'", fetch=True)}
+                                      "WHERE schemaname = %s", [db.schema], fetch=True)}
     assert any("USING gist (geom)" in i and "sections" in i for i in indexes)
     assert any("UNIQUE" in i and "(section_code, sampled_on, parameter)" in i for i in indexes)
 

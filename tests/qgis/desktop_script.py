@@ -83,7 +83,9 @@ def wait_render() -> None:
         path = os.path.join(OUT, f"desktop_{key}.png")
         iface.mainWindow().grab().save(path)
         visible = [lyr.name() for lyr in canvas.layers()]
-        STATE["report"]["maps"][key] = {"png": path, "canvas_layers": visible}
+        STATE["report"]["maps"][key] = {
+            "png": path, "canvas_layers": visible,
+            "crs": canvas.mapSettings().destinationCrs().authid()}
         QTimer.singleShot(100, next_map)
     except Exception as exc:  # noqa: BLE001
         fail(exc)

@@ -3,11 +3,12 @@ answers, and the demo database checked against the core."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from qgis.core import QgsApplication, QgsProcessingProvider, QgsVectorLayer
+from qgis.core import QgsApplication, QgsProcessingProvider, QgsVectorLayer, QgsWkbTypes
 
 from pollution_map_plugin.processing_provider import analysis_algorithms as aa
 from pollution_map_plugin.processing_provider.provider import algorithm_classes
@@ -126,7 +127,7 @@ def test_demo_database_matches_the_core(provider, request):
         pytest.skip("the demo database fixture (tests/fixtures/demo.py) is not there yet")
     import processing
 
-    from pollution_map_plugin.core.assessment import assess_database
+    from pollution_map_plugin.core.assessment import assess_database, warnings_database
     from pollution_map_plugin.core.db import open_database
 
     res = processing.run(f"{PROVIDER}:assess_sections", {
@@ -134,13 +135,27 @@ def test_demo_database_matches_the_core(provider, request):
     feats = _features(res["OUTPUT"])
     with open_database(demo) as db:
         core = assess_database(db).sections.set_index("section_code")
+        warn = warnings_database(db)
     assert len(feats) == len(core) > 0
     for f in feats:
-        want = core.loc[f["section_code"], "water_class"]
-        assert (None if pd.isna(want) else int(want)) == f["water_class"]
+        row = core.loc[f["section_code"]]
+        want = None if pd.isna(row["water_class"]) else int(row["water_class"])
+        assert (f["water_class"], f["main_pollutants"]) == (want, row["main_pollutants"])
+        assert f["_geom"].type() == QgsWkbTypes.PointGeometry
+    res = processing.run(f"{PROVIDER}:warnings", {
+        "DATABASE": str(demo), "OUTPUT": "TEMPORARY_OUTPUT"})
+    got = sorted((w["section_code"], w["parameter"], w["kind"])
+                 for w in _features(res["OUTPUT"]))
+    assert got == sorted(zip(warn["section_code"], warn["parameter"], warn["kind"]))
     if any(c.NAME == "trace_upstream" for c in aa.ALGORITHMS):
-        code = next(f["section_code"] for f in feats)
+        from pollution_map_plugin.core.network import trace_section
+
+        code = core.index[0]
         res = processing.run(f"{PROVIDER}:trace_upstream", {
-            "DATABASE": str(demo), "SECTION": code, "MODE": 0, "DISTANCE_KM": 0,
+            "DATABASE": str(demo), "SECTION": code, "MODE": 0, "DISTANCE_KM": 20,
             "OUTPUT_REACHES": "TEMPORARY_OUTPUT", "OUTPUT_SOURCES": "TEMPORARY_OUTPUT"})
-        assert res["OUTPUT_REACHES"].featureCount() >= 1
+        with open_database(demo) as db:
+            want = trace_section(db, code, mode="UT", distance_km=20)
+        assert res["OUTPUT_REACHES"].featureCount() == len(want.reaches_gdf) >= 1
+        assert res["OUTPUT_SOURCES"].featureCount() == len(want.sources_gdf)
+        assert json.loads(res["SUMMARY"])["section_code"] == code

@@ -154,3 +154,18 @@ def test_dock_periods_warnings_and_zoom(qgis_iface, qgis_canvas, qgis_new_projec
     assert extent.contains(centre) and min(extent.width(), extent.height()) <= 4001  # m
     dock.show_map("sections")
     dock.deleteLater()
+
+
+def test_dock_exports_maps_and_html(qgis_iface, qgis_new_project, demo_db_path, data,
+                                    tmp_path, qtbot):
+    group = load_database(demo_db_path, qgis_new_project)
+    dock = PollutionDock(qgis_iface)
+    dock.set_database(group)
+    dock._assessed(data)
+    files = dock.export_maps(str(tmp_path / "maps"))
+    assert len(files) == 10 and all(f.stat().st_size > 10_000 for f in files)
+    dock.export_html(str(tmp_path / "html"))
+    qtbot.waitUntil(lambda: (tmp_path / "html" / "index.html").is_file(), timeout=120_000)
+    qtbot.waitUntil(lambda: dock.task is None or dock.task.status() >= 3, timeout=120_000)
+    assert "<html" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
+    dock.deleteLater()

@@ -233,7 +233,14 @@ class PostGISDatabase(Database):
                        if t.string not in table.natural_key]
             action = (sql.SQL("DO UPDATE SET {}").format(sql.SQL(", ").join(updates))
                       if updates else sql.SQL("DO NOTHING"))
-            query = sql.SQL("{} ON CONFLICT ({}) {}").format(query, keys, action)
+            match = sql.SQL(" AND ").join(
+                sql.SQL("t.{0} = {1}.{0}").format(sql.Identifier(k), stage)
+                for k in table.natural_key)
+            query = sql.SQL("INSERT INTO {0} ({1}) SELECT {2} FROM {3} WHERE NOT EXISTS "
+                            "(SELECT 1 FROM {0} t WHERE {4}) ORDER BY pm_i "
+                            "ON CONFLICT ({5}) {6}").format(
+                self._ident(table.name), sql.SQL(", ").join(targets),
+                sql.SQL(", ").join(values), stage, match, keys, action)
             # Existing rows first, by a plain UPDATE: new rows must pass NOT NULL
             # checks before ON CONFLICT applies, updates of some columns need not.
             self._update_existing(table, targets, values, stage)

@@ -14,7 +14,7 @@ from .config import get_scale, stream
 from .network import Network, build_network
 from .outfalls import make_outfalls
 from .quality import build_quality
-from .sections import control_units, place_sections
+from .sections import Sections, Units, control_units, place_sections
 from .sources import (
     Sources,
     district_of,
@@ -140,7 +140,8 @@ def _source_mouth(net: Network, d: places.Districts) -> tuple[list[str], list[st
     return sources, mouths
 
 
-def _sections_frame(net, sec, units, dist, target) -> pd.DataFrame:
+def _sections_frame(net: Network, sec: Sections, units: Units, dist: places.Districts,
+                    target: np.ndarray) -> pd.DataFrame:
     lon, lat = net.vx[sec.cell], net.vy[sec.cell]
     frame = pd.DataFrame({
         "code": sec.code, "name": sec.name, "level": sec.level,
@@ -155,7 +156,8 @@ def _sections_frame(net, sec, units, dist, target) -> pd.DataFrame:
     return frames.table("sections", frame)
 
 
-def _units_frame(net, sec, units, dist) -> pd.DataFrame:
+def _units_frame(net: Network, sec: Sections, units: Units, dist: places.Districts
+                 ) -> pd.DataFrame:
     geoms = places.cell_polygons(net.terrain.grid, units.of_cell, len(units.code))
     outlet_cells = sec.cell[units.outlet_section]
     rivers = net.river_of[outlet_cells]
@@ -170,7 +172,8 @@ def _units_frame(net, sec, units, dist) -> pd.DataFrame:
     return frames.table("control_units", frame, geoms)
 
 
-def _drinking_frame(net, sec, dist, n_sources, rng) -> pd.DataFrame:
+def _drinking_frame(net: Network, sec: Sections, dist: places.Districts, n_sources: int,
+                    rng: np.random.Generator) -> pd.DataFrame:
     lake_cells = sec.cell[sec.lake]
     area = places.drinking_areas(net, n_sources, lake_cells, np.zeros(len(net.channel), bool),
                                  rng)

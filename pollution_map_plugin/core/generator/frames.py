@@ -82,7 +82,8 @@ def reaches_frame(net: Network) -> gpd.GeoDataFrame:
         "length_km": np.round(net.reach_len_km, 3),
         "stream_order": net.reach_order.astype(np.int64),
     })
-    return table("reaches", frame, _lines(coords, offsets))
+    out = table("reaches", frame, _lines(coords, offsets))
+    return out.iloc[np.argsort(np.asarray(net.reach_code), kind="stable")].reset_index(drop=True)
 
 
 def rivers_frame(net: Network, sources: list[str], mouths: list[str]) -> gpd.GeoDataFrame:

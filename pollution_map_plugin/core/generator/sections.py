@@ -86,7 +86,7 @@ def place_sections(net: Network, scale: Scale, rng: np.random.Generator) -> Sect
             fixed.append(cand[0])
     chosen += fixed
     levels_out += ["national"] * len(fixed)
-    order = np.argsort(-acc)
+    order = np.argsort(-acc, kind="stable")
     rank = np.empty(len(acc))
     rank[order] = np.arange(len(acc)) / max(len(acc), 1)
     on_stem = net.river_is_stem[net.river_of[inner]]

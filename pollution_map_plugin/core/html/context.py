@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..assessment.periods import parse_period
 from .basemaps import coordinate_transform, resolve_basemap
-from .encode import point_coords
+from .encode import encode_lines, encode_polygons, point_coords
 from .i18n import check_lang
 from .spatial import MetricPoints, boxes, touching
 
@@ -72,6 +72,9 @@ class ExportContext:
         self._xy: dict[str, pd.DataFrame] = {}
         self._boxes: dict[str, np.ndarray] = {}
         self._farms_metric = None
+        self._encoded: dict[tuple, dict] = {}
+        self._groups: dict[tuple, dict] = {}
+        self._names: dict[str, pd.Series] = {}
         self._assess(db.read_table("measurements", columns=MEASUREMENT_COLUMNS), period)
 
     # ---- assessment -------------------------------------------------------------
@@ -141,9 +144,33 @@ class ExportContext:
             raise KeyError(f"unknown river code(s): {', '.join(map(str, unknown))}")
         return wanted
 
+    def frame(self, name: str):
+        return self.layers[name] if name in self.layers else (
+            self.reaches if name == "reaches" else self.tables[name])
+
+    def rows(self, name: str, column: str, values) -> Any:
+        """Rows of layer/table ``name`` whose ``column`` is one of ``values`` (indexed once)."""
+        frame = self.frame(name)
+        key = (name, column)
+        if key not in self._groups:
+            self._groups[key] = frame.groupby(frame[column].astype(str)).indices \
+                if len(frame) else {}
+        groups = self._groups[key]
+        vals = [values] if isinstance(values, str) else values
+        hit = [groups[str(v)] for v in vals if str(v) in groups]
+        pos = np.sort(np.concatenate(hit)) if hit else np.zeros(0, dtype=int)
+        return frame.iloc[pos]
+
+    def names(self, name: str) -> pd.Series:
+        """code → name of layer ``name`` (built once)."""
+        if name not in self._names:
+            f = self.layers[name]
+            s = pd.Series(f["name"].to_numpy(), index=f["code"].astype(str).to_numpy())
+            self._names[name] = s[~s.index.duplicated()]
+        return self._names[name]
+
     def river(self, code: str) -> pd.Series:
-        rivers = self.layers["rivers"]
-        rows = rivers.loc[rivers["code"].astype(str) == str(code)]
+        rows = self.rows("rivers", "code", str(code))
         if rows.empty:
             raise KeyError(f"unknown river code {code!r}")
         return rows.iloc[0]
@@ -179,31 +206,33 @@ class ExportContext:
         L = self.layers  # noqa: N806 - a short alias
         river = self.river(code)
         geom = river.geometry
-        tribs = L["rivers"].loc[L["rivers"]["code"].astype(str).isin(self.descendants(code))]
-        reaches = self.reaches.loc[self.reaches["river_code"].astype(str) == str(code)]
-        reach_codes = set(reaches["code"].astype(str))
-        secs = L["sections"]
-        secs = secs.loc[(secs["river_code"].astype(str) == str(code))
-                        | secs["reach_code"].astype(str).isin(reach_codes)]
-        of = L["outfalls"]
-        outfalls = of.loc[(of["river_code"].astype(str) == str(code))
-                          | of["reach_code"].astype(str).isin(reach_codes)]
-        of_codes = set(outfalls["code"].astype(str))
+        tribs = self.rows("rivers", "code", self.descendants(code))
+        reaches = self.rows("reaches", "river_code", str(code))
+        reach_codes = reaches["code"].astype(str).tolist()
+        secs = self._union("sections", str(code), reach_codes)
+        outfalls = self._union("outfalls", str(code), reach_codes)
+        of_codes = outfalls["code"].astype(str).tolist()
         sources = {"outfalls": outfalls}
         for name in ("enterprises", "sewage_plants"):
-            lay = L[name]
-            sources[name] = lay.loc[lay["outfall_code"].astype(str).isin(of_codes)]
+            sources[name] = self.rows(name, "outfall_code", of_codes)
         sources["livestock_farms"] = self._farms_near(geom)
         cu = L["control_units"]
         cu_mask = cu["code"].astype(str).isin(set(secs["control_unit_code"].dropna().astype(str)))
         cu_mask |= self._touching("control_units", geom)
         dw = L["drinking_water_areas"]
-        dw_mask = dw["river_code"].astype(str) == str(code)
+        dw_mask = dw.index.isin(self.rows("drinking_water_areas", "river_code", str(code)).index)
         dw_mask |= self._touching("drinking_water_areas", geom)
         group = self.groups.loc[str(code)] if len(self.groups) and str(code) in self.groups.index \
             else None
         return RiverSelection(river, tribs, reaches, cu.loc[cu_mask], dw.loc[dw_mask], secs,
                               sources, group)
+
+    def _union(self, name: str, river: str, reach_codes: list[str]):
+        """Rows of ``name`` on the river or on one of its reaches."""
+        a = self.rows(name, "river_code", river)
+        b = self.rows(name, "reach_code", reach_codes)
+        frame = self.frame(name)
+        return frame.loc[frame.index.isin(a.index) | frame.index.isin(b.index)]
 
     def _farms_near(self, river_geom):
         """Farms within ``farm_distance_m`` of the river (its reaches share its geometry)."""
@@ -214,6 +243,18 @@ class ExportContext:
             xy = self._points_xy("livestock_farms")
             self._farms_metric = MetricPoints(xy["x"].to_numpy(), xy["y"].to_numpy())
         return farms.iloc[self._farms_metric.near(river_geom, self.farm_distance_m)]
+
+    def encoded(self, layer: str, frame, kind: str, simplify: float) -> list:
+        """Lines or areas of ``frame`` (rows of ``layer``) encoded for the page, each
+        geometry simplified and encoded once per batch (reports share tributaries)."""
+        enc = encode_lines if kind == "line" else encode_polygons
+        cache = self._encoded.setdefault((layer, kind, simplify), {})
+        out = []
+        for key, geom in zip(frame.index, frame.geometry):
+            if key not in cache:
+                cache[key] = enc([geom], self.transform, simplify)[0]
+            out.append(cache[key])
+        return out
 
     def _touching(self, name: str, geom):
         layer = self.layers[name]
@@ -243,16 +284,13 @@ class ExportContext:
         return frame.loc[ok], x[ok], y[ok]
 
     def river_chiefs(self, code: str) -> pd.DataFrame:
-        t = self.tables["river_chiefs"]
-        return t.loc[t["river_code"].astype(str) == str(code)]
+        return self.rows("river_chiefs", "river_code", str(code))
 
     def problems(self, code: str) -> pd.DataFrame:
-        t = self.tables["problems"]
-        return t.loc[t["river_code"].astype(str) == str(code)]
+        return self.rows("problems", "river_code", str(code))
 
     def projects(self, code: str) -> pd.DataFrame:
-        t = self.tables["projects"]
-        return t.loc[t["river_code"].astype(str) == str(code)]
+        return self.rows("projects", "river_code", str(code))
 
     def section_warnings(self, section_codes) -> pd.DataFrame:
         w = self.warnings

@@ -103,8 +103,11 @@ def encode_props(frame: pd.DataFrame, columns: Iterable[str]) -> dict:
     return {c: encode_column(frame[c]) for c in columns if c in frame.columns}
 
 
-def _flat(coords, transform: Transform) -> list:
-    a = np.asarray(coords, dtype=float)[:, :2]
+def _flat(coords, transform: Transform) -> list | None:
+    """``[x0, y0, x1, y1, …]`` of a coordinate sequence (None when under 2 points)."""
+    a = np.asarray(coords, dtype=float)
+    if a.ndim != 2 or len(a) < 2:
+        return None
     x, y = a[:, 0], a[:, 1]
     if transform is not None:
         x, y = transform(x, y)
@@ -115,20 +118,19 @@ def _flat(coords, transform: Transform) -> list:
 
 
 def _parts(geom) -> list:
-    if geom is None or geom.is_empty:
+    if geom is None:
         return []
-    if hasattr(geom, "geoms"):
-        return [g for g in geom.geoms if not g.is_empty]
-    return [geom]
+    return list(geom.geoms) if hasattr(geom, "geoms") else [geom]
 
 
 def encode_lines(geoms: Iterable, transform: Transform = None, simplify: float = 0.0) -> list:
     """Per feature: a list of parts, each a flat ``[x0, y0, x1, y1, …]`` list."""
     out = []
     for geom in geoms:
-        if simplify and geom is not None and not geom.is_empty:
+        if simplify and geom is not None:
             geom = geom.simplify(simplify, preserve_topology=False)
-        out.append([_flat(p.coords, transform) for p in _parts(geom) if len(p.coords) >= 2])
+        parts = (_flat(p.coords, transform) for p in _parts(geom))
+        out.append([p for p in parts if p is not None])
     return out
 
 
@@ -136,15 +138,17 @@ def encode_polygons(geoms: Iterable, transform: Transform = None, simplify: floa
     """Per feature: a list of polygons, each a list of flat rings (outer first)."""
     out = []
     for geom in geoms:
-        if simplify and geom is not None and not geom.is_empty:
+        if simplify and geom is not None:
             geom = geom.simplify(simplify, preserve_topology=True)
         polys = []
         for p in _parts(geom):
             if not hasattr(p, "exterior"):
                 continue
-            rings = [_flat(p.exterior.coords, transform)]
-            rings += [_flat(r.coords, transform) for r in p.interiors]
-            polys.append(rings)
+            outer = _flat(p.exterior.coords, transform)
+            if outer is None:
+                continue
+            holes = (_flat(r.coords, transform) for r in p.interiors)
+            polys.append([outer] + [h for h in holes if h is not None])
         out.append(polys)
     return out
 

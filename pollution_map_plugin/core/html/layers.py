@@ -20,7 +20,7 @@ from ..symbology import (
     SECTION_LEVEL_SHAPES,
     SOURCE_SYMBOLS,
 )
-from .encode import encode_lines, encode_polygons, encode_props, rounded
+from .encode import encode_props, rounded
 from .escaping import esc
 from .i18n import CODED_VALUES, field_label, label, t, table_label
 from .symbols import SECTION_PX, SOURCE_PX, shape_svg
@@ -90,13 +90,6 @@ def _fields(table: str, cols: tuple[str, ...], lang: str) -> list[list[str]]:
     return out
 
 
-def _name_lookup(frame: pd.DataFrame) -> pd.Series:
-    if frame is None or len(frame) == 0:
-        return pd.Series(dtype=object)
-    s = pd.Series(frame["name"].to_numpy(), index=frame["code"].astype(str).to_numpy())
-    return s[~s.index.duplicated()]
-
-
 def _with_name(codes: pd.Series, names: pd.Series) -> list:
     out = []
     for c in codes:
@@ -114,9 +107,9 @@ def source_layer(ctx: Any, name: str, frame, *, cluster: bool = True, show: bool
     frame, x, y = ctx.points(name, frame)
     data = _translate(name, pd.DataFrame(frame.drop(columns=frame.geometry.name)), ctx.lang)
     if "outfall_code" in data:
-        data["outfall"] = _with_name(data["outfall_code"], _name_lookup(ctx.layers["outfalls"]))
+        data["outfall"] = _with_name(data["outfall_code"], ctx.names("outfalls"))
     if "river_code" in data:
-        data["river"] = _with_name(data["river_code"], _name_lookup(ctx.layers["rivers"]))
+        data["river"] = _with_name(data["river_code"], ctx.names("rivers"))
     cols = SOURCE_FIELDS.get(name, ("code",))
     x, y = xy_lists(x, y, ctx.transform)
     text = sym.label_en if ctx.lang == "en" else sym.label_zh
@@ -165,7 +158,7 @@ def section_layer(ctx: Any, secs, *, show: bool = True, layer_id: str = "section
     meets = [None if v is None else int(bool(v)) for v in col("meets_target")]
     main = col("main_pollutants_en" if ctx.lang == "en" else "main_pollutants", "")
     data = _translate("sections", pd.DataFrame(secs.drop(columns=secs.geometry.name)), ctx.lang)
-    data["river"] = _with_name(data["river_code"], _name_lookup(ctx.layers["rivers"]))
+    data["river"] = _with_name(data["river_code"], ctx.names("rivers"))
     data["n_samples"] = col("n_samples", 0)
     raw_level = secs["level"].astype(str).tolist()
     x, y = xy_lists(x, y, ctx.transform)
@@ -192,8 +185,6 @@ def vector_layer(ctx: Any, layer_id: str, text: str, frame, kind: str, style: di
                  table: str = "", fields: tuple[str, ...] = ("code",), swatch: str = "") -> dict:
     """Lines (``kind='line'``) or areas (``'area'``) with a style and popup fields."""
     frame = frame.loc[frame.geometry.notna().to_numpy()] if len(frame) else frame
-    geoms = frame.geometry.tolist()
-    enc = encode_lines if kind == "line" else encode_polygons
     props, flds = {}, []
     if interactive and len(frame):
         data = _translate(table, pd.DataFrame(frame.drop(columns=frame.geometry.name)), ctx.lang)
@@ -202,7 +193,7 @@ def vector_layer(ctx: Any, layer_id: str, text: str, frame, kind: str, style: di
     return {
         "id": layer_id, "label": text, "labelHtml": label_html(text, swatch, len(frame)),
         "kind": kind, "style": style, "show": show, "interactive": interactive,
-        "geom": enc(geoms, ctx.transform, simplify), "props": props, "fields": flds,
+        "geom": ctx.encoded(table, frame, kind, simplify), "props": props, "fields": flds,
     }
 
 
@@ -238,9 +229,9 @@ def background_layers(ctx: Any, rivers, units, simplify: float = 0.001) -> list[
     """The "no basemap" background: control units and rivers, not interactive."""
     return [
         vector_layer(ctx, "bg_units", "", units, "area", BACKGROUND_UNIT, interactive=False,
-                     simplify=simplify),
+                     simplify=simplify, table="control_units"),
         vector_layer(ctx, "bg_rivers", "", rivers, "line", BACKGROUND_RIVER, interactive=False,
-                     simplify=simplify),
+                     simplify=simplify, table="rivers"),
     ]
 
 

@@ -38,6 +38,7 @@ from .page import base_payload, render_page, write_page
 from .panels import fact, legend_html, synthetic_note
 
 SIMPLIFY_DEG = 0.0005  # ≈ 50 m: invisible at overview scales, much smaller files
+AREA_SIMPLIFY_DEG = 0.001  # ≈ 100 m for areas: under a pixel at the overview's zooms
 MAX_RIVERS = 1000  # the longest rivers (Chongqing has 36,000, mostly brooks)
 
 
@@ -80,11 +81,13 @@ def overview_page(ctx: ExportContext) -> str:
     payload = base_payload(lang)
     payload["bases"] = base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key)
     rivers, min_km = ctx.longest(L["rivers"], MAX_RIVERS)
-    payload["background"] = background_layers(ctx, L["rivers"].iloc[0:0], L["control_units"],
-                                              SIMPLIFY_DEG)
+    # the background reuses the control units' geometry (no second copy in the file)
+    payload["background"] = [dict(background_layers(ctx, L["rivers"].iloc[0:0],
+                                                    L["control_units"].iloc[0:0])[0],
+                                  geomFrom="control_units")]
     payload["vectors"] = [
-        control_unit_layer(ctx, L["control_units"], simplify=SIMPLIFY_DEG),
-        drinking_layer(ctx, L["drinking_water_areas"], show=False, simplify=SIMPLIFY_DEG),
+        control_unit_layer(ctx, L["control_units"], simplify=AREA_SIMPLIFY_DEG),
+        drinking_layer(ctx, L["drinking_water_areas"], show=False, simplify=AREA_SIMPLIFY_DEG),
         vector_layer(ctx, "rivers", with_min_length(t("rivers", lang), min_km, lang), rivers,
                      "line", river_style(1.8, 0.85), simplify=SIMPLIFY_DEG, table="rivers",
                      fields=("code", "water_system", "length_km", "source", "mouth"),

@@ -41,7 +41,7 @@ from .panels import (
 
 REPORT_SOURCES = ("outfalls", "enterprises", "sewage_plants", "livestock_farms")
 HIGHLIGHT = "#08519c"
-SIMPLIFY_DEG = 0.0002  # ≈ 20 m: invisible at a river's scale
+SIMPLIFY_DEG = 0.0003  # ≈ 30 m: invisible at a river's scale
 TRIBUTARY = "#4ba3d9"
 
 
@@ -122,7 +122,7 @@ def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
     rivers = ctx.layers["rivers"]
     bg_rivers, _ = ctx.longest(rivers.loc[rivers["water_system"] == ws] if pd.notna(ws)
                                else rivers)
-    payload["background"] = background_layers(ctx, bg_rivers, sel.control_units)
+    payload["background"] = background_layers(ctx, bg_rivers, sel.control_units, SIMPLIFY_DEG)
     tribs, min_km = ctx.longest(sel.tributaries)
     fields = ("code", "water_system", "length_km", "source", "mouth")
     payload["vectors"] = [

@@ -327,7 +327,12 @@ var PSM = (function () {
     var renderer = L.canvas({padding: 0.3});
     var bases = {}, overlays = {};
     var background = L.layerGroup();
-    data.background.forEach(function (v) { background.addLayer(vectorLayer(v, renderer)); });
+    data.background.forEach(function (v) {
+      if (v.geomFrom) {  // the same shapes as an overlay, drawn once more as background
+        v.geom = data.vectors.filter(function (o) { return o.id === v.geomFrom; })[0].geom;
+      }
+      background.addLayer(vectorLayer(v, renderer));
+    });
     data.bases.forEach(function (b) {
       var lyr = b.id === 'background' ? background : tiles(b.tiles);
       bases[b.labelHtml] = lyr;
