@@ -127,8 +127,9 @@ def report(wall, cpu, stages, counts, gpkg, route, geom) -> str:
         "",
         f"Machine: {platform.platform()}, Python {platform.python_version()}, "
         f"{os.cpu_count()} CPUs; numpy {np.__version__}, shapely {shapely.__version__}, "
-        f"geopandas {gpd.__version__}.  Single process; other jobs may have shared the "
-        "CPUs (CPU time is the steadier figure).",
+        f"geopandas {gpd.__version__}.  Single process; load average when the report was "
+        f"written: {os.getloadavg()[0]:.1f} (other jobs share the CPUs: CPU time is the "
+        "steadier figure).",
         "",
         "## Generation in memory (`generate(\"chongqing\", seed=1)`)",
         "",

@@ -1,3 +1,158 @@
-"""Processing algorithms of this area (filled in by the area's issue)."""
+"""Processing algorithms of the database: create, validate and migrate.
 
-ALGORITHMS: list = []
+The DATABASE parameter takes a GeoPackage path, a PostgreSQL DSN or ``service=NAME``,
+or the name of a PostgreSQL connection saved in QGIS (resolved by the QGIS layer).
+"""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingContext,
+    QgsProcessingException,
+    QgsProcessingFeedback,
+    QgsProcessingOutputNumber,
+    QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+)
+
+from .base import PollutionAlgorithm
+
+
+def _core_target(target: str) -> str:
+    """What core.db accepts: saved QGIS connection names become DSNs (in memory)."""
+    from ..qgis_layer.connection import TargetError, resolve
+
+    if target.lower().endswith(".gpkg"):
+        return target
+    try:
+        return resolve(target).core_target()
+    except TargetError as exc:
+        raise QgsProcessingException(str(exc)) from None
+
+
+class _DatabaseAlgorithm(PollutionAlgorithm):
+    GROUP_ID = "database"
+    DATABASE = "DATABASE"
+
+    def _database_parameter(self) -> QgsProcessingParameterFile:
+        return QgsProcessingParameterFile(
+            self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
+            behavior=QgsProcessingParameterFile.File,
+            fileFilter="GeoPackage (*.gpkg);;All files (*.*)")
+
+
+class ValidateDatabase(_DatabaseAlgorithm):
+    """Report schema problems and broken links of a database."""
+
+    NAME = "validate_database"
+
+    def displayName(self) -> str:
+        return self.tr("Validate database")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Checks a pollution-source database (GeoPackage or PostGIS): missing tables "
+            "and columns, geometry types and coordinate system, unique natural keys, coded "
+            "values, and links by code between tables (e.g. outfalls to reaches, "
+            "measurements to sections). Every problem is listed; nothing is changed.")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.addParameter(self._database_parameter())
+        self.addOutput(QgsProcessingOutputNumber("PROBLEMS", self.tr("Number of problems")))
+        self.addOutput(QgsProcessingOutputString("MESSAGES", self.tr("Problems")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        self.require_modules("pandas", "geopandas")
+        from ..core.db import DatabaseError, open_database
+
+        target = _core_target(self.parameterAsFile(parameters, self.DATABASE, context))
+        try:
+            with open_database(target, check=False) as db:
+                feedback.pushInfo(self.tr("Validating {0}").format(db.describe()))
+                messages = db.validate()
+        except (DatabaseError, OSError, ValueError) as exc:
+            raise QgsProcessingException(str(exc)) from None
+        for message in messages:
+            feedback.reportError(message, fatalError=False)
+        if not messages:
+            feedback.pushInfo(self.tr("No problems found."))
+        return {"PROBLEMS": len(messages), "MESSAGES": "\n".join(messages)}
+
+
+class CreateDatabase(_DatabaseAlgorithm):
+    """Create an empty GeoPackage with the plugin's schema."""
+
+    NAME = "create_database"
+    OUTPUT = "OUTPUT"
+    OVERWRITE = "OVERWRITE"
+
+    def displayName(self) -> str:
+        return self.tr("Create empty database")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Creates an empty pollution-source GeoPackage with every layer and table of "
+            "the plugin's schema (CGCS2000, EPSG:4490), spatial indexes and unique "
+            "natural keys. A PostgreSQL connection string creates the tables in PostGIS.")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.OUTPUT, self.tr("New database"), fileFilter="GeoPackage (*.gpkg)"))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.OVERWRITE, self.tr("Replace an existing database"), defaultValue=False))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        self.require_modules("pandas", "geopandas")
+        from ..core.db import DatabaseError, create_database
+
+        target = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
+        overwrite = self.parameterAsBool(parameters, self.OVERWRITE, context)
+        try:
+            with create_database(_core_target(target), overwrite=overwrite) as db:
+                feedback.pushInfo(self.tr("Created {0}").format(db.describe()))
+        except (DatabaseError, OSError, ValueError) as exc:
+            raise QgsProcessingException(str(exc)) from None
+        return {self.OUTPUT: target}
+
+
+class MigrateDatabase(_DatabaseAlgorithm):
+    """Bring a database to the plugin's current schema version."""
+
+    NAME = "migrate_database"
+
+    def displayName(self) -> str:
+        return self.tr("Migrate database to the current schema")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Applies the schema migrations a database needs to reach the version of this "
+            "plugin, in one transaction: a failure leaves the database as it was.")
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.addParameter(self._database_parameter())
+        self.addOutput(QgsProcessingOutputNumber("VERSION", self.tr("Schema version")))
+
+    def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
+                         feedback: QgsProcessingFeedback) -> dict:
+        self.require_modules("pandas", "geopandas")
+        from ..core.db import DatabaseError, open_database
+
+        target = _core_target(self.parameterAsFile(parameters, self.DATABASE, context))
+        try:
+            with open_database(target, check=False) as db:
+                applied = db.migrate()
+                version = db.schema_version()
+        except (DatabaseError, OSError, ValueError) as exc:
+            raise QgsProcessingException(str(exc)) from None
+        if applied:
+            feedback.pushInfo(self.tr("Migrated to schema version {0}").format(version))
+        else:
+            feedback.pushInfo(self.tr("Already at schema version {0}").format(version))
+        return {"VERSION": version}
+
+
+ALGORITHMS: list = [CreateDatabase, ValidateDatabase, MigrateDatabase]

@@ -71,7 +71,6 @@ class DataSource:
         if decl.is_spatial:
             uri.setSrid(str(schema.DEFAULT_SRID))
             uri.setWkbType(_WKB[decl.geometry])
-        uri.setUseEstimatedMetadata(True)
         uri.setParam("checkPrimaryKeyUnicity", "0")
         return uri.uri(False)
 

@@ -101,9 +101,9 @@ class PollutionDock(QDockWidget):
         self.density_check.toggled.connect(self._density_toggled)
         mgrid.addWidget(self.density_check, 2, 1)
         self.print_button = QPushButton(tr("Export maps (PNG + PDF)…"))
-        self.print_button.clicked.connect(self.export_maps)
+        self.print_button.clicked.connect(lambda: self.export_maps())
         self.html_button = QPushButton(tr("Export HTML reports…"))
-        self.html_button.clicked.connect(self.export_html)
+        self.html_button.clicked.connect(lambda: self.export_html())
         mgrid.addWidget(self.print_button, 3, 0)
         mgrid.addWidget(self.html_button, 3, 1)
         box.addWidget(maps)
@@ -240,7 +240,7 @@ class PollutionDock(QDockWidget):
             self.error(exc)
 
     # --- print and HTML --------------------------------------------------------------
-    def export_maps(self, out_dir: str | None = None) -> list[Path]:
+    def export_maps(self, out_dir: str | None = None, dpi: int = 150) -> list[Path]:
         """Export the five layouts to PNG and PDF.
 
         Layouts render project layers, so this runs on the main thread; a proxy task
@@ -270,7 +270,8 @@ class PollutionDock(QDockWidget):
 
         files: list[Path] = []
         try:
-            files = export_maps(group, self.data, out_dir, self.project, feedback=_Feedback())
+            files = export_maps(group, self.data, out_dir, self.project, dpi=dpi,
+                                feedback=_Feedback())
         except Exception as exc:  # noqa: BLE001
             self.error(exc)
         finally:

@@ -311,6 +311,11 @@
         <translation>正在导出 HTML 报告</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Exporting the maps</source>
+        <translation>正在导出专题图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>GCJ-02 (Amap/Gaode, Tencent)</source>
         <translation>GCJ-02（高德、腾讯）</translation>
@@ -703,6 +708,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Rivers</source>
         <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <source>Rivers by stream order</source>
+        <translation>按河流级别显示河流</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>

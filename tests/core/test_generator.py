@@ -229,11 +229,12 @@ def test_enterprises_codes_outfalls_parks(d):
 
 
 def test_sources_are_near_rivers(d):
-    rivers = unary_union(list(d["reaches"].geometry))
+    utm = "EPSG:32648"  # UTM zone 48N, metres
+    rivers = unary_union(list(d["reaches"].to_crs(utm).geometry))
     for name, km in (("livestock_farms", 3.0), ("enterprises", 4.0)):
         frame = d[name][d[name]["park_code"].isna()] if name == "enterprises" else d[name]
-        deg = frame.geometry.distance(rivers)
-        assert (deg * 111 < km).mean() > 0.95, name
+        metres = frame.to_crs(utm).geometry.distance(rivers)
+        assert (metres < km * 1000).mean() > 0.95, name
 
 
 def test_measurements_items_units_and_non_detects(d):
@@ -357,3 +358,20 @@ def test_chongqing_scale_counts():
     assert b[0] > 105.2 and b[2] < 110.3 and b[1] > 28.1 and b[3] < 32.3
     months = 12 * sc.n_years
     assert 0.95e6 <= len(c["sections"]) * months * 21 <= 1.2e6
+
+
+def test_demo_database_is_complete_and_says_it_is_synthetic(demo_db_path, demo_dataset):
+    from pollution_map_plugin.core.db import open_database
+
+    with open_database(demo_db_path) as db:
+        meta = db.metadata()
+        assert meta["synthetic"] == "yes"
+        assert meta["scale"] == "demo" and meta["seed"] == "1"
+        assert "虚构" in meta["notice_zh"] and "Synthetic" in meta["notice_en"]
+        counts = db.counts()
+        for name, frame in demo_dataset.items():
+            assert counts[name] == len(frame), name
+        assert db.validate() == []
+        reaches = db.read_layer("reaches")
+        assert reaches.crs.to_epsg() == 4490
+        assert set(reaches["code"]) == set(demo_dataset["reaches"]["code"])

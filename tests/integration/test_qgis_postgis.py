@@ -82,9 +82,8 @@ def test_saved_qgis_connection(qgis_new_project, demo_pg):
            f"dbname={parsed.params['dbname']} user={parsed.params['user']} "
            f"password={PASSWORD} sslmode=disable")
     name = "pm-test-connection"
-    meta.createConnection(uri, {}).store(name) if hasattr(
-        meta.createConnection(uri, {}), "store") else meta.saveConnection(
-        meta.createConnection(uri, {}), name)
+    conn = meta.createConnection(uri, {"saveUsername": True, "savePassword": True})
+    meta.saveConnection(conn, name)
     try:
         group = load_database(f"pg:{name}", qgis_new_project)
         layers = group_layers(group)

@@ -162,10 +162,17 @@ def test_dock_exports_maps_and_html(qgis_iface, qgis_new_project, demo_db_path, 
     dock = PollutionDock(qgis_iface)
     dock.set_database(group)
     dock._assessed(data)
-    files = dock.export_maps(str(tmp_path / "maps"))
+    files = dock.export_maps(str(tmp_path / "maps"), dpi=50)
     assert len(files) == 10 and all(f.stat().st_size > 10_000 for f in files)
     dock.export_html(str(tmp_path / "html"))
     qtbot.waitUntil(lambda: (tmp_path / "html" / "index.html").is_file(), timeout=120_000)
-    qtbot.waitUntil(lambda: dock.task is None or dock.task.status() >= 3, timeout=120_000)
+
+    def finished() -> bool:
+        try:
+            return dock.task.status() >= 3  # Complete or Terminated
+        except RuntimeError:  # the task manager deleted the finished task
+            return True
+
+    qtbot.waitUntil(finished, timeout=120_000)
     assert "<html" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     dock.deleteLater()

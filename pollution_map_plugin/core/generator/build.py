@@ -75,7 +75,7 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True,
                                     f["_lat"].to_numpy(float))
     end_year = sc.start_year + sc.n_years - 1
     out: dict[str, pd.DataFrame] = {}
-    clock("districts")
+    clock("districts of sources")
     out["rivers"] = frames.rivers_frame(net, *_source_mouth(net, dist))
     out["reaches"] = frames.reaches_frame(net)
     out["sections"] = _sections_frame(net, sec, units, dist, q.target)

@@ -297,6 +297,50 @@ def _distance_to_lines_km(lon: np.ndarray, lat: np.ndarray, lines: list[np.ndarr
     return best
 
 
+def meander(coords, rng: np.random.Generator, amp_km: float, wavelength_km: float
+            ) -> np.ndarray:
+    """The polyline densified and swung sideways (two sines), pinned at both ends."""
+    pts = np.asarray(coords, float)
+    kx = KM_PER_DEG_LON_EQ * np.cos(np.radians(float(pts[:, 1].mean())))
+    km = pts * np.array([kx, KM_PER_DEG_LAT])
+    seg = np.hypot(*np.diff(km, axis=0).T)
+    step = wavelength_km / 10.0
+    parts = [km[k] + np.outer(np.arange(max(int(seg[k] / step), 1)) / max(int(seg[k] / step), 1),
+                              km[k + 1] - km[k]) for k in range(len(seg))]
+    dense = np.vstack(parts + [km[-1:]])
+    s = np.r_[0.0, np.cumsum(np.hypot(*np.diff(dense, axis=0).T))]
+    phase = rng.random(2) * 2 * np.pi
+    off = amp_km * (0.75 * np.sin(2 * np.pi * s / wavelength_km + phase[0])
+                    + 0.35 * np.sin(2 * np.pi * s / (0.4 * wavelength_km) + phase[1]))
+    off *= np.sin(np.pi * s / s[-1]) ** 0.5
+    tangent = np.gradient(dense, axis=0)
+    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])
+    normal /= np.maximum(np.hypot(normal[:, 0], normal[:, 1]), 1e-12)[:, None]
+    out = dense + off[:, None] * normal
+    return out / np.array([kx, KM_PER_DEG_LAT])
+
+
+def _meandered_stems(scale: Scale, rng: np.random.Generator) -> list[np.ndarray]:
+    """Courses of the big rivers with meanders; a tributary still ends on its parent."""
+    amp = scale.cell_deg * 100 * 4.0
+    courses: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+    out = []
+    for stem in scale.stems:
+        coords = np.asarray(stem.coords, float)
+        if stem.parent in courses:
+            plain, bent = courses[stem.parent]
+            k = int(np.argmin(np.hypot(*(plain - coords[-1]).T)))
+            coords = np.vstack([coords[:-1], plain[k]])
+            line = meander(coords, rng, amp, amp * 6.0)
+            line[-1] = bent[k]
+        else:
+            line = meander(coords, rng, amp, amp * 6.0)
+        plain = meander(coords, np.random.default_rng(0), 0.0, amp * 6.0)
+        courses[stem.name] = (plain, line)
+        out.append(line)
+    return out
+
+
 def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     """Grid, elevation, pit filling and the drainage tree of ``scale``."""
     grid = make_grid(scale)
@@ -306,8 +350,9 @@ def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     stem_cells: list[np.ndarray] = []
     chain = np.full(grid.n, np.nan)
     by_name: dict[str, int] = {}
+    courses = _meandered_stems(scale, rng)
     for k, stem in enumerate(scale.stems):
-        cells = rasterise_stem(grid, stem.coords, taken)
+        cells = rasterise_stem(grid, courses[k], taken)
         if len(cells) < 2:
             raise ValueError(f"stem {stem.name} does not cross the area of {scale.name}")
         joined = stem.parent is not None and taken[cells[-1]]

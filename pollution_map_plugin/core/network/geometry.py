@@ -239,17 +239,22 @@ class SegmentIndex:
             return owner, dist, frac
         total = len(self.sample_seg)
         half = self.cell / 2.0
-        k = min(8, total)
-        sd, si = self.tree.query(pts[todo], k=k, distance_upper_bound=max_distance + half + 1e-6)
-        sd, si = sd.reshape(len(todo), k), si.reshape(len(todo), k)
-        found = si < total
-        row = np.repeat(np.arange(len(todo)), k)[found.ravel()]
-        best = self._pick(todo, pts, row, si.ravel()[found.ravel()], owner, dist, frac,
-                          max_distance)
-        again = found[:, -1] & ~(sd[:, -1] > best + half) & (k < total)
-        todo = todo[again]
+        best = np.full(m, np.inf)
+        for k in (8, 64):
+            if len(todo) == 0:
+                break
+            kk = min(k, total)
+            sd, si = self.tree.query(pts[todo], k=kk,
+                                     distance_upper_bound=max_distance + half + 1e-6)
+            sd, si = sd.reshape(len(todo), kk), si.reshape(len(todo), kk)
+            found = si < total
+            row = np.repeat(np.arange(len(todo)), kk)[found.ravel()]
+            best[todo] = self._pick(todo, pts, row, si.ravel()[found.ravel()], owner, dist,
+                                    frac, max_distance)
+            certain = ~found[:, -1] | (sd[:, -1] > best[todo] + half) | (kk == total)
+            todo = todo[~certain]
         if len(todo):
-            radius = np.minimum(best[again], max_distance) + half + 1e-6
+            radius = np.minimum(best[todo], max_distance) + half + 1e-6
             hits = self.tree.query_ball_point(pts[todo], r=radius)
             counts = np.array([len(h) for h in hits], dtype=np.int64)
             row = np.repeat(np.arange(len(todo)), counts)

@@ -52,7 +52,7 @@ def _xy(frame: pd.DataFrame, crs) -> np.ndarray:
         return np.full((len(frame), 2), np.nan)
     if crs is not None and frame.crs is not None and frame.crs != crs:
         frame = frame.to_crs(crs)
-    return point_xy(frame[col].tolist())
+    return point_xy(object_array(frame[col]))
 
 
 def equivalent_load(frame: pd.DataFrame) -> np.ndarray:
@@ -140,8 +140,8 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
         t["fraction"] = frac
         t["snap_m"] = snap
         col = getattr(frame, "_geometry_column_name", None)
-        t["geometry"] = object_array(frame[col].tolist() if col is not None
-                                     and col in frame.columns else [None] * n)
+        t["geometry"] = (object_array(frame[col]) if col is not None and col in frame.columns
+                         else object_array([None] * n))
         tables.append(t)
     if not tables:
         return pd.DataFrame(columns=[*SOURCE_COLUMNS, "geometry"]), notes

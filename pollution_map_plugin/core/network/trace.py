@@ -186,7 +186,7 @@ def _section_xy(sections: pd.DataFrame, crs) -> np.ndarray:
         return np.full((len(sections), 2), np.nan)
     if crs is not None and sections.crs is not None and sections.crs != crs:
         sections = sections.to_crs(crs)
-    return point_xy(sections[col].tolist())
+    return point_xy(object_array(sections[col]))
 
 
 def _section_point(sections: pd.DataFrame, row: int):
