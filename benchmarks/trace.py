@@ -92,6 +92,18 @@ def synth_points(reaches: gpd.GeoDataFrame, n: int, rng, prefix: str) -> gpd.Geo
     }, geometry=geoms, crs="EPSG:4490")
 
 
+def synth_units(reaches: gpd.GeoDataFrame, nx_: int = 7, ny: int = 6) -> gpd.GeoDataFrame:
+    """42 control units: a 7 × 6 grid of boxes over the reaches."""
+    from shapely.geometry import box
+
+    x0, y0, x1, y1 = reaches.total_bounds
+    xs, ys = np.linspace(x0, x1, nx_ + 1), np.linspace(y0, y1, ny + 1)
+    geoms = [box(xs[i], ys[j], xs[i + 1], ys[j + 1]) for j in range(ny) for i in range(nx_)]
+    return gpd.GeoDataFrame({"code": [f"CU{k:02d}" for k in range(len(geoms))],
+                             "name": [f"单元{k}" for k in range(len(geoms))]},
+                            geometry=geoms, crs="EPSG:4490")
+
+
 def timed(fn, repeat: int = 1) -> tuple[float, object]:
     best, out = float("inf"), None
     for _ in range(repeat):
@@ -105,6 +117,54 @@ def ms(values) -> str:
     v = sorted(values)
     return (f"median {1000 * statistics.median(v):.2f} ms, p95 {1000 * v[int(0.95 * len(v))]:.2f}"
             f" ms, max {1000 * v[-1]:.2f} ms")
+
+
+def gpkg_figures(path: str, say, nx) -> None:
+    """The same measures on a demo database (``demo-db --scale chongqing``)."""
+    from pollution_map_plugin.core.db import open_database
+
+    with open_database(path) as db:
+        t_read, demo = timed(lambda: {n: db.read_layer(n) for n in (
+            "reaches", "sections", "outfalls", "enterprises", "sewage_plants",
+            "livestock_farms", "control_units")})
+    gc.collect()
+    reaches = demo["reaches"]
+    src = reaches["code"].to_numpy()
+    dst = reaches["downstream_code"].to_numpy()
+
+    def nx_build():
+        g = nx.DiGraph()
+        g.add_nodes_from(src)
+        g.add_edges_from((a, b) for a, b in zip(src, dst) if isinstance(b, str))
+        return g
+
+    t_nx, graph = timed(nx_build, 3)
+    t_b, net = timed(lambda: ReachNetwork.from_reaches(reaches), 3)
+    t_i, tracer = timed(lambda: Tracer(demo, network=net))
+    ours, theirs, sizes, res = [], [], [], []
+    for c in tracer.section_codes():
+        try:
+            _, start, frac, _ = tracer.locate_section(c)
+        except ValueError:
+            continue
+        t, (idx, _, _) = timed(lambda s=start, f=frac: net.navigate_indices(s, "UT",
+                                                                           fraction=f))
+        ours.append(t)
+        theirs.append(timed(lambda s=start: nx.ancestors(graph, net.codes[s]))[0])
+        sizes.append(len(idx))
+        res.append(timed(lambda c=c: tracer.trace(c))[0])
+    say()
+    say(f"Demo database `{Path(path).name}` ({len(net):,} reaches, {len(res)} sections "
+        f"traced, upstream sets median {int(np.median(sizes)):,}, max {max(sizes):,} "
+        f"reaches; layers read in {t_read:.1f} s):")
+    say()
+    say("| measure | ReachNetwork | networkx | ratio |")
+    say("|---|---|---|---|")
+    say(f"| index build (best of 3) | {t_b:.2f} s | {t_nx:.2f} s | {t_nx / t_b:.2f} |")
+    say(f"| UT from every section | {ms(ours)} | {ms(theirs)} | "
+        f"{statistics.median(theirs) / statistics.median(ours):.0f}× (median) |")
+    say(f"| `Tracer` set-up (sources placed) | {t_i:.1f} s | — | |")
+    say(f"| `Tracer.trace` from every section | {ms(res)} | — | |")
 
 
 def main(argv=None) -> int:
@@ -196,48 +256,38 @@ def main(argv=None) -> int:
     say(f"| UT as a DataFrame (`navigate`) | {ms(t_df)} | — | |")
     say()
 
-    # full traces with Chongqing-scale sources on the synthetic network
+    # full traces with Chongqing-scale sources and 42 control units on the synthetic network
     frames = {"reaches": reaches,
               "livestock_farms": synth_points(reaches, 30_000, rng, "F"),
               "enterprises": synth_points(reaches, 7_000, rng, "E"),
               "sewage_plants": synth_points(reaches, 2_000, rng, "P"),
-              "outfalls": synth_points(reaches, 1_000, rng, "O")}
-    sec = synth_points(reaches, 400, rng, "S")
-    frames["sections"] = sec
+              "outfalls": synth_points(reaches, 1_000, rng, "O"),
+              "sections": synth_points(reaches, 400, rng, "S"),
+              "control_units": synth_units(reaches)}
     frames["enterprises"]["outfall_code"] = [f"O{i}" if i < 1000 else None
                                              for i in range(7000)]
     t_init, tracer = timed(lambda: Tracer(frames, network=net))
-    full = [timed(lambda c=c: tracer.trace(c))[0] for c in tracer.section_codes()]
-    lim = [timed(lambda c=c: tracer.trace(c, distance_km=20.0))[0]
-           for c in tracer.section_codes()]
-    say("Full `Tracer.trace` (reaches, ranked sources, control units, GeoDataFrames) from 400 "
-        f"sections, 40,000 sources; Tracer set-up (sources placed on reaches) {t_init:.1f} s:")
-    say()
-    say(f"- unlimited UT: {ms(full)}")
-    say(f"- UT within 20 km: {ms(lim)}")
-    if args.gpkg:
-        from pollution_map_plugin.core.db import open_database
+    codes = tracer.section_codes()
+    first = [timed(lambda c=c: tracer.trace(c))[0] for c in codes]
+    full = [timed(lambda c=c: tracer.trace(c))[0] for c in codes]
+    lim = [timed(lambda c=c: tracer.trace(c, distance_km=20.0))[0] for c in codes]
 
-        with open_database(args.gpkg) as db:
-            t_read, demo = timed(lambda: {n: db.read_layer(n) for n in (
-                "reaches", "sections", "outfalls", "enterprises", "sewage_plants",
-                "livestock_farms", "control_units")})
-        t_b, dnet = timed(lambda: ReachNetwork.from_reaches(demo["reaches"]), 3)
-        t_i, dtr = timed(lambda: Tracer(demo, network=dnet))
-        codes = dtr.section_codes()
-        nav, res = [], []
-        for c in codes:
-            try:
-                _, start, frac, _ = dtr.locate_section(c)
-            except ValueError:
-                continue
-            nav.append(timed(lambda s=start, f=frac: dnet.navigate_indices(s, "UT",
-                                                                         fraction=f))[0])
-            res.append(timed(lambda c=c: dtr.trace(c))[0])
-        say()
-        say(f"Demo database {Path(args.gpkg).name}: {len(dnet):,} reaches, {len(codes)} "
-            f"sections; read {t_read:.1f} s, index {t_b:.2f} s, Tracer set-up {t_i:.1f} s; "
-            f"UT navigation {ms(nav)}; full trace {ms(res)}.")
+    def with_outputs(c):
+        res = tracer.trace(c)
+        return res.reaches_gdf, res.sources_gdf, res.control_units_gdf, res.to_json()
+
+    out = [timed(lambda c=c: with_outputs(c))[0] for c in codes[:100]]
+    sizes = [len(tracer.trace(c).sources) for c in codes[:100]]
+    say(f"`Tracer.trace` from 400 sections (40,000 sources, 42 control units); set-up "
+        f"(every source placed on its reach) {t_init:.1f} s:")
+    say()
+    say(f"- UT, first time (control-unit tests of the reaches cached): {ms(first)}")
+    say(f"- UT, again: {ms(full)}")
+    say(f"- UT within 20 km: {ms(lim)}")
+    say(f"- UT plus the three GeoDataFrames and `to_json()` (100 sections, median "
+        f"{int(np.median(sizes))} sources): {ms(out)}")
+    if args.gpkg:
+        gpkg_figures(args.gpkg, say, nx)
     if args.write:
         Path(args.write).write_text("\n".join(lines) + "\n", encoding="utf-8")
     return 0

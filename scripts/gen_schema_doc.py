@@ -64,8 +64,9 @@ Schema version **{schema.SCHEMA_VERSION}**.  One schema, two back ends: a GeoPac
 - **PostGIS**: `geometry(<type>, {schema.DEFAULT_SRID})` columns with GIST indexes
   (`<table>_geom_idx`), natural keys as UNIQUE constraints (`<table>_key`),
   `{schema.PRIMARY_KEY}` an identity column.  The tables live in one schema: `public` by
-  default, another with the plugin's `schema=NAME` option in the target (`postgresql://host/db?schema=water` or
-  `host=… dbname=… schema=water`).  Targets may also be `service=NAME` (pg_service.conf).
+  default, another with the plugin's `schema=NAME` option in the target
+  (`postgresql://host/db?schema=water` or `host=… dbname=… schema=water`).
+  Targets may also be `service=NAME` (pg_service.conf).
 - `db_metadata` holds key/value facts about the data (e.g. `synthetic=yes` for demo
   data); `schema_version` one row per applied schema version (migrations).
 """

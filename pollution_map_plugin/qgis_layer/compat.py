@@ -11,8 +11,13 @@ from typing import Any
 from qgis.core import (
     Qgis,
     QgsApplication,
+    QgsFeatureRequest,
     QgsGraduatedSymbolRenderer,
+    QgsLegendStyle,
+    QgsRelation,
+    QgsSymbolLayer,
     QgsUnitTypes,
+    QgsWkbTypes,
 )
 
 
@@ -44,6 +49,33 @@ def layout_millimeters() -> Any:
     return enum_value(
         Qgis, "LayoutUnit", "Millimeters", QgsUnitTypes.LayoutUnit, "LayoutMillimeters"
     )
+
+
+def wkb_type(name: str) -> Any:
+    """A WKB type by name (Point, LineString, MultiLineString, MultiPolygon)."""
+    return enum_value(Qgis, "WkbType", name, QgsWkbTypes.Type, name)
+
+
+def symbol_property(name: str) -> Any:
+    """A symbol-layer data-defined property by short name (Name, Size)."""
+    prop = QgsSymbolLayer.Property
+    value = getattr(prop, name, None)  # QGIS ≥ 3.30 (values may be 0: test for None)
+    return value if value is not None else getattr(prop, f"Property{name}")
+
+
+def relation_association() -> Any:
+    return enum_value(Qgis, "RelationshipStrength", "Association",
+                      QgsRelation.RelationStrength, "Association")
+
+
+def legend_style(name: str) -> Any:
+    """A legend component (Title, Subgroup, SymbolLabel)."""
+    return enum_value(Qgis, "LegendComponent", name, QgsLegendStyle.Style, name)
+
+
+def no_geometry_flag() -> Any:
+    return enum_value(Qgis, "FeatureRequestFlag", "NoGeometry", QgsFeatureRequest.Flag,
+                      "NoGeometry")
 
 
 def qgis_locale() -> str:

@@ -26,18 +26,14 @@ from qgis.core import (
     QgsDataSourceUri,
     QgsProviderRegistry,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
 
 from ..core import schema
+from .compat import wkb_type
 from .i18n import tr
 
-_WKB = {
-    "POINT": QgsWkbTypes.Type.Point,
-    "LINESTRING": QgsWkbTypes.Type.LineString,
-    "MULTILINESTRING": QgsWkbTypes.Type.MultiLineString,
-    "MULTIPOLYGON": QgsWkbTypes.Type.MultiPolygon,
-}
+_WKB = {"POINT": "Point", "LINESTRING": "LineString", "MULTILINESTRING": "MultiLineString",
+        "MULTIPOLYGON": "MultiPolygon"}
 _DSN_KEYS = ("host", "hostaddr", "port", "dbname", "user", "sslmode", "service", "options")
 
 
@@ -70,7 +66,7 @@ class DataSource:
                           "", schema.PRIMARY_KEY)
         if decl.is_spatial:
             uri.setSrid(str(schema.DEFAULT_SRID))
-            uri.setWkbType(_WKB[decl.geometry])
+            uri.setWkbType(wkb_type(_WKB[decl.geometry]))
         uri.setParam("checkPrimaryKeyUnicity", "0")
         return uri.uri(False)
 

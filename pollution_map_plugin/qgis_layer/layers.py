@@ -21,7 +21,7 @@ from qgis.core import (
 )
 
 from ..core import schema
-from .compat import is_chinese
+from .compat import is_chinese, relation_association
 from .connection import DataSource, resolve
 from .i18n import tr
 from .styles import style_layer
@@ -88,7 +88,7 @@ def add_relations(project: QgsProject, layers: dict[str, QgsVectorLayer]) -> lis
         rel.setReferencingLayer(layers[child].id())
         rel.setReferencedLayer(layers[parent].id())
         rel.addFieldPair(child_field, parent_field)
-        rel.setStrength(QgsRelation.RelationStrength.Association)
+        rel.setStrength(relation_association())
         if rel.isValid():
             manager.removeRelation(rid)
             manager.addRelation(rel)

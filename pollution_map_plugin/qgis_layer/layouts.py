@@ -24,7 +24,6 @@ from qgis.core import (
     QgsLayoutPoint,
     QgsLayoutSize,
     QgsLegendRenderer,
-    QgsLegendStyle,
     QgsMapLayerLegendUtils,
     QgsPrintLayout,
     QgsProject,
@@ -36,7 +35,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..core import symbology as sym
-from .compat import distance_kilometers, layout_millimeters
+from .compat import distance_kilometers, layout_millimeters, legend_style, no_geometry_flag
 from .i18n import tr
 from .layers import PROP_TABLE, group_layers, group_source
 from .map_data import MapData
@@ -193,13 +192,12 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
     legend.setSplitLayer(False)
     legend.setSymbolWidth(6)
     legend.setSymbolHeight(3.5)
-    for style, size, bold in ((QgsLegendStyle.Style.Title, 11, True),
-                              (QgsLegendStyle.Style.Subgroup, 8, True),
-                              (QgsLegendStyle.Style.SymbolLabel, 7, False)):
+    for style, size, bold in (("Title", 11, True), ("Subgroup", 8, True),
+                              ("SymbolLabel", 7, False)):
         font = QFont(FONT)
         font.setPointSizeF(size)
         font.setBold(bold)
-        legend.rstyle(style).setFont(font)
+        legend.rstyle(legend_style(style)).setFont(font)
     legend.setBackgroundColor(QColor(255, 255, 255, 235))
     legend.setFrameEnabled(True)
     legend.setFrameStrokeColor(QColor("#bfbfbf"))
@@ -237,7 +235,7 @@ def present_items(layer) -> list[int] | None:
     keep = []
     for i, expr in enumerate(exprs):
         request = QgsFeatureRequest().setFilterExpression(expr).setLimit(1)
-        request.setFlags(QgsFeatureRequest.Flag.NoGeometry)
+        request.setFlags(no_geometry_flag())
         if next(layer.getFeatures(request), None) is not None:
             keep.append(i)
     return keep

@@ -39,7 +39,7 @@ SOURCE_SIZES_MM = (1.6, 2.2, 2.9, 3.7, 4.6)
 
 
 def bilingual(zh: str, en: str) -> str:
-    """``zh`` in a Chinese QGIS, else ``en``."""
+    """``zh`` in a Chinese QGIS, else ``en`` (for labels symbology gives in both)."""
     return zh if is_chinese() else en
 
 
@@ -81,7 +81,7 @@ def class_label(value: int | None) -> str:
     c = sym.CLASS_BY_VALUE.get(value) if value is not None else None
     if c is None:
         return tr("No data")
-    return bilingual(f"{c.roman} 类（{c.label_zh}）", f"Class {c.roman} ({c.label_en})")
+    return tr("Class {0} ({1})").format(c.roman, bilingual(c.label_zh, c.label_en))
 
 
 # --- base layers ------------------------------------------------------------------
@@ -92,9 +92,9 @@ def river_order_renderer(field: str = "stream_order") -> QgsGraduatedSymbolRende
     for i, order in enumerate(orders):
         lower = -1e9 if i == 0 else order - 0.5
         upper = 1e9 if i == len(orders) - 1 else order + 0.5
-        text = bilingual(f"{order} 级河流", f"Stream order {order}")
+        text = tr("Stream order {0}").format(order)
         if i == len(orders) - 1:
-            text = bilingual(f"{order} 级及以上", f"Stream order {order}+")
+            text = tr("Stream order {0} and above").format(order)
         ranges.append(QgsRendererRange(lower, upper,
                                        line(sym.RIVER_COLOUR, sym.RIVER_WIDTH_BY_ORDER_MM[order]),
                                        text))
@@ -115,12 +115,12 @@ def control_units_renderer() -> QgsSingleSymbolRenderer:
 
 def drinking_water_renderer() -> QgsCategorizedSymbolRenderer:
     """Protection areas: one hue, stronger for the stricter level."""
-    labels = {"first": ("一级保护区", "First-level zone"),
-              "second": ("二级保护区", "Second-level zone"),
-              "quasi": ("准保护区", "Quasi-protection zone")}
+    labels = {"first": tr("First-level protection zone"),
+              "second": tr("Second-level protection zone"),
+              "quasi": tr("Quasi-protection zone")}
     opacity = {"first": 0.75, "second": 0.5, "quasi": 0.3}
     cats = [QgsRendererCategory(level, fill(sym.DRINKING_WATER_FILL, sym.DRINKING_WATER_OUTLINE,
-                                            opacity[level], 0.35), bilingual(*labels[level]))
+                                            opacity[level], 0.35), labels[level])
             for level in labels]
     cats.append(QgsRendererCategory(None, fill(sym.DRINKING_WATER_FILL, sym.DRINKING_WATER_OUTLINE,
                                                0.4, 0.35), tr("Other")))

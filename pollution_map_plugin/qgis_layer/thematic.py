@@ -21,12 +21,12 @@ from qgis.core import (
     QgsRendererCategory,
     QgsRuleBasedRenderer,
     QgsSingleSymbolRenderer,
-    QgsSymbolLayer,
     QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
 
 from ..core import symbology as sym
+from .compat import symbol_property
 from .i18n import tr
 from .styles import bilingual, class_label, line, marker
 
@@ -45,9 +45,9 @@ def _leveled(colour: str, outline: str = "#ffffff") -> Any:
     """A section marker in ``colour`` whose shape and size follow the section level."""
     symbol = marker("circle", colour, sym.SECTION_LEVEL_SIZES_MM["control"], outline, 0.3)
     layer = symbol.symbolLayer(0)
-    layer.setDataDefinedProperty(QgsSymbolLayer.Property.PropertyName,
+    layer.setDataDefinedProperty(symbol_property("Name"),
                                  QgsProperty.fromExpression(SHAPE_EXPR))
-    layer.setDataDefinedProperty(QgsSymbolLayer.Property.PropertySize,
+    layer.setDataDefinedProperty(symbol_property("Size"),
                                  QgsProperty.fromExpression(SIZE_EXPR))
     return symbol
 
@@ -58,7 +58,7 @@ def _ring() -> Any:
     red = marker("circle", "0,0,0,0", 5.0, sym.PROBLEM_REACH_COLOUR, 0.55)  # keep alive
     symbol.appendSymbolLayer(red.symbolLayer(0).clone())
     for i in range(symbol.symbolLayerCount()):
-        symbol.symbolLayer(i).setDataDefinedProperty(QgsSymbolLayer.Property.PropertySize,
+        symbol.symbolLayer(i).setDataDefinedProperty(symbol_property("Size"),
                                                      QgsProperty.fromExpression(RING_EXPR))
     return symbol
 

@@ -25,6 +25,7 @@ from pollution_map_plugin.core.db import (
     migration,
     open_database,
 )
+from pollution_map_plugin.core.db.targets import is_postgres_target, scrub, split_schema
 
 DATA_TABLES = [t for t in schema.TABLES if t.name not in ("db_metadata", "schema_version")]
 _LINK_TARGET = {(lk.table, lk.column): lk.targets[0][0] for lk in LINKS}
@@ -78,7 +79,7 @@ def _value(table: schema.Table, col: schema.Column, i: int):
     if col.type == "real":
         return 1.5 * i + 0.1
     if col.type == "date":
-        return pd.Timestamp(2020, 1 + i, 15)
+        return pd.Timestamp(2020, 1, 15) + pd.Timedelta(days=31 * (i % 300))
     return i % 2 == 0
 
 
@@ -513,3 +514,70 @@ def test_big_tables_round_trip(db):
     assert got["value"].to_numpy().tolist() == frame["value"].tolist()
     assert (got["sampled_on"] == frame["sampled_on"]).all()
     assert got["below_detection"].dtype == bool
+
+
+def test_gpkg_fast_and_plain_reads_agree(tmp_path):
+    """Big tables are read through GDAL's columnar interface outside transactions and
+    with sqlite3 inside them: both must give the same frames, NULLs included."""
+    n = 6000
+    farms = sample(schema.table("livestock_farms"), n, nulls=False)
+    farms.loc[::7, ["species", "head_count", "cod_t_a", "district"]] = None
+    m = sample(schema.table("measurements"), n, nulls=False)
+    m["sampled_on"] = pd.Timestamp("2015-01-01") + pd.to_timedelta(np.arange(n), "D")
+    m["below_detection"] = [None if i % 5 == 0 else i % 3 == 0 for i in range(n)]
+    m.loc[::4, ["value", "unit"]] = None
+    with create_database(tmp_path / "fast.gpkg") as gdb:
+        gdb.write("livestock_farms", farms)
+        gdb.write("measurements", m)
+        fast_layer = gdb.read_layer("livestock_farms")
+        fast_table = gdb.read_table("measurements")
+        with gdb.transaction():
+            plain_layer = gdb.read_layer("livestock_farms")
+            plain_table = gdb.read_table("measurements")
+    pd.testing.assert_frame_equal(fast_table, plain_table)
+    pd.testing.assert_frame_equal(fast_table, expected(schema.table("measurements"), m))
+    assert fast_table["below_detection"].isna().sum() == n // 5
+    pd.testing.assert_frame_equal(pd.DataFrame(fast_layer.drop(columns="geometry")),
+                                  pd.DataFrame(plain_layer.drop(columns="geometry")))
+    assert fast_layer.geometry.equals(plain_layer.geometry)
+    assert fast_layer["head_count"].isna().sum() == len(range(0, n, 7))
+
+
+def test_gpkg_spatial_index_follows_upserts_and_deletes(tmp_path):
+    from osgeo import ogr
+
+    path = tmp_path / "rtree.gpkg"
+    table = schema.table("sections")
+    with create_database(path) as gdb:
+        gdb.write("sections", sample(table, 3))
+        moved = sample(table, 3).iloc[[0]].set_geometry([Point(110, 35)], crs=4490)
+        gdb.write("sections", moved, mode="upsert")
+        gdb.write("petrol_stations", sample(schema.table("petrol_stations"), 3))
+        gdb.write("petrol_stations", sample(schema.table("petrol_stations"), 1),
+                  mode="replace")
+    con = sqlite3.connect(path)
+    assert con.execute("SELECT count(*) FROM rtree_petrol_stations_geom").fetchone()[0] == 1
+    names = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'")}
+    con.close()
+    assert {"rtree_sections_geom_insert", "rtree_sections_geom_delete",
+            "trigger_insert_feature_count_sections"} <= names  # restored after bulk writes
+    ds = ogr.Open(str(path))
+    layer = ds.GetLayerByName("sections")
+    layer.SetSpatialFilterRect(109.9, 34.9, 110.1, 35.1)
+    assert [f.GetField("code") for f in layer] == ["SEC000"]
+    layer.SetSpatialFilterRect(105.9, 29.4, 106.05, 29.6)
+    assert [f.GetField("code") for f in layer] == []
+    assert ds.GetLayerByName("petrol_stations").GetFeatureCount() == 1
+
+
+def test_targets_are_recognised_and_scrubbed(tmp_path):
+    assert is_postgres_target("postgresql://u@h/db") and is_postgres_target("service=water")
+    assert is_postgres_target("host=h dbname=d") and not is_postgres_target(tmp_path / "a.gpkg")
+    assert not is_postgres_target("data/demo.gpkg")
+    assert split_schema("postgresql://h/db?sslmode=disable&schema=water") == (
+        "postgresql://h/db?sslmode=disable", "water")
+    assert split_schema("host=h schema='my water' dbname=d") == ("host=h dbname=d", "my water")
+    assert split_schema("service=x") == ("service=x", None)
+    text = "postgresql://me:pa55@h/db password=pa55 password='a b' x?password=pa55&y=1"
+    clean = scrub(text, ["pa55"])
+    assert "pa55" not in clean and "a b" not in clean and "me:***@h" in clean

@@ -45,9 +45,18 @@ def payload(html: str) -> dict:
     return json.loads(DATA_RE.search(html).group(1))
 
 
+def lonlat(data: dict, layer_id: str) -> tuple[np.ndarray, np.ndarray]:
+    """Decoded lon/lat of a point layer (integer steps from the page origin)."""
+    layer = {p["id"]: p for p in data["points"]}[layer_id]
+    step = 1 / data["scale"]
+    return (data["origin"][0] + np.array(layer["x"]) * step,
+            data["origin"][1] + np.array(layer["y"]) * step)
+
+
 def column(layer: dict, name: str) -> list:
-    c = layer["props"][name]
-    return c if isinstance(c, list) else [c["k"][i] if i >= 0 else None for i in c["i"]]
+    from pollution_map_plugin.core.html.textcodec import decode
+
+    return decode(layer["props"][name])
 
 
 @pytest.fixture(scope="module")
@@ -185,11 +194,11 @@ def test_gaode_shifts_the_data_to_gcj02(db, ctx, tmp_path):
     shifted = payload(export_overview(gaode, tmp_path / "b").read_text(encoding="utf-8"))
     from pollution_map_plugin.core.coords import wgs84_to_gcj02
 
-    a = {p["id"]: p for p in plain["points"]}["enterprises"]
-    b = {p["id"]: p for p in shifted["points"]}["enterprises"]
-    x, y = wgs84_to_gcj02(np.array(a["x"]), np.array(a["y"]))
-    assert np.allclose(b["x"], x, atol=2e-5) and np.allclose(b["y"], y, atol=2e-5)
-    assert not np.allclose(b["x"], a["x"], atol=1e-3)  # really shifted (hundreds of metres)
+    ax, ay = lonlat(plain, "enterprises")
+    bx, by = lonlat(shifted, "enterprises")
+    x, y = wgs84_to_gcj02(ax, ay)
+    assert np.allclose(bx, x, atol=2e-5) and np.allclose(by, y, atol=2e-5)
+    assert not np.allclose(bx, ax, atol=1e-3)  # really shifted (hundreds of metres)
     assert [t["id"] for t in shifted["bases"]] == ["background", "gaode"]
     assert shifted["bases"][1]["show"] is True  # online: tiles shown at start
 

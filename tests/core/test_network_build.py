@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from pyproj import Geod
-from shapely.geometry import LineString, MultiLineString, Point
+from shapely.geometry import LineString, MultiLineString, MultiPoint, Point
 
 from pollution_map_plugin.core.network import ISSUE_KINDS, ReachNetwork
 from pollution_map_plugin.core.network.geometry import line_coords, point_xy
@@ -208,21 +208,31 @@ def test_numeric_codes_and_nodes_match_as_text():
     assert edges(net) == {("1", "2"), ("2", "3")}
 
 
-def test_geometry_readers_handle_every_shape():
+@pytest.mark.parametrize("reader", [None, "python"])
+def test_geometry_readers_handle_every_shape(reader):
     geoms = [LineString([(0, 0), (1, 0), (1, 1)]), None, LineString(),
              MultiLineString([[(5, 5), (6, 5)], [(6, 5), (6, 7)]]),
              LineString([(0, 0, 1), (2, 0, 3)]), Point(3, 4)]
-    lc = line_coords(geoms)
+    lc = line_coords(geoms, reader)
     start, end = lc.endpoints()
     assert start[0].tolist() == [0, 0] and end[0].tolist() == [1, 1]
     assert np.isnan(start[1]).all() and np.isnan(start[2]).all() and np.isnan(start[5]).all()
     assert start[3].tolist() == [5, 5] and end[3].tolist() == [6, 7]
     assert start[4].tolist() == [0, 0] and end[4].tolist() == [2, 0]
     assert lc.part_owner.tolist() == [0, 3, 3, 4]
-    pts = point_xy([Point(1, 2), None, Point(3, 4, 5), LineString([(0, 0), (2, 0)])])
+    pts = point_xy([Point(1, 2), None, Point(3, 4, 5), LineString([(0, 0), (2, 0)])], reader)
     assert pts[0].tolist() == [1, 2] and np.isnan(pts[1]).all()
     assert pts[2].tolist() == [3, 4]
     assert pts[3][1] == 0 and 0 <= pts[3][0] <= 2  # a point on the line
+    assert point_xy([Point(), MultiPoint([(7, 8)])], reader)[1].tolist() == [7, 8]
+
+
+def test_fast_reader_equals_the_plain_one():
+    gdf = reaches()
+    fast, plain = line_coords(gdf.geometry), line_coords(gdf.geometry, "python")
+    np.testing.assert_array_equal(fast.xy, plain.xy)
+    np.testing.assert_array_equal(fast.part_offsets, plain.part_offsets)
+    np.testing.assert_array_equal(fast.part_owner, plain.part_owner)
 
 
 def test_multilinestring_reach_and_projected_crs():

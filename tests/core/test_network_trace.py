@@ -120,6 +120,22 @@ def test_section_without_reach_code_is_snapped(tracer):
     assert res.summary()["n_sources"] == 0
 
 
+def test_trace_from_a_clicked_point(tracer):
+    res = tracer.trace_point(*at(3.5, 0.02), distance_km=10)
+    assert res.start_reach == "M4" and res.start_fraction == pytest.approx(0.5)
+    assert res.section["code"] is None and res.section["lon"] == pytest.approx(at(3.5, 0)[0])
+    assert dist_of(res) == pytest.approx({"M4": 0, "M3": 1, "M2": 3, "T2": 3, "T1": 4,
+                                          "M1": 5})
+    assert by_code(res, "distance_km")["O_M4"] == pytest.approx(0.0, abs=1e-6)
+    assert res.control_units_gdf["contains_section"].sum() == 1
+    with pytest.raises(ValueError, match="no reach within 10 m"):
+        tracer.trace_point(*at(3.5, 0.5), max_distance_m=10)
+
+
+def dist_of(res):
+    return res.reaches.set_index("reach_code")["distance_km"].to_dict()
+
+
 def test_bad_sections_raise_clear_errors(tracer):
     with pytest.raises(ValueError, match="unknown section code 'NOPE'"):
         tracer.trace("NOPE")

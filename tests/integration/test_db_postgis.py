@@ -15,7 +15,7 @@ from tests.core.test_db_gpkg import *  # noqa: F403 - the shared contract tests
 from tests.core.test_db_gpkg import fill, sample, snapshot
 from tests.fixtures.postgis import PASSWORD
 
-GPKG_ONLY = ("test_gpkg_", "test_open_refuses_what_is_not")
+GPKG_ONLY = ("test_gpkg_", "test_open_refuses_what_is_not", "test_targets_")
 
 
 @pytest.fixture
@@ -120,3 +120,17 @@ def test_snapshot_survives_reconnect(db, db_target):
     with open_database(db_target) as again:
         assert snapshot(again) == before
         assert isinstance(again.read_table("measurements"), pd.DataFrame)
+
+
+def test_service_from_pg_service_conf(db_target, postgis_server, tmp_path, monkeypatch):
+    dbname = db_target.rsplit("/", 1)[1].split("?")[0]
+    conf = tmp_path / "pg_service.conf"
+    conf.write_text(f"[pmtest]\nhost=127.0.0.1\nport={postgis_server.port}\ndbname={dbname}\n"
+                    f"user=pm_user\npassword={PASSWORD}\nsslmode=disable\n")
+    monkeypatch.setenv("PGSERVICEFILE", str(conf))
+    schema_name = db_target.rsplit("schema=", 1)[1]
+    with create_database(f"service=pmtest schema={schema_name}") as db:
+        info = db.connection_info()
+        assert info["service"] == "pmtest" and info["dbname"] == dbname
+        assert PASSWORD not in repr(info) and PASSWORD not in db.describe()
+        assert "service pmtest" in db.describe()

@@ -167,12 +167,7 @@ def test_source_popup_by_a_real_click(chromium_driver, pages):
 def test_hostile_names_stay_text(chromium_driver, xss_pages):
     b = chromium_driver
     open_page(b, xss_pages.overview)
-    i = b.js(
-        "var data = JSON.parse(document.getElementById('psm-data').textContent);"
-        "var p = data.points.filter(function (l) { return l.id === 'enterprises'; })[0];"
-        "var c = p.props.name, names = Array.isArray(c) ? c :"
-        " c.i.map(function (k) { return c.k[k]; });"
-        "return names.indexOf(arguments[0]);", XSS_ENTERPRISE)
+    i = b.js("return PSM.values('enterprises', 'name').indexOf(arguments[0]);", XSS_ENTERPRISE)
     assert i >= 0
     b.driver.execute_async_script(
         "var i = arguments[0], done = arguments[1], g = PSM_STATE.overlays.enterprises, m;"

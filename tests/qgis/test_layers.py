@@ -173,3 +173,32 @@ def test_quantile_breaks_are_round_and_increasing():
     breaks = quantile_breaks(values, 5)
     assert breaks == sorted(set(breaks)) and len(breaks) == 4
     assert max(breaks) < 1e8  # an outlier does not make a class of its own
+
+
+@pytest.fixture
+def chinese_qgis():
+    """QGIS's locale overridden to zh_CN for one test (restored afterwards)."""
+    from qgis.core import QgsApplication, QgsSettings
+
+    settings = QgsSettings()
+    old = (settings.value("locale/overrideFlag"), settings.value("locale/userLocale"))
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "zh_CN")
+    assert QgsApplication.locale().startswith("zh")
+    yield
+    for key, value in zip(("locale/overrideFlag", "locale/userLocale"), old):
+        if value is None:
+            settings.remove(key)
+        else:
+            settings.setValue(key, value)
+
+
+def test_chinese_qgis_gets_chinese_names_and_aliases(chinese_qgis, qgis_new_project,
+                                                     demo_db_path):
+    layers = group_layers(load_database(demo_db_path, qgis_new_project))
+    assert layers["enterprises"].name() == "涉水工业企业"
+    assert layers["sections"].name() == "监测断面"
+    idx = layers["enterprises"].fields().indexOf("cod_t_a")
+    assert layers["enterprises"].attributeAlias(idx) == "化学需氧量年排放量 (t/a)"
+    labels = [c.label() for c in layers["sections"].renderer().categories()]
+    assert labels == [sym.SECTION_LEVEL_LABELS[k][0] for k in sym.SECTION_LEVEL_SHAPES]

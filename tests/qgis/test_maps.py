@@ -176,3 +176,16 @@ def test_dock_exports_maps_and_html(qgis_iface, qgis_new_project, demo_db_path, 
     qtbot.waitUntil(finished, timeout=120_000)
     assert "<html" in (tmp_path / "html" / "index.html").read_text(encoding="utf-8")
     dock.deleteLater()
+
+
+def test_dock_loads_and_assesses_in_tasks(qgis_iface, qgis_new_project, demo_db_path, qtbot):
+    dock = PollutionDock(qgis_iface)
+    dock.project = qgis_new_project
+    dock.load(str(demo_db_path))
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=120_000)
+    group = dock.group()
+    assert group is not None and group.name() == "demo"
+    assert set(thematic_layers(group)) >= {"section_classes", "section_changes",
+                                           "problem_reaches"}
+    assert dock.period_combo.count() >= 2 and dock.map_buttons["change"].isEnabled()
+    dock.deleteLater()

@@ -25,8 +25,8 @@ Target = Union[str, "os.PathLike[str]"]
 
 __all__ = [
     "LINKS", "MIGRATIONS", "WRITE_MODES", "Database", "DatabaseError", "GeoPackageDatabase",
-    "Link", "Migration", "MigrationError", "SchemaError", "create_database", "migration",
-    "open_database", "scrub",
+    "Link", "Migration", "MigrationError", "SchemaError", "create_database", "gpkg_path",
+    "is_postgres_target", "migration", "open_database", "scrub",
 ]
 
 

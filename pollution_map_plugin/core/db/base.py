@@ -20,6 +20,13 @@ from .migrations import plan
 WRITE_MODES = ("append", "upsert", "replace")
 
 
+def initial_metadata() -> dict[str, str]:
+    """The metadata of a new database."""
+    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
+    return {"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
+            "crs": f"EPSG:{schema.DEFAULT_SRID}"}
+
+
 class Database(abc.ABC):
     """One database holding the plugin's schema (a GeoPackage or a PostGIS schema)."""
 

@@ -74,12 +74,38 @@ def _numbers(table: Table, name: str, series: pd.Series, integer: bool) -> list:
     return out
 
 
+def parse_dates(values, strict: bool) -> pd.DatetimeIndex:
+    """Distinct date values (str, date, datetime, Timestamp) as naive dates.
+
+    Tries ISO ``YYYY-MM-DD`` for all, then each remaining value alone (pandas 2 infers
+    one format for a whole array); ``strict`` raises ValueError on what stays unparsed.
+    """
+    index = pd.Index(list(values), dtype=object)
+    parsed = pd.to_datetime(index, format="%Y-%m-%d", errors="coerce") if len(index) \
+        else pd.DatetimeIndex([])
+    if parsed.tz is not None:
+        parsed = parsed.tz_localize(None)
+    bad = np.flatnonzero(np.asarray(parsed.isna()) & np.asarray(index.notna())).tolist()
+    if bad:
+        fixed = parsed.tolist()
+        for i in bad:
+            try:
+                stamp = pd.Timestamp(index[i])
+            except (ValueError, TypeError, OverflowError):
+                if strict:
+                    raise ValueError(f"not a date: {str(index[i])[:40]!r}") from None
+                stamp = pd.NaT
+            fixed[i] = stamp.tz_localize(None) if stamp is not pd.NaT and stamp.tz else stamp
+        parsed = pd.DatetimeIndex(fixed)
+    return parsed.normalize()
+
+
 def _dates(table: Table, name: str, series: pd.Series) -> list:
     codes, uniques = pd.factorize(series)
     try:
-        parsed = pd.to_datetime(pd.Index(uniques), errors="raise")
-    except (ValueError, TypeError, OverflowError) as exc:
-        raise ValueError(f"{table.name}.{name}: not a date: {exc}") from None
+        parsed = parse_dates(uniques, strict=True)
+    except ValueError as exc:
+        raise ValueError(f"{table.name}.{name}: {exc}") from None
     text = np.array(list(parsed.strftime("%Y-%m-%d")) + [None], dtype=object)
     return text[codes].tolist()  # code -1 (missing) picks the trailing None
 
@@ -202,9 +228,7 @@ def prepare(table: Table, frame: pd.DataFrame, mode: str) -> Prepared:
 
 def _read_dates(values) -> pd.Series:
     codes, uniques = pd.factorize(pd.Series(values, dtype=object))
-    parsed = pd.to_datetime(pd.Index(uniques).astype(str), errors="coerce")
-    if len(parsed):
-        parsed = parsed.normalize() if parsed.tz is None else parsed.tz_localize(None)
+    parsed = parse_dates(uniques, strict=False)
     arr = np.append(parsed.to_numpy(dtype="datetime64[ns]"), np.datetime64("NaT", "ns"))
     return pd.Series(arr[codes], dtype="datetime64[ns]")
 

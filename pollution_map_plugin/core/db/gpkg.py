@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import schema
 from ..schema import Column, Table
-from .base import Database
+from .base import Database, initial_metadata
 from .errors import DatabaseError, SchemaError
 from .frames import Prepared
 from .gpkg_geom import blobs_to_wkb, register_functions
@@ -23,6 +23,7 @@ from .gpkg_read import read_columns
 from .gpkg_write import delete_all, insert_rows, q
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
+_GDAL_MIN_ROWS = 5000  # smaller tables are read with sqlite3 alone
 _SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "date": "DATE",
               "boolean": "BOOLEAN"}
 
@@ -86,7 +87,7 @@ def create_gpkg(path: Path, overwrite: bool = False) -> GeoPackageDatabase:
     path = Path(path)
     if path.exists():
         if not overwrite:
-            raise FileExistsError(f"{path} exists (pass overwrite=True to replace it)")
+            raise FileExistsError(f"{path} exists (overwrite to replace it)")
         for suffix in ("", "-wal", "-shm", "-journal"):
             with contextlib.suppress(FileNotFoundError):
                 os.remove(str(path) + suffix)
@@ -100,7 +101,7 @@ def create_gpkg(path: Path, overwrite: bool = False) -> GeoPackageDatabase:
                 db._conn.execute(f"CREATE UNIQUE INDEX {q('ux_' + table.name + '_key')} "
                                  f"ON {q(table.name)} ({cols})")
             db._record_version(schema.SCHEMA_VERSION)
-            db.set_metadata(_initial_metadata())
+            db.set_metadata(initial_metadata())
     except BaseException:
         with contextlib.suppress(Exception):
             db.close()  # type: ignore[possibly-undefined]
@@ -108,12 +109,6 @@ def create_gpkg(path: Path, overwrite: bool = False) -> GeoPackageDatabase:
             os.remove(path)
         raise
     return db
-
-
-def _initial_metadata() -> dict[str, str]:
-    now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-    return {"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
-            "crs": f"EPSG:{schema.DEFAULT_SRID}"}
 
 
 class GeoPackageDatabase(Database):
@@ -159,7 +154,12 @@ class GeoPackageDatabase(Database):
         self._exec("BEGIN IMMEDIATE")
 
     def _commit(self) -> None:
-        self._exec("COMMIT")
+        try:
+            self._conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            message = f"{self.describe()}: commit failed, nothing was written: {exc}"
+            self._conn.execute("ROLLBACK")
+            raise DatabaseError(message) from None
 
     def _rollback(self) -> None:
         self._conn.execute("ROLLBACK")
@@ -176,8 +176,9 @@ class GeoPackageDatabase(Database):
 
     # reading and writing
     def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
-        if not self._depth and (columns or geometry):
-            # Outside a transaction GDAL's columnar reader sees the same data, faster.
+        if not self._depth and (columns or geometry) and self._max_fid(table) > _GDAL_MIN_ROWS:
+            # Outside a transaction GDAL's columnar reader sees the same data, faster
+            # for big tables (opening the dataset costs some milliseconds).
             fast = read_columns(self.path, table, columns, geometry)
             if fast is not None:
                 data, wkb, fids = fast
@@ -199,6 +200,10 @@ class GeoPackageDatabase(Database):
         if geometry:
             return list(data[: len(columns)]), blobs_to_wkb(list(data[-1]))
         return list(data[: len(columns)]), None
+
+    def _max_fid(self, table: Table) -> int:
+        sql = f"SELECT max({q(schema.PRIMARY_KEY)}) FROM {q(table.name)}"
+        return int(self._exec(sql).fetchone()[0] or 0)
 
     def _read_flags(self, table: Table, column: str, fids: np.ndarray) -> pd.Series:
         """A boolean column in fid order, as one string of 0/1/2 (2 = NULL)."""

@@ -8,7 +8,6 @@ exception attached.
 
 from __future__ import annotations
 
-import datetime as _dt
 import io
 from collections.abc import Sequence
 from typing import Any
@@ -20,7 +19,7 @@ from psycopg2.extensions import parse_dsn
 
 from .. import schema
 from ..schema import Column, Table
-from .base import Database
+from .base import Database, initial_metadata
 from .errors import DatabaseError
 from .frames import Prepared
 from .targets import DEFAULT_PG_SCHEMA, scrub, split_schema
@@ -70,12 +69,16 @@ class PostGISDatabase(Database):
         if error is not None:
             raise error
         self._conn.autocommit = True
+        self._info = self._read_info()
         self._postgis_on_path()
 
     # --- description ---------------------------------------------------------------
 
     def connection_info(self) -> dict[str, Any]:
-        params = self._conn.info.dsn_parameters
+        return dict(self._info)
+
+    def _read_info(self) -> dict[str, Any]:
+        params = self._conn.info.dsn_parameters  # libpq's view: never the password
         info: dict[str, Any] = {"kind": self.kind, "schema": self.schema}
         for key in _INFO_KEYS:
             info[key] = params.get(key)
@@ -84,7 +87,7 @@ class PostGISDatabase(Database):
         return info
 
     def describe(self) -> str:
-        info = self.connection_info() if not self._conn.closed else {}
+        info = self._info
         where = f"{info.get('user')}@{info.get('host')}:{info.get('port')}/{info.get('dbname')}"
         service = f" (service {self._service})" if self._service else ""
         return scrub(f"PostGIS {where} schema {self.schema}{service}", self._secrets)
@@ -374,15 +377,13 @@ def create_postgis(target: str, overwrite: bool = False) -> PostGISDatabase:
             if present and not overwrite:
                 raise FileExistsError(
                     f"{db.describe()} already holds {', '.join(t.name for t in present)} "
-                    "(pass overwrite=True to replace them)")
+                    "(overwrite to replace them)")
             for table in present:
                 db._exec(sql.SQL("DROP TABLE {} CASCADE").format(db._ident(table.name)))
             for table in schema.TABLES:
                 _create_table(db, table)
             db._record_version(schema.SCHEMA_VERSION)
-            now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
-            db.set_metadata({"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
-                             "crs": f"EPSG:{schema.DEFAULT_SRID}"})
+            db.set_metadata(initial_metadata())
     except BaseException:
         db.close()
         raise

@@ -59,7 +59,7 @@ def split_schema(dsn: str) -> tuple[str, str | None]:
     match = _SCHEMA_KV_RE.search(dsn)
     if not match:
         return dsn, None
-    rest = (dsn[: match.start()] + " " + dsn[match.end():]).strip()
+    rest = (dsn[: match.start()].rstrip() + " " + dsn[match.end():].lstrip()).strip()
     return rest, _unquote(match.group(1))
 
 

@@ -122,7 +122,8 @@ def drinking_areas(net: Network, n_sources: int, lake_cells: np.ndarray, avoid: 
     n_river = int(round(n_sources * 0.5))
     n_res = int(round(n_sources * 0.35))
     n_gw = max(n_sources - n_river - n_res, 0)
-    upstream = np.flatnonzero(net.channel & (t.recv >= 0) & ~avoid
+    small = ~net.river_is_stem[np.maximum(net.river_of, 0)] & (net.river_of >= 0)
+    upstream = np.flatnonzero(net.channel & (t.recv >= 0) & ~avoid & small
                               & (t.acc_km2 < np.quantile(t.acc_km2[net.channel], 0.9)))
     starts = rng.choice(upstream, size=min(len(upstream), n_river + n_res), replace=False)
     res_cells = np.r_[lake_cells, starts[n_river:]][:n_res]

@@ -16,9 +16,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .config import Scale
+from .stems import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQ, meandered_stems, rasterise_stem
 
-KM_PER_DEG_LAT = 110.574
-KM_PER_DEG_LON_EQ = 111.320
 _OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
 
 
@@ -112,54 +111,6 @@ def make_grid(scale: Scale) -> Grid:
     return g
 
 
-def rasterise_stem(grid: Grid, coords, taken: np.ndarray) -> np.ndarray:
-    """4-connected cells along a polyline inside the area, upstream first; stops after
-    the first cell of an earlier stem (the junction) or where the line leaves."""
-    pts = np.asarray(coords, float)
-    seg = np.diff(pts, axis=0)
-    n_steps = np.maximum((np.hypot(seg[:, 0], seg[:, 1]) / (grid.d * 0.2)).astype(int), 1)
-    xs = np.concatenate([p[0] + seg[k, 0] * np.arange(m) / m
-                         for k, (p, m) in enumerate(zip(pts[:-1], n_steps))] + [pts[-1:, 0]])
-    ys = np.concatenate([p[1] + seg[k, 1] * np.arange(m) / m
-                         for k, (p, m) in enumerate(zip(pts[:-1], n_steps))] + [pts[-1:, 1]])
-    i = np.floor((ys - grid.lat0) / grid.d).astype(int)
-    j = np.floor((xs - grid.lon0) / grid.d).astype(int)
-    cells: list[int] = []
-    seen: set[int] = set()
-    for a, b in zip(i.tolist(), j.tolist()):
-        if not (0 <= a < grid.ny and 0 <= b < grid.nx):
-            if cells:
-                break
-            continue
-        c = a * grid.nx + b
-        if cells and c == cells[-1]:
-            continue
-        if cells:
-            pi, pj = divmod(cells[-1], grid.nx)
-            if pi != a and pj != b:  # diagonal step: go through an orthogonal cell
-                mid = pi * grid.nx + b
-                if not grid.mask[mid] or mid in seen:
-                    mid = a * grid.nx + pj
-                if mid in seen or not grid.mask[mid]:
-                    break
-                cells.append(mid)
-                seen.add(mid)
-                if taken[mid]:
-                    break
-        inside = bool(grid.mask[c])
-        if not inside:
-            if cells:
-                break
-            continue
-        if c in seen:
-            break
-        cells.append(c)
-        seen.add(c)
-        if taken[c]:
-            break
-    return np.asarray(cells, np.int64)
-
-
 def priority_flood(elev: np.ndarray, grid: Grid, seeds: list[int],
                    rng: np.random.Generator) -> np.ndarray:
     """Raise every pit so that each cell has a strictly lower path to a seed.
@@ -222,8 +173,11 @@ def steepest_receivers(grid: Grid, elev: np.ndarray) -> tuple[np.ndarray, np.nda
     return recv.ravel(), step.ravel()
 
 
-def uncross(grid: Grid, recv: np.ndarray, elev: np.ndarray) -> None:
-    """Where two diagonal flows cross inside a 2x2 block, turn one orthogonal (in place)."""
+def uncross(grid: Grid, recv: np.ndarray, elev: np.ndarray, fixed: np.ndarray) -> None:
+    """Where two diagonal flows cross inside a 2x2 block, turn one orthogonal (in place).
+
+    The flow of a ``fixed`` cell (an imposed big river) is kept when the other can turn.
+    """
     nx = grid.nx
     for _ in range(4):
         a = np.arange(grid.n).reshape(grid.ny, nx)[:-1, :-1].ravel()
@@ -236,7 +190,10 @@ def uncross(grid: Grid, recv: np.ndarray, elev: np.ndarray) -> None:
             if not hit.any():
                 continue
             p, q, r, s = p[hit], q[hit], r[hit], s[hit]
-            to_r = elev[r] < elev[p]
+            swap = fixed[p] & ~fixed[q]  # keep p->s: let q turn instead (roles swapped)
+            p, q, r, s = (np.where(swap, q, p), np.where(swap, p, q), np.where(swap, s, r),
+                          np.where(swap, r, s))
+            to_r = (elev[r] < elev[p]) & ~fixed[p]
             recv[p[to_r]] = r[to_r]
             rest = ~to_r
             to_p = elev[p[rest]] < elev[q[rest]]
@@ -297,50 +254,6 @@ def _distance_to_lines_km(lon: np.ndarray, lat: np.ndarray, lines: list[np.ndarr
     return best
 
 
-def meander(coords, rng: np.random.Generator, amp_km: float, wavelength_km: float
-            ) -> np.ndarray:
-    """The polyline densified and swung sideways (two sines), pinned at both ends."""
-    pts = np.asarray(coords, float)
-    kx = KM_PER_DEG_LON_EQ * np.cos(np.radians(float(pts[:, 1].mean())))
-    km = pts * np.array([kx, KM_PER_DEG_LAT])
-    seg = np.hypot(*np.diff(km, axis=0).T)
-    step = wavelength_km / 10.0
-    parts = [km[k] + np.outer(np.arange(max(int(seg[k] / step), 1)) / max(int(seg[k] / step), 1),
-                              km[k + 1] - km[k]) for k in range(len(seg))]
-    dense = np.vstack(parts + [km[-1:]])
-    s = np.r_[0.0, np.cumsum(np.hypot(*np.diff(dense, axis=0).T))]
-    phase = rng.random(2) * 2 * np.pi
-    off = amp_km * (0.75 * np.sin(2 * np.pi * s / wavelength_km + phase[0])
-                    + 0.35 * np.sin(2 * np.pi * s / (0.4 * wavelength_km) + phase[1]))
-    off *= np.sin(np.pi * s / s[-1]) ** 0.5
-    tangent = np.gradient(dense, axis=0)
-    normal = np.column_stack([-tangent[:, 1], tangent[:, 0]])
-    normal /= np.maximum(np.hypot(normal[:, 0], normal[:, 1]), 1e-12)[:, None]
-    out = dense + off[:, None] * normal
-    return out / np.array([kx, KM_PER_DEG_LAT])
-
-
-def _meandered_stems(scale: Scale, rng: np.random.Generator) -> list[np.ndarray]:
-    """Courses of the big rivers with meanders; a tributary still ends on its parent."""
-    amp = scale.cell_deg * 100 * 4.0
-    courses: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-    out = []
-    for stem in scale.stems:
-        coords = np.asarray(stem.coords, float)
-        if stem.parent in courses:
-            plain, bent = courses[stem.parent]
-            k = int(np.argmin(np.hypot(*(plain - coords[-1]).T)))
-            coords = np.vstack([coords[:-1], plain[k]])
-            line = meander(coords, rng, amp, amp * 6.0)
-            line[-1] = bent[k]
-        else:
-            line = meander(coords, rng, amp, amp * 6.0)
-        plain = meander(coords, np.random.default_rng(0), 0.0, amp * 6.0)
-        courses[stem.name] = (plain, line)
-        out.append(line)
-    return out
-
-
 def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     """Grid, elevation, pit filling and the drainage tree of ``scale``."""
     grid = make_grid(scale)
@@ -350,7 +263,7 @@ def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     stem_cells: list[np.ndarray] = []
     chain = np.full(grid.n, np.nan)
     by_name: dict[str, int] = {}
-    courses = _meandered_stems(scale, rng)
+    courses = meandered_stems(scale, rng)
     for k, stem in enumerate(scale.stems):
         cells = rasterise_stem(grid, courses[k], taken)
         if len(cells) < 2:
@@ -393,7 +306,7 @@ def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     for cells in stem_cells:
         recv[cells[:-1]] = cells[1:]
     recv[outlet] = -1
-    uncross(grid, recv, filled)
+    uncross(grid, recv, filled, taken)
     orphan = grid.mask & (recv < 0)
     orphan[outlet] = False
     if orphan.any():

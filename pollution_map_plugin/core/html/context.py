@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..assessment.periods import parse_period
 from .basemaps import coordinate_transform, resolve_basemap
-from .encode import encode_lines, encode_polygons, point_coords
+from .encode import encode_lines, encode_polygons, origin_of, point_coords
 from .i18n import check_lang
 from .spatial import MetricPoints, boxes, touching
 
@@ -74,6 +74,7 @@ class ExportContext:
         self._farms_metric = None
         self._encoded: dict[tuple, dict] = {}
         self._groups: dict[tuple, dict] = {}
+        self._origin: tuple[float, float] | None = None
         self._names: dict[str, pd.Series] = {}
         self._assess(db.read_table("measurements", columns=MEASUREMENT_COLUMNS), period)
 
@@ -244,6 +245,18 @@ class ExportContext:
             self._farms_metric = MetricPoints(xy["x"].to_numpy(), xy["y"].to_numpy())
         return farms.iloc[self._farms_metric.near(river_geom, self.farm_distance_m)]
 
+    @property
+    def origin(self) -> tuple[float, float]:
+        """The pages' coordinate origin (whole degrees south-west of the sections)."""
+        if self._origin is None:
+            xy = self._points_xy("sections")
+            x, y = xy["x"].to_numpy(), xy["y"].to_numpy()
+            if self.transform is not None and len(x):
+                x, y = self.transform(x, y)
+            ox, oy = origin_of(np.asarray(x), np.asarray(y))
+            self._origin = (ox - 1.0, oy - 1.0)  # room for what lies beyond the sections
+        return self._origin
+
     def encoded(self, layer: str, frame, kind: str, simplify: float) -> list:
         """Lines or areas of ``frame`` (rows of ``layer``) encoded for the page, each
         geometry simplified and encoded once per batch (reports share tributaries)."""
@@ -252,7 +265,7 @@ class ExportContext:
         out = []
         for key, geom in zip(frame.index, frame.geometry):
             if key not in cache:
-                cache[key] = enc([geom], self.transform, simplify)[0]
+                cache[key] = enc([geom], self.transform, simplify, self.origin)[0]
             out.append(cache[key])
         return out
 

@@ -1,10 +1,11 @@
 """Compact, column-oriented encoding of layers for the pages' JavaScript.
 
 One JSON object per layer with one array per column (not one object per
-feature): coordinates rounded to 1e-5 degrees (about 1 m), repetitive text
-columns dictionary-coded (``{"k": [values], "i": [indices]}``).  The page
-creates its markers from these arrays in a loop; this is what keeps a 40,000-point
-overview small and fast.
+feature).  Coordinates are integers in 1e-5 degrees (about 1 m) from the page's
+``origin``; along a line or ring each vertex is the difference from the previous
+one.  Repetitive text columns are dictionary-coded (``{"k": [values], "i":
+[indices]}``).  The page creates its markers from these arrays in a loop; this
+is what keeps a 40,000-point overview small and fast.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from typing import Optional
 
 import numpy as np
 import pandas as pd
+
+from .textcodec import compact
 
 Transform = Optional[Callable[[np.ndarray, np.ndarray], tuple]]
 DIGITS = 5
@@ -59,9 +62,20 @@ def point_coords(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
     return x, y
 
 
-def rounded(a: np.ndarray, digits: int = DIGITS) -> list:
-    """A float array as a JSON-ready list (rounded)."""
-    return np.round(np.asarray(a, dtype=float), digits).tolist()
+SCALE = 10 ** DIGITS
+
+
+def quantized(a: np.ndarray, origin: float) -> np.ndarray:
+    """Integer steps of 1e-5 degrees from ``origin``."""
+    return np.round((np.asarray(a, dtype=float) - origin) * SCALE).astype(np.int64)
+
+
+def origin_of(x: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """A whole-degree origin at the south-west of the coordinates (default 100°E 20°N)."""
+    ok = np.isfinite(x) & np.isfinite(y)
+    if not ok.any():
+        return 100.0, 20.0
+    return float(np.floor(x[ok].min())), float(np.floor(y[ok].min()))
 
 
 def _clean_scalar(v: object) -> object:
@@ -95,7 +109,7 @@ def encode_column(values: Iterable, dictionary: bool | None = None) -> list | di
         codes, uniques = pd.factorize(s)  # missing values get code -1
         return {"k": [_clean_scalar(u) if not isinstance(u, str) else u for u in uniques],
                 "i": codes.tolist()}
-    return [v if isinstance(v, str) else _clean_scalar(v) for v in s.tolist()]
+    return compact([v if isinstance(v, str) else _clean_scalar(v) for v in s.tolist()])
 
 
 def encode_props(frame: pd.DataFrame, columns: Iterable[str]) -> dict:
@@ -103,18 +117,20 @@ def encode_props(frame: pd.DataFrame, columns: Iterable[str]) -> dict:
     return {c: encode_column(frame[c]) for c in columns if c in frame.columns}
 
 
-def _flat(coords, transform: Transform) -> list | None:
-    """``[x0, y0, x1, y1, …]`` of a coordinate sequence (None when under 2 points)."""
+def _flat(coords, transform: Transform, origin: tuple[float, float]) -> list | None:
+    """``[x0, y0, dx1, dy1, …]`` of a coordinate sequence: the first vertex in steps
+    from ``origin``, then differences (None when under 2 points)."""
     a = np.asarray(coords, dtype=float)
     if a.ndim != 2 or len(a) < 2:
         return None
     x, y = a[:, 0], a[:, 1]
     if transform is not None:
         x, y = transform(x, y)
-    out = np.empty(2 * len(x))
-    out[0::2] = x
-    out[1::2] = y
-    return rounded(out)
+    qx, qy = quantized(x, origin[0]), quantized(y, origin[1])
+    out = np.empty(2 * len(x), dtype=np.int64)
+    out[0::2] = np.diff(qx, prepend=0)
+    out[1::2] = np.diff(qy, prepend=0)
+    return out.tolist()
 
 
 def _parts(geom) -> list:
@@ -123,18 +139,20 @@ def _parts(geom) -> list:
     return list(geom.geoms) if hasattr(geom, "geoms") else [geom]
 
 
-def encode_lines(geoms: Iterable, transform: Transform = None, simplify: float = 0.0) -> list:
-    """Per feature: a list of parts, each a flat ``[x0, y0, x1, y1, …]`` list."""
+def encode_lines(geoms: Iterable, transform: Transform = None, simplify: float = 0.0,
+                 origin: tuple[float, float] = (0.0, 0.0)) -> list:
+    """Per feature: a list of parts, each a flat ``[x0, y0, dx1, dy1, …]`` list."""
     out = []
     for geom in geoms:
         if simplify and geom is not None:
             geom = geom.simplify(simplify, preserve_topology=False)
-        parts = (_flat(p.coords, transform) for p in _parts(geom))
+        parts = (_flat(p.coords, transform, origin) for p in _parts(geom))
         out.append([p for p in parts if p is not None])
     return out
 
 
-def encode_polygons(geoms: Iterable, transform: Transform = None, simplify: float = 0.0) -> list:
+def encode_polygons(geoms: Iterable, transform: Transform = None, simplify: float = 0.0,
+                    origin: tuple[float, float] = (0.0, 0.0)) -> list:
     """Per feature: a list of polygons, each a list of flat rings (outer first)."""
     out = []
     for geom in geoms:
@@ -144,10 +162,10 @@ def encode_polygons(geoms: Iterable, transform: Transform = None, simplify: floa
         for p in _parts(geom):
             if not hasattr(p, "exterior"):
                 continue
-            outer = _flat(p.exterior.coords, transform)
+            outer = _flat(p.exterior.coords, transform, origin)
             if outer is None:
                 continue
-            holes = (_flat(r.coords, transform) for r in p.interiors)
+            holes = (_flat(r.coords, transform, origin) for r in p.interiors)
             polys.append([outer] + [h for h in holes if h is not None])
         out.append(polys)
     return out

@@ -20,7 +20,7 @@ from ..symbology import (
     SECTION_LEVEL_SHAPES,
     SOURCE_SYMBOLS,
 )
-from .encode import encode_props, rounded
+from .encode import encode_props, quantized
 from .escaping import esc
 from .i18n import CODED_VALUES, field_label, label, t, table_label
 from .symbols import SECTION_PX, SOURCE_PX, shape_svg
@@ -111,7 +111,7 @@ def source_layer(ctx: Any, name: str, frame, *, cluster: bool = True, show: bool
     if "river_code" in data:
         data["river"] = _with_name(data["river_code"], ctx.names("rivers"))
     cols = SOURCE_FIELDS.get(name, ("code",))
-    x, y = xy_lists(x, y, ctx.transform)
+    x, y = xy_lists(ctx, x, y)
     text = sym.label_en if ctx.lang == "en" else sym.label_zh
     swatch = f'<span class="psm-sw-svg">{shape_svg(sym.shape, sym.colour, 14)}</span>'
     return {
@@ -122,11 +122,12 @@ def source_layer(ctx: Any, name: str, frame, *, cluster: bool = True, show: bool
     }
 
 
-def xy_lists(x, y, transform) -> tuple[list, list]:
-    """Rounded coordinate lists, shifted by ``transform`` (GCJ-02 for Gaode) if any."""
-    if transform is not None and len(x):
-        x, y = transform(x, y)
-    return rounded(x), rounded(y)
+def xy_lists(ctx: Any, x, y) -> tuple[list, list]:
+    """Coordinates in 1e-5-degree steps from the page origin, shifted by the basemap's
+    transform (GCJ-02 for Gaode) if any."""
+    if ctx.transform is not None and len(x):
+        x, y = ctx.transform(x, y)
+    return quantized(x, ctx.origin[0]).tolist(), quantized(y, ctx.origin[1]).tolist()
 
 
 def _failing_rows(items: Any, lang: str) -> list:
@@ -161,7 +162,7 @@ def section_layer(ctx: Any, secs, *, show: bool = True, layer_id: str = "section
     data["river"] = _with_name(data["river_code"], ctx.names("rivers"))
     data["n_samples"] = col("n_samples", 0)
     raw_level = secs["level"].astype(str).tolist()
-    x, y = xy_lists(x, y, ctx.transform)
+    x, y = xy_lists(ctx, x, y)
     text = t("sections", ctx.lang)
     swatch = f'<span class="psm-sw-svg">{shape_svg("star", "#2ca02c", 14)}</span>'
     props = encode_props(data, ("name", *SECTION_FIELDS))

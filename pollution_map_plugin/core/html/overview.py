@@ -78,7 +78,7 @@ def overview_page(ctx: ExportContext) -> str:
     """The HTML of the overview page."""
     lang = ctx.lang
     L = ctx.layers  # noqa: N806 - a short alias
-    payload = base_payload(lang)
+    payload = base_payload(lang, ctx.origin)
     payload["bases"] = base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key)
     rivers, min_km = ctx.longest(L["rivers"], MAX_RIVERS)
     # the background reuses the control units' geometry (no second copy in the file)

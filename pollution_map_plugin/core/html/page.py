@@ -19,6 +19,7 @@ from jinja2 import Template
 
 from ..symbology import CLASS_BY_VALUE, NO_DATA_COLOUR
 from .assets import RawHtml, bundle_html, remote_references
+from .encode import SCALE
 from .escaping import esc, json_for_script
 from .i18n import js_strings
 from .layers import section_icon_sizes
@@ -65,10 +66,10 @@ def _new_map(center: list[float]) -> folium.Map:
     return m
 
 
-def base_payload(lang: str) -> dict[str, Any]:
+def base_payload(lang: str, origin: tuple[float, float]) -> dict[str, Any]:
     """The parts of the page data common to every page."""
     return {
-        "lang": lang,
+        "lang": lang, "origin": list(origin), "scale": SCALE,
         "t": js_strings(lang),
         "classes": [[c.value, c.roman, c.colour, c.label_en if lang == "en" else c.label_zh,
                      c.value == 4] for c in CLASS_BY_VALUE.values()],

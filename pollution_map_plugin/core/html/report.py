@@ -116,7 +116,7 @@ def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
     lang = ctx.lang
     river_frame = ctx.layers["rivers"].loc[ctx.layers["rivers"]["code"].astype(str) == str(code)]
     secs, sx, sy = ctx.points("sections", sel.sections)
-    payload = base_payload(lang)
+    payload = base_payload(lang, ctx.origin)
     payload["bases"] = base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key)
     ws = sel.river.get("water_system")
     rivers = ctx.layers["rivers"]

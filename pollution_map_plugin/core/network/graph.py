@@ -57,7 +57,14 @@ def _reverse_line(g):
 
 
 class ReachNetwork:
-    """The reach graph: ``codes[i]`` flows into ``down_idx[down_ptr[i]:down_ptr[i+1]]``."""
+    """The reach graph in compact arrays (build it with ``from_reaches``).
+
+    Reach ``i`` (``codes[i]``) flows into ``down_idx[down_ptr[i]:down_ptr[i + 1]]`` and
+    receives ``up_idx[up_ptr[i]:up_ptr[i + 1]]``.  ``length_km`` comes from the
+    ``length_km`` column or, where missing, the line; ``reversed`` marks reaches drawn
+    against the flow (with ``fix_reversed``); ``link_source`` says where the links came
+    from ("downstream_code", "nodes", "geometry" or "none"); ``issues`` lists problems.
+    """
 
     def __init__(self, built: Built) -> None:
         self._b = built

@@ -130,13 +130,13 @@ class _Geos18:
 def _parts_python(arr: np.ndarray) -> _Parts:
     chunks, owner, kind = [], [], []
     for i, g in enumerate(arr):
-        if g is None:
+        if g is None or g.is_empty:
             continue
         t = _NAMES.get(g.geom_type)
         if t in SIMPLE_TYPES:
             subs = [g]
         elif t in MULTI_TYPES:
-            subs = list(g.geoms)
+            subs = list(getattr(g, "geoms", []))
         else:
             continue
         for s in subs:

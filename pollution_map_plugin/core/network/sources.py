@@ -161,7 +161,7 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
     return table[[*SOURCE_COLUMNS, "geometry"]], notes
 
 
-def rank_arrays(distance: np.ndarray, load: np.ndarray, layer: np.ndarray, code: np.ndarray,
+def rank_arrays(distance: np.ndarray, load: np.ndarray, tiebreak: np.ndarray,
                 decay_km: float = DEFAULT_DECAY_KM) -> dict[str, np.ndarray]:
     """rank_distance, rank_load, score and rank of candidate sources.
 
@@ -169,25 +169,30 @@ def rank_arrays(distance: np.ndarray, load: np.ndarray, layer: np.ndarray, code:
     * ``rank_load``: 1 = largest load (missing loads last; ties: nearer first);
     * ``score = load / max(load) · exp(−distance_km / decay_km)`` in [0, 1] — the share of
       the largest load that would still arrive with first-order decay over ``decay_km``;
-      missing loads score 0.  ``rank`` orders by score (ties: nearer, then layer, code).
-    Distances within a millimetre count as equal.
+      missing loads score 0.  ``rank`` orders by score (ties: nearer first).
+    Distances within a millimetre count as equal; remaining ties follow ``tiebreak``
+    (the order of layer, then code: see ``tiebreak_order``).
     """
     if not decay_km > 0:
         raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
     dist = np.round(np.asarray(distance, dtype=float), 6)
     load = np.asarray(load, dtype=float)
     neg_load = np.where(np.isnan(load), np.inf, -load)
-    layer = np.asarray(layer).astype(str)
-    code = np.asarray(code).astype(str)
     top = np.nanmax(load) if np.isfinite(load).any() else np.nan
     share = np.where(np.isfinite(load) & (top > 0), load / (top if top > 0 else 1.0), 0.0)
     score = np.clip(share, 0.0, None) * np.exp(-np.clip(dist, 0.0, None) / decay_km)
     return {
-        "rank_distance": _ranks(np.lexsort((code, layer, neg_load, dist))),
-        "rank_load": _ranks(np.lexsort((code, layer, dist, neg_load))),
+        "rank_distance": _ranks(np.lexsort((tiebreak, neg_load, dist))),
+        "rank_load": _ranks(np.lexsort((tiebreak, dist, neg_load))),
         "score": score,
-        "rank": _ranks(np.lexsort((code, layer, dist, -score))),
+        "rank": _ranks(np.lexsort((tiebreak, dist, -score))),
     }
+
+
+def tiebreak_order(layer: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Integer rank of each source by (layer, code) as text."""
+    order = np.lexsort((np.asarray(code).astype(str), np.asarray(layer).astype(str)))
+    return _ranks(order)
 
 
 def _ranks(order: np.ndarray) -> np.ndarray:

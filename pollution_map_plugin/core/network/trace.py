@@ -31,6 +31,7 @@ from pollution_map_plugin.core.network.sources import (
     SOURCE_LAYERS,
     assign_sources,
     rank_arrays,
+    tiebreak_order,
 )
 from pollution_map_plugin.core.network.units import ControlUnits
 
@@ -77,6 +78,8 @@ class Tracer:
                              else self.sources[c].to_numpy()) for c in self.sources.columns}
         self._columns["reach_idx"] = self._columns["reach_idx"].astype(np.int64)
         self._columns["fraction"] = self._columns["fraction"].astype(float)
+        self._columns["tiebreak"] = tiebreak_order(self._columns["layer"],
+                                                   self._columns["code"])
         self.units = ControlUnits(_read(data, "control_units"), network)
 
     def section_codes(self) -> list[str]:
@@ -116,28 +119,52 @@ class Tracer:
               load_field: str = "equivalent_load",
               decay_km: float = DEFAULT_DECAY_KM) -> TraceResult:
         """Trace from a section; see the module docstring.  ValueError on bad input."""
-        if load_field not in LOAD_FIELDS:
-            raise ValueError(f"unknown load field {load_field!r}; use one of "
-                             f"{', '.join(LOAD_FIELDS)}")
-        net = self.network
-        mode = str(mode).upper()
         row, start, fraction, notes = self.locate_section(section_code)
-        idx, near, far = net.navigate_indices(start, mode, distance_km, fraction=fraction)
-        reaches, idx_sorted = net.navigation_frame(idx, near, far, distance_km)
-
-        upward = mode in ("UT", "UM")
-        f0 = (1.0 if upward else 0.0) if fraction is None else fraction
-        sources, source_geoms = self._sources_on(idx, near, start, f0, upward, distance_km,
-                                                 load_field, decay_km)
         sec = self.sections.iloc[row]
-        units, unit_geoms = self.units.for_trace(idx_sorted, reaches["covered_km"].to_numpy(),
-                                                 _section_point(self.sections, row),
-                                                 sec.get("control_unit_code"))
         section = {k: sec.get(k) for k in ("code", "name", "river_code", "reach_code",
                                             "level", "target_class") if k in sec.index}
         xy = self._section_xy[row]
         section.update(lon=float(xy[0]) if np.isfinite(xy[0]) else None,
                        lat=float(xy[1]) if np.isfinite(xy[1]) else None)
+        return self._trace(start, fraction, section, _section_point(self.sections, row),
+                           sec.get("control_unit_code"), notes, mode, distance_km,
+                           load_field, decay_km)
+
+    def trace_point(self, lon: float, lat: float, *, mode: str = "UT",
+                    distance_km: float | None = None, max_distance_m: float | None = None,
+                    load_field: str = "equivalent_load",
+                    decay_km: float = DEFAULT_DECAY_KM) -> TraceResult:
+        """Trace from any point (a click on the map) in the network's CRS (EPSG:4490):
+        from the nearest reach within ``max_distance_m`` (default ``snap_distance_m``).
+        ``section`` of the result has no code.  ValueError if no reach is near."""
+        from shapely.geometry import Point
+
+        limit = self.snap_distance_m if max_distance_m is None else float(max_distance_m)
+        r, d, f = self.network.locate([[lon, lat]], limit)
+        if r[0] < 0:
+            raise ValueError(f"no reach within {limit:g} m of ({lon}, {lat})")
+        start = int(r[0])
+        notes = [f"point snapped to reach {self.network.codes[start]} ({d[0]:.0f} m away)"]
+        section = {"code": None, "name": None, "lon": float(lon), "lat": float(lat)}
+        return self._trace(start, float(f[0]), section, Point(lon, lat), None, notes, mode,
+                           distance_km, load_field, decay_km)
+
+    def _trace(self, start: int, fraction: float | None, section: dict, point, unit_code,
+               notes: list[str], mode: str, distance_km: float | None, load_field: str,
+               decay_km: float) -> TraceResult:
+        if load_field not in LOAD_FIELDS:
+            raise ValueError(f"unknown load field {load_field!r}; use one of "
+                             f"{', '.join(LOAD_FIELDS)}")
+        net = self.network
+        mode = str(mode).upper()
+        idx, near, far = net.navigate_indices(start, mode, distance_km, fraction=fraction)
+        reaches, idx_sorted = net.navigation_frame(idx, near, far, distance_km)
+        upward = mode in ("UT", "UM")
+        f0 = (1.0 if upward else 0.0) if fraction is None else fraction
+        sources, source_geoms = self._sources_on(idx, near, start, f0, upward, distance_km,
+                                                 load_field, decay_km)
+        units, unit_geoms = self.units.for_trace(idx_sorted, reaches["covered_km"].to_numpy(),
+                                                 point, unit_code)
         codes = set(reaches["reach_code"])
         issues = [i for i in net.issues if codes.intersection(i.reach_codes)]
         geometries = {"reaches": object_array(net.geometries(idx_sorted)),
@@ -170,10 +197,11 @@ class Tracer:
         if distance_km is not None:
             keep &= dist <= distance_km + _TOL
         sel, r, dist = sel[keep], r[keep], np.maximum(dist[keep], 0.0)
-        out = {c: col[c][sel] for c in col if c not in ("reach_idx", "fraction", "geometry")}
+        out = {c: col[c][sel] for c in col
+               if c not in ("reach_idx", "fraction", "geometry", "tiebreak")}
         out.update(reach_code=net.codes[r], river_code=net.river_codes[r], distance_km=dist,
                    load=col[load_field][sel])
-        out.update(rank_arrays(dist, out["load"], out["layer"], out["code"], decay_km))
+        out.update(rank_arrays(dist, out["load"], col["tiebreak"][sel], decay_km))
         order = np.argsort(out["rank"], kind="stable")
         frame = pd.DataFrame({c: out[c][order] for c in SOURCE_RESULT_COLUMNS},
                              columns=SOURCE_RESULT_COLUMNS)

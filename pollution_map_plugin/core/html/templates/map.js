@@ -12,6 +12,7 @@ var PSM = (function () {
   var T = {};
   var CLASSES = {};
   var NO_DATA = '#9e9e9e';
+  var OX = 0, OY = 0, Q = 1e-5;  // coordinates: integer steps of Q degrees from (OX, OY)
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -20,12 +21,41 @@ var PSM = (function () {
     return e;
   }
 
+  /* Columns arrive as lists, dictionary-coded {k, i}, numbered codes {p, w, n, pi}
+   * or stems with common endings {s, x, xi} (core/html/textcodec.py). */
+  function decodeColumn(c) {
+    var out, i, k;
+    if (c.n) {
+      out = new Array(c.n.length);
+      var v = 0;
+      for (i = 0; i < c.n.length; i++) {
+        k = c.pi ? c.pi[i] : 0;
+        if (k < 0) { out[i] = null; continue; }
+        v += c.n[i];
+        var digits = String(v);
+        while (digits.length < c.w[k]) { digits = '0' + digits; }
+        out[i] = c.p[k] + digits;
+      }
+      return out;
+    }
+    out = new Array(c.s.length);
+    for (i = 0; i < c.s.length; i++) {
+      k = c.xi[i];
+      out[i] = c.s[i] === null ? null : (k < 0 ? c.s[i] : c.s[i] + c.x[k]);
+    }
+    return out;
+  }
+
   function val(layer, col, i) {
     var c = layer.props[col];
     if (!c) { return null; }
     if (Array.isArray(c)) { return c[i]; }
-    var k = c.i[i];
-    return k < 0 ? null : c.k[k];
+    if (c.k) {
+      var k = c.i[i];
+      return k < 0 ? null : c.k[k];
+    }
+    layer.props[col] = decodeColumn(c);  // once, on first use
+    return layer.props[col][i];
   }
 
   function fmt(v) {
@@ -38,11 +68,18 @@ var PSM = (function () {
     return String(v);
   }
 
+  /* A part [x0, y0, dx1, dy1, …] (first vertex from the origin, then differences). */
   function latlngs(flat) {
-    var out = new Array(flat.length / 2);
-    for (var j = 0; j < flat.length; j += 2) { out[j / 2] = [flat[j + 1], flat[j]]; }
+    var out = new Array(flat.length / 2), x = 0, y = 0;
+    for (var j = 0; j < flat.length; j += 2) {
+      x += flat[j];
+      y += flat[j + 1];
+      out[j / 2] = [OY + y * Q, OX + x * Q];
+    }
     return out;
   }
+
+  function pointAt(layer, i) { return [OY + layer.y[i] * Q, OX + layer.x[i] * Q]; }
 
   function classInfo(v) {
     return CLASSES[v] || {roman: '\u2014', colour: NO_DATA, label: T.no_data, dark: false};
@@ -213,7 +250,7 @@ var PSM = (function () {
       iconSize: [layer.size, layer.size]});
     var ms = new Array(layer.n);
     for (var i = 0; i < layer.n; i++) {
-      var m = L.marker([layer.y[i], layer.x[i]], {icon: icon, keyboard: false});
+      var m = L.marker(pointAt(layer, i), {icon: icon, keyboard: false});
       m._psmI = i;
       ms[i] = m;
     }
@@ -250,7 +287,7 @@ var PSM = (function () {
         var s = sizes[level] || 15;
         cache[key] = L.divIcon({html: icons[key], className: 'psm-sec', iconSize: [s, s]});
       }
-      var m = L.marker([layer.y[i], layer.x[i]], {icon: cache[key], zIndexOffset: 1000,
+      var m = L.marker(pointAt(layer, i), {icon: cache[key], zIndexOffset: 1000,
         keyboard: false});
       m._psmI = i;
       markers[i] = m;
@@ -307,14 +344,18 @@ var PSM = (function () {
   }
 
   function build(map, dataId) {
+    var t0 = performance.now();
     var data = JSON.parse(document.getElementById(dataId).textContent);
     T = data.t;
+    OX = data.origin[0];
+    OY = data.origin[1];
+    Q = 1 / data.scale;
     NO_DATA = data.noDataColour;
     data.classes.forEach(function (c) {
       CLASSES[c[0]] = {roman: c[1], colour: c[2], label: c[3], dark: c[4]};
     });
-    var state = {map: map, overlays: {}, counts: {}, pending: 0, ready: false, readyMs: null,
-      sections: null};
+    var state = {map: map, overlays: {}, counts: {}, specs: {}, pending: 0, ready: false,
+      readyMs: null, sections: null};
     state.check = function () {
       if (state.pending <= 0 && !state.ready) {
         state.ready = true;
@@ -323,6 +364,7 @@ var PSM = (function () {
       }
     };
     window.PSM_STATE = state;
+    state.buildStart = t0;
     map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
     var renderer = L.canvas({padding: 0.3});
     var bases = {}, overlays = {};
@@ -341,6 +383,7 @@ var PSM = (function () {
     function overlay(spec, layer) {
       overlays[spec.labelHtml] = layer;
       state.overlays[spec.id] = layer;
+      state.specs[spec.id] = spec;
       state.counts[spec.id] = spec.n !== undefined ? spec.n : spec.geom.length;
       if (spec.show) { layer.addTo(map); }
     }
@@ -368,9 +411,18 @@ var PSM = (function () {
       if (box.scrollIntoView) { box.scrollIntoView({block: 'nearest'}); }
     });
     window.addEventListener('resize', function () { map.invalidateSize(); });
+    state.buildEnd = performance.now();
     state.check();
     return state;
   }
 
-  return {build: build, historyChart: historyChart};
+  /* Every value of column ``col`` of overlay ``id`` (decoded), e.g. for tests. */
+  function values(id, col) {
+    var spec = window.PSM_STATE.specs[id], n = spec.n !== undefined ? spec.n : spec.geom.length;
+    var out = new Array(n);
+    for (var i = 0; i < n; i++) { out[i] = val(spec, col, i); }
+    return out;
+  }
+
+  return {build: build, historyChart: historyChart, values: values};
 }());
