@@ -284,3 +284,17 @@ def test_point_from_rejects(lon, lat, reason) -> None:
 
     with pytest.raises(ValueError, match=re.escape(reason)):
         point_from(lon, lat)
+
+
+def test_rejects_file_neutralises_spreadsheet_formulas(tmp_path) -> None:
+    from pollution_map_plugin.core.importer.rejects import read_rejects, write_rejects
+    from pollution_map_plugin.core.importer.rows import Reject
+
+    rejects = [Reject(2, "bad", ["=HYPERLINK(\"http://x\")", "-5", "@SUM(A1)", "-x", "ok"])]
+    path = write_rejects(rejects, ["a", "b", "c", "d", "e"], tmp_path / "r.csv")
+    row = read_rejects(path)[0]
+    assert row["a"] == "'=HYPERLINK(\"http://x\")"
+    assert row["b"] == "-5"  # a number stays as it was
+    assert row["c"] == "'@SUM(A1)"
+    assert row["d"] == "'-x"
+    assert row["e"] == "ok"

@@ -4,6 +4,9 @@ CSV in UTF-8 with a byte-order mark, so that Excel opens the Chinese text
 correctly.  Columns: ``行号 line``, ``原因 reason``, then the file's own headers
 with the row's cells as read (extra cells of over-long rows in ``extra_1``…).
 Written to a temporary file and renamed, so a failure never leaves half a file.
+A cell that a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``, ``-…``
+that is not a number) is written with a leading apostrophe, so opening the
+rejects file in Excel or WPS never executes data (CSV injection).
 """
 
 from __future__ import annotations
@@ -31,6 +34,22 @@ def _text(value) -> str:
     return str(value)
 
 
+_FORMULA_START = ("=", "+", "@", "\t", "\r", "-")
+
+
+def _neutralised(text: str) -> str:
+    """``text`` made inert for spreadsheets: a formula start gets an apostrophe."""
+    if not text.startswith(_FORMULA_START):
+        return text
+    if text.startswith(("-", "+")):
+        try:
+            float(text)
+            return text
+        except ValueError:
+            pass
+    return "'" + text
+
+
 def default_rejects_path(source: str | Path) -> Path:
     """``<file>.rejects.csv`` beside the imported file."""
     source = Path(source)
@@ -50,9 +69,9 @@ def write_rejects(rejects: Sequence[Reject], headers: Sequence[str], path: str |
             writer = csv.writer(handle)
             writer.writerow(columns)
             for reject in rejects:
-                cells = [_text(v) for v in reject.values]
+                cells = [_neutralised(_text(v)) for v in reject.values]
                 cells += [""] * (len(columns) - 2 - len(cells))
-                writer.writerow([reject.line, reject.reason, *cells])
+                writer.writerow([reject.line, _neutralised(reject.reason), *cells])
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
