@@ -153,7 +153,8 @@ def report(rows: list[dict], notes: list[str]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--gpkg", type=Path, help="an existing Chongqing-scale GeoPackage")
+    parser.add_argument("--gpkg", type=Path,
+                        help="a Chongqing-scale GeoPackage (built there if missing)")
     parser.add_argument("--no-postgis", action="store_true")
     parser.add_argument("--repeat", type=int, default=1)
     parser.add_argument("--write", type=Path, help="write the Markdown report here")
@@ -162,9 +163,8 @@ def main(argv: list[str] | None = None) -> int:
              f"{platform.python_version()}, geopandas {gpd.__version__}, pandas "
              f"{pd.__version__}."]
     with tempfile.TemporaryDirectory(prefix="pm-bench-") as tmp:
-        path = args.gpkg
-        if path is None:
-            path = Path(tmp) / "chongqing.gpkg"
+        path = args.gpkg or Path(tmp) / "chongqing.gpkg"
+        if not path.exists():
             seconds = build_gpkg(path)
             notes.append(f"Generating and writing the chongqing GeoPackage: {seconds:.1f} s.")
         rows = gpkg_rows(path, args.repeat)

@@ -136,6 +136,8 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     item.setFrameStrokeColor(QColor("#4d4d4d"))
     item.setBackgroundColor(QColor("#ffffff"))
     layout.addLayoutItem(item)
+    extent = group_extent(group, crs, project)
+    item.setExtent(fit_extent(extent, MAP_RECT[2] / MAP_RECT[3]))  # scale for the legend
 
     legend = _legend(layout, item, key, project, group)
     # the legend takes what it needs on the right, the map the rest
@@ -143,7 +145,7 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     legend.attemptMove(_pt(PAGE_W - 10 - legend_w, MAP_RECT[1]))
     map_w = PAGE_W - 10 - legend_w - 4 - MAP_RECT[0]
     item.attemptResize(_size(map_w, MAP_RECT[3]))
-    item.setExtent(fit_extent(group_extent(group, crs, project), map_w / MAP_RECT[3]))
+    item.setExtent(fit_extent(extent, map_w / MAP_RECT[3]))
     _scale_bar(layout, item)
     _north_arrow(layout, project, MAP_RECT[0] + map_w - 16)
     source = group_source(group)
@@ -173,7 +175,7 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
         if table == "rivers" and "reaches" in tables:
             continue  # the reaches stand for the rivers
         node = root.addLayer(layer)
-        keep = present_items(layer)
+        keep = present_items(layer, map_item.scale())
         if table == "reaches" and key != "watershed":
             # one line for the river network outside the river-system map
             keep = [0]
@@ -208,11 +210,12 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
     return legend
 
 
-def present_items(layer) -> list[int] | None:
+def present_items(layer, scale: float = 0.0) -> list[int] | None:
     """Indices of the legend items that have features (None: keep all).
 
     Rule-based, categorized and graduated renderers are checked item by item with
-    one limited request each, so a legend lists only what the map shows.
+    one limited request each, so a legend lists only what the map shows; rules hidden
+    at ``scale`` are left out too.
     """
     renderer = layer.renderer()
     if renderer is None:
@@ -220,7 +223,11 @@ def present_items(layer) -> list[int] | None:
     exprs: list[str] = []
     kind = renderer.type()
     if kind == "RuleRenderer":
-        exprs = [rule.filterExpression() or "TRUE" for rule in renderer.rootRule().children()]
+        for rule in renderer.rootRule().children():
+            shown = not scale or rule.isScaleOK(scale)
+            expr = "TRUE" if rule.isElse() or not rule.filterExpression() else \
+                rule.filterExpression()
+            exprs.append(expr if shown else "FALSE")
     elif kind == "categorizedSymbol":
         field = QgsExpression.quotedColumnRef(renderer.classAttribute())
         exprs = [f"{field} IS NULL" if cat.value() is None or cat.value() == NULL

@@ -18,14 +18,24 @@ from qgis.core import (
     QgsLineSymbol,
     QgsMapLayer,
     QgsMarkerSymbol,
+    QgsProperty,
     QgsRendererCategory,
     QgsRendererRange,
+    QgsRuleBasedRenderer,
     QgsSingleSymbolRenderer,
     QgsVectorLayer,
 )
 
 from ..core import symbology as sym
 from .compat import graduated_size, is_chinese
+from .density import (
+    REACH_TARGET,
+    full_extent_scale,
+    order_counts,
+    order_visibility,
+    size_factor,
+    visible_from,
+)
 from .i18n import tr
 
 STYLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "styles"
@@ -85,27 +95,40 @@ def class_label(value: int | None) -> str:
 
 
 # --- base layers ------------------------------------------------------------------
-def river_order_renderer(field: str = "stream_order") -> QgsGraduatedSymbolRenderer:
-    """Reaches in blue, wider with stream order (widths from symbology)."""
+def river_order_renderer(counts: dict[int, int] | None = None,
+                         full_scale: float | None = None,
+                         field: str = "stream_order") -> QgsRuleBasedRenderer:
+    """Reaches in blue, wider with stream order (widths from symbology); with the
+    reach counts per order, small orders appear only when zoomed in far enough."""
     orders = sorted(sym.RIVER_WIDTH_BY_ORDER_MM)
-    ranges = []
+    shown_below = order_visibility(counts or {}, full_scale, orders)
+    value = f'coalesce("{field}", 1)'
+    root = QgsRuleBasedRenderer.Rule(None)
     for i, order in enumerate(orders):
-        lower = -1e9 if i == 0 else order - 0.5
-        upper = 1e9 if i == len(orders) - 1 else order + 0.5
-        text = tr("Stream order {0}").format(order)
-        if i == len(orders) - 1:
-            text = tr("Stream order {0} and above").format(order)
-        ranges.append(QgsRendererRange(lower, upper,
-                                       line(sym.RIVER_COLOUR, sym.RIVER_WIDTH_BY_ORDER_MM[order]),
-                                       text))
-    renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 1)', ranges)
-    return renderer
+        last = i == len(orders) - 1
+        text = (tr("Stream order {0} and above") if last else tr("Stream order {0}")).format(
+            order)
+        expr = f"{value} >= {order}" if last else (
+            f"{value} <= {order}" if i == 0 else f"{value} = {order}")
+        rule = QgsRuleBasedRenderer.Rule(
+            line(sym.RIVER_COLOUR, sym.RIVER_WIDTH_BY_ORDER_MM[order]), 0,
+            shown_below[order], expr, text)
+        root.appendChild(rule)
+    return QgsRuleBasedRenderer(root)
 
 
-def rivers_renderer() -> QgsSingleSymbolRenderer:
-    """Whole rivers: a hairline under the reaches (they carry the names)."""
+def rivers_renderer(count: int = 0, full_scale: float | None = None) -> QgsRuleBasedRenderer:
+    """Whole rivers (they carry the names): a hairline under the reaches; key rivers
+    always, the others once zoomed in as far as the reaches' smallest order."""
     thinnest = min(sym.RIVER_WIDTH_BY_ORDER_MM.values())
-    return QgsSingleSymbolRenderer(line(sym.RIVER_COLOUR, thinnest))
+    root = QgsRuleBasedRenderer.Rule(None)
+    root.appendChild(QgsRuleBasedRenderer.Rule(
+        line(sym.RIVER_COLOUR, thinnest), 0, 0, '"key_river"', tr("Key rivers")))
+    other = QgsRuleBasedRenderer.Rule(
+        line(sym.RIVER_COLOUR, thinnest), 0, visible_from(count, full_scale, REACH_TARGET),
+        "ELSE", tr("Other rivers"))
+    root.appendChild(other)
+    return QgsRuleBasedRenderer(root)
 
 
 def control_units_renderer() -> QgsSingleSymbolRenderer:
@@ -167,13 +190,22 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if v >= 10 else f"{v:g}"
 
 
-def source_renderer(layer_name: str, values: list[float] | None):
-    """A source layer: its symbology shape and colour, graduated size by load."""
+def _scaled(symbol, factor: str | None):
+    """``symbol`` whose size follows the density ``factor`` expression (legend: nominal)."""
+    if factor:
+        symbol.setDataDefinedSize(QgsProperty.fromExpression(f"{symbol.size()} * {factor}"))
+    return symbol
+
+
+def source_renderer(layer_name: str, values: list[float] | None, factor: str | None = None):
+    """A source layer: its symbology shape and colour, graduated size by load; symbols
+    shrink by the density ``factor`` (see ``density.size_factor``)."""
     spec = sym.SOURCE_SYMBOLS[layer_name]
     field = SOURCE_SIZE_FIELD.get(layer_name)
     breaks = quantile_breaks(values or [])
     if field is None or not breaks:
-        return QgsSingleSymbolRenderer(marker(spec.shape, spec.colour, 2.4, "#ffffff", 0.2))
+        return QgsSingleSymbolRenderer(
+            _scaled(marker(spec.shape, spec.colour, 2.4, "#ffffff", 0.2), factor))
     limits = [-1e12, *breaks, 1e12]
     unit = "m³/d" if field == "discharge_m3_d" else "t/a"
     ranges = []
@@ -185,8 +217,8 @@ def source_renderer(layer_name: str, values: list[float] | None):
             text = f"≥ {_fmt(limits[i])} {unit}"
         else:
             text = f"{_fmt(limits[i])} – {_fmt(limits[i + 1])} {unit}"
-        ranges.append(QgsRendererRange(limits[i], limits[i + 1],
-                                       marker(spec.shape, spec.colour, size, "#ffffff", 0.2), text))
+        symbol = _scaled(marker(spec.shape, spec.colour, size, "#ffffff", 0.2), factor)
+        ranges.append(QgsRendererRange(limits[i], limits[i + 1], symbol, text))
     renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 0)', ranges)
     renderer.setGraduatedMethod(graduated_size())
     return renderer
@@ -210,9 +242,9 @@ def load_values(layer: QgsVectorLayer, field: str, limit: int = 5000) -> list[fl
 def base_renderer(table: str, layer: QgsVectorLayer):
     """The renderer of database layer ``table``."""
     if table == "reaches":
-        return river_order_renderer()
+        return river_order_renderer(order_counts(layer), full_extent_scale(layer))
     if table == "rivers":
-        return rivers_renderer()
+        return rivers_renderer(layer.featureCount(), full_extent_scale(layer))
     if table == "control_units":
         return control_units_renderer()
     if table == "drinking_water_areas":
@@ -223,7 +255,8 @@ def base_renderer(table: str, layer: QgsVectorLayer):
         return sections_renderer()
     if table in sym.SOURCE_SYMBOLS:
         field = SOURCE_SIZE_FIELD.get(table)
-        return source_renderer(table, load_values(layer, field) if field else None)
+        factor = size_factor(layer.featureCount(), full_extent_scale(layer))
+        return source_renderer(table, load_values(layer, field) if field else None, factor)
     return None
 
 

@@ -35,16 +35,11 @@ class Asset:
 
 ASSETS: dict[str, Asset] = {
     "leaflet": Asset("leaflet", ("dist/leaflet.js",), ("dist/leaflet.css",)),
-    "markercluster": Asset(
-        "leaflet.markercluster",
-        ("dist/leaflet.markercluster.js",),
-        ("dist/MarkerCluster.css", "dist/MarkerCluster.Default.css"),
-    ),
     "fullscreen": Asset(
         "leaflet.fullscreen", ("Control.FullScreen.js",), ("Control.FullScreen.css",)
     ),
 }
-DEFAULT_BUNDLE = ("leaflet", "markercluster", "fullscreen")
+DEFAULT_BUNDLE = ("leaflet", "fullscreen")
 
 
 class AssetError(RuntimeError):

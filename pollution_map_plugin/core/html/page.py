@@ -97,7 +97,8 @@ def render_page(*, title: str, lang: str, payload: dict, header_html: str,
         css += '\nbody{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "map";}'
     fig.header.add_child(RawHtml(bundle_html(), "psm_assets"), name="psm_assets")
     fig.header.add_child(RawHtml(f"<style>{css}</style>", "psm_css"), name="psm_css")
-    js = template_text("map.js").replace("</script", "<\\/script")
+    js = (template_text("cluster.js") + "\n" + template_text("map.js")).replace(
+        "</script", "<\\/script")
     fig.header.add_child(RawHtml(f"<script>{js}</script>", "psm_js"), name="psm_js")
     fig.html.add_child(RawHtml(header_html, "psm_header"), name="psm_header")
     if panel_html:

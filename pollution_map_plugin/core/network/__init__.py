@@ -7,31 +7,46 @@ Public API (stable)::
     )
 
     net = ReachNetwork.from_reaches(reaches_gdf, snap_tolerance_m=5.0, use_links="auto")
-    net.issues                       # list[NetworkIssue(kind, reach_codes, message)]
-    net.navigate("R1", mode="UT", distance_km=10.0)   # DataFrame, see ReachNetwork.navigate
-    res = trace_section(db_or_frames, "S001", mode="UT", distance_km=20.0)
-    res.reaches_gdf, res.sources_gdf, res.control_units_gdf, res.summary(), res.to_json()
+    net.issues                      # [NetworkIssue(kind, reach_codes, message)], ISSUE_KINDS
+    net.navigate("R1", mode="UT", distance_km=10.0, fraction=None)   # DataFrame
+    net.nearest_reach(lon, lat, max_distance_m=500.0)   # {"reach_code", "distance_m", ...}
+
+    res = trace_section(db_or_frames, "S001", mode="UT", distance_km=20.0,
+                        snap_distance_m=500.0, network=None)
+    tracer = Tracer(db_or_frames)   # many traces: tracer.trace(code, ...), .trace_point(x, y)
+    res.reaches_gdf, res.sources_gdf, res.control_units_gdf   # EPSG:4490
+    res.by_distance(), res.by_load(), res.summary(), res.to_dict(), res.to_json()
+    nearest_section(sections_gdf, lon, lat, max_distance_m=1000.0)   # dict or None
 
 Modes (as the USGS NLDI): ``UT`` upstream with tributaries, ``UM`` upstream mainstem,
-``DM`` downstream mainstem, ``DD`` downstream with diversions.
+``DM`` downstream mainstem, ``DD`` downstream with diversions.  Bad arguments raise
+ValueError (unknown reach codes in ``navigate``: KeyError); problems in the data are
+reported in ``issues`` and ``TraceResult.notes``.
 """
 
-from pollution_map_plugin.core.network.graph import MODES, ReachNetwork
+from pollution_map_plugin.core.network.graph import MODES, NAVIGATION_COLUMNS, ReachNetwork
 from pollution_map_plugin.core.network.issues import ISSUE_KINDS, NetworkIssue
-from pollution_map_plugin.core.network.result import TraceResult
-from pollution_map_plugin.core.network.trace import (
+from pollution_map_plugin.core.network.result import (
+    SOURCE_RESULT_COLUMNS,
+    UNIT_RESULT_COLUMNS,
+    TraceResult,
+)
+from pollution_map_plugin.core.network.sources import (
     DEFAULT_DECAY_KM,
     EQUIVALENT_LOAD_STANDARDS,
-    Tracer,
-    nearest_section,
-    trace_section,
+    LOAD_FIELDS,
 )
+from pollution_map_plugin.core.network.trace import Tracer, nearest_section, trace_section
 
 __all__ = [
     "DEFAULT_DECAY_KM",
     "EQUIVALENT_LOAD_STANDARDS",
     "ISSUE_KINDS",
+    "LOAD_FIELDS",
     "MODES",
+    "NAVIGATION_COLUMNS",
+    "SOURCE_RESULT_COLUMNS",
+    "UNIT_RESULT_COLUMNS",
     "NetworkIssue",
     "ReachNetwork",
     "TraceResult",

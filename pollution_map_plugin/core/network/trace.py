@@ -26,7 +26,6 @@ from pollution_map_plugin.core.network.readers import object_array
 from pollution_map_plugin.core.network.result import SOURCE_RESULT_COLUMNS, TraceResult
 from pollution_map_plugin.core.network.sources import (
     DEFAULT_DECAY_KM,
-    EQUIVALENT_LOAD_STANDARDS,
     LOAD_FIELDS,
     SOURCE_LAYERS,
     assign_sources,
@@ -35,8 +34,7 @@ from pollution_map_plugin.core.network.sources import (
 )
 from pollution_map_plugin.core.network.units import ControlUnits
 
-__all__ = ["DEFAULT_DECAY_KM", "EQUIVALENT_LOAD_STANDARDS", "Tracer", "nearest_section",
-           "trace_section"]
+__all__ = ["Tracer", "nearest_section", "trace_section"]
 _TOL = 1e-6
 
 

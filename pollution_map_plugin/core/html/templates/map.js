@@ -2,9 +2,9 @@
  *
  * The data (one JSON element, column-oriented) comes from core/html/page.py.
  * Every value from the database reaches the DOM through textContent or SVG
- * attributes set with setAttribute, never through innerHTML.  Markers are made
- * in plain loops and clustered with L.markerClusterGroup (chunked loading);
- * popups and tooltips are built lazily, on the first click or hover.
+ * attributes set with setAttribute, never through innerHTML.  Sources are
+ * clustered on a grid in view only (templates/cluster.js); popups and tooltips
+ * are built lazily, on the first click or hover.
  */
 var PSM = (function () {
   'use strict';
@@ -233,42 +233,21 @@ var PSM = (function () {
     });
   }
 
-  function clusterIcon(colour) {
-    return function (cluster) {
-      var n = cluster.getChildCount();
-      var size = n < 100 ? 30 : (n < 1000 ? 36 : 44);
-      var text = n < 10000 ? String(n) : Math.round(n / 1000) + 'k';
-      return L.divIcon({
-        html: '<div style="background:' + colour + '"><span>' + text + '</span></div>',
-        className: 'psm-cluster', iconSize: L.point(size, size)
-      });
-    };
-  }
-
-  function pointLayer(layer, state) {
+  /* A source layer: clustered on a grid (templates/cluster.js), popups on click. */
+  function pointLayer(layer) {
     var icon = L.divIcon({className: 'psm-sym psm-sym-' + layer.id,
       iconSize: [layer.size, layer.size]});
-    var ms = new Array(layer.n);
-    for (var i = 0; i < layer.n; i++) {
-      var m = L.marker(pointAt(layer, i), {icon: icon, keyboard: false});
-      m._psmI = i;
-      ms[i] = m;
-    }
-    var group;
-    if (layer.cluster) {
-      state.pending += 1;
-      group = L.markerClusterGroup({
-        chunkedLoading: true, showCoverageOnHover: false, maxClusterRadius: 55,
-        disableClusteringAtZoom: 17, spiderfyOnMaxZoom: true,
-        iconCreateFunction: clusterIcon(layer.colour),
-        chunkProgress: function (done, total) {
-          if (done === total) { state.pending -= 1; state.check(); }
-        }
-      });
-      if (layer.n) { group.addLayers(ms); } else { state.pending -= 1; }
-    } else {
-      group = L.featureGroup(ms);
-    }
+    var group = new PSMCluster(layer.n, function (i) { return pointAt(layer, i); }, icon,
+      layer.colour, {detailZoom: layer.cluster ? 15 : 0});
+    group.on('click', function (e) {
+      var m = e.layer, map = group._map;
+      if (!m || !m._psmCluster || !map) { return; }
+      var before = map.getZoom();
+      map.fitBounds(m._psmCluster, {padding: [40, 40], animate: false});
+      if (map.getZoom() <= before) {  // points on one spot: show them one by one
+        map.setView(m.getLatLng(), Math.max(before + 2, 15), {animate: false});
+      }
+    });
     lazy(group, layer);
     return group;
   }
@@ -346,6 +325,7 @@ var PSM = (function () {
   function build(map, dataId) {
     var t0 = performance.now();
     var data = JSON.parse(document.getElementById(dataId).textContent);
+    var t1 = performance.now();
     T = data.t;
     OX = data.origin[0];
     OY = data.origin[1];
@@ -354,18 +334,13 @@ var PSM = (function () {
     data.classes.forEach(function (c) {
       CLASSES[c[0]] = {roman: c[1], colour: c[2], label: c[3], dark: c[4]};
     });
-    var state = {map: map, overlays: {}, counts: {}, specs: {}, pending: 0, ready: false,
-      readyMs: null, sections: null};
-    state.check = function () {
-      if (state.pending <= 0 && !state.ready) {
-        state.ready = true;
-        state.readyMs = performance.now();
-        document.documentElement.setAttribute('data-psm-ready', '1');
-      }
-    };
+    var state = {map: map, overlays: {}, counts: {}, specs: {}, ready: false, readyMs: null,
+      sections: null};
     window.PSM_STATE = state;
     state.buildStart = t0;
     map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
+    // the view first: layers are then drawn once, for it
+    if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
     var renderer = L.canvas({padding: 0.3});
     var bases = {}, overlays = {};
     var background = L.layerGroup();
@@ -387,14 +362,17 @@ var PSM = (function () {
       state.counts[spec.id] = spec.n !== undefined ? spec.n : spec.geom.length;
       if (spec.show) { layer.addTo(map); }
     }
+    state.marks = {start: t0, parsed: t1};
     data.vectors.forEach(function (v) { overlay(v, vectorLayer(v, renderer)); });
-    data.points.forEach(function (p) { overlay(p, pointLayer(p, state)); });
+    state.marks.vectors = performance.now();
+    data.points.forEach(function (p) { overlay(p, pointLayer(p)); });
+    state.marks.points = performance.now();
     if (data.sections) {
       var sl = sectionLayer(data.sections, data.secIcons, data.secSizes);
       overlay(data.sections, sl);
       state.sections = sl;
     }
-    if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
+    state.marks.sections = performance.now();
     L.control.layers(bases, overlays,
       {collapsed: true, position: 'topright'}).addTo(map);
     L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
@@ -412,7 +390,9 @@ var PSM = (function () {
     });
     window.addEventListener('resize', function () { map.invalidateSize(); });
     state.buildEnd = performance.now();
-    state.check();
+    state.ready = true;  // every layer is drawn for the view: the page is usable
+    state.readyMs = state.buildEnd;
+    document.documentElement.setAttribute('data-psm-ready', '1');
     return state;
   }
 
