@@ -23,6 +23,7 @@ from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
 FRAME_M = 0.25  # the map frame of a page, metres
 REACH_TARGET = 2500
+WIDTH_TARGET = 1000  # reaches of the widest class per page before lines thin out
 POINT_TARGET = 800
 
 

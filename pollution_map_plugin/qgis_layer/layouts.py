@@ -13,6 +13,8 @@ from pathlib import Path
 from qgis.core import (
     NULL,
     QgsExpression,
+    QgsExpressionContext,
+    QgsExpressionContextScope,
     QgsFeatureRequest,
     QgsLayerTreeGroup,
     QgsLayoutExporter,
@@ -35,7 +37,13 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..core import symbology as sym
-from .compat import distance_kilometers, layout_millimeters, legend_style, no_geometry_flag
+from .compat import (
+    distance_kilometers,
+    layout_millimeters,
+    legend_style,
+    no_geometry_flag,
+    symbol_property,
+)
 from .i18n import tr
 from .layers import PROP_TABLE, group_layers, group_source
 from .map_data import MapData
@@ -177,12 +185,16 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
         node = root.addLayer(layer)
         keep = present_items(layer, map_item.scale())
         if table == "reaches" and key != "watershed":
-            # one line for the river network outside the river-system map
-            keep = [0]
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, 0, tr("Rivers"))
+            # one line for the river network outside the river-system map: the widest drawn
+            keep = [max(keep)] if keep else [0]
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, keep[0], tr("Rivers"))
             node.setCustomProperty("legend/title-style", "hidden")
         elif table == "reaches":
             node.setName(tr("Rivers by stream order"))
+        elif layer.customProperty(PROP_THEMATIC) == "problem_reaches" and keep:
+            keep = [max(keep)]  # one line, named after the layer
+            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, keep[0], layer.name())
+            node.setCustomProperty("legend/title-style", "hidden")
         if keep is not None:
             QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
             legend.model().refreshLayerLegend(node)
@@ -235,8 +247,9 @@ def present_items(layer, scale: float = 0.0) -> list[int] | None:
                  for cat in renderer.categories()]
     elif kind == "graduatedSymbol":
         attr = renderer.classAttribute()
+        ranges = renderer.ranges()
         exprs = [f"({attr}) >= {r.lowerValue()!r} AND ({attr}) < {r.upperValue()!r}"
-                 for r in renderer.ranges()]
+                 if _drawn_at(r.symbol(), scale) else "FALSE" for r in ranges]
     else:
         return None
     keep = []
@@ -246,6 +259,22 @@ def present_items(layer, scale: float = 0.0) -> list[int] | None:
         if next(layer.getFeatures(request), None) is not None:
             keep.append(i)
     return keep
+
+
+def _drawn_at(symbol, scale: float) -> bool:
+    """Whether ``symbol``'s scale-dependent 'enabled' rule draws it at ``scale``."""
+    if not scale:
+        return True
+    prop = symbol.symbolLayer(0).dataDefinedProperties().property(
+        symbol_property("LayerEnabled"))
+    if not prop.isActive():
+        return True
+    context = QgsExpressionContext()
+    scope = QgsExpressionContextScope()
+    scope.setVariable("map_scale", scale)
+    context.appendScope(scope)
+    value, _ok = prop.valueAsBool(context, True)
+    return bool(value)
 
 
 def _add_level_key(root, group: QgsLayerTreeGroup) -> int:

@@ -27,9 +27,11 @@ from qgis.core import (
 )
 
 from ..core import symbology as sym
-from .compat import graduated_size, is_chinese
+from .compat import graduated_size, is_chinese, symbol_property
 from .density import (
+    POINT_TARGET,
     REACH_TARGET,
+    WIDTH_TARGET,
     full_extent_scale,
     order_counts,
     order_visibility,
@@ -103,6 +105,9 @@ def river_order_renderer(counts: dict[int, int] | None = None,
     orders = sorted(sym.RIVER_WIDTH_BY_ORDER_MM)
     shown_below = order_visibility(counts or {}, full_scale, orders)
     value = f'coalesce("{field}", 1)'
+    # a dense network (its widest class alone crowding a page) gets thinner lines
+    widest = sum(n for k, n in (counts or {}).items() if k >= orders[-1])
+    factor = size_factor(widest, full_scale, floor=0.4, target=WIDTH_TARGET)
     root = QgsRuleBasedRenderer.Rule(None)
     for i, order in enumerate(orders):
         last = i == len(orders) - 1
@@ -110,9 +115,11 @@ def river_order_renderer(counts: dict[int, int] | None = None,
             order)
         expr = f"{value} >= {order}" if last else (
             f"{value} <= {order}" if i == 0 else f"{value} = {order}")
-        rule = QgsRuleBasedRenderer.Rule(
-            line(sym.RIVER_COLOUR, sym.RIVER_WIDTH_BY_ORDER_MM[order]), 0,
-            shown_below[order], expr, text)
+        symbol = line(sym.RIVER_COLOUR, sym.RIVER_WIDTH_BY_ORDER_MM[order])
+        if factor:
+            symbol.setDataDefinedWidth(QgsProperty.fromExpression(
+                f"{sym.RIVER_WIDTH_BY_ORDER_MM[order]} * {factor}"))
+        rule = QgsRuleBasedRenderer.Rule(symbol, 0, round(shown_below[order]), expr, text)
         root.appendChild(rule)
     return QgsRuleBasedRenderer(root)
 
@@ -125,7 +132,7 @@ def rivers_renderer(count: int = 0, full_scale: float | None = None) -> QgsRuleB
     root.appendChild(QgsRuleBasedRenderer.Rule(
         line(sym.RIVER_COLOUR, thinnest), 0, 0, '"key_river"', tr("Key rivers")))
     other = QgsRuleBasedRenderer.Rule(
-        line(sym.RIVER_COLOUR, thinnest), 0, visible_from(count, full_scale, REACH_TARGET),
+        line(sym.RIVER_COLOUR, thinnest), 0, round(visible_from(count, full_scale, REACH_TARGET)),
         "ELSE", tr("Other rivers"))
     root.appendChild(other)
     return QgsRuleBasedRenderer(root)
@@ -190,23 +197,60 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if v >= 10 else f"{v:g}"
 
 
-def _scaled(symbol, factor: str | None):
-    """``symbol`` whose size follows the density ``factor`` expression (legend: nominal)."""
+def _scaled(symbol, factor: str | None, shown_below: float = 0.0):
+    """``symbol`` whose size follows the density ``factor`` expression and which is
+    drawn only at scales below ``shown_below`` (0: always); the legend keeps it whole."""
     if factor:
         symbol.setDataDefinedSize(QgsProperty.fromExpression(f"{symbol.size()} * {factor}"))
+    if shown_below > 0:
+        enabled = QgsProperty.fromExpression(f"@map_scale <= {shown_below:.0f}")
+        for i in range(symbol.symbolLayerCount()):
+            symbol.symbolLayer(i).setDataDefinedProperty(symbol_property("LayerEnabled"),
+                                                         enabled)
     return symbol
 
 
-def source_renderer(layer_name: str, values: list[float] | None, factor: str | None = None):
-    """A source layer: its symbology shape and colour, graduated size by load; symbols
-    shrink by the density ``factor`` (see ``density.size_factor``)."""
+def class_visibility(values: list[float], limits: list[float], count: int,
+                     full_scale: float | None) -> list[float]:
+    """Per load class: the largest scale denominator at which it is drawn (0 = always).
+
+    A class shows once the features of it and the classes above stay under
+    ``density.POINT_TARGET`` per page (shares estimated from the sampled values); the
+    top class always shows: zoomed out, the map keeps the largest sources.
+    """
+    data = sorted(values)
+    out = []
+    for i in range(len(limits) - 1):
+        if i == len(limits) - 2 or not data:
+            out.append(0.0)
+            continue
+        share = sum(1 for v in data if v >= limits[i]) / len(data)
+        out.append(visible_from(round(count * share), full_scale, POINT_TARGET))
+    return out
+
+
+def source_renderer(layer_name: str, values: list[float] | None, factor: str | None = None,
+                    count: int = 0, full_scale: float | None = None):
+    """A source layer: its symbology shape and colour, graduated size by load.
+
+    Where the layer is dense (see ``density``), symbols shrink by ``factor`` and the
+    smaller load classes appear only when zoomed in; the top class then holds about
+    ``POINT_TARGET`` of the largest sources.
+    """
     spec = sym.SOURCE_SYMBOLS[layer_name]
     field = SOURCE_SIZE_FIELD.get(layer_name)
-    breaks = quantile_breaks(values or [])
+    values = values or []
+    breaks = quantile_breaks(values)
     if field is None or not breaks:
         return QgsSingleSymbolRenderer(
             _scaled(marker(spec.shape, spec.colour, 2.4, "#ffffff", 0.2), factor))
+    if count > POINT_TARGET and values:
+        data = sorted(values)
+        top = round_sig(data[min(len(data) - 1, int(len(data) * (1 - POINT_TARGET / count)))])
+        if top > breaks[-1]:
+            breaks[-1] = top
     limits = [-1e12, *breaks, 1e12]
+    shown = class_visibility(values, limits, count, full_scale)
     unit = "m³/d" if field == "discharge_m3_d" else "t/a"
     ranges = []
     for i in range(len(limits) - 1):
@@ -217,21 +261,21 @@ def source_renderer(layer_name: str, values: list[float] | None, factor: str | N
             text = f"≥ {_fmt(limits[i])} {unit}"
         else:
             text = f"{_fmt(limits[i])} – {_fmt(limits[i + 1])} {unit}"
-        symbol = _scaled(marker(spec.shape, spec.colour, size, "#ffffff", 0.2), factor)
+        symbol = _scaled(marker(spec.shape, spec.colour, size, "#ffffff", 0.2), factor, shown[i])
         ranges.append(QgsRendererRange(limits[i], limits[i + 1], symbol, text))
     renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 0)', ranges)
     renderer.setGraduatedMethod(graduated_size())
     return renderer
 
 
-def load_values(layer: QgsVectorLayer, field: str, limit: int = 5000) -> list[float]:
-    """Up to ``limit`` distinct values of ``field`` (the provider's SELECT DISTINCT):
-    enough for class limits, cheap at 30,000 farms."""
+def load_values(layer: QgsVectorLayer, field: str) -> list[float]:
+    """The distinct values of ``field`` (the provider's SELECT DISTINCT; a limit would
+    keep the smallest ones, not a sample)."""
     idx = layer.fields().indexOf(field)
     if idx < 0:
         return []
     out = []
-    for v in layer.uniqueValues(idx, limit):
+    for v in layer.uniqueValues(idx):
         try:
             out.append(float(v))
         except (TypeError, ValueError):
@@ -255,8 +299,9 @@ def base_renderer(table: str, layer: QgsVectorLayer):
         return sections_renderer()
     if table in sym.SOURCE_SYMBOLS:
         field = SOURCE_SIZE_FIELD.get(table)
-        factor = size_factor(layer.featureCount(), full_extent_scale(layer))
-        return source_renderer(table, load_values(layer, field) if field else None, factor)
+        count, full = layer.featureCount(), full_extent_scale(layer)
+        return source_renderer(table, load_values(layer, field) if field else None,
+                               size_factor(count, full), count, full)
     return None
 
 

@@ -91,8 +91,21 @@ def change_renderer() -> QgsCategorizedSymbolRenderer:
     return QgsCategorizedSymbolRenderer("change", cats)
 
 
-def problem_reach_renderer() -> QgsSingleSymbolRenderer:
-    return QgsSingleSymbolRenderer(line(sym.PROBLEM_REACH_COLOUR, 1.4))
+def problem_reach_renderer(base: Any = None) -> Any:
+    """Problem reaches in symbology's problem colour; given the reaches' renderer, with
+    its stream-order widths and scale rules (a dense network stays readable)."""
+    if base is None or base.type() != "RuleRenderer":
+        return QgsSingleSymbolRenderer(line(sym.PROBLEM_REACH_COLOUR, 1.4))
+    renderer = base.clone()
+    for rule in renderer.rootRule().children():
+        symbol = rule.symbol()
+        symbol.setColor(QColor(sym.PROBLEM_REACH_COLOUR))
+        symbol.setWidth(symbol.width() + 0.4)
+        prop = symbol.dataDefinedWidth()
+        if prop and prop.isActive():
+            symbol.setDataDefinedWidth(QgsProperty.fromExpression(
+                f"({prop.expressionString()}) + 0.4"))
+    return renderer
 
 
 def heatmap_renderer() -> QgsHeatmapRenderer:
@@ -190,6 +203,7 @@ REACH_FIELDS = [
     ("code", "string"), ("river_code", "string"), ("section_code", "string"),
     ("section_name", "string"), ("period", "string"), ("water_class", "integer"),
     ("roman", "string"), ("target_class", "integer"), ("failing_items_text", "string"),
+    ("stream_order", "integer"),
 ]
 
 

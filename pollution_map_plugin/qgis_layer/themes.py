@@ -32,10 +32,11 @@ from qgis.core import (
 
 from ..core import schema
 from .compat import is_chinese
+from .density import full_extent_scale
 from .i18n import tr
 from .layers import PROP_KIND, group_layers
 from .map_data import MapData
-from .styles import apply_label_style
+from .styles import apply_label_style, river_order_renderer
 from .thematic import (
     CHANGE_FIELDS,
     PROP_THEMATIC,
@@ -153,9 +154,15 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
                  "section_changes", change_renderer(), "section_changes")
     if data is not None and "reaches" in base:
         title = tr("Problem reaches {0}").format(data.period)
-        _add(project, sub, join_lines(base["reaches"], rows_by(data.problem_reaches, "code"),
-                                      title, REACH_FIELDS),
-             "problem_reaches", problem_reach_renderer())
+        layer = join_lines(base["reaches"], rows_by(data.problem_reaches, "code"), title,
+                           REACH_FIELDS)
+        # stream-order widths and scale rules from the problem reaches' own density
+        counts: dict[int, int] = {}
+        for feat in layer.getFeatures():
+            order = feat["stream_order"] if isinstance(feat["stream_order"], int) else 1
+            counts[order] = counts.get(order, 0) + 1
+        rules = river_order_renderer(counts, full_extent_scale(base["reaches"]))
+        _add(project, sub, layer, "problem_reaches", problem_reach_renderer(rules))
     if density:
         sources = [base[t] for t in schema.SOURCE_LAYERS if t in base]
         layer = density_layer(sources, tr("Pollution-load density (COD)"))

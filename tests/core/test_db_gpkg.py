@@ -270,6 +270,24 @@ def test_append_of_an_existing_key_fails_and_changes_nothing(db):
     assert snapshot(db) == before
 
 
+def test_bulk_append_clashing_with_an_existing_key_fails_and_changes_nothing(db):
+    """Big appends rebuild the key index after loading: a clash must still fail."""
+    n = 12_000
+    frame = pd.DataFrame({
+        "section_code": [f"S{i % 400:03d}" for i in range(n)],
+        "sampled_on": pd.Timestamp("2015-01-01") + pd.to_timedelta(np.arange(n) // 400, "D"),
+        "parameter": "COD", "value": 1.0})
+    db.write("measurements", frame.iloc[[5]])
+    before = snapshot(db)
+    with pytest.raises(DatabaseError):
+        db.write("measurements", frame)
+    assert snapshot(db) == before
+    db.write("measurements", frame.drop(index=5))
+    assert db.count("measurements") == n
+    assert db.validate() == [f"measurements.section_code: {n} row(s) refer to 400 unknown "
+                             "sections.code, e.g. 'S000', 'S001', 'S002'"]
+
+
 def test_upsert_is_idempotent_and_updates_only_given_columns(db):
     table = schema.table("measurements")
     frame = sample(table, 6)

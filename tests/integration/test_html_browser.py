@@ -72,40 +72,40 @@ def test_overview_draws_every_feature(chromium_driver, pages, artifacts_dir):
     b = chromium_driver
     waited = open_page(b, result.overview)
     assert waited < 5
-    drawn = b.js(
-        "var s = PSM_STATE, out = {};"
-        "for (var k in s.overlays) { var g = s.overlays[k];"
-        "  out[k] = g.getLayers().length; }"
-        "return out;")
+    held = b.js("var s = PSM_STATE, out = {};"
+                "for (var k in s.overlays) { var g = s.overlays[k];"
+                "  out[k] = g.size ? g.size() : g.getLayers().length; }"
+                "return out;")
     for name in SOURCE_LAYERS:
-        assert drawn[name] == counts[name], name
-    assert drawn["sections"] == counts["sections"]
-    # markers and clusters are really in the DOM, sections all as markers
+        assert held[name] == counts[name], name
+    assert held["sections"] == counts["sections"]
+    # sections are all markers; sources are drawn as clusters and lone symbols
     assert b.js("return document.querySelectorAll('.psm-sec').length") == counts["sections"]
     n_dom = b.js("return document.querySelectorAll('.psm-cluster, .psm-sym').length")
     assert n_dom > 10
-    # clusters count exactly what they hold
-    clustered = b.js(
-        "var t = 0, s = PSM_STATE;"
+    # every source in view is drawn exactly once: cluster counts + lone markers
+    in_view = b.js(
+        "var b = PSM_STATE.map.getBounds().pad(0.25), out = {};"
         "['outfalls','enterprises','sewage_plants','livestock_farms','petrol_stations']"
-        ".forEach(function (k) { var g = s.overlays[k];"
-        "  g._featureGroup.eachLayer(function (l) {"
-        "    t += l.getChildCount ? l.getChildCount() : 1; }); });"
-        "return t;")
-    visible = b.js(
-        "var b = PSM_STATE.map.getBounds(), t = 0, s = PSM_STATE;"
-        "['outfalls','enterprises','sewage_plants','livestock_farms','petrol_stations']"
-        ".forEach(function (k) { s.overlays[k].eachLayer(function (m) {"
-        "  if (b.contains(m.getLatLng())) { t += 1; } }); });"
-        "return t;")
-    assert clustered >= visible > 0
+        ".forEach(function (k) { var g = PSM_STATE.overlays[k], t = 0;"
+        "  for (var i = 0; i < g.size(); i++) { if (b.contains(g._latlng(i))) { t += 1; } }"
+        "  var d = 0; g.getLayers().forEach(function (m) { d += m._psmCount || 1; });"
+        "  out[k] = [t, g.drawn(), d]; });"
+        "return out;")
+    for name, (t, drawn_n, in_dom) in in_view.items():
+        assert t == drawn_n == in_dom and t > 0, (name, t, drawn_n, in_dom)
+    b.screenshot("html_overview_desktop")
+    # clusters open up: a click on one zooms in and draws more, smaller clusters
+    before = b.js("return PSM_STATE.map.getZoom()")
+    b.js("var g = PSM_STATE.overlays.livestock_farms, c = g.getLayers().filter("
+         "function (m) { return m._psmCount > 1; })[0]; c.fire('click', {}, true);")
+    assert b.js("return PSM_STATE.map.getZoom()") > before
     assert b.js("return document.querySelector('.psm-legend').offsetHeight") > 20
     assert b.js("return document.querySelectorAll('.leaflet-control-layers').length") == 1
     assert b.js("return document.querySelectorAll('.leaflet-control-scale').length") == 1
     assert b.js("return document.querySelectorAll('.leaflet-control-zoom-fullscreen, "
                 ".leaflet-control-fullscreen a, .fullscreen-icon').length") >= 1
     assert b.js("return document.querySelectorAll('.leaflet-tile').length") == 0  # offline
-    b.screenshot("html_overview_desktop")
     assert_clean(b, "overview")
 
 
@@ -118,7 +118,8 @@ def test_report_renders_with_section_popup_and_chart(chromium_driver, pages, art
     open_page(b, path)
     assert b.js("return PSM_STATE.overlays.sections.getLayers().length") == data["sections"]["n"]
     for p in data["points"]:
-        assert b.js(f"return PSM_STATE.overlays['{p['id']}'].getLayers().length") == p["n"]
+        assert b.js(f"return PSM_STATE.overlays['{p['id']}'].size()") == p["n"]
+        assert b.js(f"return PSM_STATE.overlays['{p['id']}'].drawn()") == p["n"]  # all in view
     b.screenshot("html_report_desktop")
     # a section missing its target: click its row in the side panel
     q = data["sections"]["quality"]
@@ -148,10 +149,7 @@ def test_source_popup_by_a_real_click(chromium_driver, pages):
     b = chromium_driver
     code = sorted(result.reports)[1]
     open_page(b, result.reports[code])
-    b.driver.execute_async_script(
-        "var done = arguments[0], g = PSM_STATE.overlays.enterprises, m = g.getLayers()[0];"
-        "window.__m = m; g.zoomToShowLayer(m, function () { setTimeout(done, 300); });")
-    icon = b.js("return window.__m._icon")
+    icon = b.js("var m = PSM_STATE.overlays.enterprises.showPoint(0); return m._icon;")
     b.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", icon)
     from selenium.webdriver.common.action_chains import ActionChains
 
@@ -160,6 +158,7 @@ def test_source_popup_by_a_real_click(chromium_driver, pages):
     text = b.js("return document.querySelector('.leaflet-popup-content').innerText")
     for label in ("统一社会信用代码", "行业", "化学需氧量", "排污口"):
         assert label in text, label
+    time.sleep(0.4)  # the popup's fade-in
     b.screenshot("html_report_source_popup")
     assert_clean(b, "source popup")
 
@@ -169,17 +168,15 @@ def test_hostile_names_stay_text(chromium_driver, xss_pages):
     open_page(b, xss_pages.overview)
     i = b.js("return PSM.values('enterprises', 'name').indexOf(arguments[0]);", XSS_ENTERPRISE)
     assert i >= 0
-    b.driver.execute_async_script(
-        "var i = arguments[0], done = arguments[1], g = PSM_STATE.overlays.enterprises, m;"
-        "g.eachLayer(function (l) { if (l._psmI === i) { m = l; } });"
-        "g.zoomToShowLayer(m, function () {"
-        "  m.fire('click', {latlng: m.getLatLng()}, true); setTimeout(done, 300); });", i)
+    b.js("var m = PSM_STATE.overlays.enterprises.showPoint(arguments[0]);"
+         "m.fire('click', {latlng: m.getLatLng()}, true);", i)
     content = b.js("return document.querySelector('.leaflet-popup-content h3').textContent")
     assert content == XSS_ENTERPRISE
     assert b.js("return document.querySelectorAll('img[src=\"x\"], .leaflet-popup img').length") \
         == 0
     assert b.js("return document.querySelector('.leaflet-popup-content').innerHTML") \
         .count("&lt;img") >= 1
+    time.sleep(0.4)
     b.screenshot("html_xss_overview_popup")
     assert_clean(b, "xss overview")
     open_page(b, xss_pages.reports[XSS_RIVER_CODE])

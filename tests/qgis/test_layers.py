@@ -69,11 +69,12 @@ def test_renderers_take_colours_and_shapes_from_symbology(loaded):
         layer = cat.symbol().symbolLayer(0)
         assert layer.properties()["name"] == sym.SECTION_LEVEL_SHAPES[cat.value()]
         assert cat.symbol().size() == pytest.approx(sym.SECTION_LEVEL_SIZES_MM[cat.value()])
-    # reaches: river colour, widths by stream order
-    ranges = layers["reaches"].renderer().ranges()
-    assert [r.symbol().color().name() for r in ranges] == [sym.RIVER_COLOUR] * len(ranges)
-    assert [r.symbol().width() for r in ranges] == [
+    # reaches: river colour, widths by stream order; the demo is sparse: always visible
+    rules = layers["reaches"].renderer().rootRule().children()
+    assert [r.symbol().color().name() for r in rules] == [sym.RIVER_COLOUR] * len(rules)
+    assert [r.symbol().width() for r in rules] == [
         sym.RIVER_WIDTH_BY_ORDER_MM[k] for k in sorted(sym.RIVER_WIDTH_BY_ORDER_MM)]
+    assert all(r.minimumScale() == 0 for r in rules)
     # sources: their symbology colour and shape, graduated size by load
     for table, spec in sym.SOURCE_SYMBOLS.items():
         renderer = layers[table].renderer()
@@ -166,6 +167,22 @@ def test_bad_targets_are_clear_errors(tmp_path):
         resolve(tmp_path / "missing.gpkg")
     with pytest.raises(TargetError):
         resolve("not a database")
+
+
+def test_dense_data_gets_scale_dependent_symbols():
+    """Chongqing-like counts: small stream orders only when zoomed in, shrinking points."""
+    from pollution_map_plugin.qgis_layer.density import order_visibility, size_factor
+    from pollution_map_plugin.qgis_layer.styles import river_order_renderer
+
+    counts = {1: 60000, 2: 21000, 3: 11000, 4: 6000, 5: 3000, 6: 2000, 7: 1500}
+    full = 1_400_000.0
+    shown_below = order_visibility(counts, full, sorted(sym.RIVER_WIDTH_BY_ORDER_MM))
+    assert shown_below[5] == 0  # the widest class is always drawn
+    assert 0 < shown_below[1] < shown_below[2] < shown_below[3] < shown_below[4] < full
+    rules = river_order_renderer(counts, full).rootRule().children()
+    assert [r.minimumScale() for r in rules] == [round(shown_below[k]) for k in sorted(shown_below)]
+    assert size_factor(400, full) is None  # a demo city: full sizes
+    assert "@map_scale" in size_factor(30000, full)
 
 
 def test_quantile_breaks_are_round_and_increasing():

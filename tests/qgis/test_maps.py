@@ -80,8 +80,8 @@ def test_class_colours_equal_symbology(maps):
     cats = thematic["section_changes"].renderer().categories()
     assert {c.value(): c.symbol().color().name() for c in cats if c.value()} == \
         sym.CHANGE_COLOURS
-    reach = thematic["problem_reaches"].renderer().symbol()
-    assert reach.color().name() == sym.PROBLEM_REACH_COLOUR
+    rules = thematic["problem_reaches"].renderer().rootRule().children()
+    assert rules and {r.symbol().color().name() for r in rules} == {sym.PROBLEM_REACH_COLOUR}
 
 
 def test_change_between_periods(maps, data):

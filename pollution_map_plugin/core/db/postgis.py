@@ -22,21 +22,13 @@ from ..schema import Column, Table
 from .base import Database, initial_metadata
 from .errors import DatabaseError
 from .frames import Prepared
+from .postgis_copy import copy_buffer, key_constraint_off
 from .targets import DEFAULT_PG_SCHEMA, scrub, split_schema
 
 _PG_TYPES = {"text": "text", "integer": "integer", "real": "double precision",
              "date": "date", "boolean": "boolean"}
 _GEOMETRY_TYPES = {"POINT", "LINESTRING", "MULTILINESTRING", "POLYGON", "MULTIPOLYGON"}
 _INFO_KEYS = ("host", "port", "dbname", "user", "sslmode")
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _copy_text(values: list) -> list[str]:
-    """Values as fields of COPY's text format (NULL is \\N)."""
-    return ["\\N" if v is None else v.translate(_ESCAPES) if isinstance(v, str) else repr(v)
-            for v in values]
 
 
 def _safe_error(exc: Exception, secrets: Sequence[str], prefix: str = "") -> DatabaseError:
@@ -207,12 +199,7 @@ class PostGISDatabase(Database):
             defs.append(sql.SQL("pm_geom text"))
         self._exec(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
         self._exec(sql.SQL("CREATE TEMP TABLE {} ({})").format(stage, sql.SQL(", ").join(defs)))
-        geometry = None if prepared.wkb is None else [None if w is None else w.hex()
-                                                       for w in prepared.wkb]
-        columns = [[str(i) for i in range(prepared.n)]] + [_copy_text(v) for v in prepared.values]
-        if geometry is not None:
-            columns.append(["\\N" if g is None else g for g in geometry])
-        buffer = io.StringIO("".join("\t".join(row) + "\n" for row in zip(*columns)))
+        buffer = copy_buffer(prepared)
         error = None
         try:
             with self._conn.cursor() as cur:
@@ -248,7 +235,11 @@ class PostGISDatabase(Database):
             # checks before ON CONFLICT applies, updates of some columns need not.
             self._update_existing(table, targets, values, stage)
         try:
-            self._exec(query)
+            if upsert:
+                self._exec(query)
+            else:
+                with key_constraint_off(self, table, prepared.n):
+                    self._exec(query)
         except DatabaseError as exc:
             raise DatabaseError(f"writing {table.name}: {exc}") from None
         finally:

@@ -33,33 +33,61 @@ except ImportError:  # shapely 1.8 (Debian 12)
 def point_coords(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
     """Lon and lat of point geometries; NaN where missing, empty or not a point.
 
-    Vectorised on shapely 2; on shapely 1.8 one pass through ``__geo_interface__``,
-    the cheapest per-point access there (about 20 µs a point).
+    Vectorised on shapely 2; on shapely 1.8 one pass reading GEOS directly.
     """
-    arr = np.asarray(getattr(geoms, "values", geoms), dtype=object)
-    if hasattr(arr, "_data"):  # a GeometryArray
-        arr = arr._data
+    arr = list(geoms)  # a list: numpy would read shapely 1.8 points as arrays
     n = len(arr)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
     if n == 0:
         return x, y
     if _get_coordinates is not None:
-        data = np.asarray([g for g in arr], dtype=object)
+        data = np.empty(n, dtype=object)
+        for i, g in enumerate(arr):
+            data[i] = g
         ok = np.asarray(_get_type_id(data)) == 0  # Point; -1 for None
         if ok.any():
             xy = _get_coordinates(data[ok])
             if len(xy) == ok.sum():  # no empty point among them
                 x[ok], y[ok] = xy[:, 0], xy[:, 1]
                 return x, y
-    for i, g in enumerate(arr):
-        if g is None:
-            continue
-        gi = g.__geo_interface__
-        if gi.get("type") == "Point" and gi.get("coordinates"):
-            c = gi["coordinates"]
-            x[i], y[i] = c[0], c[1]
+    _points_18(arr, x, y)
     return x, y
+
+
+def _points_18(arr, x: np.ndarray, y: np.ndarray) -> None:
+    """Shapely 1.8: read each point's coordinate sequence through GEOS directly (about
+    ten times faster than ``.x``); ``__geo_interface__`` where that is unavailable."""
+    import ctypes
+
+    from shapely.geometry import Point
+
+    try:
+        from shapely.geos import lgeos
+
+        is_empty, get_seq, get_size, get_x, get_y = (
+            lgeos.GEOSisEmpty, lgeos.GEOSGeom_getCoordSeq, lgeos.GEOSCoordSeq_getSize,
+            lgeos.GEOSCoordSeq_getX, lgeos.GEOSCoordSeq_getY)
+    except (ImportError, AttributeError):  # pragma: no cover - another shapely build
+        get_seq = None
+    d, size = ctypes.c_double(), ctypes.c_uint()
+    ref, size_ref = ctypes.byref(d), ctypes.byref(size)
+    for i, g in enumerate(arr):
+        if not isinstance(g, Point):
+            continue
+        if get_seq is not None:
+            ptr = getattr(g, "_geom", None)
+            if not ptr or is_empty(ptr):
+                continue
+            seq = get_seq(ptr)
+            if seq and get_size(seq, size_ref) and size.value and get_x(seq, 0, ref):
+                xi = d.value
+                if get_y(seq, 0, ref):
+                    x[i], y[i] = xi, d.value
+            continue
+        c = g.__geo_interface__.get("coordinates")
+        if c:
+            x[i], y[i] = c[0], c[1]
 
 
 SCALE = 10 ** DIGITS
@@ -123,14 +151,13 @@ def _flat(coords, transform: Transform, origin: tuple[float, float]) -> list | N
     a = np.asarray(coords, dtype=float)
     if a.ndim != 2 or len(a) < 2:
         return None
-    x, y = a[:, 0], a[:, 1]
     if transform is not None:
-        x, y = transform(x, y)
-    qx, qy = quantized(x, origin[0]), quantized(y, origin[1])
-    out = np.empty(2 * len(x), dtype=np.int64)
-    out[0::2] = np.diff(qx, prepend=0)
-    out[1::2] = np.diff(qy, prepend=0)
-    return out.tolist()
+        x, y = transform(a[:, 0], a[:, 1])
+        a = np.column_stack([x, y])
+    q = np.round((a[:, :2] - origin) * SCALE).astype(np.int64)
+    d = q.copy()
+    d[1:] -= q[:-1]
+    return d.ravel().tolist()
 
 
 def _parts(geom) -> list:

@@ -74,6 +74,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "tianditu": ("天地图", "Tianditu"),
     "gaode": ("高德地图（GCJ-02）", "Gaode / Amap (GCJ-02)"),
     "legend": ("图例", "Legend"),
+    "fullscreen": ("全屏", "Full screen"),
+    "exit_fullscreen": ("退出全屏", "Exit full screen"),
     "sources_legend": ("污染源", "Pollution sources"),
     "section_levels": ("断面级别", "Section level"),
     # index

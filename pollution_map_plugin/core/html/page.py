@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import folium
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
 from folium.plugins import Fullscreen
 from jinja2 import Template
 
@@ -21,12 +21,13 @@ from ..symbology import CLASS_BY_VALUE, NO_DATA_COLOUR
 from .assets import RawHtml, bundle_html, remote_references
 from .encode import SCALE
 from .escaping import esc, json_for_script
-from .i18n import js_strings
+from .i18n import js_strings, t
 from .layers import section_icon_sizes
 from .symbols import section_icons, source_css
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 DATA_ID = "psm-data"
+SCRIPTS = ("cluster.js", "chart.js", "map.js")  # our page code, in templates/
 
 
 @cache
@@ -88,17 +89,19 @@ def render_page(*, title: str, lang: str, payload: dict, header_html: str,
     center = [(b[0][0] + b[1][0]) / 2, (b[0][1] + b[1][1]) / 2] if b else [30.0, 107.0]
     m = _new_map(center)
     fig = m.get_root()
+    if not isinstance(fig, Figure):  # a folium that no longer makes the figure itself
+        fig = Figure()
+        fig.add_child(m)
     fig.title = esc(title)  # branca writes the title unescaped
-    OfflineFullscreen(position="topleft", title="全屏" if lang == "zh" else "Full screen",
-                      title_cancel="退出全屏" if lang == "zh" else "Exit full screen").add_to(m)
+    OfflineFullscreen(position="topleft", title=t("fullscreen", lang),
+                      title_cancel=t("exit_fullscreen", lang)).add_to(m)
     _Build(DATA_ID).add_to(m)
     css = template_text("page.css") + "\n" + source_css()
     if not panel_html:
         css += '\nbody{grid-template-columns:minmax(0,1fr);grid-template-areas:"head" "map";}'
     fig.header.add_child(RawHtml(bundle_html(), "psm_assets"), name="psm_assets")
     fig.header.add_child(RawHtml(f"<style>{css}</style>", "psm_css"), name="psm_css")
-    js = (template_text("cluster.js") + "\n" + template_text("map.js")).replace(
-        "</script", "<\\/script")
+    js = "\n".join(template_text(n) for n in SCRIPTS).replace("</script", "<\\/script")
     fig.header.add_child(RawHtml(f"<script>{js}</script>", "psm_js"), name="psm_js")
     fig.html.add_child(RawHtml(header_html, "psm_header"), name="psm_header")
     if panel_html:

@@ -29,6 +29,7 @@ from .panels import (
     chiefs_html,
     fact,
     label_badge,
+    legend_html,
     number,
     problems_html,
     projects_html,
@@ -147,8 +148,6 @@ def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
         (area_swatch(CONTROL_UNIT_OUTLINE, CONTROL_UNIT_OUTLINE, 0.1), t("control_units", lang)),
         (area_swatch(DRINKING_WATER_FILL, DRINKING_WATER_OUTLINE, 0.7), t("drinking_areas", lang)),
     ]
-    from .panels import legend_html
-
     html = render_page(
         title=t("report_title", lang, river=text(sel.river["name"])), lang=lang, payload=payload,
         header_html=_header(ctx, sel), panel_html=_panel(ctx, sel, secs),

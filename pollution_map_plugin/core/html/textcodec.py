@@ -18,6 +18,7 @@ from collections import Counter
 _TAIL_NUMBER = re.compile(r"^(.*?)(\d{1,15})$", re.S)
 MIN_ROWS = 50
 MAX_SUFFIX = 8
+SAMPLE = 3000  # endings are found on a sample; every value is then encoded
 
 
 def _size(obj: object) -> int:
@@ -26,6 +27,9 @@ def _size(obj: object) -> int:
 
 def numbered(values: list) -> dict | None:
     """Prefix + zero-padded number encoding, or None when the values do not fit it."""
+    probe = [v for v in values[:200] if v is not None][:64]
+    if not all(isinstance(v, str) and _TAIL_NUMBER.match(v) for v in probe):
+        return None  # cheap early refusal (names, free text)
     prefixes: dict[str, int] = {}
     widths: dict[int, set[int]] = {}
     padded: dict[int, bool] = {}
@@ -72,9 +76,10 @@ def with_endings(values: list) -> dict | None:
     strs = [v for v in values if isinstance(v, str)]
     if len(strs) < MIN_ROWS or len(strs) != sum(v is not None for v in values):
         return None
-    threshold = max(20, len(strs) // 50)
+    sample = strs[:: max(1, len(strs) // SAMPLE)]
+    threshold = max(10, len(sample) // 50)
     counts: Counter = Counter()
-    for v in strs:
+    for v in sample:
         for n in range(2, min(MAX_SUFFIX, len(v) - 1) + 1):
             counts[v[-n:]] += 1
     frequent = {s for s, c in counts.items() if c >= threshold}

@@ -8,7 +8,6 @@
  */
 var PSM = (function () {
   'use strict';
-  var SVGNS = 'http://www.w3.org/2000/svg';
   var T = {};
   var CLASSES = {};
   var NO_DATA = '#9e9e9e';
@@ -93,63 +92,6 @@ var PSM = (function () {
     return b;
   }
 
-  function svg(tag, attrs, parent) {
-    var e = document.createElementNS(SVGNS, tag);
-    for (var k in attrs) {
-      if (Object.prototype.hasOwnProperty.call(attrs, k)) { e.setAttribute(k, attrs[k]); }
-    }
-    if (parent) { parent.appendChild(e); }
-    return e;
-  }
-
-  /* The class history of a section: years across, classes I (top) to 劣V (bottom),
-   * bands in the class colours, the target as a dashed line. */
-  function historyChart(hist, target) {
-    var W = 270, H = 132, L0 = 34, R = 10, T0 = 6, B = 22;
-    var pw = W - L0 - R, ph = H - T0 - B, n = hist.length, band = ph / 6;
-    var root = svg('svg', {width: W, height: H, viewBox: '0 0 ' + W + ' ' + H,
-      'class': 'psm-chart', role: 'img'});
-    svg('title', {}, root).textContent = T.history;
-    for (var c = 1; c <= 6; c++) {
-      var y0 = T0 + (c - 1) * band;
-      svg('rect', {x: L0, y: y0, width: pw, height: band, fill: classInfo(c).colour,
-        'fill-opacity': 0.18}, root);
-      svg('text', {x: L0 - 4, y: y0 + band / 2 + 4, 'text-anchor': 'end',
-        'font-size': 10, fill: '#333'}, root).textContent = classInfo(c).roman;
-    }
-    function xAt(i) { return L0 + pw * (i + 0.5) / n; }
-    function yAt(v) { return T0 + (v - 0.5) * band; }
-    if (target) {
-      var yt = T0 + target * band;
-      svg('line', {x1: L0, x2: L0 + pw, y1: yt, y2: yt, stroke: '#222',
-        'stroke-dasharray': '4 3', 'stroke-width': 1.2, 'class': 'psm-chart-target'}, root);
-      svg('text', {x: L0 + pw - 2, y: yt - 3, 'text-anchor': 'end', 'font-size': 9,
-        fill: '#222'}, root).textContent = T.target + ' ' + classInfo(target).roman;
-    }
-    var pts = [];
-    var step = Math.max(1, Math.ceil(n / 8));
-    for (var i = 0; i < n; i++) {
-      var year = hist[i][0], v = hist[i][1];
-      if (i % step === 0 || i === n - 1) {
-        svg('text', {x: xAt(i), y: H - 6, 'text-anchor': 'middle', 'font-size': 9,
-          fill: '#333'}, root).textContent = String(year);
-      }
-      if (v) { pts.push(xAt(i).toFixed(1) + ',' + yAt(v).toFixed(1)); }
-    }
-    if (pts.length > 1) {
-      svg('polyline', {points: pts.join(' '), fill: 'none', stroke: '#555',
-        'stroke-width': 1.2}, root);
-    }
-    for (i = 0; i < n; i++) {
-      v = hist[i][1];
-      if (!v) { continue; }
-      var dot = svg('circle', {cx: xAt(i), cy: yAt(v), r: 4.2, fill: classInfo(v).colour,
-        stroke: '#222', 'stroke-width': 0.8, 'class': 'psm-chart-dot'}, root);
-      svg('title', {}, dot).textContent = hist[i][0] + ': ' + classInfo(v).roman;
-    }
-    return root;
-  }
-
   function fieldTable(layer, i) {
     var tbl = el('table', 'psm-fields');
     for (var f = 0; f < layer.fields.length; f++) {
@@ -189,7 +131,7 @@ var PSM = (function () {
     var hist = q.hist[i];
     if (hist && hist.length) {
       box.appendChild(el('h4', null, T.history));
-      box.appendChild(historyChart(hist, tg));
+      box.appendChild(PSMChart.history(hist, tg, classInfo, T.history, T.target));
     }
   }
 
@@ -205,7 +147,9 @@ var PSM = (function () {
   function tooltipFor(layer, i) {
     var t = el('span', null, fmt(val(layer, 'name', i)) || fmt(val(layer, 'code', i)));
     if (layer.quality) {
-      t.appendChild(document.createTextNode(' \u00b7 ' + classInfo(layer.quality.cls[i]).roman));
+      var q = layer.quality, tg = q.target[i];
+      t.appendChild(document.createTextNode(' \u00b7 ' + classInfo(q.cls[i]).roman +
+        (tg ? ' (' + T.target + ' ' + classInfo(tg).roman + ')' : '')));
     }
     return t;
   }
@@ -277,8 +221,19 @@ var PSM = (function () {
     return group;
   }
 
+  /* Lines or areas; a layer hidden at start is filled when first shown. */
   function vectorLayer(v, renderer) {
     var g = L.featureGroup();
+    if (v.interactive !== false) { lazy(g, v); }
+    if (v.show === false) {
+      g.once('add', function () { fillVectors(g, v, renderer); });
+      return g;
+    }
+    fillVectors(g, v, renderer);
+    return g;
+  }
+
+  function fillVectors(g, v, renderer) {
     var style = L.extend({renderer: renderer, interactive: v.interactive !== false}, v.style);
     for (var f = 0; f < v.geom.length; f++) {
       var parts = v.geom[f];
@@ -292,8 +247,6 @@ var PSM = (function () {
       shape._psmI = f;
       g.addLayer(shape);
     }
-    if (v.interactive !== false) { lazy(g, v); }
-    return g;
   }
 
   function tiles(specs) {
@@ -389,6 +342,13 @@ var PSM = (function () {
       if (box.scrollIntoView) { box.scrollIntoView({block: 'nearest'}); }
     });
     window.addEventListener('resize', function () { map.invalidateSize(); });
+    function zoomClass() {  // smaller section symbols when the whole region is in view
+      var c = map.getContainer(), z = map.getZoom();
+      L.DomUtil[z < 9 ? 'addClass' : 'removeClass'](c, 'psm-far');
+      L.DomUtil[z < 7 ? 'addClass' : 'removeClass'](c, 'psm-very-far');
+    }
+    map.on('zoomend', zoomClass);
+    zoomClass();
     state.buildEnd = performance.now();
     state.ready = true;  // every layer is drawn for the view: the page is usable
     state.readyMs = state.buildEnd;
@@ -404,5 +364,5 @@ var PSM = (function () {
     return out;
   }
 
-  return {build: build, historyChart: historyChart, values: values};
+  return {build: build, values: values};
 }());
