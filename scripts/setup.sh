@@ -18,7 +18,7 @@ APT_PACKAGES=(
   qttools5-dev-tools
   postgresql postgis
   chromium chromium-driver
-  xvfb xauth zip make
+  xvfb xauth zip make fonts-wqy-microhei
 )
 
 missing=()

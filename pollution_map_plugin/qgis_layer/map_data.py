@@ -37,8 +37,9 @@ STRETCH_COLUMNS = ("code", "river_code", "section_code", "section_name", "period
 
 
 def controlled_stretches(reaches: pd.DataFrame, results: pd.DataFrame) -> pd.DataFrame:
-    """The reaches each failing section controls: its own reach and every reach
-    upstream of it up to (not including) the reaches of other sections.
+    """The river stretch each failing section controls: its own reach and the reaches
+    of the same river upstream of it, up to (not including) the reaches of other
+    sections (tributaries are rivers of their own, with their own sections).
 
     One row per reach (the worst controlling section wins); columns STRETCH_COLUMNS.
     """
@@ -50,6 +51,8 @@ def controlled_stretches(reaches: pd.DataFrame, results: pd.DataFrame) -> pd.Dat
     if failing.empty or reaches is None or len(reaches) == 0:
         return pd.DataFrame(columns=list(STRETCH_COLUMNS))
     net = ReachNetwork.from_reaches(reaches)
+    river = dict(zip(net.frame["code"].astype(str), net.frame.get("river_code", pd.Series(
+        [None] * len(net.frame)))))
     monitored = {str(c) for c in results["reach_code"].dropna()}
     rows: dict[str, dict] = {}
     for sec in failing.sort_values("water_class").to_dict("records"):
@@ -65,12 +68,11 @@ def controlled_stretches(reaches: pd.DataFrame, results: pd.DataFrame) -> pd.Dat
                           "target_class": sec.get("target_class"),
                           "failing_items_text": sec.get("failing_items_text")}
             for up in net.upstream(code):
-                if up not in seen and up not in monitored:
+                if up not in seen and up not in monitored and river.get(up) == river.get(
+                        str(start)):
                     seen.add(up)
                     todo.append(up)
     out = pd.DataFrame(list(rows.values()))
-    river = dict(zip(net.frame["code"].astype(str), net.frame.get("river_code", pd.Series(
-        [None] * len(net.frame)))))
     out["river_code"] = out["code"].map(river)
     return out[list(STRETCH_COLUMNS)].sort_values("code").reset_index(drop=True)
 

@@ -599,3 +599,23 @@ def test_targets_are_recognised_and_scrubbed(tmp_path):
     text = "postgresql://me:pa55@h/db password=pa55 password='a b' x?password=pa55&y=1"
     clean = scrub(text, ["pa55"])
     assert "pa55" not in clean and "a b" not in clean and "me:***@h" in clean
+
+
+def test_gpkg_cli_commands(tmp_path, capsys):
+    from pollution_map_plugin.cli.main import main
+
+    path = str(tmp_path / "cli.gpkg")
+    assert main(["create-db", path]) == 0
+    assert main(["create-db", path]) == 1  # exists
+    assert "exists" in capsys.readouterr().err
+    assert main(["validate", path]) == 0
+    assert "no problems" in capsys.readouterr().out
+    with open_database(path) as gdb:
+        gdb.write("measurements", sample(schema.table("measurements"), 2))
+    assert main(["validate", path]) == 1
+    assert "unknown sections.code" in capsys.readouterr().out
+    assert main(["migrate", path]) == 0
+    assert "already at schema version 1" in capsys.readouterr().out
+    assert main(["info", "--json", path]) == 0
+    out = capsys.readouterr().out
+    assert '"measurements": 2' in out and '"schema_version": 1' in out

@@ -107,15 +107,26 @@ def test_render_maps_command(demo_db_path, data, tmp_path):
         _check_pdf(pdf)
 
 
-def test_render_maps_processing_algorithm(qgis_processing, demo_db_path, tmp_path):
-    import processing
+@pytest.fixture
+def provider(qgis_processing):
+    """The plugin's Processing provider, registered for the test only (if not already)."""
     from qgis.core import QgsApplication
 
     from pollution_map_plugin.processing_provider.provider import PollutionMapProvider
 
     registry = QgsApplication.processingRegistry()
+    added = None
     if registry.providerById("pollutionmap") is None:
-        registry.addProvider(PollutionMapProvider())
+        added = PollutionMapProvider()
+        registry.addProvider(added)
+    yield registry.providerById("pollutionmap")
+    if added is not None:
+        registry.removeProvider(added)
+
+
+def test_render_maps_processing_algorithm(provider, demo_db_path, tmp_path):
+    import processing
+
     result = processing.run("pollutionmap:rendermaps", {
         "DATABASE": str(demo_db_path), "DPI": 60, "OUTPUT": str(tmp_path / "proc")})
     files = [Path(p) for p in result["FILES"].split(";")]
@@ -124,7 +135,7 @@ def test_render_maps_processing_algorithm(qgis_processing, demo_db_path, tmp_pat
         _check_png(png, 60)
 
 
-def test_render_maps_rejects_half_a_comparison(qgis_processing, demo_db_path, tmp_path):
+def test_render_maps_rejects_half_a_comparison(provider, demo_db_path, tmp_path):
     import processing
     from qgis.core import QgsProcessingException
 

@@ -14,7 +14,6 @@ from pollution_map_plugin.qgis_layer.dock import PollutionDock
 from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
 from pollution_map_plugin.qgis_layer.themes import group_extent
 from pollution_map_plugin.qgis_layer.trace_tool import SectionPickTool
-
 from tests.qgis.tiny_network import (
     NOT_UPSTREAM,
     UPSTREAM_OF_S1,

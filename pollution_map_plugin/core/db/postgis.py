@@ -188,9 +188,27 @@ class PostGISDatabase(Database):
 
     # --- writing ---------------------------------------------------------------------
 
+    def _copy(self, target: sql.Composable, buffer, table: Table) -> None:
+        error = None
+        try:
+            with self._conn.cursor() as cur:
+                cur.copy_expert(sql.SQL("COPY {} FROM STDIN").format(target)
+                                .as_string(self._conn), buffer)
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets, f"writing {table.name}: ")
+        if error is not None:
+            raise error
+
     def _insert(self, prepared: Prepared, upsert: bool) -> None:
         table = prepared.table
         names = list(prepared.columns)
+        if not upsert:  # straight into the table
+            cols = names + ([schema.GEOMETRY_COLUMN] if prepared.wkb is not None else [])
+            target = sql.SQL("{} ({})").format(
+                self._ident(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in cols))
+            with key_constraint_off(self, table, prepared.n):
+                self._copy(target, copy_buffer(prepared, schema.DEFAULT_SRID), table)
+            return
         stage = sql.Identifier("pm_stage")
         defs = [sql.SQL("pm_i integer")] + [
             sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(_PG_TYPES[table.column(n).type]))
@@ -199,47 +217,31 @@ class PostGISDatabase(Database):
             defs.append(sql.SQL("pm_geom text"))
         self._exec(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
         self._exec(sql.SQL("CREATE TEMP TABLE {} ({})").format(stage, sql.SQL(", ").join(defs)))
-        buffer = copy_buffer(prepared)
-        error = None
-        try:
-            with self._conn.cursor() as cur:
-                cur.copy_expert(sql.SQL("COPY {} FROM STDIN").format(stage)
-                                .as_string(self._conn), buffer)
-        except psycopg2.Error as exc:
-            error = _safe_error(exc, self._secrets, f"writing {table.name}: ")
-        if error is not None:
-            raise error
+        self._copy(stage, copy_buffer(prepared), table)
         targets = [sql.Identifier(n) for n in names]
         values = [sql.Identifier(n) for n in names]
         if prepared.wkb is not None:
             targets.append(sql.Identifier(schema.GEOMETRY_COLUMN))
             values.append(sql.SQL("ST_GeomFromWKB(decode(pm_geom, 'hex'), {})")
                           .format(sql.Literal(schema.DEFAULT_SRID)))
-        query = sql.SQL("INSERT INTO {} ({}) SELECT {} FROM {} ORDER BY pm_i").format(
-            self._ident(table.name), sql.SQL(", ").join(targets), sql.SQL(", ").join(values), stage)
-        if upsert:
-            keys = sql.SQL(", ").join(sql.Identifier(k) for k in table.natural_key)
-            updates = [sql.SQL("{0} = EXCLUDED.{0}").format(t) for t in targets
-                       if t.string not in table.natural_key]
-            action = (sql.SQL("DO UPDATE SET {}").format(sql.SQL(", ").join(updates))
-                      if updates else sql.SQL("DO NOTHING"))
-            match = sql.SQL(" AND ").join(
-                sql.SQL("t.{0} = {1}.{0}").format(sql.Identifier(k), stage)
-                for k in table.natural_key)
-            query = sql.SQL("INSERT INTO {0} ({1}) SELECT {2} FROM {3} WHERE NOT EXISTS "
-                            "(SELECT 1 FROM {0} t WHERE {4}) ORDER BY pm_i "
-                            "ON CONFLICT ({5}) {6}").format(
-                self._ident(table.name), sql.SQL(", ").join(targets),
-                sql.SQL(", ").join(values), stage, match, keys, action)
-            # Existing rows first, by a plain UPDATE: new rows must pass NOT NULL
-            # checks before ON CONFLICT applies, updates of some columns need not.
-            self._update_existing(table, targets, values, stage)
+        keys = sql.SQL(", ").join(sql.Identifier(k) for k in table.natural_key)
+        updates = [sql.SQL("{0} = EXCLUDED.{0}").format(t) for t in targets
+                   if t.string not in table.natural_key]
+        action = (sql.SQL("DO UPDATE SET {}").format(sql.SQL(", ").join(updates))
+                  if updates else sql.SQL("DO NOTHING"))
+        match = sql.SQL(" AND ").join(
+            sql.SQL("t.{0} = {1}.{0}").format(sql.Identifier(k), stage)
+            for k in table.natural_key)
+        query = sql.SQL("INSERT INTO {0} ({1}) SELECT {2} FROM {3} WHERE NOT EXISTS "
+                        "(SELECT 1 FROM {0} t WHERE {4}) ORDER BY pm_i "
+                        "ON CONFLICT ({5}) {6}").format(
+            self._ident(table.name), sql.SQL(", ").join(targets),
+            sql.SQL(", ").join(values), stage, match, keys, action)
+        # Existing rows first, by a plain UPDATE: new rows must pass NOT NULL
+        # checks before ON CONFLICT applies, updates of some columns need not.
+        self._update_existing(table, targets, values, stage)
         try:
-            if upsert:
-                self._exec(query)
-            else:
-                with key_constraint_off(self, table, prepared.n):
-                    self._exec(query)
+            self._exec(query)
         except DatabaseError as exc:
             raise DatabaseError(f"writing {table.name}: {exc}") from None
         finally:

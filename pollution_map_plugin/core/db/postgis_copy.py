@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -18,23 +19,35 @@ _BULK_MIN_ROWS = 10_000
 
 def copy_fields(values: list) -> list[str]:
     """Values as fields of COPY's text format (NULL is ``\\N``)."""
+    nulls = [i for i, v in enumerate(values) if v is None]
     if any(isinstance(v, str) for v in values):
         texts = ["" if v is None else v if isinstance(v, str) else repr(v) for v in values]
         fields = _SEP.join(texts).translate(_ESCAPES).split(_SEP)
-    else:
+    elif nulls:
         fields = ["" if v is None else repr(v) for v in values]
-    for i, v in enumerate(values):
-        if v is None:
-            fields[i] = "\\N"
+    else:
+        fields = list(map(repr, values))
+    for i in nulls:
+        fields[i] = "\\N"
     return fields
 
 
-def copy_buffer(prepared: Prepared) -> io.StringIO:
-    """The rows of ``prepared`` (row number first, hex WKB last) for ``COPY … FROM STDIN``."""
-    columns = [[str(i) for i in range(prepared.n)]]
+def ewkb_hex(wkb: bytes, srid: int) -> str:
+    """Hex EWKB (WKB with an SRID), which PostGIS takes as text input."""
+    order = "<" if wkb[0] == 1 else ">"
+    (kind,) = struct.unpack_from(order + "I", wkb, 1)
+    return (wkb[:1] + struct.pack(order + "Ii", kind | 0x20000000, srid) + wkb[5:]).hex()
+
+
+def copy_buffer(prepared: Prepared, srid: int | None = None) -> io.StringIO:
+    """The rows of ``prepared`` for ``COPY … FROM STDIN``: with ``srid``, straight into
+    the table (geometry as hex EWKB); without, for the staging table (row number first,
+    hex WKB last)."""
+    columns = [] if srid else [[str(i) for i in range(prepared.n)]]
     columns += [copy_fields(v) for v in prepared.values]
     if prepared.wkb is not None:
-        columns.append(["\\N" if w is None else w.hex() for w in prepared.wkb])
+        columns.append(["\\N" if w is None else ewkb_hex(w, srid) if srid else w.hex()
+                        for w in prepared.wkb])
     return io.StringIO("".join("\t".join(row) + "\n" for row in zip(*columns)))
 
 

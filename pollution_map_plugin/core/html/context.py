@@ -17,7 +17,7 @@ import pandas as pd
 
 from ..assessment.periods import parse_period
 from .basemaps import coordinate_transform, resolve_basemap
-from .encode import encode_lines, encode_polygons, origin_of, point_coords
+from .encode import encode_lines, encode_polygons, geometry_list, origin_of, point_coords
 from .i18n import check_lang
 from .spatial import MetricPoints, boxes, touching
 
@@ -262,18 +262,20 @@ class ExportContext:
         geometry simplified and encoded once per batch (reports share tributaries)."""
         enc = encode_lines if kind == "line" else encode_polygons
         cache = self._encoded.setdefault((layer, kind, simplify), {})
-        out = []
-        for key, geom in zip(frame.index, frame.geometry):
-            if key not in cache:
-                cache[key] = enc([geom], self.transform, simplify, self.origin)[0]
-            out.append(cache[key])
-        return out
+        keys = frame.index.tolist()
+        geoms = geometry_list(frame.geometry)
+        todo = [i for i, k in enumerate(keys) if k not in cache]
+        if todo:  # encode the new ones in one batch
+            done = enc([geoms[i] for i in todo], self.transform, simplify, self.origin)
+            for i, e in zip(todo, done):
+                cache[keys[i]] = e
+        return [cache[k] for k in keys]
 
     def _touching(self, name: str, geom):
         layer = self.layers[name]
         if name not in self._boxes:
             self._boxes[name] = boxes(layer.geometry)
-        return touching(list(layer.geometry), self._boxes[name], geom)
+        return touching(geometry_list(layer.geometry), self._boxes[name], geom)
 
     def _points_xy(self, name: str) -> pd.DataFrame:
         if name not in self._xy:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from .textcodec import compact
+from .wkb import flatten, read_many
 
 Transform = Optional[Callable[[np.ndarray, np.ndarray], tuple]]
 DIGITS = 5
@@ -30,12 +31,20 @@ except ImportError:  # shapely 1.8 (Debian 12)
     _get_type_id = None
 
 
+def geometry_list(geoms: Iterable) -> list:
+    """The shapely geometries of a GeoSeries (or any iterable) as a plain list, read from
+    geopandas' own array (iterating a GeoSeries costs a Python call per element)."""
+    values = getattr(geoms, "values", geoms)
+    raw = getattr(values, "_data", getattr(values, "data", None))  # GeometryArray's ndarray
+    return raw.tolist() if isinstance(raw, np.ndarray) else list(values)
+
+
 def point_coords(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
     """Lon and lat of point geometries; NaN where missing, empty or not a point.
 
     Vectorised on shapely 2; on shapely 1.8 one pass reading GEOS directly.
     """
-    arr = list(geoms)  # a list: numpy would read shapely 1.8 points as arrays
+    arr = geometry_list(geoms)
     n = len(arr)
     x = np.full(n, np.nan)
     y = np.full(n, np.nan)
@@ -145,57 +154,57 @@ def encode_props(frame: pd.DataFrame, columns: Iterable[str]) -> dict:
     return {c: encode_column(frame[c]) for c in columns if c in frame.columns}
 
 
-def _flat(coords, transform: Transform, origin: tuple[float, float]) -> list | None:
-    """``[x0, y0, dx1, dy1, …]`` of a coordinate sequence: the first vertex in steps
-    from ``origin``, then differences (None when under 2 points)."""
-    a = np.asarray(coords, dtype=float)
-    if a.ndim != 2 or len(a) < 2:
-        return None
-    if transform is not None:
-        x, y = transform(a[:, 0], a[:, 1])
-        a = np.column_stack([x, y])
-    q = np.round((a[:, :2] - origin) * SCALE).astype(np.int64)
+def _encode_rings(rings: list, transform: Transform, origin: tuple[float, float]) -> list:
+    """Every ring as ``[x0, y0, dx1, dy1, …]``: the first vertex in steps from ``origin``,
+    then differences (None for a ring of fewer than 2 points) — one numpy pass."""
+    if not rings:
+        return []
+    lens = np.fromiter((len(r) for r in rings), dtype=np.int64, count=len(rings))
+    xy = np.concatenate(rings).astype(float, copy=False)
+    if transform is not None and len(xy):
+        x, y = transform(xy[:, 0], xy[:, 1])
+        xy = np.column_stack([x, y])
+    q = np.round((xy - np.asarray(origin)) * SCALE).astype(np.int64)
     d = q.copy()
     d[1:] -= q[:-1]
-    return d.ravel().tolist()
+    starts = np.concatenate([[0], np.cumsum(lens)[:-1]])
+    ok = lens >= 2
+    d[starts[ok]] = q[starts[ok]]
+    flat = d.ravel().tolist()
+    return [flat[2 * s: 2 * (s + n)] if n >= 2 else None
+            for s, n in zip(starts.tolist(), lens.tolist())]
 
 
-def _parts(geom) -> list:
-    if geom is None:
-        return []
-    return list(geom.geoms) if hasattr(geom, "geoms") else [geom]
+def _simplified(geoms: list, tolerance: float) -> list:
+    if not tolerance:
+        return geoms
+    try:  # shapely 2: vectorised
+        from shapely import simplify
+
+        arr = np.empty(len(geoms), dtype=object)
+        arr[:] = geoms
+        return list(simplify(arr, tolerance, preserve_topology=False))
+    except ImportError:
+        return [g.simplify(tolerance, preserve_topology=False) if g is not None else None
+                for g in geoms]
 
 
 def encode_lines(geoms: Iterable, transform: Transform = None, simplify: float = 0.0,
                  origin: tuple[float, float] = (0.0, 0.0)) -> list:
     """Per feature: a list of parts, each a flat ``[x0, y0, dx1, dy1, …]`` list."""
-    out = []
-    for geom in geoms:
-        if simplify and geom is not None:
-            geom = geom.simplify(simplify, preserve_topology=False)
-        parts = (_flat(p.coords, transform, origin) for p in _parts(geom))
-        out.append([p for p in parts if p is not None])
-    return out
+    structures, rings = read_many(_simplified(geometry_list(geoms), simplify))
+    enc = _encode_rings(rings, transform, origin)
+    return [[enc[i] for i in flatten(s, "line") if enc[i] is not None] for s in structures]
 
 
 def encode_polygons(geoms: Iterable, transform: Transform = None, simplify: float = 0.0,
                     origin: tuple[float, float] = (0.0, 0.0)) -> list:
     """Per feature: a list of polygons, each a list of flat rings (outer first)."""
-    out = []
-    for geom in geoms:
-        if simplify and geom is not None:
-            geom = geom.simplify(simplify, preserve_topology=True)
-        polys = []
-        for p in _parts(geom):
-            if not hasattr(p, "exterior"):
-                continue
-            outer = _flat(p.exterior.coords, transform, origin)
-            if outer is None:
-                continue
-            holes = (_flat(r.coords, transform, origin) for r in p.interiors)
-            polys.append([outer] + [h for h in holes if h is not None])
-        out.append(polys)
-    return out
+    structures, rings = read_many(_simplified(geometry_list(geoms), simplify))
+    enc = _encode_rings(rings, transform, origin)
+    return [[[enc[i] for i in ids if enc[i] is not None]
+             for ids in flatten(s, "polygon") if ids and enc[ids[0]] is not None]
+            for s in structures]
 
 
 def bounds_of(boxes: Iterable, transform: Transform = None) -> list | None:

@@ -23,7 +23,9 @@ SIMPLIFY_DEG = 0.0005  # ≈ 50 m, for the selection tests only
 
 def boxes(geoms: Iterable) -> np.ndarray:
     """``(n, 4)`` bounds (x0, y0, x1, y1), NaN for missing or empty geometries."""
-    arr = list(getattr(geoms, "values", geoms))
+    from .encode import geometry_list
+
+    arr = geometry_list(geoms)
     if _bounds is not None:
         return np.asarray(_bounds(np.asarray(arr, dtype=object)), dtype=float).reshape(-1, 4)
     out = np.full((len(arr), 4), np.nan)

@@ -15,7 +15,10 @@ import json
 import re
 from collections import Counter
 
+import numpy as np
+
 _TAIL_NUMBER = re.compile(r"^(.*?)(\d{1,15})$", re.S)
+_DIGITS = "0123456789"
 MIN_ROWS = 50
 MAX_SUFFIX = 8
 SAMPLE = 3000  # endings are found on a sample; every value is then encoded
@@ -39,13 +42,20 @@ def numbered(values: list) -> dict | None:
             idx.append(-1)
             nums.append(None)
             continue
-        m = _TAIL_NUMBER.match(v) if isinstance(v, str) else None
-        if m is None:
+        if not isinstance(v, str):
             return None
-        pre, digits = m.groups()
-        k = prefixes.setdefault(pre, len(prefixes))
-        widths.setdefault(k, set()).add(len(digits))
-        padded[k] = padded.get(k, False) or (len(digits) > 1 and digits[0] == "0")
+        pre = v.rstrip(_DIGITS)
+        digits = v[len(pre):]
+        if not digits or len(digits) > 15 or not digits.isascii():
+            return None
+        k = prefixes.get(pre)
+        if k is None:
+            k = prefixes[pre] = len(prefixes)
+            widths[k] = set()
+            padded[k] = False
+        widths[k].add(len(digits))
+        if digits[0] == "0" and len(digits) > 1:
+            padded[k] = True
         idx.append(k)
         nums.append(int(digits))
     if not prefixes or len(prefixes) > max(1, len(values) // 20):
@@ -77,6 +87,8 @@ def with_endings(values: list) -> dict | None:
     if len(strs) < MIN_ROWS or len(strs) != sum(v is not None for v in values):
         return None
     sample = strs[:: max(1, len(strs) // SAMPLE)]
+    if all(v.isascii() for v in sample):
+        return None  # codes and numbers: endings pay off on names (…有限公司, …养殖场)
     threshold = max(10, len(sample) // 50)
     counts: Counter = Counter()
     for v in sample:
@@ -85,15 +97,21 @@ def with_endings(values: list) -> dict | None:
     frequent = {s for s, c in counts.items() if c >= threshold}
     if not frequent:
         return None
-    chosen: list[str | None] = []
-    for v in values:
-        pick = None
-        if v is not None:
-            for n in range(min(MAX_SUFFIX, len(v) - 1), 1, -1):
-                if v[-n:] in frequent:
-                    pick = v[-n:]
-                    break
-        chosen.append(pick)
+    # the longest frequent ending of each value, one vectorised pass per length
+    import pandas as pd
+
+    ser = pd.Series(values, dtype=object)
+    lengths = ser.str.len().fillna(0).to_numpy()
+    chosen = pd.Series([None] * len(values), dtype=object)
+    frequent_list = sorted(frequent)
+    for n in range(MAX_SUFFIX, 1, -1):
+        open_ = chosen.isna().to_numpy() & (lengths > n)
+        if not open_.any():
+            continue
+        tail = ser[open_].str[-n:]
+        hit = tail.isin(frequent_list).to_numpy()
+        chosen.iloc[np.flatnonzero(open_)[hit]] = tail[hit].to_numpy()
+    chosen = chosen.tolist()
     endings = {s: i for i, s in enumerate(sorted({c for c in chosen if c}, key=len))}
     stems, xi = [], []
     for v, c in zip(values, chosen):
