@@ -138,7 +138,9 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
     hot = {h["section"] for h in q.hotspots}
     cand = [s for s in np.flatnonzero(level != "national")[rng.permutation(
         int((level != "national").sum()))].tolist() if s not in hot and not failing[s]]
-    for s in cand[: scale.n_sudden]:
+    for s in cand:
+        if len(q.sudden) >= scale.n_sudden:
+            break
         item = str(rng.choice(["NH3N", "COD", "TP"], p=[0.5, 0.3, 0.2]))
         k = _ITEM_COL[item]
         lim = LIMITS["TP_lake" if item == "TP" and sec.lake[s] else item][target[s] - 1]
@@ -151,6 +153,8 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
         stop = start + 1 if spike else n_t
         m_inv = (1.0 / flow[s, start:stop]).mean()
         need = lim * (2.0 + 2.0 * rng.random()) / (T_A_TO_G_S * factors[s][k] * m_inv)
+        if need * 80.0 > MAX_ILLICIT_DISCHARGE_M3_D:
+            continue  # a big river: no plausible hidden pipe could make it jump
         vec = np.zeros(len(ROUTED))
         vec[:4] = need * np.array([_ratio(item, "COD"), _ratio(item, "NH3N"),
                                    _ratio(item, "TP"), 2.0 * _ratio(item, "NH3N")])
@@ -162,6 +166,9 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
                          "kind": "spike" if spike else "step"})
     q.series = concentrations(bg, point, farm, extra, flow, months, sec.lake, noise_seed)
     return q
+
+
+MAX_ILLICIT_DISCHARGE_M3_D = 20_000.0
 
 
 def _ratio(item: str, other: str) -> float:
