@@ -209,6 +209,12 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
+NOTE_MAPCLASSIFY = """
+mapclassify is not packaged in Debian 12, and geopandas 0.12's explore() imports it even
+without `scheme=`: the benchmark gave it an empty stand-in module, which is never called.
+"""
+
+
 def write_markdown(path: Path, v: dict) -> None:
     def ratio(a: float, b: float) -> str:
         return f"{a / b:.1f}×" if b else "—"
@@ -237,8 +243,6 @@ headless Chromium with the network off. Median of {v['args'].runs} page loads.
 | offline, as written | opens (every script inline) | \
 {'blank page (CDN links)' if v['blank'] else 'loads'} | | |
 
-{'(mapclassify is not packaged in Debian 12 and explore() imports it even without '
-  '`scheme=`: an empty stand-in module was used; it is never called.) ' if v['stand_in'] else ''}\
 Sources: {', '.join(f'{k} {n:,}' for k, n in v['counts'].items())}. Ours keeps per-type
 symbols and clusters, section markers by class and popups built on click; explore()
 draws one circle marker per source coloured by type with a popup table each.

@@ -1,5 +1,11 @@
 #!/usr/bin/env python3
-"""The main job (``make demo``): build the plugin, install it, prove it works in QGIS.
+"""The main job (``make demo``): the plugin's whole job on the embedded demo database.
+
+Builds and installs the plugin, loads it in headless QGIS the way QGIS does, then
+through its Processing algorithms: builds the synthetic demo database, assesses
+it by GB 3838-2002, raises warnings, traces the worst section upstream, renders
+the five thematic maps (PNG and PDF) and exports the river-chief HTML reports,
+the overview and the index — and lists every file it wrote.
 
 Runs a list of steps (:data:`STEPS`), printing what each did; output goes to
 ``demo-output/``.  To extend the demo, write ``def step_x(ctx: DemoContext) -> None``
@@ -161,6 +167,123 @@ def step_about(ctx: DemoContext) -> None:
     say("dependencies: " + ", ".join(f"{k} {v or 'MISSING'}" for k, v in sorted(deps.items())))
 
 
+def step_demo_database(ctx: DemoContext) -> None:
+    """Build the embedded demo database (synthetic) through Processing."""
+    import processing
+
+    target = ctx.out / "demo.gpkg"
+    target.unlink(missing_ok=True)
+    processing.run("pollutionmap:build_demo_database",
+                   {"SCALE": 0, "SEED": 1, "OUTPUT": str(target)})
+    ctx.results["db"] = target
+    from pollution_map_plugin.core.db import open_database
+
+    with open_database(str(target)) as db:
+        notice = db.metadata().get("notice_en") or db.metadata().get("notice", "")
+        counts = {t: len(db.read_table(t)) for t in ("sections", "measurements")}
+    say(f"{target.relative_to(REPO)}: {counts['sections']} sections, "
+        f"{counts['measurements']:,} measurements")
+    say(f"note: {notice}")
+
+
+def step_assess(ctx: DemoContext) -> None:
+    """Assess every section for the latest year (GB 3838-2002, single factor)."""
+    from pollution_map_plugin.core.assessment import assess_database, assess_groups
+    from pollution_map_plugin.core.db import open_database
+
+    with open_database(str(ctx.results["db"])) as db:
+        result = assess_database(db)
+    sections = result.sections
+    ctx.results["assessment"] = sections
+    counts = sections["roman"].value_counts()
+    say(f"period {result.period.label}: " + ", ".join(
+        f"{k} {counts[k]}" for k in ("I", "II", "III", "IV", "V", "劣V") if k in counts))
+    failing = sections[sections["meets_target"] == False]  # noqa: E712 - nullable boolean
+    say(f"{len(failing)} of {len(sections)} sections miss their target:")
+    for row in failing.sort_values("water_class", ascending=False).head(8).itertuples():
+        say(f"  {row.section_code} {row.name}: {row.roman} (target {row.target_roman}) "
+            f"{row.main_pollutants or ''}")
+    rivers = assess_groups(result, by="river")
+    for row in rivers.head(8).itertuples():
+        say(f"  river {row.group}: {row.label_zh}, "
+            f"{row.share_meeting_target:.0%} of sections meet target")
+
+
+def step_warnings(ctx: DemoContext) -> None:
+    """Raise exceedance, critical and sudden-change warnings from the latest samples."""
+    import processing
+
+    out = ctx.out / "warnings.gpkg"
+    out.unlink(missing_ok=True)
+    processing.run("pollutionmap:warnings", {"DATABASE": str(ctx.results["db"]),
+                                             "OUTPUT": str(out)})
+    from pollution_map_plugin.core.assessment import warnings_database
+    from pollution_map_plugin.core.db import open_database
+
+    with open_database(str(ctx.results["db"])) as db:
+        found = warnings_database(db)
+    say(f"{len(found)} warnings ({dict(found['kind'].value_counts())}); layer: "
+        f"{out.relative_to(REPO)}")
+    for row in found.head(5).itertuples():
+        say(f"  {row.message_en}")
+
+
+def step_trace(ctx: DemoContext) -> None:
+    """Trace the worst failing section upstream to the sources that may cause it."""
+    from pollution_map_plugin.core.db import open_database
+    from pollution_map_plugin.core.network import trace_section
+
+    sections = ctx.results["assessment"]
+    failing = sections[sections["meets_target"] == False]  # noqa: E712
+    if failing.empty:
+        say("no section misses its target: nothing to trace")
+        return
+    worst = failing.sort_values("water_class", ascending=False).iloc[0]
+    with open_database(str(ctx.results["db"])) as db:
+        result = trace_section(db, worst["section_code"], mode="UT", distance_km=50)
+    path = ctx.out / f"trace-{worst['section_code']}.json"
+    path.write_text(result.to_json(indent=1), encoding="utf-8")
+    say(f"{worst['section_code']} {worst['name']} ({worst['roman']}): {len(result.reaches)} upstream "
+        f"reaches, {len(result.sources)} candidate sources within 50 km → "
+        f"{path.relative_to(REPO)}")
+    for row in result.sources.head(5).itertuples():
+        say(f"  #{row.rank} {row.layer} {row.code} {row.name}: {row.distance_km:.1f} km, "
+            f"score {row.score:.2f}")
+
+
+def step_render_maps(ctx: DemoContext) -> None:
+    """Render the five thematic maps to PNG and PDF through Processing (print layouts)."""
+    import processing
+
+    out = ctx.out / "maps"
+    result = processing.run("pollutionmap:render_maps",
+                            {"DATABASE": str(ctx.results["db"]), "OUTPUT": str(out)})
+    files = [Path(f) for f in result["FILES"].split(";") if f]
+    ctx.results.setdefault("files", []).extend(files)
+    say(f"{len(files)} files in {out.relative_to(REPO)}")
+
+
+def step_export_html(ctx: DemoContext) -> None:
+    """Export the river-chief HTML reports, the overview and the index (offline)."""
+    import processing
+
+    out = ctx.out / "html"
+    result = processing.run("pollutionmap:export_html",
+                            {"DATABASE": str(ctx.results["db"]), "OUTPUT": str(out),
+                             "OFFLINE": True})
+    files = sorted(out.glob("*.html"))
+    ctx.results.setdefault("files", []).extend(files)
+    say(f"{len(files)} pages in {out.relative_to(REPO)}; open {result['INDEX']}")
+
+
+def step_list_files(ctx: DemoContext) -> None:
+    """List what the main job wrote."""
+    for path in ctx.results.get("files", []):
+        path = Path(path)
+        say(f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path} "
+            f"({path.stat().st_size / 1024:,.0f} KiB)")
+
+
 def step_unload_plugin(ctx: DemoContext) -> None:
     """Unload the plugin and check that it left nothing behind."""
     from qgis import utils
@@ -204,7 +327,14 @@ STEPS: list[Step] = [
     step_start_qgis,
     step_load_plugin,
     step_about,
+    step_demo_database,
+    step_assess,
+    step_warnings,
+    step_trace,
+    step_render_maps,
+    step_export_html,
     step_unload_plugin,
+    step_list_files,
 ]
 
 

@@ -21,7 +21,7 @@ from .base import PollutionAlgorithm
 class RenderMaps(PollutionAlgorithm):
     """The watershed, section, pollution, problem-water-body and change maps."""
 
-    NAME = "rendermaps"
+    NAME = "render_maps"
     GROUP_ID = "maps"
     DATABASE = "DATABASE"
     PERIOD = "PERIOD"

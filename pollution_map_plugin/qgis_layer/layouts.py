@@ -33,7 +33,7 @@ from qgis.core import (
     QgsSymbolLayerUtils,
     QgsTextFormat,
 )
-from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..core import symbology as sym
@@ -345,11 +345,11 @@ def export_layout(layout: QgsPrintLayout, out_dir: Path | str, basename: str,
     out.mkdir(parents=True, exist_ok=True)
     exporter = QgsLayoutExporter(layout)
     png, pdf = out / f"{basename}.png", out / f"{basename}.pdf"
-    image = QgsLayoutExporter.ImageExportSettings()
-    image.dpi = dpi
-    image.exportMetadata = False
     ok = QgsLayoutExporter.ExportResult.Success
-    if exporter.exportToImage(str(png), image) != ok:
+    # Render the page and save it with Qt: exportToImage would also try to
+    # georeference the PNG through GDAL, which cannot update PNG files (noise on 3.22).
+    rendered = exporter.renderPageToImage(0, QSize(), dpi)
+    if rendered.isNull() or not rendered.save(str(png), "PNG"):
         raise RuntimeError(tr("Could not write {0}").format(png))
     pdf_settings = QgsLayoutExporter.PdfExportSettings()
     pdf_settings.dpi = dpi

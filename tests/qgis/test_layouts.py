@@ -127,7 +127,7 @@ def provider(qgis_processing):
 def test_render_maps_processing_algorithm(provider, demo_db_path, tmp_path):
     import processing
 
-    result = processing.run("pollutionmap:rendermaps", {
+    result = processing.run("pollutionmap:render_maps", {
         "DATABASE": str(demo_db_path), "DPI": 60, "OUTPUT": str(tmp_path / "proc")})
     files = [Path(p) for p in result["FILES"].split(";")]
     assert result["COUNT"] == 10 == len(files)
@@ -140,6 +140,6 @@ def test_render_maps_rejects_half_a_comparison(provider, demo_db_path, tmp_path)
     from qgis.core import QgsProcessingException
 
     with pytest.raises(QgsProcessingException):
-        processing.run("pollutionmap:rendermaps", {
+        processing.run("pollutionmap:render_maps", {
             "DATABASE": str(demo_db_path), "COMPARE_FROM": "2024",
             "OUTPUT": str(tmp_path / "x")})

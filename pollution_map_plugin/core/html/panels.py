@@ -46,8 +46,9 @@ def number(v: Any, digits: int = 1) -> str:
     return f"{f:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{f:,.0f}"
 
 
-def class_badge(value: Any, lang: str) -> str:
-    """A coloured badge 'III · 良好' for a class (1..6), or 'no data'."""
+def class_badge(value: Any, lang: str, short: bool = False) -> str:
+    """A coloured badge 'III · 良好' for a class (1..6), or 'no data'; ``short`` keeps only
+    the Roman numeral in English (the label goes into the tooltip)."""
     try:
         v = int(value) if value is not None and not pd.isna(value) else None
     except (TypeError, ValueError):
@@ -58,8 +59,9 @@ def class_badge(value: Any, lang: str) -> str:
                f'{esc(t("no_data", lang))}</span>'
     dark = " psm-badge-dark" if v in DARK_TEXT_CLASSES else ""
     lbl = c.label_en if lang == "en" else c.label_zh
-    return f'<span class="psm-badge{dark}" style="background:{c.colour}">' \
-           f'{esc(c.roman)} · {esc(lbl)}</span>'
+    text_ = esc(c.roman) if short and lang == "en" else f"{esc(c.roman)} · {esc(lbl)}"
+    return f'<span class="psm-badge{dark}" style="background:{c.colour}" ' \
+           f'title="{esc(lbl)}">{text_}</span>'
 
 
 def label_badge(label_zh: Any, lang: str) -> str:
@@ -93,7 +95,8 @@ def chiefs_html(chiefs: pd.DataFrame, lang: str) -> str:
     rows = chiefs.assign(_o=chiefs["level"].map(order).fillna(99)).sort_values("_o")
     parts = []
     for _, r in rows.iterrows():
-        post = f"（{esc(r.get('post'))}）" if text(r.get("post")) else ""
+        post = esc(r.get("post"))
+        post = (f" ({post})" if lang == "en" else f"（{post}）") if post else ""
         level = esc(label(CHIEF_LEVEL_LABELS, r["level"], lang))
         parts.append(f'<span class="psm-chief"><b>{level}</b> {esc(r["name"])}{post}</span>')
     return " ".join(parts)
@@ -187,7 +190,7 @@ def quality_rows(ctx: Any, secs: pd.DataFrame) -> tuple[list[list[str]], list[st
         meets_txt = "—" if meets is None or pd.isna(meets) else t("yes" if meets else "no",
                                                                    ctx.lang)
         rows.append([
-            f'<span class="psm-link">{esc(name)}</span>', class_badge(wc, ctx.lang),
+            f'<span class="psm-link">{esc(name)}</span>', class_badge(wc, ctx.lang, short=True),
             esc(class_roman(int(tc)) if pd.notna(tc) else "—"),
             f'<span class="{"psm-miss" if miss else ""}">{esc(meets_txt)}</span>', esc(main),
         ])
