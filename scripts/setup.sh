@@ -16,7 +16,7 @@ APT_PACKAGES=(
   python3-networkx python3-hypothesis python3-pytest python3-selenium
   python3-venv python3-pip
   qttools5-dev-tools
-  postgresql postgis
+  postgresql postgresql-postgis postgis
   chromium chromium-driver
   xvfb xauth zip make fonts-wqy-microhei
 )
