@@ -55,7 +55,7 @@ def _call_strings(call: ast.Call) -> tuple[str, str] | None:
     """(context, text) of a translation call with literal arguments, else None."""
     func = call.func
     name = func.id if isinstance(func, ast.Name) else getattr(func, "attr", None)
-    if name == "tr" and call.args:
+    if name in ("tr", "tr_noop") and call.args:
         text = _literal(call.args[0])
         ctx_node = call.args[1] if len(call.args) > 1 else None
         for kw in call.keywords:

@@ -24,6 +24,11 @@ def tr(text: str, context: str = CONTEXT) -> str:
     return QCoreApplication.translate(context, text)
 
 
+def tr_noop(text: str) -> str:
+    """Mark ``text`` for translation where it is defined; :func:`tr` it where shown."""
+    return text
+
+
 def qgis_locale() -> str:
     """The locale QGIS runs in (e.g. ``"zh_CN"``, ``"en_US"``)."""
     return QgsApplication.locale() or QLocale().name()

@@ -23,7 +23,7 @@ from qgis.core import (
 from ..core import schema
 from .compat import is_chinese, relation_association
 from .connection import DataSource, resolve
-from .i18n import tr
+from .i18n import tr, tr_noop
 from .styles import style_layer
 
 PROP_TABLE = "pollution_map/table"  # layer custom property: the schema table
@@ -32,12 +32,12 @@ PROP_KIND = "pollution_map/kind"  # group: "database" | "thematic" | "trace"
 
 # Sub-groups top to bottom (drawn bottom to top): points over lines over polygons.
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("sections", "Monitoring sections", ("sections",)),
-    ("sources", "Pollution sources",
+    ("sections", tr_noop("Monitoring sections"), ("sections",)),
+    ("sources", tr_noop("Pollution sources"),
      ("outfalls", "sewage_plants", "enterprises", "petrol_stations", "livestock_farms")),
-    ("water", "Water systems and rivers", ("reaches", "rivers")),
-    ("areas", "Areas", ("drinking_water_areas", "industrial_parks", "control_units")),
-    ("tables", "Related tables", ("measurements", "river_chiefs", "problems", "projects")),
+    ("water", tr_noop("Water systems and rivers"), ("reaches", "rivers")),
+    ("areas", tr_noop("Areas"), ("drinking_water_areas", "industrial_parks", "control_units")),
+    ("tables", tr_noop("Related tables"), ("measurements", "river_chiefs", "problems", "projects")),
 )
 # (id, child table, child field, parent table, parent field)
 RELATIONS = (

@@ -33,7 +33,7 @@ from qgis.core import (
 from ..core import schema
 from .compat import is_chinese
 from .density import full_extent_scale
-from .i18n import tr
+from .i18n import tr, tr_noop
 from .layers import PROP_KIND, group_layers
 from .map_data import MapData
 from .styles import apply_label_style, river_order_renderer
@@ -70,11 +70,11 @@ class MapSpec:
 
 
 MAPS: tuple[MapSpec, ...] = (
-    MapSpec("watershed", "流域水系图", "Watershed river-system map"),
-    MapSpec("sections", "监测断面图", "Monitoring-section map"),
-    MapSpec("pollution", "污染分布图", "Pollution-distribution map"),
-    MapSpec("problems", "问题水体图", "Problem-water-body map"),
-    MapSpec("change", "水质变化图", "Water-quality change map"),
+    MapSpec("watershed", "流域水系图", tr_noop("Watershed river-system map")),
+    MapSpec("sections", "监测断面图", tr_noop("Monitoring-section map")),
+    MapSpec("pollution", "污染分布图", tr_noop("Pollution-distribution map")),
+    MapSpec("problems", "问题水体图", tr_noop("Problem-water-body map")),
+    MapSpec("change", "水质变化图", tr_noop("Water-quality change map")),
 )
 MAP_BY_KEY = {m.key: m for m in MAPS}
 BACKDROP = ("control_units", "rivers", "reaches")

@@ -29,6 +29,21 @@
         <translation>所有可选 Python 包均已安装。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Already at schema version {0}</source>
+        <translation>已是数据库结构版本 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Applies the schema migrations a database needs to reach the version of this plugin, in one transaction: a failure leaves the database as it was.</source>
+        <translation>在一个事务中执行数据库升级到本插件版本所需的结构迁移：迁移失败时数据库保持原状。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Areas</source>
+        <translation>区域</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Assess rivers and areas</source>
         <translation>河流与区域水质评价</translation>
@@ -114,6 +129,11 @@
         <translation>检查 Python 包</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Checks a pollution-source database (GeoPackage or PostGIS): missing tables and columns, geometry types and coordinate system, unique natural keys, coded values, and links by code between tables (e.g. outfalls to reaches, measurements to sections). Every problem is listed; nothing is changed.</source>
+        <translation>检查污染源数据库（GeoPackage 或 PostGIS）：缺失的表和字段、几何类型和坐标系、自然键唯一性、代码值，以及表之间按编码的关联（如入河排污口与河段、监测数据与断面）。列出发现的全部问题，不修改任何数据。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>Chongqing (full size)</source>
         <translation>重庆（完整规模）</translation>
@@ -122,6 +142,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Class jump for a sudden change</source>
         <translation>突变判定的类别跃升数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Class {0} ({1})</source>
+        <translation>{0}类（{1}）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
@@ -159,6 +184,21 @@
         <translation>无法写入 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Create empty database</source>
+        <translation>创建空数据库</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Created {0}</source>
+        <translation>已创建 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Creates an empty pollution-source GeoPackage with every layer and table of the plugin's schema (CGCS2000, EPSG:4490), spatial indexes and unique natural keys. A PostgreSQL connection string creates the tables in PostGIS.</source>
+        <translation>创建一个空的污染源 GeoPackage，包含本插件数据库结构中的全部图层和表（CGCS2000，EPSG:4490）、空间索引和自然键唯一约束。给出 PostgreSQL 连接字符串时，则在 PostGIS 中创建这些表。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
         <source>Critical</source>
         <translation>临界</translation>
@@ -189,6 +229,7 @@
         <translation>数据库</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Database (GeoPackage file or PostgreSQL connection)</source>
         <translation>数据库（GeoPackage 文件或 PostgreSQL 连接）</translation>
@@ -316,6 +357,11 @@
         <translation>正在导出专题图</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>First-level protection zone</source>
+        <translation>一级保护区</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>GCJ-02 (Amap/Gaode, Tencent)</source>
         <translation>GCJ-02（高德、腾讯）</translation>
@@ -408,6 +454,11 @@
         <translation>无效的 PostgreSQL 连接字符串</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Key rivers</source>
+        <translation>重点河流</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Language</source>
         <translation>语言</translation>
@@ -440,7 +491,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Loads the database (a GeoPackage path or a PostgreSQL connection string) into a project of its own, assesses the period (default: the latest year with data) and exports the watershed river-system, monitoring-section, pollution-distribution, problem-water-body and water-quality change maps as A4 print layouts to PNG and PDF.</source>
-        <translation>将数据库（GeoPackage 路径或 PostgreSQL 连接字符串）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染源分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
+        <translation>将数据库（GeoPackage 路径或 PostgreSQL 连接字符串）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -459,6 +510,16 @@
         <translation>专题图</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Migrate database to the current schema</source>
+        <translation>将数据库迁移到当前结构版本</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Migrated to schema version {0}</source>
+        <translation>已迁移到数据库结构版本 {0}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/thematic.py"/>
         <source>Misses its target</source>
         <translation>未达到水质目标</translation>
@@ -474,9 +535,24 @@
         <translation>模式</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Monitoring sections</source>
+        <translation>监测断面</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <source>Monitoring-section map</source>
+        <translation>监测断面图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Navigates the river network from a section like the USGS NLDI (UT upstream with tributaries, UM upstream mainstem, DM downstream mainstem) within a distance (0 = unlimited) and lists the reaches, the pollution sources discharging into them ranked by distance and load, and the control units.</source>
         <translation>仿照 USGS NLDI，从一个断面出发在河网中追踪（UT 上游含支流、UM 上游干流、DM 下游干流），可限定距离（0 = 不限），列出途经河段、向这些河段排放的污染源（按距离和负荷排序）以及控制单元。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>New database</source>
+        <translation>新数据库</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
@@ -500,6 +576,11 @@
         <translation>未指定输出文件</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>No problems found.</source>
+        <translation>未发现问题。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Non-detects count as</source>
         <translation>未检出按以下值计</translation>
@@ -520,6 +601,11 @@
         <translation>文件数</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Number of problems</source>
+        <translation>问题数</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Offline (no request to any other host at start)</source>
         <translation>离线（启动时不请求任何外部主机）</translation>
@@ -533,6 +619,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
         <source>Other</source>
         <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Other rivers</source>
+        <translation>其他河流</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -620,6 +711,16 @@
         <translation>污染源地图 {version}，运行于 QGIS {qgis}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Pollution sources</source>
+        <translation>污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <source>Pollution-distribution map</source>
+        <translation>污染分布图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Pollution-load density (COD)</source>
         <translation>污染负荷密度（COD）</translation>
@@ -645,6 +746,16 @@
         <translation>问题河段 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <source>Problem-water-body map</source>
+        <translation>问题水体图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Problems</source>
+        <translation>问题列表</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>Python version</source>
         <translation>Python 版本</translation>
@@ -658,6 +769,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>QGIS {version}</source>
         <translation>QGIS {version}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Quasi-protection zone</source>
+        <translation>准保护区</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
@@ -685,9 +801,19 @@
         <translation>被拒绝的行</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Related tables</source>
+        <translation>关联表</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Render the five thematic maps (PNG + PDF)</source>
         <translation>绘制五张专题图（PNG + PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Replace an existing database</source>
+        <translation>替换已有数据库</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
@@ -755,9 +881,19 @@
         <translation>规模</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Schema version</source>
+        <translation>数据库结构版本</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Score</source>
         <translation>得分</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Second-level protection zone</source>
+        <translation>二级保护区</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -793,6 +929,16 @@
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Source</source>
         <translation>污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Stream order {0}</source>
+        <translation>{0} 级河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Stream order {0} and above</source>
+        <translation>{0} 级及以上河流</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
@@ -915,6 +1061,16 @@
         <translation>上游（含支流）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Validate database</source>
+        <translation>校验数据库</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <source>Validating {0}</source>
+        <translation>正在校验 {0}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Warnings</source>
         <translation>预警</translation>
@@ -940,6 +1096,16 @@
         <translation>水系</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Water systems and rivers</source>
+        <translation>水系与河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <source>Water-quality change map</source>
+        <translation>水质变化图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Water-quality change {0}</source>
         <translation>水质变化 {0}</translation>
@@ -948,6 +1114,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Water-quality class of every monitoring section over a period (2025, 2025-Q3, 2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean of each item over the period, single-factor class over the 21 routine items, qualitative label, target met or not, failing items and main pollutants (环办〔2011〕22号). Non-detects count as half the detection limit by default.</source>
         <translation>评价一个时段内（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）每个监测断面的水质类别：各项目时段均值、21 项常规项目的单因子类别、定性评价、是否达标、超标项目和主要污染物（环办〔2011〕22号）。未检出默认按检出限的一半计。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <source>Watershed river-system map</source>
+        <translation>流域水系图</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
