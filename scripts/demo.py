@@ -244,8 +244,8 @@ def step_trace(ctx: DemoContext) -> None:
     path = ctx.out / f"trace-{worst['section_code']}.json"
     path.write_text(result.to_json(indent=1), encoding="utf-8")
     say(f"{worst['section_code']} {worst['name']} ({worst['roman']}): "
-        f"{len(result.reaches)} upstream reaches, {len(result.sources)} candidate sources within 50 km → "
-        f"{path.relative_to(REPO)}")
+        f"{len(result.reaches)} upstream reaches, {len(result.sources)} candidate sources "
+        f"within 50 km → {path.relative_to(REPO)}")
     for row in result.sources.head(5).itertuples():
         say(f"  #{row.rank} {row.layer} {row.code} {row.name}: {row.distance_km:.1f} km, "
             f"score {row.score:.2f}")

@@ -1,15 +1,19 @@
 #!/usr/bin/env bash
-# Every test: lint, the core without QGIS, then QGIS, PostGIS and browser tests.
-set -euo pipefail
+# Every test: the core without QGIS, then QGIS, PostGIS and browser tests, then lint.
+# Runs all three even when one fails, and fails when any did.
+set -uo pipefail
 cd "$(dirname "$0")/.."
 export QT_QPA_PLATFORM=offscreen
 PY=.venv/bin/python
-
-echo "== ruff"
-.venv/bin/ruff check pollution_map_plugin tests scripts benchmarks
+status=0
 
 echo "== core tests (no QGIS, no Qt)"
-$PY -m pytest tests/core -p no:pytest_qgis -p no:pytestqt -p no:cacheprovider -q "$@"
+$PY -m pytest tests/core -p no:pytest_qgis -p no:pytestqt -p no:cacheprovider -q "$@" || status=1
 
 echo "== QGIS, PostGIS and browser tests"
-$PY -m pytest tests/qgis tests/integration -p no:cacheprovider -q "$@"
+$PY -m pytest tests/qgis tests/integration -p no:cacheprovider -q "$@" || status=1
+
+echo "== ruff"
+.venv/bin/ruff check pollution_map_plugin tests scripts benchmarks || status=1
+
+exit $status
