@@ -209,3 +209,19 @@ def test_cli_counts_and_exit_codes(gpkg: Path, tmp_path: Path, capsys) -> None:
         assert main(["import", str(gpkg), *argv]) == 1
         assert message in capsys.readouterr().err
     assert _sha(gpkg) == before
+
+
+def test_a_clean_import_removes_the_stale_default_rejects_file(gpkg: Path,
+                                                                tmp_path: Path) -> None:
+    source = _copy("enterprises_gbk.csv", tmp_path)
+    with open_database(gpkg) as db:
+        first = import_file(db, "enterprises", source)
+    stale = Path(first.rejects_path)
+    assert stale.exists()
+    clean = tmp_path / "enterprises_utf8.csv"
+    shutil.copy(CORPUS / "enterprises_utf8.csv", clean)
+    clean.replace(source)  # the user fixed the file and imports it again
+    with open_database(gpkg) as db:
+        second = import_file(db, "enterprises", source)
+    assert second.rejected == 0 and second.rejects_path is None
+    assert not stale.exists()

@@ -149,16 +149,20 @@ def import_file(db, table: str, path: str | Path, *, crs: str = "wgs84",
     """Validate ``path`` and upsert its accepted rows into ``table`` of ``db``.
 
     Rejected rows go to ``rejects_path`` (default ``<file>.rejects.csv``), written
-    only when there are rejects.  Raises ImportFileError (nothing written) when the
+    only when there are rejects; a clean import removes a stale default rejects file
+    left by an earlier import of the same file, so it cannot be mistaken for this one's.
+    Raises ImportFileError (nothing written) when the
     file cannot be imported; database errors propagate after the rollback.
     """
     _table(table)
     result = parse_file(path, table, crs=crs, encoding=encoding, mapping=mapping, sheet=sheet,
                         context=build_context(db, table))
     written_rejects = None
+    target = Path(rejects_path) if rejects_path else default_rejects_path(path)
     if result.rejects:
-        target = Path(rejects_path) if rejects_path else default_rejects_path(path)
         written_rejects = str(write_rejects(result.rejects, result.headers, target))
+    elif rejects_path is None:
+        target.unlink(missing_ok=True)
     counts = write_frame(db, schema.table(table), result.frame)
     return ImportReport(
         table=table, source=str(path), rows_read=result.rows_read, accepted=result.accepted,
