@@ -69,6 +69,7 @@ class PollutionDock(QDockWidget):
         self.load_button.setMenu(self.load_menu)
         self.database_label = QLabel(tr("No database loaded."))
         self.database_label.setWordWrap(True)
+        self.database_label.setTextFormat(Qt.TextFormat.PlainText)  # names come from data
         top.addWidget(self.load_button)
         top.addWidget(self.database_label, 1)
         box.addLayout(top)

@@ -84,8 +84,8 @@ def test_bad_periods_are_clear_errors(text):
 
 def test_period_mask_previous_and_year_before():
     p = parse_period("2025-Q1")
-    dates = pd.Series(pd.to_datetime(["2024-12-31 23:00", "2025-01-01", "2025-03-31 18:30",
-                                      "2025-04-01", None]))
+    dates = pd.Series(pd.to_datetime(["2024-12-31 23:00", "2025-01-01 00:00", "2025-03-31 18:30",
+                                      "2025-04-01 00:00", None]))
     assert p.mask(dates).tolist() == [False, True, True, False, False]
     assert p.previous().label == "2024-Q4" and p.year_before().label == "2024-Q1"
     assert Period.month(2025, 1).previous().label == "2024-12"

@@ -126,7 +126,10 @@ def _minus_year(d: date) -> date:
 def _datetimes(dates: pd.Series | np.ndarray) -> np.ndarray:
     s = pd.Series(dates) if not isinstance(dates, pd.Series) else dates
     if not pd.api.types.is_datetime64_any_dtype(s):
-        s = pd.to_datetime(s, errors="coerce")
+        # pandas 2 guesses one format from the first text and makes the others NaT;
+        # "mixed" parses each on its own, as pandas 1.5 did.
+        mixed = {"format": "mixed"} if int(pd.__version__.split(".")[0]) >= 2 else {}
+        s = pd.to_datetime(s, errors="coerce", **mixed)
     if getattr(s.dt, "tz", None) is not None:
         s = s.dt.tz_localize(None)
     return s.to_numpy(dtype="datetime64[ns]")

@@ -53,7 +53,8 @@ def _parts_shapely2(arr: np.ndarray) -> _Parts:
 
     parts, owner = shapely.get_parts(arr, return_index=True)
     kind = shapely.get_type_id(parts)
-    keep = np.isin(kind, SIMPLE_TYPES)
+    # shapely 2.1 returns an empty single geometry as its own (empty) part; 2.0 drops it.
+    keep = np.isin(kind, SIMPLE_TYPES) & ~shapely.is_empty(parts)
     parts, owner, kind = parts[keep], owner[keep], kind[keep]
     xy, pidx = shapely.get_coordinates(parts, return_index=True)
     counts = np.bincount(pidx, minlength=len(parts)) if len(parts) else np.zeros(0, int)
