@@ -222,7 +222,7 @@ def step_warnings(ctx: DemoContext) -> None:
 
     with open_database(str(ctx.results["db"])) as db:
         found = warnings_database(db)
-    say(f"{len(found)} warnings ({dict(found['kind'].value_counts())}); layer: "
+    say(f"{len(found)} warnings ({found['kind'].value_counts().to_dict()}); layer: "
         f"{out.relative_to(REPO)}")
     for row in found.head(5).itertuples():
         say(f"  {row.message_en}")

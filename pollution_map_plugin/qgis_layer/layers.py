@@ -182,8 +182,11 @@ def add_layers(project: QgsProject, source: DataSource,
 
         crs = projected_crs(group, project)
         project.setCrs(crs)
-        # QGIS's canvas bridge sets the CRS of the first layer on its next turn: after it
-        QTimer.singleShot(0, lambda: project.setCrs(crs))
+        # QGIS's canvas bridge sets the CRS of the first layer on its next turn: after it.
+        # The bridge follows only the main project; a lambda on another project would keep
+        # it alive past QGIS's teardown when no event loop runs (CLI), crashing QGIS 3.40.
+        if project is QgsProject.instance():
+            QTimer.singleShot(0, lambda: project.setCrs(crs))
     return group
 
 

@@ -8,6 +8,7 @@ task manager (progress bar and cancel button in the status bar) and calls
 
 from __future__ import annotations
 
+import threading
 import traceback
 from typing import Any, Callable
 
@@ -38,14 +39,21 @@ class FunctionTask(QgsTask):
         self.exception: BaseException | None = None
 
     def run(self) -> bool:
+        # The function runs in a thread that Python starts, not in the task manager's
+        # pooled Qt thread: pyproj 3.7.0-3.7.2 (Debian 13) keeps its PROJ context per
+        # thread and crashes when a pooled Qt thread calls it again (pyproj#1509).
+        worker = threading.Thread(target=self._call, name=self.description(), daemon=True)
+        worker.start()
+        worker.join()
+        return self.exception is None and not self.isCanceled()
+
+    def _call(self) -> None:
         try:
             self.result = self.func(self.setProgress, self.isCanceled)
         except Exception as exc:  # noqa: BLE001 - reported on the main thread
             self.exception = exc
             log(f"{self.description()}: {exc}\n{traceback.format_exc()}",
                 Qgis.MessageLevel.Critical)
-            return False
-        return not self.isCanceled()
 
     def finished(self, ok: bool) -> None:
         _RUNNING.discard(self)

@@ -216,7 +216,10 @@ def group_extent(group: QgsLayerTreeGroup, crs: QgsCoordinateReferenceSystem,
                  project: QgsProject) -> QgsRectangle:
     """The extent of the database's spatial layers in ``crs``."""
     extent = QgsRectangle()
-    extent.setMinimal()
+    if hasattr(extent, "setNull"):  # QGIS >= 3.34 (setMinimal is deprecated there)
+        extent.setNull()
+    else:
+        extent.setMinimal()
     for table in ("control_units", "reaches", "rivers", "sections"):
         layer = group_layers(group).get(table)
         if layer is None or layer.featureCount() == 0:

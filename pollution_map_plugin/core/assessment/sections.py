@@ -177,7 +177,8 @@ def assess(
     df["period"] = period.label
     df["water_body_type"] = df["water_body_type"].fillna("river")
     for col in ("n_samples", "n_items", "n_failing"):
-        df[col] = df[col].fillna(0).astype(int) if col in df else 0
+        # to_numeric first: fillna on the merge's object column is deprecated in pandas 2.2
+        df[col] = pd.to_numeric(df[col]).fillna(0).astype(int) if col in df else 0
     df = pd.concat([df, class_labels(df["water_class"])], axis=1)
     df["target_roman"] = class_labels(df["target_class"])["roman"]
     met = df["water_class"] <= df["target_class"]

@@ -26,9 +26,11 @@ DIGITS = 5
 try:  # shapely 2: vectorised coordinate access
     from shapely import get_coordinates as _get_coordinates
     from shapely import get_type_id as _get_type_id
+    from shapely import is_empty as _is_empty
 except ImportError:  # shapely 1.8 (Debian 12)
     _get_coordinates = None
     _get_type_id = None
+    _is_empty = None
 
 
 def geometry_list(geoms: Iterable) -> list:
@@ -54,12 +56,12 @@ def point_coords(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
         data = np.empty(n, dtype=object)
         for i, g in enumerate(arr):
             data[i] = g
-        ok = np.asarray(_get_type_id(data)) == 0  # Point; -1 for None
+        # non-empty Points (type id -1 for None); shapely 2 never needs the 1.8 reader
+        ok = (np.asarray(_get_type_id(data)) == 0) & ~np.asarray(_is_empty(data), dtype=bool)
         if ok.any():
             xy = _get_coordinates(data[ok])
-            if len(xy) == ok.sum():  # no empty point among them
-                x[ok], y[ok] = xy[:, 0], xy[:, 1]
-                return x, y
+            x[ok], y[ok] = xy[:, 0], xy[:, 1]
+        return x, y
     _points_18(arr, x, y)
     return x, y
 
