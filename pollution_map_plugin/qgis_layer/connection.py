@@ -111,6 +111,13 @@ class DataSource:
                  if self.params.get(k)]
         return "PostGIS " + " ".join(parts) + f" schema={self.schema}"
 
+    def label(self) -> str:
+        """A short name for printed maps: the file name, or the PostGIS database."""
+        if self.kind == "gpkg":
+            return Path(self.path).name
+        name = self.params.get("service") or self.params.get("dbname") or self.name
+        return f"PostGIS {name} ({self.schema})"
+
     def to_json(self) -> str:
         """A description to keep in a project: everything but the password."""
         return json.dumps({"kind": self.kind, "name": self.name, "path": self.path,

@@ -157,7 +157,7 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     _scale_bar(layout, item)
     _north_arrow(layout, project, MAP_RECT[0] + map_w - 16)
     source = group_source(group)
-    footer = tr("Data source: {0}").format(source.describe())
+    footer = tr("Data source: {0}").format(source.label())
     if data is not None and data.synthetic:
         footer += " · " + tr("synthetic demo data")
     footer += " · " + tr("CRS: {0}").format(crs.authid())
