@@ -79,6 +79,7 @@ class Tracer:
         self._columns["tiebreak"] = tiebreak_order(self._columns["layer"],
                                                    self._columns["code"])
         self.units = ControlUnits(_read(data, "control_units"), network)
+        self._issue_reaches: tuple[np.ndarray, np.ndarray] | None = None
 
     def section_codes(self) -> list[str]:
         return [c for c in self._section_codes if c is not None]
@@ -163,13 +164,33 @@ class Tracer:
                                                  load_field, decay_km)
         units, unit_geoms = self.units.for_trace(idx_sorted, reaches["covered_km"].to_numpy(),
                                                  point, unit_code)
-        codes = set(reaches["reach_code"])
-        issues = [i for i in net.issues if codes.intersection(i.reach_codes)]
-        geometries = {"reaches": object_array(net.geometries(idx_sorted)),
+        issues = self._issues_on(idx_sorted)
+        geometries = {"reaches": net.geometry_array(idx_sorted),
                       "sources": source_geoms, "control_units": object_array(unit_geoms)}
         return TraceResult(section, mode, distance_km, str(net.codes[start]), fraction,
                            reaches, sources, units, geometries, net.crs, load_field,
                            float(decay_km), self.notes + notes, issues)
+
+    def _issues_on(self, idx: np.ndarray) -> list:
+        """The network issues naming any of the reaches ``idx``."""
+        net = self.network
+        if not net.issues:
+            return []
+        if self._issue_reaches is None:
+            index = {c: i for i, c in enumerate(net.codes.tolist())}
+            owner, reach = [], []
+            for k, issue in enumerate(net.issues):
+                hits = [index[c] for c in issue.reach_codes if c in index]
+                reach.extend(hits)
+                owner.extend([k] * len(hits))
+            self._issue_reaches = (np.asarray(owner, dtype=np.int64),
+                                   np.asarray(reach, dtype=np.int64))
+        owner, reach = self._issue_reaches
+        mark = np.zeros(len(net), dtype=bool)
+        mark[idx] = True
+        hit = np.zeros(len(net.issues), dtype=bool)
+        hit[owner[mark[reach]]] = True
+        return [i for i, h in zip(net.issues, hit) if h]
 
     def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field,
                     decay_km) -> tuple[pd.DataFrame, np.ndarray]:
@@ -195,15 +216,16 @@ class Tracer:
         if distance_km is not None:
             keep &= dist <= distance_km + _TOL
         sel, r, dist = sel[keep], r[keep], np.maximum(dist[keep], 0.0)
-        out = {c: col[c][sel] for c in col
-               if c not in ("reach_idx", "fraction", "geometry", "tiebreak")}
-        out.update(reach_code=net.codes[r], river_code=net.river_codes[r], distance_km=dist,
-                   load=col[load_field][sel])
-        out.update(rank_arrays(dist, out["load"], col["tiebreak"][sel], decay_km))
-        order = np.argsort(out["rank"], kind="stable")
-        frame = pd.DataFrame({c: out[c][order] for c in SOURCE_RESULT_COLUMNS},
+        ranks = rank_arrays(dist, col[load_field][sel], col["tiebreak"][sel], decay_km)
+        order = np.argsort(ranks["rank"], kind="stable")
+        sel, r = sel[order], r[order]  # every column is taken once, in rank order
+        out = {c: col[c][sel] for c in SOURCE_RESULT_COLUMNS if c in col}
+        out.update({k: v[order] for k, v in ranks.items()})
+        out.update(reach_code=net.codes[r], river_code=net.river_codes[r],
+                   distance_km=dist[order], load=col[load_field][sel])
+        frame = pd.DataFrame({c: out[c] for c in SOURCE_RESULT_COLUMNS},
                              columns=SOURCE_RESULT_COLUMNS)
-        return frame, col["geometry"][sel][order]
+        return frame, col["geometry"][sel]
 
 
 def _section_xy(sections: pd.DataFrame, crs) -> np.ndarray:

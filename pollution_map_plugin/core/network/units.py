@@ -47,6 +47,7 @@ class ControlUnits:
         self.codes = clean_text(self.frame["code"].to_numpy()) if self.n else np.empty(0)
         self._area: np.ndarray | None = None
         self._members: csr_matrix | None = None
+        self._attrs: dict | None = None
 
     def area_km2(self) -> np.ndarray:
         if self._area is None:
@@ -92,16 +93,31 @@ class ControlUnits:
     def containing(self, point) -> list[int]:
         if self.n == 0 or point is None:
             return []
-        return [u for u, g in enumerate(self.geoms)
-                if g is not None and not g.is_empty and g.intersects(point)]
+        try:
+            import shapely
+
+            hit = shapely.intersects(object_array(self.geoms), point)
+            return np.flatnonzero(np.asarray(hit, dtype=bool)).tolist()
+        except AttributeError:  # shapely 1.8
+            return [u for u, g in enumerate(self.geoms)
+                    if g is not None and not g.is_empty and g.intersects(point)]
+
+    def _attributes(self) -> dict:
+        """The first ``UNIT_RESULT_COLUMNS`` of every unit as arrays (None if missing)."""
+        if self._attrs is None:
+            self._attrs = {c: (self.frame[c].to_numpy() if c in self.frame.columns else None)
+                           for c in UNIT_RESULT_COLUMNS[:5]}
+        return self._attrs
 
     def for_trace(self, idx: np.ndarray, covered_km: np.ndarray, point,
                   unit_code) -> tuple[pd.DataFrame, list]:
         """The units of the reaches ``idx`` or of the section (``point``, ``unit_code``):
         ``UNIT_RESULT_COLUMNS`` and their polygons."""
-        empty = pd.DataFrame({c: [] for c in UNIT_RESULT_COLUMNS})
+        def empty() -> pd.DataFrame:
+            return pd.DataFrame({c: [] for c in UNIT_RESULT_COLUMNS})
+
         if self.n == 0:
-            return empty, []
+            return empty(), []
         sub = self.members()[np.asarray(idx, dtype=np.int64)]
         count = np.asarray(sub.sum(axis=0)).ravel().astype(np.int64)
         covered = np.asarray(sub.T @ np.asarray(covered_km, dtype=float)).ravel()
@@ -112,12 +128,8 @@ class ControlUnits:
             contains |= self.codes == code
         chosen = np.flatnonzero((count > 0) | contains)
         if len(chosen) == 0:
-            return empty, []
-        f = self.frame.iloc[chosen]
-        out = pd.DataFrame({c: (f[c].to_numpy() if c in f.columns else None)
-                            for c in UNIT_RESULT_COLUMNS[:5]})
-        out["area_km2"] = self.area_km2()[chosen]
-        out["n_reaches"] = count[chosen]
-        out["reach_length_km"] = covered[chosen]
-        out["contains_section"] = contains[chosen]
-        return out, [self.geoms[u] for u in chosen]
+            return empty(), []
+        data = {c: (None if a is None else a[chosen]) for c, a in self._attributes().items()}
+        data.update(area_km2=self.area_km2()[chosen], n_reaches=count[chosen],
+                    reach_length_km=covered[chosen], contains_section=contains[chosen])
+        return pd.DataFrame(data), [self.geoms[u] for u in chosen]
