@@ -46,7 +46,8 @@ def _col(frame: pd.DataFrame, name: str, as_number: bool = False) -> np.ndarray:
     return clean_text(frame[name].to_numpy())
 
 
-def _xy(frame: pd.DataFrame, crs) -> np.ndarray:
+def point_coordinates(frame: pd.DataFrame, crs) -> np.ndarray:
+    """(n, 2) lon/lat of a point frame in ``crs``; NaN rows when it has no geometry."""
     col = getattr(frame, "_geometry_column_name", None)
     if col is None or col not in frame.columns or len(frame) == 0:
         return np.full((len(frame), 2), np.nan)
@@ -92,7 +93,7 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
             continue
         frame = frame.reset_index(drop=True)
         t = _base(layer, frame)
-        xy = _xy(frame, net.crs)
+        xy = point_coordinates(frame, net.crs)
         n = len(t)
         reach = np.full(n, -1, dtype=np.int64)
         frac = np.full(n, np.nan)

@@ -29,6 +29,7 @@ from pollution_map_plugin.core.network.sources import (
     LOAD_FIELDS,
     SOURCE_LAYERS,
     assign_sources,
+    point_coordinates,
     rank_arrays,
     tiebreak_order,
 )
@@ -69,7 +70,7 @@ class Tracer:
             raise ValueError("no 'sections' layer")
         self.sections = sections.reset_index(drop=True)
         self._section_codes = clean_text(self.sections["code"].to_numpy())
-        self._section_xy = _section_xy(self.sections, network.crs)
+        self._section_xy = point_coordinates(self.sections, network.crs)
         frames = {name: _read(data, name) for name in SOURCE_LAYERS}
         self.sources, self.notes = assign_sources(network, frames, self.snap_distance_m)
         self._columns = {c: (object_array(self.sources[c]) if c == "geometry"
@@ -226,15 +227,6 @@ class Tracer:
         frame = pd.DataFrame({c: out[c] for c in SOURCE_RESULT_COLUMNS},
                              columns=SOURCE_RESULT_COLUMNS)
         return frame, col["geometry"][sel]
-
-
-def _section_xy(sections: pd.DataFrame, crs) -> np.ndarray:
-    col = getattr(sections, "_geometry_column_name", None)
-    if col is None or col not in sections.columns or len(sections) == 0:
-        return np.full((len(sections), 2), np.nan)
-    if crs is not None and sections.crs is not None and sections.crs != crs:
-        sections = sections.to_crs(crs)
-    return point_xy(object_array(sections[col]))
 
 
 def _section_point(sections: pd.DataFrame, row: int):
