@@ -235,8 +235,7 @@ class Database(abc.ABC):
                 continue
             bad = self._orphans(link)
             if bad:
-                rows = sum(n for _, n in bad)
-                examples = ", ".join(repr(v) for v, _ in bad[:3])
+                rows, examples = _rows_and_examples(bad)
                 messages.append(f"{link.table}.{link.column}: {rows} row(s) refer to "
                                 f"{len(bad)} unknown {link.describe()}, e.g. {examples}")
         return messages
@@ -262,8 +261,7 @@ class Database(abc.ABC):
             if col.choices and col.name in columns:
                 bad = self._values_not_in(table.name, col.name, col.choices)
                 if bad:
-                    rows = sum(n for _, n in bad)
-                    examples = ", ".join(repr(v) for v, _ in bad[:3])
+                    rows, examples = _rows_and_examples(bad)
                     messages.append(f"{table.name}.{col.name}: {rows} row(s) with values "
                                     f"outside {'/'.join(col.choices)}, e.g. {examples}")
         return messages
@@ -342,3 +340,8 @@ class Database(abc.ABC):
 
     @abc.abstractmethod
     def _add_column(self, table: Table, column: Column) -> None: ...
+
+
+def _rows_and_examples(bad: list[tuple[object, int]]) -> tuple[int, str]:
+    """Rows affected and up to three example values of (value, count) pairs."""
+    return sum(n for _, n in bad), ", ".join(repr(v) for v, _ in bad[:3])
