@@ -57,25 +57,41 @@ def encode_blobs(wkbs: list, bounds: np.ndarray, srid: int, points: bool) -> lis
     return out
 
 
-_last: list = [None, None]  # a one-entry cache: the triggers ask five times per row
+class _EnvelopeCache:
+    """A one-entry cache of the last blob's envelope: the R-tree triggers ask for the
+    four bounds and emptiness of the same blob, five calls per row.
+
+    One per connection (``register_functions``), never shared through the module.
+    The entry is a single ``(blob, envelope)`` tuple, replaced in one assignment and
+    read once per lookup, so even a connection used from several threads can never
+    pair a blob with another blob's envelope.
+    """
+
+    __slots__ = ("entry",)
+
+    def __init__(self) -> None:
+        self.entry: tuple[bytes | None, tuple | None] = (None, None)
+
+    def envelope(self, blob: bytes | None) -> tuple[float, float, float, float] | None:
+        """(minx, maxx, miny, maxy) of a blob, from its header or its WKB."""
+        if blob is None or not isinstance(blob, bytes) or len(blob) < 8 or blob[:2] != b"GP":
+            return None
+        cached_blob, cached_env = self.entry  # one read: a consistent pair
+        if cached_blob is not None and bytes(cached_blob) == bytes(blob):
+            return cached_env
+        env = _blob_envelope(blob)
+        self.entry = (bytes(blob), env)
+        return env
 
 
-def _envelope(blob: bytes | None) -> tuple[float, float, float, float] | None:
-    """(minx, maxx, miny, maxy) of a blob, from its header or its WKB."""
-    if blob is None or not isinstance(blob, bytes) or len(blob) < 8 or blob[:2] != b"GP":
-        return None
-    if _last[0] == blob:
-        return _last[1]
+def _blob_envelope(blob: bytes) -> tuple[float, float, float, float] | None:
     flags = blob[3]
-    env = None
-    if not flags & _EMPTY_FLAG:
-        order = "<" if flags & 1 else ">"
-        if (flags >> 1) & 0x07:
-            env = struct.unpack_from(order + "4d", blob, 8)
-        else:
-            env = _wkb_envelope(blob[8:])
-    _last[0], _last[1] = blob, env
-    return env
+    if flags & _EMPTY_FLAG:
+        return None
+    order = "<" if flags & 1 else ">"
+    if (flags >> 1) & 0x07:
+        return struct.unpack_from(order + "4d", blob, 8)
+    return _wkb_envelope(blob[8:])
 
 
 def _wkb_envelope(wkb: bytes) -> tuple[float, float, float, float] | None:
@@ -95,23 +111,24 @@ def _wkb_envelope(wkb: bytes) -> tuple[float, float, float, float] | None:
     return (minx, maxx, miny, maxy)
 
 
-def _coord(index: int):
-    def fn(blob):
-        env = _envelope(blob)
-        return None if env is None else env[index]
-
-    return fn
-
-
-def _is_empty(blob) -> int | None:
-    if blob is None:
-        return None
-    return 1 if _envelope(blob) is None else 0
-
-
 def register_functions(conn: sqlite3.Connection) -> None:
-    """Register ST_IsEmpty, ST_MinX, ST_MaxX, ST_MinY, ST_MaxY on ``conn``."""
+    """Register ST_IsEmpty, ST_MinX, ST_MaxX, ST_MinY, ST_MaxY on ``conn``, with a
+    cache of their own (see ``_EnvelopeCache``)."""
+    envelope = _EnvelopeCache().envelope
     kwargs = {"deterministic": True}
-    conn.create_function("ST_IsEmpty", 1, _is_empty, **kwargs)
+
+    def is_empty(blob) -> int | None:
+        if blob is None:
+            return None
+        return 1 if envelope(blob) is None else 0
+
+    def coord(index: int):
+        def fn(blob):
+            env = envelope(blob)
+            return None if env is None else env[index]
+
+        return fn
+
+    conn.create_function("ST_IsEmpty", 1, is_empty, **kwargs)
     for index, name in enumerate(("ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY")):
-        conn.create_function(name, 1, _coord(index), **kwargs)
+        conn.create_function(name, 1, coord(index), **kwargs)

@@ -4,9 +4,10 @@ CSV in UTF-8 with a byte-order mark, so that Excel opens the Chinese text
 correctly.  Columns: ``行号 line``, ``原因 reason``, then the file's own headers
 with the row's cells as read (extra cells of over-long rows in ``extra_1``…).
 Written to a temporary file and renamed, so a failure never leaves half a file.
-A cell that a spreadsheet would run as a formula (``=…``, ``+…``, ``@…``, ``-…``
-that is not a number) is written with a leading apostrophe, so opening the
-rejects file in Excel or WPS never executes data (CSV injection).
+A cell — header cells included — that a spreadsheet would run as a formula
+(``=…``, ``+…``, ``@…``, ``-…`` that is not a number) is written with a leading
+apostrophe, so opening the rejects file in Excel or WPS never executes data
+(CSV injection).
 """
 
 from __future__ import annotations
@@ -51,9 +52,13 @@ def _neutralised(text: str) -> str:
 
 
 def default_rejects_path(source: str | Path) -> Path:
-    """``<file>.rejects.csv`` beside the imported file."""
+    """``<file name>.rejects.csv`` beside the imported file (``list.xlsx.rejects.csv``).
+
+    The whole file name, suffix included, so that ``list.csv`` and ``list.xlsx``
+    each have their own report and importing one never replaces the other's.
+    """
     source = Path(source)
-    return source.with_name(f"{source.stem}.rejects.csv")
+    return source.with_name(f"{source.name}.rejects.csv")
 
 
 def write_rejects(rejects: Sequence[Reject], headers: Sequence[str], path: str | Path) -> Path:
@@ -67,7 +72,7 @@ def write_rejects(rejects: Sequence[Reject], headers: Sequence[str], path: str |
     try:
         with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(columns)
+            writer.writerow([_neutralised(str(c)) for c in columns])
             for reject in rejects:
                 cells = [_neutralised(_text(v)) for v in reject.values]
                 cells += [""] * (len(columns) - 2 - len(cells))
