@@ -150,9 +150,13 @@ def snapshot(db) -> dict:
 # --- creating and opening ----------------------------------------------------------
 
 
+EMPTY = ("the database is empty: no rows in any layer or table (an interrupted build? "
+         "rebuild it, or import data)")
+
+
 def test_create_gives_an_empty_valid_database(db, db_target):
     assert db.kind in ("gpkg", "postgis")
-    assert db.validate() == []
+    assert db.validate() == [EMPTY]  # sound, but says that it holds nothing
     assert db.schema_version() == schema.SCHEMA_VERSION
     assert "created_at" in db.metadata()
     counts = db.counts()
@@ -160,7 +164,7 @@ def test_create_gives_an_empty_valid_database(db, db_target):
     assert counts["schema_version"] == 1 and counts["enterprises"] == 0
     db.close()
     with open_database(db_target) as again:
-        assert again.validate() == []
+        assert again.validate() == [EMPTY]
 
 
 def test_create_refuses_to_overwrite_unless_asked(db, db_target):
@@ -170,7 +174,7 @@ def test_create_refuses_to_overwrite_unless_asked(db, db_target):
         create_database(db_target)
     with create_database(db_target, overwrite=True) as fresh:
         assert fresh.count("rivers") == 0
-        assert fresh.validate() == []
+        assert fresh.validate() == [EMPTY]
 
 
 def test_closed_database_refuses_work(db):
@@ -285,7 +289,8 @@ def test_bulk_append_clashing_with_an_existing_key_fails_and_changes_nothing(db)
     db.write("measurements", frame.drop(index=5))
     assert db.count("measurements") == n
     assert db.validate() == [f"measurements.section_code: {n} row(s) refer to 400 unknown "
-                             "sections.code, e.g. 'S000', 'S001', 'S002'"]
+                             "sections.code, e.g. 'S000', 'S001', 'S002'",
+                             "no monitoring sections: the sections layer is empty"]
 
 
 def test_upsert_is_idempotent_and_updates_only_given_columns(db):
@@ -608,9 +613,13 @@ def test_gpkg_cli_commands(tmp_path, capsys):
     assert main(["create-db", path]) == 0
     assert main(["create-db", path]) == 1  # exists
     assert "exists" in capsys.readouterr().err
+    assert main(["validate", path]) == 1  # empty: said so, not "no problems found"
+    assert "the database is empty" in capsys.readouterr().out
+    with open_database(path) as gdb:
+        fill(gdb)
     assert main(["validate", path]) == 0
     assert "no problems" in capsys.readouterr().out
-    with open_database(path) as gdb:
+    with create_database(path, overwrite=True) as gdb:
         gdb.write("measurements", sample(schema.table("measurements"), 2))
     assert main(["validate", path]) == 1
     assert "unknown sections.code" in capsys.readouterr().out

@@ -11,7 +11,8 @@ the default is ``public``.
 from __future__ import annotations
 
 import os
-from typing import Union
+from collections.abc import Callable
+from typing import Optional, Union
 
 from .. import schema
 from .base import WRITE_MODES, Database
@@ -30,17 +31,21 @@ __all__ = [
 ]
 
 
-def create_database(target: Target, overwrite: bool = False) -> Database:
+def create_database(target: Target, overwrite: bool = False,
+                    populate: Optional[Callable[[Database], None]] = None) -> Database:
     """Create the schema at ``target`` (a ``.gpkg`` path or a PostgreSQL DSN).
 
     A GeoPackage that exists, or a PostGIS schema that already holds any of the
-    tables, is an error unless ``overwrite`` (which deletes them first).
+    tables, is an error unless ``overwrite`` (which replaces them).  ``populate(db)``,
+    if given, writes the first rows.  All or nothing: a GeoPackage is built under a
+    temporary name and renamed when complete, PostGIS does it in one transaction, so
+    an interruption leaves the previous database (or none), never a partial one.
     """
     if is_postgres_target(target):
         from .postgis import create_postgis
 
-        return create_postgis(str(target), overwrite=overwrite)
-    return create_gpkg(gpkg_path(target), overwrite=overwrite)
+        return create_postgis(str(target), overwrite=overwrite, populate=populate)
+    return create_gpkg(gpkg_path(target), overwrite=overwrite, populate=populate)
 
 
 def open_database(target: Target, check: bool = True) -> Database:

@@ -18,6 +18,7 @@ from .links import LINKS
 from .migrations import plan
 
 WRITE_MODES = ("append", "upsert", "replace")
+_BOOKKEEPING = ("schema_version", "db_metadata")
 
 
 def initial_metadata() -> dict[str, str]:
@@ -238,7 +239,21 @@ class Database(abc.ABC):
                 rows, examples = _rows_and_examples(bad)
                 messages.append(f"{link.table}.{link.column}: {rows} row(s) refer to "
                                 f"{len(bad)} unknown {link.describe()}, e.g. {examples}")
-        return messages
+        return messages + self._emptiness(complete)
+
+    def _emptiness(self, present: dict[str, set[str]]) -> list[str]:
+        """A message when no data table has a row, or the sections layer is empty."""
+        data = [t.name for t in schema.TABLES
+                if t.name in present and t.name not in _BOOKKEEPING]
+        if not data:
+            return []
+        counts = {name: self._count(name) for name in data}
+        if not any(counts.values()):
+            return ["the database is empty: no rows in any layer or table (an interrupted "
+                    "build? rebuild it, or import data)"]
+        if counts.get("sections") == 0:
+            return ["no monitoring sections: the sections layer is empty"]
+        return []
 
     def _check_table(self, table: Table, columns: set[str]) -> list[str]:
         messages = []

@@ -6,7 +6,7 @@ import contextlib
 import datetime as _dt
 import os
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from .. import schema
+from ..atomic_files import replacing
 from ..schema import Column, Table
 from .base import Database, initial_metadata
 from .errors import DatabaseError, SchemaError
@@ -24,6 +25,7 @@ from .gpkg_write import delete_all, insert_rows, q
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _GDAL_MIN_ROWS = 5000  # smaller tables are read with sqlite3 alone
+_SIDECARS = ("-wal", "-shm", "-journal")
 _SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "date": "DATE",
               "boolean": "BOOLEAN"}
 
@@ -82,33 +84,53 @@ def _create_layers(path: Path) -> None:
             ds = None  # noqa: F841 - closing the dataset writes the R-trees
 
 
-def create_gpkg(path: Path, overwrite: bool = False) -> GeoPackageDatabase:
-    """Create an empty GeoPackage with the schema; FileExistsError unless ``overwrite``."""
+def create_gpkg(path: Path, overwrite: bool = False,
+                populate: Callable[[Database], None] | None = None) -> GeoPackageDatabase:
+    """Create a GeoPackage with the schema (and the rows ``populate(db)`` writes).
+
+    FileExistsError unless ``overwrite``.  The file is built under a temporary name
+    beside ``path`` and renamed over it only when complete: an interruption leaves
+    no half-built database, and a replaced database survives until then.
+    """
     path = Path(path)
-    if path.exists():
-        if not overwrite:
-            raise FileExistsError(f"{path} exists (overwrite to replace it)")
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            with contextlib.suppress(FileNotFoundError):
-                os.remove(str(path) + suffix)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        _create_layers(path)
-        db = GeoPackageDatabase(path)
-        with db.transaction():
-            for table in schema.TABLES:
-                cols = ", ".join(q(c) for c in table.natural_key)
-                db._conn.execute(f"CREATE UNIQUE INDEX {q('ux_' + table.name + '_key')} "
-                                 f"ON {q(table.name)} ({cols})")
-            db._record_version(schema.SCHEMA_VERSION)
-            db.set_metadata(initial_metadata())
-    except BaseException:
-        with contextlib.suppress(Exception):
-            db.close()  # type: ignore[possibly-undefined]
+    if path.exists() and not overwrite:
+        raise FileExistsError(f"{path} exists (overwrite to replace it)")
+    with replacing(path) as tmp:
+        _create_layers(tmp)
+        db = GeoPackageDatabase(tmp)
+        try:
+            with db.transaction():
+                for table in schema.TABLES:
+                    cols = ", ".join(q(c) for c in table.natural_key)
+                    db._exec(f"CREATE UNIQUE INDEX {q('ux_' + table.name + '_key')} "
+                             f"ON {q(table.name)} ({cols})")
+                db._record_version(schema.SCHEMA_VERSION)
+                db.set_metadata(initial_metadata())
+                if populate is not None:
+                    populate(db)
+        finally:
+            db.close()
+        if path.exists():
+            if not overwrite:
+                raise FileExistsError(f"{path} exists (overwrite to replace it)")
+            _settle(path)
+    return GeoPackageDatabase(path)
+
+
+def _settle(path: Path) -> None:
+    """Before ``path`` is replaced: let SQLite roll back a hot journal or checkpoint a
+    WAL of the old file, then remove its sidecar files, which must not be applied to
+    the new file."""
+    if any(os.path.exists(str(path) + s) for s in _SIDECARS):
+        with contextlib.suppress(sqlite3.Error):
+            conn = sqlite3.connect(str(path), timeout=5)
+            try:
+                conn.execute("PRAGMA journal_mode=DELETE").fetchone()
+            finally:
+                conn.close()
+    for suffix in _SIDECARS:
         with contextlib.suppress(FileNotFoundError):
-            os.remove(path)
-        raise
-    return db
+            os.remove(str(path) + suffix)
 
 
 class GeoPackageDatabase(Database):
@@ -140,7 +162,7 @@ class GeoPackageDatabase(Database):
 
     def _close(self) -> None:
         if self._depth:
-            self._conn.rollback()
+            self._rollback()
         self._conn.close()
 
     def _exec(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
@@ -158,11 +180,16 @@ class GeoPackageDatabase(Database):
             self._conn.execute("COMMIT")
         except sqlite3.Error as exc:
             message = f"{self.describe()}: commit failed, nothing was written: {exc}"
-            self._conn.execute("ROLLBACK")
+            self._rollback()
             raise DatabaseError(message) from None
 
     def _rollback(self) -> None:
-        self._conn.execute("ROLLBACK")
+        # SQLite itself rolls back after some errors (a full disk, out of memory): then
+        # there is no transaction left, and the error that caused it must be reported,
+        # not "cannot rollback - no transaction is active".
+        if self._conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("ROLLBACK")
 
     def _savepoint(self, name: str) -> None:
         self._exec(f"SAVEPOINT {q(name)}")
@@ -171,8 +198,11 @@ class GeoPackageDatabase(Database):
         self._exec(f"RELEASE SAVEPOINT {q(name)}")
 
     def _rollback_to(self, name: str) -> None:
-        self._conn.execute(f"ROLLBACK TO SAVEPOINT {q(name)}")
-        self._conn.execute(f"RELEASE SAVEPOINT {q(name)}")
+        if not self._conn.in_transaction:
+            return  # SQLite already rolled back everything (see _rollback)
+        with contextlib.suppress(sqlite3.Error):
+            self._conn.execute(f"ROLLBACK TO SAVEPOINT {q(name)}")
+            self._conn.execute(f"RELEASE SAVEPOINT {q(name)}")
 
     # reading and writing
     def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:

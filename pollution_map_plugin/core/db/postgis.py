@@ -9,7 +9,7 @@ exception attached.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
@@ -356,9 +356,11 @@ def _create_table(db: PostGISDatabase, table: Table) -> None:
              [f"{table.zh} {table.en}"])
 
 
-def create_postgis(target: str, overwrite: bool = False) -> PostGISDatabase:
+def create_postgis(target: str, overwrite: bool = False,
+                   populate: Callable[[Database], None] | None = None) -> PostGISDatabase:
     """Create the schema's tables in the target database (and schema); FileExistsError
-    if any of them exists, unless ``overwrite`` (which drops them first)."""
+    if any of them exists, unless ``overwrite`` (which drops them first).  One
+    transaction, with the rows ``populate(db)`` writes: all or nothing."""
     db = PostGISDatabase(target)
     try:
         with db.transaction():
@@ -377,6 +379,8 @@ def create_postgis(target: str, overwrite: bool = False) -> PostGISDatabase:
                 _create_table(db, table)
             db._record_version(schema.SCHEMA_VERSION)
             db.set_metadata(initial_metadata())
+            if populate is not None:
+                populate(db)
     except BaseException:
         db.close()
         raise

@@ -204,19 +204,20 @@ WRITE_ORDER = ("rivers", "reaches", "control_units", "sections", "drinking_water
 
 def build_database(target: str | os.PathLike, scale: str = "demo", seed: int = 1,
                    overwrite: bool = False, data: dict[str, pd.DataFrame] | None = None):
-    """Generate ``scale`` and write it to ``target`` (GeoPackage path or PostgreSQL DSN)
-    in one transaction, with metadata saying it is synthetic; returns the open database."""
+    """Generate ``scale`` and write it to ``target`` (GeoPackage path or PostgreSQL DSN),
+    with metadata saying it is synthetic; returns the open database.
+
+    All or nothing (see ``create_database``): an interruption leaves the previous
+    database, or none, never a schema without its data.
+    """
     from ..db import create_database
 
     tables = data if data is not None else generate(scale, seed)
-    db = create_database(target, overwrite=overwrite)
-    try:
-        with db.transaction():
-            for name in WRITE_ORDER:
-                if len(tables[name]):
-                    db.write(name, tables[name], mode="append")
-            db.set_metadata(metadata(scale, seed))
-    except BaseException:
-        db.close()
-        raise
-    return db
+
+    def populate(db) -> None:
+        for name in WRITE_ORDER:
+            if len(tables[name]):
+                db.write(name, tables[name], mode="append")
+        db.set_metadata(metadata(scale, seed))
+
+    return create_database(target, overwrite=overwrite, populate=populate)
