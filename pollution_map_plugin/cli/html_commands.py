@@ -47,6 +47,7 @@ def run(args: argparse.Namespace) -> int:
     """Export and print where the files are."""
     from ..core.db import open_database
     from ..core.html import ExportContext, export_all, export_river_report
+    from ..core.output_paths import check_output_dir
 
     start = time.perf_counter()
 
@@ -54,7 +55,9 @@ def run(args: argparse.Namespace) -> int:
         if not args.quiet:
             print(f"[{fraction * 100:3.0f}%] {message}", file=sys.stderr, flush=True)
 
+    failed: dict[str, str] = {}
     with open_database(args.db) as db:
+        check_output_dir(args.out, database=db)  # before reading: nothing written
         ctx = ExportContext(db, args.period, args.lang, args.basemap, args.offline,
                             args.tianditu_key)
         if args.river:
@@ -64,9 +67,16 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = export_all(ctx, args.out, rivers="all" if args.every_river else None,
                                 progress=progress)
+            failed = result.failed
             print(f"index:    {result.index}")
             print(f"overview: {result.overview}")
             print(f"reports:  {len(result.reports)} in {result.out_dir}")
+    for page, reason in failed.items():
+        print(f"error: {page} was not written: {reason}", file=sys.stderr)
+    if failed:
+        print(f"error: the export is incomplete ({len(failed)} page(s) missing, listed in "
+              "index.html)", file=sys.stderr)
+        return 1
     if not args.quiet:
         print(f"done in {time.perf_counter() - start:.1f} s (basemap {ctx.basemap}, "
               f"{'offline' if args.offline else 'online'}, {args.lang})", file=sys.stderr)

@@ -9,6 +9,7 @@ the CLI can all drive it::
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
+from ..output_paths import check_output_dir
 from .context import ExportContext
 from .escaping import esc, text
 from .i18n import t
@@ -23,6 +25,19 @@ from .overview import overview_page
 from .page import template_text, write_page
 from .panels import label_badge, share_text, synthetic_note
 from .report import report_filename, river_page
+
+
+def _reason(exc: Exception) -> str:
+    """Why a page failed, without a local path (``No space left on device``)."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(OSError):  # absent, or not a file
+        path.unlink()
+
 
 Progress = Callable[[float, str], None]
 Cancel = Callable[[], bool]
@@ -34,16 +49,21 @@ class ExportCancelled(Exception):  # noqa: N818 - reads as the event it is
 
 @dataclass
 class ExportResult:
-    """Where the files are."""
+    """Where the files are, and the pages that could not be written (with why)."""
 
     out_dir: Path
     index: Path | None = None
     overview: Path | None = None
     reports: dict[str, Path] = field(default_factory=dict)
+    failed: dict[str, str] = field(default_factory=dict)  # page (file or code) → error
 
     @property
     def files(self) -> list[Path]:
         return [p for p in (self.index, self.overview) if p] + list(self.reports.values())
+
+    @property
+    def complete(self) -> bool:
+        return self.index is not None and not self.failed
 
 
 def _unique(name: str, used: set[str]) -> str:
@@ -62,8 +82,11 @@ def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> st
     body = []
     for r in rows:
         href = quote(r["file"])
+        link = (f'<a href="{esc(href)}">{esc(r["name"])}</a>' if not r.get("missing") else
+                f'{esc(r["name"])} <span class="psm-badge psm-missing-badge">'
+                f'{esc(t("page_missing", lang))}</span>')
         body.append(
-            f'<tr><td><a href="{esc(href)}">{esc(r["name"])}</a>'
+            f'<tr><td>{link}'
             f'<span class="psm-sub">{esc(r["code"])}</span></td>'
             f'<td>{esc(r["water_system"])}</td><td>{label_badge(r["label"], lang)}</td>'
             f'<td>{esc(r["share"])}</td><td>{r["problems"]}</td></tr>')
@@ -74,6 +97,13 @@ def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> st
     overview = (f'<p class="psm-ov"><a href="{esc(quote(result.overview.name))}">'
                 f'{esc(t("overview_link", lang))}</a></p>' if result.overview else "")
     now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    missing = ""
+    if result.failed:
+        items = "".join(f"<li>{esc(page)}: {esc(reason)}</li>"
+                        for page, reason in result.failed.items())
+        missing = (f'<div class="psm-missing" role="alert"><strong>'
+                   f'{esc(t("missing_pages", lang, n=len(result.failed)))}</strong>'
+                   f"<ul>{items}</ul></div>")
     return (
         f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
         f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
@@ -82,7 +112,7 @@ def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> st
         f'<p>{esc(t("period", lang))}: {esc(ctx.period_label) or "—"} · '
         f'{esc(t("database", lang))}: {esc(ctx.database_label)} · '
         f'{esc(t("generated", lang))} {esc(now)}</p>{synthetic_note(ctx)}</header><main>'
-        f'{overview}<h2>{esc(t("reports", lang))} ({len(rows)})</h2>'
+        f'{missing}{overview}<h2>{esc(t("reports", lang))} ({len(rows)})</h2>'
         f'<div class="psm-table-wrap"><table class="psm-table"><thead><tr>{heads}</tr></thead>'
         f'<tbody>{"".join(body)}</tbody></table></div></main></body></html>')
 
@@ -98,9 +128,19 @@ def export_all(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None, lang:
     ``"all"`` for every river, or a list of codes.  ``progress(fraction, message)``
     is called as the work advances; when ``cancel()`` returns True the export
     stops with :class:`ExportCancelled`.
+
+    Each page is written atomically; a page that fails (a full disk, bad data) is
+    recorded in ``result.failed`` and the others go on.  ``index.html`` is removed
+    at the start and written last, listing the missing pages: a folder with an
+    index is a complete export, or says what it lacks.
     """
-    out = Path(out_dir)
+    db_file = (db_or_ctx.database_file if isinstance(db_or_ctx, ExportContext)
+               else getattr(db_or_ctx, "path", None))
+    out = check_output_dir(out_dir, database=db_file)
     out.mkdir(parents=True, exist_ok=True)
+    # An index from an earlier export would present this one, until it is complete,
+    # as a complete set: it goes first, and the new index is written last.
+    _remove(out / "index.html")
 
     def step(fraction: float, message: str) -> None:
         if cancel is not None and cancel():
@@ -117,23 +157,38 @@ def export_all(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None, lang:
     done = 1
     if overview:
         step(0.05, "overview.html")
-        result.overview = write_page(out / "overview.html", overview_page(ctx))
+        try:
+            result.overview = write_page(out / "overview.html", overview_page(ctx),
+                                         ctx.database_file)
+        except Exception as exc:  # noqa: BLE001 - listed in the index, the rest goes on
+            result.failed["overview.html"] = _reason(exc)
+            _remove(out / "overview.html")
         done += 1
     used: set[str] = set()
     rows = []
     for code in codes:
         step(done / (total + 1), f"river {code}")
-        html, sel = river_page(ctx, code)
-        name = _unique(report_filename(sel.river["code"], sel.river["name"]), used)
-        result.reports[code] = write_page(out / name, html)
-        g = sel.group
-        rows.append({"file": name, "name": text(sel.river["name"]), "code": text(code),
-                     "water_system": text(sel.river.get("water_system")),
-                     "label": g["label_zh"] if g is not None else None, "share": share_text(g),
-                     "problems": len(ctx.problems(code))})
+        row = {"file": "", "name": text(code), "code": text(code), "water_system": "",
+               "label": None, "share": "", "problems": 0}
+        try:
+            html, sel = river_page(ctx, code)
+            name = _unique(report_filename(sel.river["code"], sel.river["name"]), used)
+            g = sel.group
+            row.update({"file": name, "name": text(sel.river["name"]),
+                        "water_system": text(sel.river.get("water_system")),
+                        "label": g["label_zh"] if g is not None else None,
+                        "share": share_text(g), "problems": len(ctx.problems(code))})
+            result.reports[code] = write_page(out / name, html, ctx.database_file)
+        except Exception as exc:  # noqa: BLE001 - listed in the index, the rest goes on
+            result.failed[row["file"] or text(code)] = _reason(exc)
+            row["missing"] = True
+            if row["file"]:
+                _remove(out / row["file"])  # not an older version beside this export
+        rows.append(row)
         done += 1
     step(done / (total + 1), "index.html")
-    result.index = write_page(out / "index.html", index_page(ctx, result, rows))
+    result.index = write_page(out / "index.html", index_page(ctx, result, rows),
+                              ctx.database_file)
     if progress is not None:
         progress(1.0, "done")
     return result

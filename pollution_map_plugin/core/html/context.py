@@ -32,6 +32,19 @@ MEASUREMENT_COLUMNS = ["section_code", "sampled_on", "parameter", "value",
 FARM_DISTANCE_M = 2000.0
 
 
+def _database_name(db: Any) -> str:
+    """A GeoPackage's file name, a PostGIS database's name (and schema, if not public)."""
+    from pathlib import Path
+
+    path = getattr(db, "path", None)
+    if path is not None:
+        return Path(path).name
+    info = db.connection_info() if hasattr(db, "connection_info") else {}
+    name = str(info.get("dbname") or info.get("service") or "PostGIS")
+    schema = info.get("schema")
+    return f"{name} ({schema})" if schema and schema != "public" else name
+
+
 @dataclass
 class RiverSelection:
     """The features of one river's report."""
@@ -63,6 +76,8 @@ class ExportContext:
         self.transform = coordinate_transform(self.basemap)
         self.farm_distance_m = float(farm_distance_m)
         self.description = db.describe() if hasattr(db, "describe") else ""
+        self.database_file = getattr(db, "path", None)  # a GeoPackage: never overwritten
+        self.database_name = _database_name(db)
         self.metadata = dict(db.metadata()) if hasattr(db, "metadata") else {}
         self.layers = {name: db.read_layer(name) for name in LAYERS}
         self.tables = {name: db.read_table(name) for name in TABLES}
@@ -113,15 +128,10 @@ class ExportContext:
 
     @property
     def database_label(self) -> str:
-        """The database's title, else its file name (never a local path or credentials)."""
+        """The database's title (``db_metadata``), else its file or database name:
+        never a local path, a user, a host, a port or credentials."""
         title = str(self.metadata.get("title") or "").strip()
-        if title:
-            return title
-        if self.description.startswith("GeoPackage "):
-            from pathlib import Path
-
-            return Path(self.description[len("GeoPackage "):]).name
-        return self.description
+        return title or self.database_name
 
     @property
     def synthetic(self) -> bool:

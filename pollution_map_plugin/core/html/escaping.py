@@ -74,12 +74,18 @@ _WINDOWS_RESERVED = re.compile(r"^(con|prn|aux|nul|com[0-9]|lpt[0-9])(\..*)?$", 
 _BAD_CHARS = re.compile(r'[<>:"/\\|?*\x00-\x1f\x7f]+')
 
 
-def safe_filename(stem: str, suffix: str = ".html", max_len: int = 80) -> str:
+MAX_NAME_BYTES = 180  # of 255 per name: room for "_2" and a temporary ".….partial" name
+
+
+def safe_filename(stem: str, suffix: str = ".html", max_len: int = 80,
+                  max_bytes: int = MAX_NAME_BYTES) -> str:
     """A file name from ``stem`` valid on Windows and Linux, with no directory part.
 
     Separators, reserved characters and control characters become ``_``;
     leading dots (``..``) and trailing dots/spaces go; Windows device names
-    get a ``_`` prefix; the name is cut to ``max_len`` characters.
+    get a ``_`` prefix; the name is cut to ``max_len`` characters and to
+    ``max_bytes`` bytes of UTF-8 with the suffix (file systems count bytes: 80
+    four-byte characters are 320 bytes), never inside a character.
     """
     s = unicodedata.normalize("NFC", str(stem))
     s = _BAD_CHARS.sub("_", s)
@@ -90,5 +96,7 @@ def safe_filename(stem: str, suffix: str = ".html", max_len: int = 80) -> str:
         s = "river"
     if _WINDOWS_RESERVED.match(s):
         s = "_" + s
-    s = s[:max_len].rstrip("._ ")
-    return s + suffix
+    s = s[:max_len]
+    budget = max(1, max_bytes - len(suffix.encode("utf-8")))
+    s = s.encode("utf-8")[:budget].decode("utf-8", errors="ignore").rstrip("._ ")
+    return (s or "river") + suffix

@@ -83,6 +83,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "reports": ("各河流报告", "River reports"),
     "river": ("河流", "River"),
     "open": ("打开", "Open"),
+    "missing_pages": ("以下 {n} 个页面未能生成，本次导出不完整",
+                      "{n} page(s) could not be written: this export is incomplete"),
+    "page_missing": ("未生成", "missing"),
 }
 
 CHIEF_LEVEL_LABELS = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from ..output_paths import check_output_dir
 from ..schema import SOURCE_LAYERS
 from ..symbology import (
     CONTROL_UNIT_OUTLINE,
@@ -118,7 +119,8 @@ def export_overview(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None,
     """Write the overview page into ``out_dir``; return its path."""
     ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
         db_or_ctx, period, lang, basemap, offline, tianditu_key)
-    return write_page(Path(out_dir) / filename, overview_page(ctx))
+    out = check_output_dir(out_dir, database=ctx.database_file)
+    return write_page(out / filename, overview_page(ctx), ctx.database_file)
 
 
 

@@ -17,6 +17,8 @@ from branca.element import Figure, MacroElement
 from folium.plugins import Fullscreen
 from jinja2 import Template
 
+from ..atomic_files import write_text_atomic
+from ..output_paths import check_output
 from ..symbology import CLASS_BY_VALUE, NO_DATA_COLOUR
 from .assets import RawHtml, bundle_html, remote_references
 from .encode import SCALE
@@ -118,9 +120,11 @@ def render_page(*, title: str, lang: str, payload: dict, header_html: str,
     return html
 
 
-def write_page(path: Path, html: str) -> Path:
-    """Write ``html`` to ``path`` (UTF-8) and return the path."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(html, encoding="utf-8")
-    return path
+def write_page(path: Path, html: str, database: Any = None) -> Path:
+    """Write ``html`` to ``path`` (UTF-8) atomically and return the path.
+
+    The page appears complete or not at all (temporary name, then rename); a path
+    that is the database (``database``: its file) or one of its sidecars is refused.
+    """
+    path = check_output(path, database=database, what="page")
+    return write_text_atomic(path, html)

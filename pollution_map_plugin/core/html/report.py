@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from ..output_paths import check_output_dir
 from ..symbology import CONTROL_UNIT_OUTLINE, DRINKING_WATER_FILL, DRINKING_WATER_OUTLINE
 from .basemaps import base_layers
 from .context import ExportContext, RiverSelection
@@ -167,6 +168,7 @@ def export_river_report(db_or_ctx: Any, river_code: str, out_dir: str | Path, *,
     """
     ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
         db_or_ctx, period, lang, basemap, offline, tianditu_key)
+    out = check_output_dir(out_dir, database=ctx.database_file)
     html, sel = river_page(ctx, river_code)
     name = filename or report_filename(sel.river["code"], sel.river["name"])
-    return write_page(Path(out_dir) / safe_filename(Path(name).stem), html)
+    return write_page(out / safe_filename(Path(name).stem), html, ctx.database_file)
