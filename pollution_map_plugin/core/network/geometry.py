@@ -88,6 +88,15 @@ class LocalProjection:
         return np.column_stack(((xy[:, 0] - self.lon0) * k * math.cos(math.radians(self.lat0)),
                                 (xy[:, 1] - self.lat0) * k))
 
+    def inverse(self, xy: np.ndarray) -> np.ndarray:
+        """Lon/lat of metric coordinates (the inverse of ``forward``)."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        if not self.geographic:
+            return xy.copy()
+        k = math.radians(1.0) * EARTH_RADIUS_M
+        return np.column_stack((xy[:, 0] / (k * math.cos(math.radians(self.lat0))) + self.lon0,
+                                xy[:, 1] / k + self.lat0))
+
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Concatenated ``arange(starts[i], starts[i] + counts[i])``."""

@@ -1,0 +1,66 @@
+"""Wide rivers drawn as two bank lines: find the pairs and report them.
+
+Two edges of the same name (or both unnamed) that run side by side within the bank
+width along most of one of them, and do not join at both ends (that is a braid around
+an island), are taken as the two banks of one river.  Both stay reaches, each oriented
+with the flow (tributaries join one bank or the other); the pairs are reported so that
+a user can replace them by a centreline.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from pollution_map_plugin.core.network.line_layers import LineInput
+
+FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
+
+
+def points_along(c: np.ndarray, fractions) -> np.ndarray:
+    """Points at the given fractions of the length of line ``c``."""
+    seg = np.hypot(*np.diff(c, axis=0).T)
+    cum = np.r_[0.0, np.cumsum(seg)]
+    if cum[-1] <= 0:
+        return np.repeat(c[:1], len(fractions), axis=0)
+    at = np.asarray(fractions) * cum[-1]
+    return np.column_stack((np.interp(at, cum, c[:, 0]), np.interp(at, cum, c[:, 1])))
+
+
+def find_double_banks(inp: LineInput, noded, bank_width: float) -> None:
+    """Report the double-bank pairs of ``noded`` (a ``noding.Noded``) as a finding."""
+    from pollution_map_plugin.core.network.noding import Finding, SegmentSamples
+
+    m = len(noded.coords)
+    if m < 2:
+        return
+    length = np.array([np.hypot(*np.diff(c, axis=0).T).sum() for c in noded.coords])
+    cand = np.flatnonzero(length > 2 * bank_width)
+    if len(cand) < 2:
+        return
+    index = SegmentSamples([noded.coords[i] for i in cand], owners=cand)
+    pts = np.vstack([points_along(noded.coords[i], FRACTIONS) for i in cand])
+    own = np.repeat(cand, len(FRACTIONS))
+    seg, _, _ = index.nearest(pts, own, bank_width)
+    names = inp.features["name"].to_numpy()[noded.feature]
+    votes: Counter = Counter()
+    for a, s in zip(own, seg):
+        if s < 0:
+            continue
+        b = int(cand[index.line[s]])
+        if names[a] != names[b]:
+            continue
+        if {noded.u[a], noded.v[a]} == {noded.u[b], noded.v[b]}:
+            continue
+        votes[(int(a), b)] += 1
+    pairs = [(a, b) for (a, b), k in votes.items() if k >= len(FRACTIONS) - 1]
+    if not pairs:
+        return
+    feats = sorted({int(noded.feature[x]) for ab in pairs for x in ab})
+    done = {tuple(sorted(ab)) for ab in pairs}
+    lon, lat = noded.lonlat(noded.coords[pairs[0][0]][0])
+    noded.findings.append(Finding(
+        "double_bank", feats, f"{len(done)} pairs of same-named lines run side by side within "
+        f"{bank_width:g} m (a river drawn as two banks?): both kept and oriented; replace "
+        "them by a centreline for exact tracing", lon, lat))
