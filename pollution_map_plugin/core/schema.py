@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DEFAULT_SRID = 4490
 GEOMETRY_COLUMN = "geom"
 PRIMARY_KEY = "fid"
@@ -77,6 +77,16 @@ def _c(name, type_, zh, en, nullable=True, choices=(), unit=""):
 
 
 DISTRICT = _c("district", "text", "区县", "District")
+LINK_METHODS = ("code", "outfall", "name", "spatial")  # how a point got its reach (link)
+LINK = (
+    _c("link_method", "text", "关联方式", "Link method", choices=LINK_METHODS),
+    _c("link_distance_m", "real", "距河段距离", "Distance to reach", unit="m"),
+)
+WATER_LINK = (
+    _c("river_code", "text", "所在河流", "River"),
+    _c("reach_code", "text", "所在河段", "Reach"),
+    *LINK,
+)
 CODE = _c("code", "text", "编码", "Code", nullable=False)
 NAME = _c("name", "text", "名称", "Name", nullable=False)
 LOADS = (
@@ -147,7 +157,7 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "industrial_parks", "工业园区", "Industrial parks",
-        (CODE, NAME, _c("level", "text", "园区级别", "Level"), DISTRICT),
+        (CODE, NAME, _c("level", "text", "园区级别", "Level"), DISTRICT, *WATER_LINK),
         ("code",), "MULTIPOLYGON", "areas",
     ),
     Table(
@@ -161,7 +171,7 @@ TABLES: tuple[Table, ...] = (
             _c("water_body_type", "text", "水体类型", "Water body type",
                nullable=False, choices=WATER_BODY_TYPES),
             _c("target_class", "integer", "水质目标", "Target class"),
-            DISTRICT,
+            DISTRICT, *LINK,
         ),
         ("code",), "POINT", "sections",
     ),
@@ -176,7 +186,7 @@ TABLES: tuple[Table, ...] = (
             _c("discharge_m3_d", "real", "排放量", "Discharge", unit="m³/d"),
             _c("approval_status", "text", "审批状态", "Approval status",
                choices=APPROVAL_STATUSES),
-            DISTRICT,
+            DISTRICT, *LINK,
         ),
         ("code",), "POINT", "sources",
     ),
@@ -192,7 +202,7 @@ TABLES: tuple[Table, ...] = (
             _c("status", "text", "状态", "Status", choices=ENTERPRISE_STATUSES),
             *LOADS,
             _c("outfall_code", "text", "排污口", "Outfall"),
-            DISTRICT,
+            DISTRICT, *WATER_LINK,
         ),
         ("code",), "POINT", "sources",
     ),
@@ -204,7 +214,7 @@ TABLES: tuple[Table, ...] = (
             _c("standard", "text", "排放标准", "Discharge standard"),
             *LOADS,
             _c("outfall_code", "text", "排污口", "Outfall"),
-            DISTRICT,
+            DISTRICT, *WATER_LINK,
         ),
         ("code",), "POINT", "sources",
     ),
@@ -215,13 +225,13 @@ TABLES: tuple[Table, ...] = (
             _c("species", "text", "养殖种类", "Species"),
             _c("head_count", "integer", "存栏量", "Head count"),
             *LOADS[1:],
-            DISTRICT,
+            DISTRICT, *WATER_LINK,
         ),
         ("code",), "POINT", "sources",
     ),
     Table(
         "petrol_stations", "加油站", "Petrol stations",
-        (CODE, NAME, DISTRICT),
+        (CODE, NAME, DISTRICT, *WATER_LINK),
         ("code",), "POINT", "sources",
     ),
     Table(

@@ -379,36 +379,38 @@ def test_metadata(db):
 
 
 def test_migration_registry(db, monkeypatch):
+    v = schema.SCHEMA_VERSION
     assert db.migrate() == []
-    monkeypatch.setitem(MIGRATIONS, 1, MIGRATIONS.get(1))
-    MIGRATIONS.pop(1)
+    monkeypatch.setitem(MIGRATIONS, v, MIGRATIONS.get(v))
+    MIGRATIONS.pop(v)
     with pytest.raises(MigrationError, match="no migration"):
-        db.migrate(target=2)
+        db.migrate(target=v + 1)
 
-    @migration(1, 2, "measurements: add column method")
+    @migration(v, v + 1, "measurements: add column method")
     def _add_method(database):
         database.add_column("measurements",
                             schema.Column("method", "text", "方法", "Method"))
 
-    assert db.migrate(target=2) == [2]
-    assert db.schema_version() == 2
+    assert db.migrate(target=v + 1) == [v + 1]
+    assert db.schema_version() == v + 1
     assert any("newer" in m for m in db.validate())
     with pytest.raises(MigrationError, match="newer"):
         db.migrate()
 
 
 def test_a_failed_migration_changes_nothing(db, monkeypatch):
-    monkeypatch.setitem(MIGRATIONS, 1, MIGRATIONS.get(1))
-    MIGRATIONS.pop(1)
+    v = schema.SCHEMA_VERSION
+    monkeypatch.setitem(MIGRATIONS, v, MIGRATIONS.get(v))
+    MIGRATIONS.pop(v)
 
-    @migration(1, 2, "broken")
+    @migration(v, v + 1, "broken")
     def _broken(database):
         database.set_metadata({"half": "done"})
         raise RuntimeError("step failed")
 
     with pytest.raises(RuntimeError):
-        db.migrate(target=2)
-    assert db.schema_version() == 1 and "half" not in db.metadata()
+        db.migrate(target=v + 1)
+    assert db.schema_version() == v and "half" not in db.metadata()
 
 
 # --- validation -------------------------------------------------------------------------
@@ -624,7 +626,8 @@ def test_gpkg_cli_commands(tmp_path, capsys):
     assert main(["validate", path]) == 1
     assert "unknown sections.code" in capsys.readouterr().out
     assert main(["migrate", path]) == 0
-    assert "already at schema version 1" in capsys.readouterr().out
+    v = schema.SCHEMA_VERSION
+    assert f"already at schema version {v}" in capsys.readouterr().out
     assert main(["info", "--json", path]) == 0
     out = capsys.readouterr().out
-    assert '"measurements": 2' in out and '"schema_version": 1' in out
+    assert '"measurements": 2' in out and f'"schema_version": {v}' in out

@@ -36,6 +36,9 @@ LINKS: tuple[Link, ...] = (
     _l("enterprises", "park_code", "industrial_parks.code"),
     _l("enterprises", "outfall_code", "outfalls.code"),
     _l("sewage_plants", "outfall_code", "outfalls.code"),
+    *(_l(t, c, f"{target}.code") for t in ("enterprises", "sewage_plants", "livestock_farms",
+                                          "petrol_stations", "industrial_parks")
+      for c, target in (("river_code", "rivers"), ("reach_code", "reaches"))),
     _l("measurements", "section_code", "sections.code"),
     _l("river_chiefs", "river_code", "rivers.code"),
     _l("problems", "river_code", "rivers.code"),

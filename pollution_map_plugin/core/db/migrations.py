@@ -60,3 +60,17 @@ def plan(current: int, target: int) -> list[Migration]:
     if version != target:
         raise MigrationError(f"migrations overshoot: {current} → {version}, wanted {target}")
     return steps
+
+
+@migration(1, 2, "links to the network: link_method, link_distance_m; river_code and "
+           "reach_code on enterprises, sewage plants, farms, petrol stations and parks")
+def _add_network_links(db) -> None:
+    from ..schema import LINK, WATER_LINK
+
+    for name in ("sections", "outfalls"):
+        for column in LINK:
+            db.add_column(name, column)
+    for name in ("enterprises", "sewage_plants", "livestock_farms", "petrol_stations",
+                 "industrial_parks"):
+        for column in WATER_LINK:
+            db.add_column(name, column)
