@@ -46,9 +46,12 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str])
         sys.stdout.write(text)
 
 
-def _open(target: str):
+def _open(target: str, out: str | None = None):
+    """Open the database; first refuse an ``--out`` that is the database or a sidecar."""
     from ..core.db import open_database
+    from ..core.output_paths import check_output
 
+    check_output(out, database=target)
     return open_database(target)
 
 
@@ -61,7 +64,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
         problem_water_bodies,
     )
 
-    with _open(args.db) as db:
+    with _open(args.db, args.out) as db:
         f = load_frames(db)
     kw = {"rivers": f["rivers"], "control_units": f["control_units"],
           "non_detect": args.non_detect}
@@ -96,7 +99,7 @@ def cmd_warnings(args: argparse.Namespace) -> int:
         variability_k=args.k, window=args.window, min_history=args.min_history,
         default_target_class=args.default_target, non_detect=args.non_detect,
     )
-    with _open(args.db) as db:
+    with _open(args.db, args.out) as db:
         f = load_frames(db, with_groups=False)
     frame = find_warnings(f["measurements"], f["sections"], settings, as_of=args.as_of)
     _emit(frame, args.format, args.out, TABLE_COLUMNS["warnings"])
@@ -116,7 +119,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
     if args.format == "gpkg" and not args.out:
         raise ValueError("--format gpkg needs --out FILE.gpkg")
-    with _open(args.db) as db:
+    with _open(args.db, args.out) as db:
         result = trace_section(db, args.section, mode=args.mode, distance_km=args.distance_km,
                                snap_distance_m=args.snap_distance_m)
     if args.format == "json":

@@ -35,11 +35,14 @@ def run_import(args: argparse.Namespace) -> int:
     """The ``import`` sub-command."""
     from ..core.db import open_database
     from ..core.importer import import_file
+    from ..core.output_paths import check_output
 
     if args.layer not in IMPORTABLE_TABLES:
         raise ImportFileError(f"cannot import into {args.layer!r}; importable tables: "
                               f"{', '.join(IMPORTABLE_TABLES)}")
     mapping = parse_mapping(args.map)
+    # the rejects file must not overwrite the database, its sidecars or the input
+    check_output(args.rejects, database=args.db, inputs=[args.file], what="rejects file")
     with open_database(args.db) as db:
         report = import_file(db, args.layer, args.file, crs=args.crs, encoding=args.encoding,
                              mapping=mapping or None, sheet=args.sheet,

@@ -34,6 +34,9 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Start headless QGIS, render, list the written files."""
+    from pollution_map_plugin.core.output_paths import check_output_dir
+
+    check_output_dir(args.out, database=args.db)  # before QGIS starts: nothing written
     from pollution_map_plugin.qgis_layer.render import render_maps, start_headless_qgis
 
     app = start_headless_qgis()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import math
+import re
 from typing import Any
 
 from qgis.core import (
@@ -30,7 +31,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..qgis_layer.compat import enum_value
-from .base import PollutionAlgorithm
+from .base import PollutionAlgorithm, core_target
 
 NON_DETECT = ("half", "limit", "zero")
 BY = ("river", "control_unit", "water_system", "district")
@@ -94,6 +95,22 @@ def _value(v: Any) -> Any:
     return v
 
 
+def _check_layer_output(alg: PollutionAlgorithm, parameters: dict, name: str,
+                        context: QgsProcessingContext) -> None:
+    """Refuse a layer output that is the database (a sink to its .gpkg would replace
+    the file) or one of its sidecars."""
+    dest = alg.parameterAsOutputLayer(parameters, name, context) or ""
+    if dest.startswith("ogr:"):
+        match = re.search(r"dbname='((?:[^'\\]|\\.)*)'", dest)
+        dest = match.group(1) if match else ""
+    path = dest.split("|", 1)[0]
+    if not path or path.startswith(("memory:", "postgres:", "postgis:", "postgresql:")):
+        return  # no file
+    database = (alg.parameterAsString(parameters, "DSN", context) or "").strip() or (
+        alg.parameterAsFile(parameters, "DATABASE", context) or "").strip()
+    alg.check_outputs(files=(path,), database=database or None)
+
+
 def write_frame(alg: PollutionAlgorithm, parameters: dict, name: str,
                 context: QgsProcessingContext, frame, geometries: list | None,
                 wkb: Any) -> str:
@@ -102,6 +119,7 @@ def write_frame(alg: PollutionAlgorithm, parameters: dict, name: str,
     kinds = {c: _kind(frame[c]) for c in frame.columns}
     for col, kind in kinds.items():
         fields.append(_field(str(col), kind))
+    _check_layer_output(alg, parameters, name, context)
     sink, dest = alg.parameterAsSink(parameters, name, context, fields, wkb,
                                      QgsCoordinateReferenceSystem(CRS))
     if sink is None:
@@ -143,6 +161,7 @@ class _AnalysisAlgorithm(PollutionAlgorithm):
         if not target:
             raise QgsProcessingException(
                 self.tr("Give a database: a GeoPackage file or a PostgreSQL connection"))
+        target = core_target(target)
         try:
             return open_database(target)
         except Exception as exc:  # noqa: BLE001 - shown to the user

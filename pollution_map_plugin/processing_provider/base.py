@@ -7,9 +7,20 @@ implements ``initAlgorithm`` and ``processAlgorithm``.  ``createInstance`` needs
 override.  Modules import geopandas/folium inside ``processAlgorithm`` after
 ``self.require_modules(...)``, never at module level, so that the plugin loads
 without them.
+
+Databases: ``core_target`` accepts a GeoPackage, a DSN, ``service=NAME``, the name of
+a PostgreSQL connection saved in QGIS (``pg:NAME`` or ``NAME``) and a DSN with
+``authcfg=ID`` (QGIS's authentication database), so a password never needs to be a
+parameter.  A password that is one is masked in the algorithm's Python command (the
+Processing history) and in what the algorithms report.  ``qgis_process`` itself
+echoes its inputs verbatim: pass a saved connection, ``authcfg``, ``service`` or the
+``PGPASSWORD`` / ``.pgpass`` of libpq there, never ``password=``.
 """
 
 from __future__ import annotations
+
+import dataclasses
+import re
 
 from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtGui import QIcon
@@ -17,6 +28,52 @@ from qgis.PyQt.QtGui import QIcon
 from .. import paths
 from ..qgis_layer.dependencies import install_hint, missing_modules
 from ..qgis_layer.i18n import tr
+
+_AUTHCFG_KV_RE = re.compile(r"(?:^|\s)authcfg\s*=\s*'?([A-Za-z0-9]+)'?(?=\s|$)")
+
+
+def split_authcfg(target: str) -> tuple[str, str]:
+    """``(target without authcfg, authcfg id)`` of a DSN (``authcfg`` is QGIS's, not
+    libpq's keyword)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    if "://" in target:
+        parts = urlsplit(target)
+        query = parse_qsl(parts.query, keep_blank_values=True)
+        authcfg = next((v for k, v in query if k == "authcfg"), "")
+        rest = [(k, v) for k, v in query if k != "authcfg"]
+        return urlunsplit(parts._replace(query=urlencode(rest))), authcfg
+    match = _AUTHCFG_KV_RE.search(target)
+    if not match:
+        return target, ""
+    rest = target[:match.start()].rstrip() + " " + target[match.end():].lstrip()
+    return rest.strip(), match.group(1)
+
+
+def core_target(target: str) -> str:
+    """What ``core.db.open_database`` accepts, for any database parameter (see the
+    module doc); a password from QGIS's auth system stays in memory only."""
+    from ..core.db.targets import scrub
+    from ..qgis_layer.connection import TargetError, resolve
+
+    text = (target or "").strip()
+    if not text or text.lower().endswith(".gpkg"):
+        return text
+    rest, authcfg = split_authcfg(text)
+    try:
+        source = resolve(rest)
+    except TargetError as exc:
+        raise QgsProcessingException(scrub(str(exc))) from None
+    if authcfg:
+        source = dataclasses.replace(source, authcfg=authcfg)
+    return source.core_target()
+
+
+def masked(value: object) -> object:
+    """``value`` with any password masked (strings only)."""
+    from ..core.db.targets import scrub
+
+    return scrub(value) if isinstance(value, str) else value
 
 
 def group_names() -> dict[str, str]:
@@ -64,6 +121,25 @@ class PollutionAlgorithm(QgsProcessingAlgorithm):
 
     def createInstance(self) -> PollutionAlgorithm:
         return type(self)()
+
+    def asPythonCommand(self, parameters: dict, context) -> str:  # noqa: N802 - Qt API
+        """The command for the Processing history, with any password masked."""
+        safe = {k: masked(v) for k, v in parameters.items()}
+        return super().asPythonCommand(safe, context)
+
+    def check_outputs(self, files: tuple = (), folders: tuple = (), database: object = None,
+                      inputs: tuple = ()) -> None:
+        """QgsProcessingException when an output file or folder is an input, the
+        database or one of its sidecar files (nothing is written then)."""
+        from ..core.output_paths import OutputPathError, check_output, check_output_dir
+
+        try:
+            for path in files:
+                check_output(path, database=database, inputs=inputs)
+            for path in folders:
+                check_output_dir(path, database=database, inputs=inputs)
+        except OutputPathError as exc:
+            raise QgsProcessingException(str(exc)) from None
 
     def require_modules(self, *modules: str) -> None:
         """Raise a ``QgsProcessingException`` explaining how to install missing modules."""

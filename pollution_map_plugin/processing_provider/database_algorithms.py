@@ -17,19 +17,13 @@ from qgis.core import (
     QgsProcessingParameterFileDestination,
 )
 
-from .base import PollutionAlgorithm
+from .base import PollutionAlgorithm, core_target, masked
 
 
 def _core_target(target: str) -> str:
-    """What core.db accepts: saved QGIS connection names become DSNs (in memory)."""
-    from ..qgis_layer.connection import TargetError, resolve
-
-    if target.lower().endswith(".gpkg"):
-        return target
-    try:
-        return resolve(target).core_target()
-    except TargetError as exc:
-        raise QgsProcessingException(str(exc)) from None
+    """What core.db accepts: saved QGIS connection names and authcfg become DSNs (in
+    memory)."""
+    return core_target(target)
 
 
 class _DatabaseAlgorithm(PollutionAlgorithm):
@@ -116,7 +110,7 @@ class CreateDatabase(_DatabaseAlgorithm):
                 feedback.pushInfo(self.tr("Created {0}").format(db.describe()))
         except (DatabaseError, OSError, ValueError) as exc:
             raise QgsProcessingException(str(exc)) from None
-        return {self.OUTPUT: target}
+        return {self.OUTPUT: masked(target)}
 
 
 class MigrateDatabase(_DatabaseAlgorithm):

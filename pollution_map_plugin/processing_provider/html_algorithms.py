@@ -15,7 +15,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm
+from .base import PollutionAlgorithm, core_target
 
 BASEMAPS = ("none", "osm", "tianditu", "gaode")
 LANGS = ("zh", "en")
@@ -97,6 +97,8 @@ class ExportHtml(PollutionAlgorithm):
         basemap = BASEMAPS[self.parameterAsEnum(parameters, self.BASEMAP, context)]
         lang = LANGS[self.parameterAsEnum(parameters, self.LANGUAGE, context)]
         offline = self.parameterAsBoolean(parameters, self.OFFLINE, context)
+        self.check_outputs(folders=(out,), database=target)
+        target = core_target(target)
         try:
             with open_database(target) as db:
                 feedback.pushInfo(self.tr("Reading {db}").format(db=db.describe()))
@@ -113,8 +115,12 @@ class ExportHtml(PollutionAlgorithm):
         except ExportCancelled:
             feedback.reportError(self.tr("Cancelled; the files written so far stay."))
             return {self.OUTPUT: out, self.INDEX: ""}
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from exc
+        if not river:
+            for page, reason in result.failed.items():
+                feedback.reportError(self.tr("Not written: {page} ({reason})").format(
+                    page=page, reason=reason))
         feedback.pushInfo(self.tr("Written: {path}").format(path=str(main)))
         return {self.OUTPUT: out, self.INDEX: str(main)}
 

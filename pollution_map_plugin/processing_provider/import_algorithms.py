@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm
+from .base import PollutionAlgorithm, core_target
 
 # Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
 # pandas, which the plugin must not require just to list its algorithms).
@@ -113,6 +113,9 @@ class ImportTable(PollutionAlgorithm):
         encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
         sheet = self.parameterAsString(parameters, self.SHEET, context) or None
         rejects = self.parameterAsFileOutput(parameters, self.REJECTS, context) or None
+        self.check_outputs(files=(rejects,) if rejects else (), database=target,
+                           inputs=(source,))
+        target = core_target(target)
         try:
             mapping = parse_mapping_text(self.parameterAsString(parameters, self.MAPPING,
                                                                 context))

@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..qgis_layer.compat import enum_value
-from .base import PollutionAlgorithm
+from .base import PollutionAlgorithm, core_target, split_authcfg
 
 
 class RenderMaps(PollutionAlgorithm):
@@ -82,6 +82,9 @@ class RenderMaps(PollutionAlgorithm):
         if bool(before) != bool(after):
             raise QgsProcessingException(self.tr("Give both change periods or neither."))
         out = self.parameterAsString(parameters, self.OUTPUT, context)
+        self.check_outputs(folders=(out,), database=target)
+        if split_authcfg(target)[1]:
+            target = core_target(target)  # QGIS's auth database gives the credentials
         try:
             files = render_maps(target, out, period, (before, after) if before else None,
                                 self.parameterAsInt(parameters, self.DPI, context),

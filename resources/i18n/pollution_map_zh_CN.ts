@@ -596,6 +596,11 @@
         <translation>既不是 GeoPackage，也不是 PostgreSQL 连接字符串或已保存的连接：{0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <source>Not written: {page} ({reason})</source>
+        <translation>未写入：{page}（{reason}）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Number of files</source>
         <translation>文件数</translation>
