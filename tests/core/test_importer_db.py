@@ -54,7 +54,7 @@ def test_import_then_reimport_changes_nothing(gpkg: Path, tmp_path: Path) -> Non
     assert (report.rows_read, report.accepted, report.rejected) == (11, 3, 8)
     assert (report.inserted, report.updated, report.unchanged) == (3, 0, 0)
     assert report.encoding == "gbk"
-    assert report.rejects_path == str(tmp_path / "enterprises_gbk.rejects.csv")
+    assert report.rejects_path == str(tmp_path / "enterprises_gbk.csv.rejects.csv")
     before = _sha(gpkg)
     with open_database(gpkg) as db:
         again = import_file(db, "enterprises", source)

@@ -57,7 +57,7 @@ def test_parse_value(raw, value, below, limit) -> None:
         assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(b)
 
 
-@pytest.mark.parametrize("raw", ["", None, "abc", "0.02LL", "<", "1,5", "L", "--0.1",
+@pytest.mark.parametrize("raw", ["", None, "abc", "0.02LL", "<", "1,234", "L", "--0.1",
                                  float("nan"), "0L"])
 def test_parse_value_rejects(raw) -> None:
     with pytest.raises(ValueError):
@@ -93,7 +93,7 @@ def test_missing_cells() -> None:
 
 def test_parse_number() -> None:
     assert parse_number("1,234.5") == 1234.5
-    assert parse_number("８５%") == 85
+    assert parse_number("８５%", percent=True) == 85
     assert parse_number(3.0, integer=True) == 3
     with pytest.raises(ValueError, match="below 0"):
         parse_number("-1", minimum=0)

@@ -68,8 +68,10 @@ def test_xlsx_sheet_title_row_and_typed_cells(enterprises_xlsx: Path) -> None:
 
 
 def test_xlsx_default_sheet_and_unknown_sheet(enterprises_xlsx: Path) -> None:
-    with pytest.raises(ImportFileError, match="no column for"):
-        parse_file(enterprises_xlsx, "enterprises")  # first sheet: the note
+    result = parse_file(enterprises_xlsx, "enterprises")  # the note sheet is passed over
+    assert (result.rows_read, result.accepted) == (4, 2)
+    note = next(w for w in result.warnings if w.startswith("sheets:"))
+    assert "read '企业'" in note and "'说明'" in note
     with pytest.raises(ImportFileError, match="no sheet 'missing'"):
         parse_file(enterprises_xlsx, "enterprises", sheet="missing")
 

@@ -2,8 +2,11 @@
 
 ``parse_file`` reads, maps headers and validates: file → accepted frame + rejects.
 ``import_file`` builds the validation context from the database (known sections,
-codes that link columns name), writes the rejects file, then upserts the accepted
-rows in one transaction (``apply.write_frame``).
+codes that link columns name), then, in **one transaction** taken with the write
+lock before anything is read for comparison, validates and upserts the file chunk
+by chunk (``ImportOptions.chunk_rows``; memory stays bounded whatever the file
+size) and writes the rejects file.  Another writer holding the lock longer than
+``ImportOptions.lock_wait_s`` gives "database busy" (nothing written).
 """
 
 from __future__ import annotations
@@ -14,24 +17,23 @@ from pathlib import Path
 import pandas as pd
 
 from .. import schema
-from ..coords import normalize_crs
+from ..db.errors import DatabaseError
+from ..db.keyed import is_busy, lock_for_write, set_lock_wait
 from ..db.links import links_of
-from .apply import write_frame
-from .encoding import EncodingError, normalize_encoding
-from .fields import label
-from .headers import HeaderError, choose_header, required_targets
+from .apply import WriteCounts, write_chunk
 from .measurements import SectionIndex
-from .readers import ReadError, read_file
-from .rejects import default_rejects_path, write_rejects
-from .rows import Context, Reject, validate_records
+from .options import ImportOptions
+from .parsing import ImportFileError, open_input
+from .rejects import RejectsWriter, default_rejects_path
+from .rows import Context, Reject
 
 IMPORTABLE_TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms",
                      "petrol_stations", "sections", "measurements", "river_chiefs",
                      "problems", "projects")
 
 
-class ImportFileError(ValueError):
-    """A fatal problem: the file cannot be imported at all (nothing was written)."""
+class DatabaseBusyError(DatabaseError):
+    """Another writer held the database (or table) longer than the import would wait."""
 
 
 @dataclass
@@ -61,7 +63,8 @@ class ParseResult:
 class ImportReport:
     """What an import did.  ``accepted + rejected == rows_read``; ``inserted``,
     ``updated`` and ``unchanged`` count database rows (a wide measurement row gives
-    several)."""
+    several).  ``blank_cells``: column → blank cells of stored rows, kept or cleared
+    as ``blank`` says."""
 
     table: str
     source: str
@@ -74,13 +77,27 @@ class ImportReport:
     encoding: str
     warnings: list[str]
     rejects_path: str | None
+    blank: str = "keep"
+    blank_cells: dict[str, int] = field(default_factory=dict)
+
+    def blank_summary(self) -> str:
+        """What blank cells did to stored values ("" when they met none)."""
+        total = sum(self.blank_cells.values())
+        if not total:
+            return ""
+        where = ", ".join(f"{c} {n}" for c, n in sorted(self.blank_cells.items()))
+        if self.blank == "keep":
+            return (f"blank cells: {total} stored value(s) kept ({where}); "
+                    "--blank clear erases them")
+        return f"blank cells: {total} stored value(s) cleared ({where})"
 
     def summary(self) -> str:
-        """``read N, accepted A, rejected R (rejects: path)``."""
+        """``read N, accepted A, rejected R (rejects: path)`` [; blank cells: …]."""
         text = f"read {self.rows_read}, accepted {self.accepted}, rejected {self.rejected}"
         if self.rejects_path:
             text += f" (rejects: {self.rejects_path})"
-        return text
+        blank = self.blank_summary()
+        return f"{text}; {blank}" if blank else text
 
 
 def _table(name: str) -> schema.Table:
@@ -90,40 +107,25 @@ def _table(name: str) -> schema.Table:
     return schema.table(name)
 
 
-def parse_file(path: str | Path, table: str, *, crs: str = "wgs84", encoding: str = "auto",
-               mapping: dict[str, str] | None = None, sheet: str | None = None,
-               context: Context | None = None) -> ParseResult:
-    """Read and validate ``path`` for ``table``; ImportFileError when it cannot be read."""
+def parse_file(path: str | Path, table: str, options: ImportOptions | None = None, *,
+               context: Context | None = None, **overrides) -> ParseResult:
+    """Read and validate ``path`` for ``table``; ImportFileError when it cannot be read.
+
+    Options as an ``ImportOptions`` or keywords (``crs=``, ``encoding=``, ``mapping=``,
+    ``sheet=``).  The whole file is validated into one frame (for big files
+    ``import_file`` works in chunks).
+    """
+    options = ImportOptions.of(options, **overrides)
     spec = _table(table)
-    try:
-        crs = normalize_crs(crs)
-        normalize_encoding(encoding)
-        raw = read_file(path, encoding, sheet)
-        rows = [(r.line, r.values) for r in raw.records]
-        hmap = choose_header(rows, spec, mapping)
-    except (ReadError, EncodingError, HeaderError, ValueError, OSError) as exc:
-        raise ImportFileError(str(exc)) from exc
-    missing = required_targets(spec, hmap)
-    if missing:
-        raise ImportFileError(
-            f"no column for {', '.join(label(spec, m) for m in missing)}; headers found: "
-            f"{', '.join(hmap.headers) or '(none)'}; map one with --map 'header=column'")
-    before = [r for r in raw.records if r.line < hmap.header_line]
-    data = [r for r in raw.records if r.line > hmap.header_line]
-    validated = validate_records(data, spec, hmap, crs, context)
-    warnings = [f"encoding {raw.encoding}", *raw.warnings, *hmap.warnings]
-    if before:
-        warnings.append(f"{len(before)} line(s) before the header (line {hmap.header_line}) "
-                        "skipped")
-    if raw.blank_lines:
-        warnings.append(f"{raw.blank_lines} blank line(s) skipped")
-    if hmap.ignored:
-        warnings.append(f"columns not imported: {', '.join(hmap.ignored)}")
-    warnings += validated.warnings
-    columns = {hmap.headers[i]: t for i, t in sorted(hmap.columns.items())}
-    columns.update({hmap.headers[i]: f"parameter {c}" for i, (c, _f, _u) in hmap.wide.items()})
-    return ParseResult(table, validated.frame, validated.rejects, validated.rows_read,
-                       raw.encoding, hmap.headers, hmap.header_line, columns, warnings)
+    opened = open_input(path, spec, options, context)
+    frames, rejects = [], []
+    for frame, chunk_rejects in opened.chunks():
+        frames.append(frame)
+        rejects += chunk_rejects
+    frame = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    return ParseResult(table, frame, rejects, opened.rows_read, opened.raw.encoding,
+                       opened.headers, opened.hmap.header_line, opened.columns,
+                       opened.warnings())
 
 
 def build_context(db, table: str) -> Context:
@@ -142,31 +144,47 @@ def build_context(db, table: str) -> Context:
     return context
 
 
-def import_file(db, table: str, path: str | Path, *, crs: str = "wgs84",
-                encoding: str = "auto", mapping: dict[str, str] | None = None,
-                sheet: str | None = None, rejects_path: str | Path | None = None
-                ) -> ImportReport:
+def import_file(db, table: str, path: str | Path, options: ImportOptions | None = None,
+                **overrides) -> ImportReport:
     """Validate ``path`` and upsert its accepted rows into ``table`` of ``db``.
 
-    Rejected rows go to ``rejects_path`` (default ``<file>.rejects.csv``), written
-    only when there are rejects; a clean import removes a stale default rejects file
-    left by an earlier import of the same file, so it cannot be mistaken for this one's.
-    Raises ImportFileError (nothing written) when the
-    file cannot be imported; database errors propagate after the rollback.
+    Rejected rows go to ``options.rejects_path`` (default ``<file name>.rejects.csv``),
+    written only when there are rejects; a clean import removes a stale default
+    rejects file of the same input file, so it cannot be mistaken for this one's.
+    Raises ImportFileError (nothing written) when the file cannot be imported,
+    DatabaseBusyError when another writer holds the lock too long; database errors
+    propagate after the rollback.
     """
-    _table(table)
-    result = parse_file(path, table, crs=crs, encoding=encoding, mapping=mapping, sheet=sheet,
-                        context=build_context(db, table))
-    written_rejects = None
-    target = Path(rejects_path) if rejects_path else default_rejects_path(path)
-    if result.rejects:
-        written_rejects = str(write_rejects(result.rejects, result.headers, target))
-    elif rejects_path is None:
-        target.unlink(missing_ok=True)
-    counts = write_frame(db, schema.table(table), result.frame)
+    options = ImportOptions.of(options, **overrides)
+    spec = _table(table)
+    opened = open_input(path, spec, options, build_context(db, table))
+    target = Path(options.rejects_path) if options.rejects_path else default_rejects_path(path)
+    rejects = RejectsWriter(target, opened.headers)
+    counts = WriteCounts()
+    try:
+        set_lock_wait(db, options.lock_wait_s)
+        with db.transaction():
+            lock_for_write(db, spec)
+            for frame, chunk_rejects in opened.chunks():
+                rejects.add(chunk_rejects)
+                counts.add(write_chunk(db, spec, frame, options.blank))
+    except DatabaseError as exc:
+        rejects.discard()
+        if is_busy(exc):
+            raise DatabaseBusyError(
+                f"database busy: another import or edit is writing to {db.describe()} and "
+                f"did not finish within {options.lock_wait_s:g} s; nothing was written, "
+                "try again when it has finished") from None
+        raise
+    except BaseException:
+        rejects.discard()
+        raise
+    written = rejects.finish(remove_stale=options.rejects_path is None)
     return ImportReport(
-        table=table, source=str(path), rows_read=result.rows_read, accepted=result.accepted,
-        rejected=result.rejected, inserted=counts.inserted, updated=counts.updated,
-        unchanged=counts.unchanged, encoding=result.encoding, warnings=result.warnings,
-        rejects_path=written_rejects,
+        table=table, source=str(path), rows_read=opened.rows_read,
+        accepted=opened.rows_read - rejects.count, rejected=rejects.count,
+        inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
+        encoding=opened.raw.encoding, warnings=opened.warnings(),
+        rejects_path=str(written) if written else None, blank=options.blank,
+        blank_cells=dict(counts.blank),
     )

@@ -1,16 +1,22 @@
 """The only step that touches the database: upsert the accepted rows in one transaction.
 
-The rows already in the database with the same natural keys are read first and
-compared column by column (only the columns the file provides, and the point):
-identical rows are **not written at all**, so importing the same file twice leaves
-the database untouched the second time.  New and changed rows are written with
-``db.write(table, frame, mode="upsert")`` inside ``db.transaction()``: an error
-or an interruption (KeyboardInterrupt included) rolls the whole file back.
+``write_frame`` / ``write_chunk`` run inside the caller's ``db.transaction()``, after
+``keyed.lock_for_write``: the rows already stored with the same natural keys are read
+**after the lock** (so two concurrent imports cannot both count the same rows as
+new) and compared column by column (only the columns the file provides, and the
+point): identical rows are **not written at all**, so importing the same file twice
+leaves the database untouched the second time.  New and changed rows are written with
+``db.write(table, frame, mode="upsert")``: an error or an interruption
+(KeyboardInterrupt included) rolls the whole file back.
+
+Blank cells of rows already stored: ``blank="keep"`` (default) leaves the stored
+value, ``"clear"`` erases it; both are counted per column (``WriteCounts.blank``).
+Measurements are exempt (their empty value means "below detection").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import geopandas as gpd
 import numpy as np
@@ -22,13 +28,22 @@ REAL_TOLERANCE = 1e-12
 POINT_TOLERANCE = 1e-10  # degrees (~0.01 mm)
 
 
-@dataclass(frozen=True)
+@dataclass
 class WriteCounts:
-    """Rows new to the database, rows changed, rows identical (not written)."""
+    """Rows new to the database, rows changed, rows identical (not written), and the
+    blank cells that met a stored value (column → cells), kept or cleared."""
 
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
+    blank: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: WriteCounts) -> None:
+        self.inserted += other.inserted
+        self.updated += other.updated
+        self.unchanged += other.unchanged
+        for column, n in other.blank.items():
+            self.blank[column] = self.blank.get(column, 0) + n
 
 
 def _na(series: pd.Series) -> np.ndarray:
@@ -94,28 +109,67 @@ def changed_rows(table: Table, frame: pd.DataFrame, existing: pd.DataFrame
     return is_new, changed
 
 
-def _existing(db, table: Table, columns: list[str]) -> pd.DataFrame:
-    if table.is_spatial:
-        return db.read_layer(table.name, columns=columns)
-    return db.read_table(table.name, columns=columns)
+def apply_blanks(table: Table, frame: pd.DataFrame, existing: pd.DataFrame, blank: str
+                 ) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Blank cells of stored rows: filled with the stored value (``keep``) or left to
+    erase it (``clear``); returns the frame and the cells concerned per column."""
+    key = list(table.natural_key)
+    counts: dict[str, int] = {}
+    if table.name == "measurements" or len(frame) == 0 or len(existing) == 0:
+        return frame, counts
+    old = existing.drop_duplicates(key).reset_index(drop=True)
+    position = pd.MultiIndex.from_frame(old[key]).get_indexer(
+        pd.MultiIndex.from_frame(frame[key].reset_index(drop=True)))
+    present = np.flatnonzero(position >= 0)
+    if len(present) == 0:
+        return frame, counts
+    out = frame.reset_index(drop=True)
+    for column in frame.columns:
+        if column in key or column == "geometry" or column not in old.columns:
+            continue
+        new_values = out[column].iloc[present]
+        old_values = old[column].iloc[position[present]]
+        mask = np.asarray(new_values.isna(), bool) & ~np.asarray(old_values.isna(), bool)
+        if not mask.any():
+            continue
+        counts[column] = int(mask.sum())
+        if blank == "keep":
+            rows = present[mask]
+            filled = out[column].astype(object).to_numpy(copy=True)
+            filled[rows] = old_values.to_numpy(dtype=object)[mask]
+            out[column] = pd.Series(filled, index=out.index).astype(out[column].dtype) \
+                if out[column].dtype != object else pd.Series(filled, index=out.index)
+    return out, counts
 
 
-def write_frame(db, table: Table, frame: pd.DataFrame) -> WriteCounts:
-    """Upsert ``frame`` into ``table`` in one transaction; return what happened."""
+def write_chunk(db, table: Table, frame: pd.DataFrame, blank: str = "keep") -> WriteCounts:
+    """Upsert one chunk inside the caller's transaction (after ``lock_for_write``)."""
+    from ..db.keyed import read_by_keys
+
     if len(frame) == 0:
         return WriteCounts()
     columns = [c for c in frame.columns if c != "geometry"]
-    existing = _existing(db, table, columns)
-    # Keys in the database are normalised the same way as the file's (dates as days).
+    existing = read_by_keys(db, table, frame, columns)
     for name in table.natural_key:
         if table.column(name).type == "date":
             existing[name] = pd.to_datetime(existing[name]).dt.normalize()
             frame = frame.assign(**{name: pd.to_datetime(frame[name]).dt.normalize()})
+    frame, blanks = apply_blanks(table, frame, existing, blank)
     is_new, changed = changed_rows(table, frame, existing)
     to_write = frame.iloc[np.flatnonzero(is_new | changed)]
     if len(to_write):
-        with db.transaction():
-            db.write(table.name, to_write, mode="upsert")
+        db.write(table.name, to_write, mode="upsert")
     inserted = int(is_new.sum())
     updated = int(changed.sum())
-    return WriteCounts(inserted, updated, len(frame) - inserted - updated)
+    return WriteCounts(inserted, updated, len(frame) - inserted - updated, blanks)
+
+
+def write_frame(db, table: Table, frame: pd.DataFrame, blank: str = "keep") -> WriteCounts:
+    """Upsert ``frame`` into ``table`` in one transaction (locked); return what happened."""
+    from ..db.keyed import lock_for_write
+
+    if len(frame) == 0:
+        return WriteCounts()
+    with db.transaction():
+        lock_for_write(db, table)
+        return write_chunk(db, table, frame, blank)

@@ -7,7 +7,8 @@ empty) raising ValueError with a reason.  Rules beyond the column's type:
 * the enterprise ``code`` is a unified social credit code, checked by
   ``core.identifiers`` (length, alphabet, check character), upper-cased;
 * loads, discharge, capacity and head counts must not be negative; progress is
-  0–100 (``85%`` accepted);
+  0–100 (``85%`` accepted there, and only there: a percent sign in a load column
+  is refused);
 * dates: a year-month is the first of the month, except for ``deadline`` columns,
   where it is the last day of the month ("by 2025年12月");
 * coded columns accept their English value or a Chinese synonym
@@ -55,7 +56,7 @@ def _credit_code(raw) -> str | None:
 
 
 def _progress(raw) -> float | None:
-    return parse_number(raw, minimum=0, maximum=100)
+    return parse_number(raw, minimum=0, maximum=100, percent=True)
 
 
 def _date(raw):

@@ -23,7 +23,7 @@ from .values import norm
 
 LON, LAT, SECTION_NAME = "lon", "lat", "section_name"
 GEOMETRY_TARGETS = (LON, LAT)
-HEADER_SCAN_ROWS = 10
+HEADER_SCAN_ROWS = 50
 
 _COMMON: dict[str, tuple[str, ...]] = {
     "code": ("编码", "代码", "编号"),
@@ -268,7 +268,9 @@ def required_targets(table: Table, header_map: HeaderMap) -> list[str]:
 
 def choose_header(rows: list[tuple[int, list]], table: Table,
                   mapping: dict[str, str] | None = None) -> HeaderMap:
-    """The header among the first rows: the first that maps at least two targets."""
+    """The header among the first ``HEADER_SCAN_ROWS`` rows (title and explanation
+    lines may come first): the first row with every required column, else the first
+    that maps at least two targets."""
     best: HeaderMap | None = None
     for line, values in rows[:HEADER_SCAN_ROWS]:
         try:
@@ -278,7 +280,9 @@ def choose_header(rows: list[tuple[int, list]], table: Table,
                 continue
             raise
         if len(candidate.columns) + len(candidate.wide) >= 2:
-            return candidate
+            if not required_targets(table, candidate):
+                return candidate
+            best = best if best is not None and len(best.columns) >= 2 else candidate
         best = best or candidate
     if best is None:
         if rows:  # re-raise the explicit-mapping error against the first row

@@ -16,6 +16,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..gb3838 import ITEMS
+from .values import number_text
 
 # code: (Chinese name, other spellings)
 PARAMETERS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -137,6 +138,7 @@ def parse_value(raw) -> Measured:
     text = unicodedata.normalize("NFKC", str(raw)).strip()
     if not text:
         raise ValueError("missing value")
+    text = number_text(text)  # 0,025 → 0.025; an ambiguous 1,234 raises
     if _NUMBER_RE.match(text):
         return Measured(float(text), False, math.nan)
     for pattern in (_L_RE, _LT_RE):

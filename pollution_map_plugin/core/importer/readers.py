@@ -1,21 +1,26 @@
 """Readers: a CSV or XLSX file → non-blank records with their line numbers.
 
 Readers do not know the schema: they return every non-blank record (the header
-row among them); ``headers.split_header`` picks the header.  A record that is
+row among them); ``headers.choose_header`` picks the header.  A record that is
 entirely blank (empty line, or only separators/whitespace) is not a data row: it is
 counted in ``RawFile.blank_lines`` and reported as a warning.
+
+CSV files are read **lazily**: ``RawFile.records`` is an iterator over the file
+(decoded line by line, see ``encoding.iter_lines``), so memory does not grow with
+the file; ``blank_lines`` and ``warnings`` are complete once it is exhausted.
+XLSX sheets are read by ``xlsx.read_xlsx``.
 """
 
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
-import zipfile
+import itertools
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .encoding import decode_bytes
+from .encoding import Detection, decode_bytes, detect_file, iter_lines
 
 DELIMITERS = (",", "\t", ";", "|")
 csv.field_size_limit(16 * 1024 * 1024)
@@ -33,6 +38,7 @@ class RawRecord:
     values: list
     end_line: int = 0
     problem: str | None = None
+    cell_problems: dict[int, str] | None = None  # column index → why the cell is unusable
 
     def __post_init__(self) -> None:
         if not self.end_line:
@@ -41,9 +47,10 @@ class RawRecord:
 
 @dataclass
 class RawFile:
-    """All non-blank records of a file, and what was learnt reading it."""
+    """The non-blank records of a file (a list, or an iterator reading the file), and
+    what was learnt reading it."""
 
-    records: list[RawRecord]
+    records: Iterable[RawRecord]
     encoding: str
     kind: str  # "csv" | "xlsx"
     blank_lines: int = 0
@@ -62,17 +69,24 @@ def sniff_delimiter(text: str) -> str:
     return best if counts[best] else ","
 
 
-def read_csv_text(text: str, encoding: str, bad_lines: frozenset[int] = frozenset()) -> RawFile:
-    """Parse decoded CSV text into records with their physical line numbers."""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-        warnings = ["NUL characters removed from the file"]
-    else:
-        warnings = []
-    delimiter = sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    records: list[RawRecord] = []
-    blank = 0
+def _csv_records(raw: RawFile, lines: Iterator[str], bad_lines: frozenset[int]
+                 ) -> Iterator[RawRecord]:
+    """Records of decoded lines; counts blank records into ``raw`` as it goes."""
+    head = list(itertools.islice(lines, 20))
+    nul = any("\x00" in ln for ln in head)
+    delimiter = sniff_delimiter("".join(head).replace("\x00", ""))
+    if delimiter != ",":
+        raw.warnings.append(f"field separator {delimiter!r}")
+    state = {"nul": nul}
+
+    def clean(source: Iterable[str]) -> Iterator[str]:
+        for line in source:
+            if "\x00" in line:
+                state["nul"] = True
+                line = line.replace("\x00", "")
+            yield line
+
+    reader = csv.reader(clean(itertools.chain(head, lines)), delimiter=delimiter)
     last = 0
     while True:
         try:
@@ -81,72 +95,43 @@ def read_csv_text(text: str, encoding: str, bad_lines: frozenset[int] = frozense
             break
         except csv.Error as exc:  # pragma: no cover - strict=False rarely raises
             start, last = last + 1, reader.line_num
-            records.append(RawRecord(start, [], last, f"unreadable CSV record: {exc}"))
+            yield RawRecord(start, [], last, f"unreadable CSV record: {exc}")
             continue
         start, last = last + 1, reader.line_num
         if _blank(values):
-            blank += 1
+            raw.blank_lines += 1
             continue
         record = RawRecord(start, values, last)
         if bad_lines and any(n in bad_lines for n in range(start, last + 1)):
-            record.problem = f"bytes that are not valid {encoding} (the row is garbled)"
-        records.append(record)
-    if delimiter != ",":
-        warnings.append(f"field separator {delimiter!r}")
-    return RawFile(records, encoding, "csv", blank, warnings)
+            record.problem = f"bytes that are not valid {raw.encoding} (the row is garbled)"
+        yield record
+    if state["nul"]:
+        raw.warnings.append("NUL characters removed from the file")
 
 
-def read_csv(path: str | Path, encoding: str = "auto") -> RawFile:
-    """Read a CSV file, detecting its encoding (see ``encoding.decode_bytes``)."""
-    data = Path(path).read_bytes()
-    decoded = decode_bytes(data, encoding)
-    raw = read_csv_text(decoded.text, decoded.encoding, decoded.bad_lines)
-    if decoded.bad_lines:
-        raw.warnings.append(
-            f"{len(decoded.bad_lines)} line(s) not valid {decoded.encoding}: "
-            + ", ".join(str(n) for n in sorted(decoded.bad_lines)[:10])
-        )
+def read_csv_text(text: str, encoding: str, bad_lines: frozenset[int] = frozenset()) -> RawFile:
+    """Parse decoded CSV text into records (a list) with their physical line numbers."""
+    raw = RawFile([], encoding, "csv")
+    raw.records = list(_csv_records(raw, iter(io.StringIO(text, newline="")), bad_lines))
     return raw
 
 
-def _cell(value):
-    """XLSX cell → str, int, float, date or None (formulas are read as cached values)."""
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, dt.datetime):
-        return value.date() if value.time() == dt.time(0) else value
-    if isinstance(value, (dt.date, dt.time)):
-        return value
-    return str(value)
+def read_csv(path: str | Path, encoding: str = "auto") -> RawFile:
+    """Open a CSV file lazily, its encoding detected (see ``encoding.detect_file``)."""
+    found: Detection = detect_file(path, encoding)
+    raw = RawFile([], found.encoding, "csv")
+    if found.bad_lines:
+        raw.warnings.append(
+            f"{len(found.bad_lines)} line(s) not valid {found.encoding}: "
+            + ", ".join(str(n) for n in sorted(found.bad_lines)[:10]))
+    raw.records = _csv_records(raw, iter_lines(path, found), found.bad_lines)
+    return raw
 
 
-def read_xlsx(path: str | Path, sheet: str | None = None) -> RawFile:
-    """Read one sheet (the first unless ``sheet`` names one) of an .xlsx workbook."""
-    import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
-
-    try:
-        book = openpyxl.load_workbook(Path(path), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
-        raise ReadError(f"cannot read {Path(path).name} as an .xlsx workbook: {exc}") from exc
-    try:
-        if sheet is not None and sheet not in book.sheetnames:
-            raise ReadError(f"no sheet {sheet!r}; sheets: {', '.join(book.sheetnames)}")
-        ws = book[sheet] if sheet is not None else book.worksheets[0]
-        records: list[RawRecord] = []
-        blank = 0
-        for number, row in enumerate(ws.iter_rows(values_only=True), start=1):
-            values = [_cell(v) for v in row]
-            if _blank(values):
-                blank += 1
-                continue
-            records.append(RawRecord(number, values))
-    finally:
-        book.close()
-    width = max((len(r.values) for r in records), default=0)
-    for record in records:  # a sheet has no "wrong field count": pad short rows
-        record.values += [None] * (width - len(record.values))
-    return RawFile(records, "xlsx", "xlsx", blank, [f"sheet {ws.title!r}"])
+def read_bytes_csv(data: bytes, encoding: str = "auto") -> RawFile:
+    """A CSV file given as bytes (read whole; for small inputs and tests)."""
+    decoded = decode_bytes(data, encoding)
+    return read_csv_text(decoded.text, decoded.encoding, decoded.bad_lines)
 
 
 def read_file(path: str | Path, encoding: str = "auto", sheet: str | None = None) -> RawFile:
@@ -156,11 +141,15 @@ def read_file(path: str | Path, encoding: str = "auto", sheet: str | None = None
         raise ReadError(f"no such file: {path}")
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
+        from .xlsx import read_xlsx
+
         return read_xlsx(path, sheet)
     if suffix == ".xls":
         raise ReadError("old .xls workbooks are not supported; save as .xlsx or CSV")
     with path.open("rb") as handle:
         head = handle.read(4)
     if head.startswith(b"PK\x03\x04"):
+        from .xlsx import read_xlsx
+
         return read_xlsx(path, sheet)
     return read_csv(path, encoding)

@@ -63,26 +63,64 @@ def default_rejects_path(source: str | Path) -> Path:
 
 def write_rejects(rejects: Sequence[Reject], headers: Sequence[str], path: str | Path) -> Path:
     """Write ``rejects`` to ``path`` (see the module docstring); return the path."""
-    path = Path(path)
-    width = len(headers)
-    extra = max((len(r.values) - width for r in rejects), default=0)
-    columns = [LINE_HEADER, REASON_HEADER, *headers, *(f"extra_{i + 1}" for i in range(extra))]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-            writer = csv.writer(handle)
-            writer.writerow([_neutralised(str(c)) for c in columns])
-            for reject in rejects:
-                cells = [_neutralised(_text(v)) for v in reject.values]
-                cells += [""] * (len(columns) - 2 - len(cells))
-                writer.writerow([reject.line, _neutralised(reject.reason), *cells])
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    writer = RejectsWriter(path, headers)
+    writer.add(rejects)
+    written = writer.finish(remove_stale=False)
+    assert written is not None or not rejects
+    return Path(path)
+
+
+class RejectsWriter:
+    """Rejects collected chunk by chunk on disk (memory stays bounded); ``finish``
+    writes the file (header, padded rows) under a temporary name and renames it."""
+
+    def __init__(self, path: str | Path, headers: Sequence[str]) -> None:
+        self.path = Path(path)
+        self.headers = list(headers)
+        self.count = 0
+        self.extra = 0
+        self._body = tempfile.TemporaryFile(  # noqa: SIM115 - closed by finish/discard
+            "w+", encoding="utf-8", newline="")
+        self._writer = csv.writer(self._body)
+
+    def add(self, rejects: Sequence[Reject]) -> None:
+        width = len(self.headers)
+        for reject in rejects:
+            cells = [_neutralised(_text(v)) for v in reject.values]
+            self.extra = max(self.extra, len(cells) - width)
+            self._writer.writerow([reject.line, _neutralised(reject.reason), *cells])
+            self.count += 1
+
+    def discard(self) -> None:
+        self._body.close()
+
+    def finish(self, remove_stale: bool = False) -> Path | None:
+        """Write the file if there were rejects (return its path); otherwise remove a
+        stale file at the path when ``remove_stale``; None."""
+        try:
+            if not self.count:
+                if remove_stale:
+                    self.path.unlink(missing_ok=True)
+                return None
+            columns = [LINE_HEADER, REASON_HEADER, *self.headers,
+                       *(f"extra_{i + 1}" for i in range(self.extra))]
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".rejects-", suffix=".csv", dir=self.path.parent)
+            try:
+                with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
+                    writer = csv.writer(handle)
+                    writer.writerow([_neutralised(str(c)) for c in columns])
+                    self._body.seek(0)
+                    for row in csv.reader(self._body):
+                        writer.writerow(row + [""] * (len(columns) - len(row)))
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, self.path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+            return self.path
+        finally:
+            self._body.close()
 
 
 def read_rejects(path: str | Path) -> list[dict[str, str]]:

@@ -25,6 +25,7 @@ from .fields import column_parser, label, point_from
 from .headers import GEOMETRY_TARGETS, LAT, LON, SECTION_NAME, HeaderMap
 from .measurements import SectionIndex, measurement_records
 from .readers import RawRecord
+from .values import has_decimal_comma
 
 MEASUREMENT_COLUMNS = ("section_code", "sampled_on", "parameter", "value", "below_detection",
                        "detection_limit", "unit")
@@ -57,12 +58,32 @@ class Validated:
     warnings: list[str]
 
 
-def _lines(lines: list[int], limit: int = 8) -> str:
-    shown = ", ".join(str(n) for n in lines[:limit])
-    return shown + (", …" if len(lines) > limit else "")
+class LineList:
+    """Line numbers for a note: how many, and the first few (memory stays bounded)."""
+
+    LIMIT = 8
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.first: list[int] = []
+
+    def append(self, line: int) -> None:
+        self.count += 1
+        if len(self.first) < self.LIMIT:
+            self.first.append(line)
+
+    def __len__(self) -> int:
+        return self.count
 
 
-class _Validator:
+def _lines(lines: LineList) -> str:
+    shown = ", ".join(str(n) for n in lines.first)
+    return shown + (", …" if lines.count > len(lines.first) else "")
+
+
+class Validator:
+    """Validates records one by one; ``drain`` hands over what was accepted so far."""
+
     def __init__(self, table: Table, hmap: HeaderMap, crs: str, context: Context) -> None:
         self.table, self.hmap, self.crs, self.context = table, hmap, crs, context
         self.width = len(hmap.headers)
@@ -76,10 +97,18 @@ class _Validator:
         self.records: list[dict] = []
         self.points: list[tuple[float, float]] = []
         self.rejects: list[Reject] = []
-        self.seen: dict[tuple, int] = {}
-        self.swapped: list[int] = []
-        self.completed: list[int] = []
+        self.rows_read = 0
+        # natural keys already accepted, by hash (bounded memory on big files) → line
+        self.seen: dict[int, int] = {}
+        self.swapped = LineList()
+        self.completed = LineList()
+        self.decimal_commas = LineList()
         self.unknown_links: dict[str, set[str]] = {}
+        self.used = set(hmap.columns) | set(hmap.wide)
+        self.numeric = sorted(set(hmap.wide) | {
+            i for i, t in hmap.columns.items()
+            if t in ("value", "detection_limit") or (
+                t in self.parsers and table.column(t).type in ("real", "integer"))})
 
     def shape_problem(self, record: RawRecord) -> str | None:
         if record.problem:
@@ -94,10 +123,19 @@ class _Validator:
             return f"the row has {n} fields, the header has {self.width}{where}"
         return None
 
+    def cell_problems(self, record: RawRecord) -> list[str]:
+        return [f"{self.hmap.headers[i] if i < self.width else f'column {i + 1}'}: {why}"
+                for i, why in sorted((record.cell_problems or {}).items()) if i in self.used]
+
     def add(self, record: RawRecord) -> None:
+        self.rows_read += 1
         problem = self.shape_problem(record)
         if problem:
             self.rejects.append(Reject(record.line, problem, record.values))
+            return
+        cells = self.cell_problems(record)
+        if cells:
+            self.rejects.append(Reject(record.line, "; ".join(cells), record.values))
             return
         if self.table.name == "measurements":
             rows, problems, completed = measurement_records(
@@ -112,8 +150,11 @@ class _Validator:
             self.rejects.append(Reject(record.line, "; ".join(problems), record.values))
             return
         for row in rows:
-            self.seen[tuple(row[k] for k in self.table.natural_key)] = record.line
+            self.seen[hash(tuple(row[k] for k in self.table.natural_key))] = record.line
             self.records.append(row)
+        if any(isinstance(record.values[i], str) and has_decimal_comma(record.values[i])
+               for i in self.numeric if i < len(record.values)):
+            self.decimal_commas.append(record.line)
         if self.table.name == "measurements" and completed:
             self.completed.append(record.line)
         if point is not None:
@@ -150,9 +191,10 @@ class _Validator:
         problems = []
         for row in rows:
             key = tuple(row[k] for k in self.table.natural_key)
-            if key in self.seen:
+            first = self.seen.get(hash(key))
+            if first is not None:
                 shown = ", ".join(f"{k}={v}" for k, v in zip(self.table.natural_key, key))
-                problems.append(f"duplicate key ({shown}): first on line {self.seen[key]}")
+                problems.append(f"duplicate key ({shown}): first on line {first}")
                 break
         return problems
 
@@ -162,6 +204,12 @@ class _Validator:
                 value = row.get(column)
                 if value is not None and value not in codes:
                     self.unknown_links.setdefault(column, set()).add(value)
+
+    def drain(self) -> tuple[pd.DataFrame, list[Reject]]:
+        """The accepted rows and the rejects since the last call (then forgotten)."""
+        frame, rejects = self.frame(), self.rejects
+        self.records, self.points, self.rejects = [], [], []
+        return frame, rejects
 
     def frame(self) -> pd.DataFrame:
         measurements = self.table.name == "measurements"
@@ -191,6 +239,9 @@ class _Validator:
         if self.swapped:
             notes.append(f"latitude and longitude exchanged on {len(self.swapped)} row(s) "
                          f"(lines {_lines(self.swapped)}); fixed")
+        if self.decimal_commas:
+            notes.append(f"decimal comma read as a decimal point on {len(self.decimal_commas)} "
+                         f"row(s) (lines {_lines(self.decimal_commas)}, e.g. 0,025 = 0.025)")
         if self.completed:
             notes.append(f"{len(self.completed)} row(s) dated by year-month only; stored as "
                          f"the first of the month (lines {_lines(self.completed)})")
@@ -203,11 +254,9 @@ class _Validator:
 def validate_records(records: list[RawRecord], table: Table, hmap: HeaderMap,
                      crs: str = "wgs84", context: Context | None = None) -> Validated:
     """Validate the data records (those after the header) of one file."""
-    validator = _Validator(table, hmap, crs, context or Context())
+    validator = Validator(table, hmap, crs, context or Context())
     for record in records:
         validator.add(record)
     frame = validator.frame()
-    rejected = len(validator.rejects)
-    accepted_rows = len(records) - rejected
-    assert accepted_rows >= 0
-    return Validated(frame, validator.rejects, len(records), validator.warnings())
+    assert validator.rows_read - len(validator.rejects) >= 0
+    return Validated(frame, validator.rejects, validator.rows_read, validator.warnings())

@@ -113,27 +113,70 @@ def parse_code(raw) -> str | None:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-_THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_THOUSANDS = re.compile(r"^[+-]?[1-9]\d{0,2}(,\d{3})+(\.\d+)?$")
+_ONE_GROUP = re.compile(r"^[+-]?[1-9]\d{0,2},\d{3}$")
+_DECIMAL_COMMA = re.compile(r"^[+-]?\d+,\d+$")
+INTEGER_MAX = 2_147_483_647  # a PostgreSQL integer column (GeoPackage allows more)
+
+
+def number_text(text: str) -> str:
+    """Numeric text with its commas resolved: ``1,234.5`` and ``12,345,678`` are
+    thousands separators, ``0,025``, ``1,5`` and ``1234,56`` decimal commas;
+    ``1,234`` could be either and is refused (ValueError)."""
+    if "," not in text:
+        return text
+    if _ONE_GROUP.match(text):
+        whole, _sep, part = text.partition(",")
+        raise ValueError(f"ambiguous number {text!r}: {whole}{part} with a thousands "
+                         f"separator or {whole}.{part} with a decimal comma? write it "
+                         "without the comma")
+    if _THOUSANDS.match(text):
+        return text.replace(",", "")
+    if _DECIMAL_COMMA.match(text):
+        return text.replace(",", ".")
+    return text
+
+
+def has_decimal_comma(raw) -> bool:
+    """True when ``raw`` is a number written with a decimal comma (``0,025``)."""
+    if not isinstance(raw, str) or "," not in raw:
+        return False
+    text = unicodedata.normalize("NFKC", raw).strip().rstrip("%").strip()
+    return bool(_DECIMAL_COMMA.match(text)) and not _ONE_GROUP.match(text) \
+        and not _THOUSANDS.match(text)
 
 
 def parse_number(raw, *, minimum: float | None = None, maximum: float | None = None,
-                 integer: bool = False) -> float | int | None:
-    """A number (``1,234.5``, full-width digits, ``85%`` accepted); None when empty."""
+                 integer: bool = False, percent: bool = False) -> float | int | None:
+    """A number (``1,234.5``, ``0,025``, full-width digits); None when empty.
+
+    ``85%`` only where ``percent`` (a column in percent); elsewhere a percent sign
+    is refused rather than silently dropped.  Whole numbers beyond ``INTEGER_MAX``
+    are refused (that cell, not the file).
+    """
     if isinstance(raw, bool):
         raise ValueError(f"not a number: {raw!r}")
     if isinstance(raw, (int, float)):
-        value = float(raw)
+        try:
+            value = float(raw)
+        except OverflowError:
+            raise ValueError(f"number too large: {str(raw)[:30]}") from None
         if math.isnan(value):
             return None
     else:
         if is_missing(raw):
             return None
-        text = unicodedata.normalize("NFKC", str(raw)).strip().rstrip("%").strip()
-        if _THOUSANDS.match(text):
-            text = text.replace(",", "")
+        text = unicodedata.normalize("NFKC", str(raw)).strip()
+        if text.endswith("%"):
+            if not percent:
+                raise ValueError(f"a percentage is not a value of this column: {raw!r} "
+                                 "(give the number in the column's unit)")
+            text = text[:-1].strip()
         try:
-            value = float(text)
-        except ValueError:
+            value = float(number_text(text))
+        except ValueError as exc:
+            if str(exc).startswith("ambiguous"):
+                raise
             raise ValueError(f"not a number: {raw!r}") from None
     if not math.isfinite(value):
         raise ValueError(f"not a finite number: {raw!r}")
@@ -144,6 +187,9 @@ def parse_number(raw, *, minimum: float | None = None, maximum: float | None = N
     if integer:
         if not value.is_integer():
             raise ValueError(f"not a whole number: {raw!r}")
+        if abs(value) > INTEGER_MAX:
+            raise ValueError(f"too large for a whole-number column (at most {INTEGER_MAX:,}): "
+                             f"{str(raw)[:30]}")
         return int(value)
     return value
 

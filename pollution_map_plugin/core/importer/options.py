@@ -1,0 +1,47 @@
+"""The options of one import job (one object, shared by the CLI, Processing and the panel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+
+BLANK_CHOICES = ("keep", "clear")
+DEFAULT_CHUNK_ROWS = 50_000
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    """How to read the file and how to write it.
+
+    ``blank``: what a blank cell does to a value already stored for the same key —
+    ``keep`` (default) leaves it, ``clear`` erases it; either way it is counted and
+    reported.  ``chunk_rows``: records validated and written at a time (memory stays
+    bounded whatever the file size; one transaction all the same).
+    ``lock_wait_s``: how long to wait for another writer before "database busy".
+    """
+
+    crs: str = "wgs84"
+    encoding: str = "auto"
+    mapping: dict[str, str] | None = None
+    sheet: str | None = None
+    rejects_path: str | Path | None = None
+    blank: str = "keep"
+    chunk_rows: int = DEFAULT_CHUNK_ROWS
+    lock_wait_s: float = 30.0
+    extra: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.blank not in BLANK_CHOICES:
+            raise ValueError(f"blank must be one of {', '.join(BLANK_CHOICES)}, "
+                             f"not {self.blank!r}")
+        if self.chunk_rows < 1:
+            raise ValueError("chunk_rows must be at least 1")
+
+    @classmethod
+    def of(cls, options: ImportOptions | None = None, **overrides) -> ImportOptions:
+        """``options`` (or the defaults) with keyword overrides (``crs=…``, …)."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown import option(s): {', '.join(unknown)}")
+        return replace(options or cls(), **overrides)
