@@ -1,10 +1,11 @@
 """``import``: load a CSV or XLSX file into a table, with validation and a rejects file.
 
     python -m pollution_map_plugin import DB --layer enterprises 企业名单.csv \\
-        [--crs wgs84|cgcs2000|gcj02|bd09] [--encoding auto|utf-8|gbk|gb18030] \\
-        [--map '单位=name' ...] [--rejects PATH] [--sheet NAME]
+        [--crs wgs84|cgcs2000|gcj02|bd09] [--encoding auto|utf-8|gbk|gb18030|big5] \\
+        [--map '单位=name' ...] [--rejects PATH] [--sheet NAME] [--blank keep|clear]
 
-Prints ``read N, accepted A, rejected R (rejects: path)``.  Exit code 0 when the
+Prints ``read N, accepted A, rejected R (rejects: path)`` and what blank cells did
+to stored values.  Exit code 0 when the
 import ran (even with rejected rows), 1 on a fatal error (unreadable file, unknown
 table, missing required column, database error), with nothing written.
 """
@@ -15,7 +16,7 @@ import argparse
 import sys
 
 from ..core.coords import CRS_NAMES
-from ..core.importer import IMPORTABLE_TABLES, ImportFileError
+from ..core.importer import BLANK_CHOICES, IMPORTABLE_TABLES, ImportFileError
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -34,19 +35,19 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 def run_import(args: argparse.Namespace) -> int:
     """The ``import`` sub-command."""
     from ..core.db import open_database
-    from ..core.importer import import_file
+    from ..core.importer import ImportOptions, import_file
     from ..core.output_paths import check_output
 
     if args.layer not in IMPORTABLE_TABLES:
         raise ImportFileError(f"cannot import into {args.layer!r}; importable tables: "
                               f"{', '.join(IMPORTABLE_TABLES)}")
-    mapping = parse_mapping(args.map)
+    options = ImportOptions(crs=args.crs, encoding=args.encoding,
+                            mapping=parse_mapping(args.map) or None, sheet=args.sheet,
+                            rejects_path=args.rejects, blank=args.blank)
     # the rejects file must not overwrite the database, its sidecars or the input
     check_output(args.rejects, database=args.db, inputs=[args.file], what="rejects file")
     with open_database(args.db) as db:
-        report = import_file(db, args.layer, args.file, crs=args.crs, encoding=args.encoding,
-                             mapping=mapping or None, sheet=args.sheet,
-                             rejects_path=args.rejects)
+        report = import_file(db, args.layer, args.file, options)
     for note in report.warnings:
         print(f"note: {note}", file=sys.stderr)
     print(report.summary())
@@ -68,11 +69,19 @@ def register(subparsers) -> None:
                    metavar="TABLE", help=f"target table: {', '.join(IMPORTABLE_TABLES)}")
     p.add_argument("--crs", default="wgs84", choices=CRS_NAMES,
                    help="coordinate system of lon/lat in the file (default wgs84)")
-    p.add_argument("--encoding", default="auto", help="auto (default), utf-8, gbk, gb18030")
+    p.add_argument("--encoding", default="auto",
+                   help="auto (default), utf-8, gbk, gb18030, big5 (a doubtful guess is "
+                        "refused: then give it)")
     p.add_argument("--map", action="append", metavar="HEADER=COLUMN",
                    help="map a file header to a column (repeatable; empty column ignores it)")
     p.add_argument("--rejects", metavar="PATH",
-                   help="rejects file (default: FILE.rejects.csv beside the input)")
-    p.add_argument("--sheet", metavar="NAME", help="XLSX sheet (default: the first)")
+                   help="rejects file (default: FILE.rejects.csv beside the input, named "
+                        "after the whole file name, e.g. list.xlsx.rejects.csv)")
+    p.add_argument("--sheet", metavar="NAME",
+                   help="XLSX sheet (default: the first visible sheet with the table's "
+                        "columns; the sheets are listed)")
+    p.add_argument("--blank", default="keep", choices=BLANK_CHOICES,
+                   help="a blank cell for a row already stored: keep the stored value "
+                        "(default) or clear it; either way reported")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run_import)

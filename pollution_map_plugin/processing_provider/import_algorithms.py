@@ -21,7 +21,8 @@ from .base import PollutionAlgorithm, core_target
 TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms", "petrol_stations",
           "sections", "measurements", "river_chiefs", "problems", "projects")
 CRS_VALUES = ("wgs84", "cgcs2000", "gcj02", "bd09")
-ENCODINGS = ("auto", "utf-8", "gbk", "gb18030")
+ENCODINGS = ("auto", "utf-8", "gbk", "gb18030", "big5")
+BLANKS = ("keep", "clear")  # core.importer.BLANK_CHOICES
 
 
 def parse_mapping_text(text: str | None) -> dict[str, str]:
@@ -50,6 +51,7 @@ class ImportTable(PollutionAlgorithm):
     SHEET = "SHEET"
     MAPPING = "MAPPING"
     REJECTS = "REJECTS"
+    BLANK = "BLANK"
     COUNTS = ("ROWS_READ", "ACCEPTED", "REJECTED", "INSERTED", "UPDATED", "UNCHANGED")
 
     def displayName(self) -> str:
@@ -65,7 +67,9 @@ class ImportTable(PollutionAlgorithm):
             "(Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go "
             "to the rejects file with their line number and reason. The accepted rows are "
             "written in one transaction, inserting or updating by the natural key: "
-            "importing the same file again changes nothing."
+            "importing the same file again changes nothing. A blank cell keeps the value "
+            "already stored unless you choose to clear it; the summary counts them. A "
+            "doubtful encoding guess is refused: then choose the encoding (Big5 included)."
         )
 
     def initAlgorithm(self, config: dict | None = None) -> None:
@@ -84,12 +88,16 @@ class ImportTable(PollutionAlgorithm):
                      self.tr("BD-09 (Baidu)")], defaultValue=0))
         self.addParameter(QgsProcessingParameterEnum(
             self.ENCODING, self.tr("Encoding"),
-            options=[self.tr("Detect"), "UTF-8", "GBK", "GB18030"], defaultValue=0))
+            options=[self.tr("Detect"), "UTF-8", "GBK", "GB18030", "Big5"], defaultValue=0))
         self.addParameter(QgsProcessingParameterString(
             self.SHEET, self.tr("Sheet (XLSX; default the first)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.MAPPING, self.tr("Header mapping (header=column; …)"), optional=True,
             multiLine=True))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.BLANK, self.tr("Blank cells of rows already stored"),
+            options=[self.tr("Keep the stored value"), self.tr("Clear the stored value")],
+            defaultValue=0))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REJECTS, self.tr("Rejected rows"), fileFilter="CSV (*.csv)", optional=True,
             createByDefault=True))
@@ -104,7 +112,7 @@ class ImportTable(PollutionAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("pandas", "geopandas")
         from ..core.db import DatabaseError, open_database
-        from ..core.importer import ImportFileError, import_file
+        from ..core.importer import ImportFileError, ImportOptions, import_file
 
         target = self.parameterAsFile(parameters, self.DATABASE, context)
         table = TABLES[self.parameterAsEnum(parameters, self.TABLE, context)]
@@ -112,6 +120,7 @@ class ImportTable(PollutionAlgorithm):
         crs = CRS_VALUES[self.parameterAsEnum(parameters, self.CRS, context)]
         encoding = ENCODINGS[self.parameterAsEnum(parameters, self.ENCODING, context)]
         sheet = self.parameterAsString(parameters, self.SHEET, context) or None
+        blank = BLANKS[self.parameterAsEnum(parameters, self.BLANK, context)]
         rejects = self.parameterAsFileOutput(parameters, self.REJECTS, context) or None
         self.check_outputs(files=(rejects,) if rejects else (), database=target,
                            inputs=(source,))
@@ -120,9 +129,9 @@ class ImportTable(PollutionAlgorithm):
             mapping = parse_mapping_text(self.parameterAsString(parameters, self.MAPPING,
                                                                 context))
             with open_database(target) as db:
-                report = import_file(db, table, source, crs=crs, encoding=encoding,
-                                     mapping=mapping or None, sheet=sheet,
-                                     rejects_path=rejects)
+                options = ImportOptions(crs=crs, encoding=encoding, mapping=mapping or None,
+                                        sheet=sheet, rejects_path=rejects, blank=blank)
+                report = import_file(db, table, source, options)
         except (ImportFileError, DatabaseError, ValueError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from exc
         for note in report.warnings:

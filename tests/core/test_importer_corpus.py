@@ -67,6 +67,20 @@ def test_text_is_stored_verbatim(name: str) -> None:
         assert frame.loc[code, "name"] == text
 
 
+@pytest.mark.parametrize("name", [n for n in FILES if "cells" in EXPECTED["files"][n]])
+def test_cells_are_parsed_right(name: str) -> None:
+    """Decimal commas, thousands separators, merged cells filled down: the values stored."""
+    spec = EXPECTED["files"][name]
+    frame = _parse(name, spec).frame.set_index("code")
+    for code, cells in spec["cells"].items():
+        for column, want in cells.items():
+            got = frame.loc[code, column]
+            if isinstance(want, float):
+                assert got == pytest.approx(want, rel=1e-12), (code, column, got)
+            else:
+                assert got == want, (code, column, got)
+
+
 def test_measurement_values() -> None:
     spec = EXPECTED["files"]["measurements_long.csv"]
     frame = _parse("measurements_long.csv", spec).frame

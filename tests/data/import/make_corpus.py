@@ -335,6 +335,105 @@ def simple_tables() -> None:
     ], table="projects")
 
 
+def issue11() -> None:
+    """Silent mis-parses of issue 11: decimal commas, percent signs, oversized integers,
+    Big5, a header after line 10, and a workbook with a hidden and an explanation sheet,
+    merged cells and formulas without cached values."""
+    b = "91500112MA5U0C"
+    write_csv("enterprises_numbers.csv", ENT_HEADER, [
+        (OK, ["小数逗号一厂", cc(b + "001"), "化工", "106.5", "29.6", "一般", "在产", "1,5",
+              "0,025", "渝北区"]),
+        (OK, ["千分位厂", cc(b + "002"), "化工", "106.5", "29.6", "一般", "在产", "1,234.5",
+              "12,345,678", "渝北区"]),
+        ("ambiguous number", ["歧义数字厂", cc(b + "003"), "化工", "106.5", "29.6", "一般",
+                              "在产", "1,234", "0.1", "渝北区"]),
+        ("a percentage is not a value", ["百分号厂", cc(b + "004"), "化工", "106.5", "29.6",
+                                         "一般", "在产", "85%", "0.1", "渝北区"]),
+        (OK, ["普通数字厂", cc(b + "005"), "化工", "106.5", "29.6", "一般", "在产", "3",
+              "0.4", "渝北区"]),
+    ], expect={"warnings": ["decimal comma read as a decimal point on 1 row(s) (lines 2"],
+               "cells": {cc(b + "001"): {"cod_t_a": 1.5, "nh3n_t_a": 0.025},
+                         cc(b + "002"): {"cod_t_a": 1234.5, "nh3n_t_a": 12345678.0}}})
+    write_csv("livestock_oversized.csv", ["养殖场编码", "养殖场名称", "养殖种类", "存栏量", "经度",
+                                          "纬度"], [
+        (OK, ["YZC101", "示范养殖场一", "生猪", "1200", "106.4", "29.4"]),
+        ("too large for a whole-number column", ["YZC102", "超大存栏养殖场", "生猪",
+                                                 "99999999999999999999", "106.4", "29.4"]),
+        ("too large for a whole-number column", ["YZC103", "超大存栏养殖场二", "生猪",
+                                                 "3000000000", "106.4", "29.4"]),
+        (OK, ["YZC104", "示范养殖场四", "牛", "35", "106.4", "29.4"]),
+    ], table="livestock_farms", expect={"cells": {"YZC104": {"head_count": 35}}})
+
+    big5_rows = [
+        (OK, ["臺灣範例電鍍廠", cc(b + "011"), "電鍍", "106.55", "29.60", "一般", "在產", "1",
+              "0.1", "測試區"]),
+        (OK, ["樣例造紙廠", cc(b + "012"), "造紙", "106.56", "29.61", "一般", "關停", "2",
+              "0.2", "測試區"]),
+        (OK, ["繁體樣例機械廠", cc(b + "013"), "機械製造", "106.57", "29.62", "一般", "整改", "3",
+              "0.3", "測試區"]),
+    ]
+    big5_header = ["企業名稱", "統一社會信用代碼", "行業", "經度", "緯度", "類別", "狀態",
+                   "化學需氧量排放量", "氨氮排放量", "區縣"]
+    write_csv("enterprises_big5.csv", big5_header, big5_rows, encoding="big5",
+              options={"encoding": "big5", "mapping": {
+                  "企業名稱": "name", "統一社會信用代碼": "code", "行業": "industry",
+                  "經度": "lon", "緯度": "lat", "類別": "", "狀態": "",
+                  "化學需氧量排放量": "cod_t_a", "氨氮排放量": "nh3n_t_a", "區縣": "district"}},
+              expect={"encoding": "big5", "stored": {cc(b + "011"): "臺灣範例電鍍廠"}})
+    EXPECTED["fatal"]["enterprises_big5.csv"] = {"table": "enterprises",
+                                                 "error": "give --encoding"}
+
+    notes = [f"填表说明第{i}条：本表为虚构示例数据，请按要求填写。" for i in range(1, 12)]
+    rows = [
+        (OK, ["表头靠后一厂", cc(b + "021"), "食品", "106.5", "29.6", "一般", "在产", "1", "0.1",
+              "渝北区"]),
+        (OK, ["表头靠后二厂", cc(b + "022"), "食品", "106.5", "29.6", "一般", "在产", "1", "0.1",
+              "渝北区"]),
+    ]
+    lines = [*notes, csv_line(ENT_HEADER), *(csv_line(c) for _, c in rows)]
+    (HERE / "enterprises_late_header.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode())
+    register("enterprises_late_header.csv", "enterprises", rows, first_line=13,
+             expect={"header_line": 12, "warnings": ["11 line(s) before the header"]})
+    workbook()
+
+
+def workbook() -> None:
+    """A workbook: a hidden sheet, an explanation sheet, then the list with a merged
+    title, a merged 行业 column and formulas that were never calculated."""
+    import openpyxl
+
+    b = "91500112MA5U0D"
+    book = openpyxl.Workbook()
+    hidden = book.active
+    hidden.title = "旧名录"
+    hidden.sheet_state = "hidden"
+    hidden.append(["企业名称", "统一社会信用代码", "经度", "纬度"])
+    hidden.append(["隐藏表里的旧厂", cc(b + "099"), 106.5, 29.6])
+    book.create_sheet("填表说明").append(["本工作簿为虚构示例数据；第三张表是企业名录。"])
+    ws = book.create_sheet("企业名录")
+    header = ["企业名称", "统一社会信用代码", "行业", "经度", "纬度", "化学需氧量排放量", "备注"]
+    ws.append(["示范区企业名录（虚构）"])
+    ws.merge_cells("A1:G1")
+    ws.append(header)
+    data = [
+        (OK, ["合并行业一厂", cc(b + "001"), "化学原料", 106.51, 29.61, 1.5, None]),
+        (OK, ["合并行业二厂", cc(b + "002"), None, 106.52, 29.62, 2.5, "=LEN(A4)"]),
+        (OK, ["合并行业三厂", cc(b + "003"), None, 106.53, 29.63, 3.5, None]),
+        ("without a calculated value", ["公式厂", cc(b + "004"), "造纸", 106.54, 29.64,
+                                        "=F3+F4", None]),
+        (OK, ["普通厂", cc(b + "005"), "造纸", 106.55, 29.65, 4, None]),
+    ]
+    for _outcome, cells in data:
+        ws.append(cells)
+    ws.merge_cells("C3:C5")
+    book.save(HERE / "enterprises_workbook.xlsx")
+    register("enterprises_workbook.xlsx", "enterprises", data, first_line=3, expect={
+        "header_line": 2, "encoding": "xlsx",
+        "warnings": ["read '企业名录'", "'旧名录' is hidden", "merged cells filled down"],
+        "cells": {cc(b + "002"): {"industry": "化学原料"}, cc(b + "003"): {"industry": "化学原料"},
+                  cc(b + "005"): {"cod_t_a": 4.0}}})
+
+
 def fatal() -> None:
     (HERE / "fatal_no_name.csv").write_bytes(
         "统一社会信用代码,经度,纬度\r\n91500112MA5U0B0011,106.5,29.6\r\n".encode())
@@ -355,6 +454,7 @@ def main() -> None:
     sections_broken()
     measurements()
     simple_tables()
+    issue11()
     fatal()
     EXPECTED["sections"] = [["S001", "示范断面一"], ["S002", "示范断面二"]]
     text = json.dumps(EXPECTED, ensure_ascii=False, indent=1, sort_keys=True)
