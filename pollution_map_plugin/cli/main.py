@@ -11,6 +11,7 @@ COMMAND_MODULES = (
     "pollution_map_plugin.cli.db_commands",
     "pollution_map_plugin.cli.demo_commands",
     "pollution_map_plugin.cli.import_commands",
+    "pollution_map_plugin.cli.network_commands",
     "pollution_map_plugin.cli.analysis_commands",
     "pollution_map_plugin.cli.html_commands",
     "pollution_map_plugin.cli.render_commands",
