@@ -78,9 +78,13 @@ def run_migrate(args: argparse.Namespace) -> int:
 
 
 def run_info(args: argparse.Namespace) -> int:
-    from ..core.db import open_database
+    from ..core.db import SchemaError, open_database
 
     with open_database(args.target, check=False) as db:
+        if not db.counts():  # not "schema version: 0" for a schema that is not there
+            where = f"PostGIS schema {db.schema!r}" if db.kind == "postgis" else "it"
+            raise SchemaError(f"{db.describe()} holds none of the plugin's tables: {where} "
+                              "does not exist or was never created (create-db)")
         info = {"database": db.describe(), "kind": db.kind,
                 "schema_version": db.schema_version(), "counts": db.counts(),
                 "metadata": db.metadata() if "db_metadata" in db.counts() else {}}

@@ -36,6 +36,16 @@ def _safe_error(exc: Exception, secrets: Sequence[str], prefix: str = "") -> Dat
     return DatabaseError(scrub(f"{prefix}{text}", list(secrets)))
 
 
+def _percent_safe(query: sql.Composable, conn: Any) -> sql.Composable:
+    """``query`` with the ``%`` of its identifiers and literals doubled: with parameters,
+    psycopg2 formats the whole text, and a schema named ``a%s`` must stay a name."""
+    if isinstance(query, sql.Composed):
+        return sql.Composed([_percent_safe(part, conn) for part in query.seq])
+    if isinstance(query, (sql.Identifier, sql.Literal)):
+        return sql.SQL(query.as_string(conn).replace("%", "%%"))
+    return query
+
+
 class PostGISDatabase(Database):
     """The plugin's tables in one schema of a PostgreSQL database with PostGIS."""
 
@@ -97,6 +107,8 @@ class PostGISDatabase(Database):
     def _exec(self, query: sql.Composable | str, params: Sequence | None = None,
               fetch: bool = False) -> list[tuple] | None:
         error = None
+        if params is not None and isinstance(query, sql.Composable):
+            query = _percent_safe(query, self._conn)
         try:
             with self._conn.cursor() as cur:
                 cur.execute(query, params)
