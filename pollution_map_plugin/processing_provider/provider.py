@@ -18,6 +18,7 @@ ALGORITHM_MODULES = (
     "database_algorithms",
     "demo_algorithms",
     "import_algorithms",
+    "network_algorithms",
     "analysis_algorithms",
     "html_algorithms",
     "maps_algorithms",

@@ -84,6 +84,11 @@
         <translation>底图</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Blank cells of rows already stored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>Build demo database</source>
         <translation>生成演示数据库</translation>
@@ -92,6 +97,16 @@
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Building the river network</source>
         <translation>正在构建河网</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Builds the rivers and reaches tables from river lines (Shapefile, GeoPackage, GeoJSON; several files at once; files without a projection are read as lon/lat unless a CRS is given). Line ends within the tolerance are joined, lines split at junctions and pseudo-nodes merged; reaches are grouped into rivers by name. The outlet of each part is found from the network (or given) and every reach is oriented downstream; lines drawn against the flow are reported and turned. Every input feature is listed in the report as used, merged or dropped.</source>
+        <translation>由河流线要素（Shapefile、GeoPackage、GeoJSON；可同时导入多个文件；无投影文件的数据按经纬度读取，除非指定坐标系）生成河流表和河段表。容差内的线端点合并为节点，线在汇合处打断，伪节点合并；河段按名称归入河流。每个连通部分的出口由河网本身确定（或由用户给出），所有河段均定向为顺流方向；逆流绘制的线被报告并翻转。报告逐条列出每个输入要素：已使用、已合并或已舍弃。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>CRS of files without one (empty: lon/lat EPSG:4490)</source>
+        <translation>无坐标系文件的坐标系（留空：经纬度 EPSG:4490）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -154,6 +169,11 @@
         <translation>清除</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Clear the stored value</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Click a monitoring section on the map to trace from it</source>
         <translation>在地图上点击一个监测断面，从该断面开始溯源</translation>
@@ -209,6 +229,11 @@
         <translation>临界比例（占目标限值）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Cut to the box W,S,E,N in lon/lat (empty: everything)</source>
+        <translation>按经纬度范围 西,南,东,北 裁剪（留空：全部）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>DM downstream mainstem</source>
         <translation>DM 下游干流</translation>
@@ -242,6 +267,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Database (GeoPackage)</source>
         <translation>数据库（GeoPackage）</translation>
     </message>
@@ -357,6 +383,11 @@
         <translation>正在导出专题图</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Field with river names (empty: detected)</source>
+        <translation>河流名称字段（留空：自动识别）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
         <source>First-level protection zone</source>
         <translation>一级保护区</translation>
@@ -400,13 +431,24 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Give a database: a GeoPackage file or a PostgreSQL connection</source>
         <translation>请指定数据库：GeoPackage 文件或 PostgreSQL 连接</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Give at least one line layer</source>
+        <translation>请至少给出一个线图层</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Give both change periods or neither.</source>
         <translation>变化时段要么两个都给，要么都不给。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Gives every section, outfall, sewage plant, enterprise, farm, petrol station and park its reach: the reach code in the data, its outfall's reach, a river named in its name, or the nearest reach within the tolerance of its type. Records the method and the distance, fills the river where it is empty, and lists what is too far or disagrees with the data (the data is kept).</source>
+        <translation>为每个断面、排污口、污水处理厂、企业、养殖场、加油站和园区确定所在河段：数据中的河段编码、其排污口的河段、名称中包含的河流，或按类型容差范围内最近的河段。记录关联方式与距离，补填空缺的所属河流，并列出距离过远或与数据不一致的记录（保留数据原值）。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -434,14 +476,19 @@
         <translation>导入</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Import river network</source>
+        <translation>导入河网</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Import table from CSV/XLSX</source>
         <translation>从 CSV/XLSX 导入表格</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
-        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
-        <translation>将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。</translation>
+        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing. A blank cell keeps the value already stored unless you choose to clear it; the summary counts them. A doubtful encoding guess is refused: then choose the encoding (Big5 included).</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -452,6 +499,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
         <source>Invalid PostgreSQL connection string</source>
         <translation>无效的 PostgreSQL 连接字符串</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Keep the stored value</source>
+        <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
@@ -467,6 +519,26 @@
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Legend</source>
         <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Lines turned downstream</source>
+        <translation>已翻转为顺流方向的线</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Link report</source>
+        <translation>关联报告</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Link sections and sources to the network</source>
+        <translation>断面与污染源关联到河网</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Link sections and sources to the new reaches</source>
+        <translation>将断面和污染源关联到新河段</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
@@ -631,6 +703,11 @@
         <translation>其他河流</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Outlet as lon,lat (empty: found from the network)</source>
+        <translation>出口 经度,纬度（留空：由河网确定）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Output folder</source>
@@ -640,6 +717,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>PNG resolution (dpi)</source>
         <translation>PNG 分辨率（dpi）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Per-feature report</source>
+        <translation>逐要素报告</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -791,6 +873,11 @@
         <translation>排名</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Reaches</source>
+        <translation>河段</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Reading {db}</source>
         <translation>正在读取 {db}</translation>
@@ -799,6 +886,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Recent samples for the standard deviation</source>
         <translation>计算标准差所用的近期样本数</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Records too far from any reach</source>
+        <translation>距任何河段过远的记录</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -821,6 +913,16 @@
         <translation>替换已有数据库</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Replace the rivers and reaches already in the database</source>
+        <translation>替换数据库中已有的河流和河段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Report only, write nothing</source>
+        <translation>仅报告，不写入</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>Reports the version of the Pollution Map plugin, of QGIS and Python, and of the Python packages it uses (missing ones are reported as missing).</source>
         <translation>报告污染源地图插件、QGIS 和 Python 的版本，以及插件所用 Python 包的版本（未安装的包标为缺失）。</translation>
@@ -834,6 +936,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>River code (empty: every key river, overview and index)</source>
         <translation>河流编码（留空：所有重点河流、总览和索引页）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>River line layers or files</source>
+        <translation>河流线图层或文件</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -931,6 +1038,11 @@
         <translation>显示或隐藏污染源地图面板</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>Snapping tolerance (m)</source>
+        <translation>捕捉容差（米）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Source</source>
         <translation>污染源</translation>
@@ -974,6 +1086,16 @@
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Table</source>
         <translation>表</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>The box is W,S,E,N</source>
+        <translation>范围格式为 西,南,东,北</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <source>The outlet is lon,lat</source>
+        <translation>出口格式为 经度,纬度</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
@@ -1168,6 +1290,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>or PostgreSQL connection (DSN or service=…)</source>
         <translation>或 PostgreSQL 连接（DSN 或 service=…）</translation>
     </message>
@@ -1210,6 +1333,10 @@
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>{n} warnings</source>
         <translation>{n} 条预警</translation>
+    </message>
+    <message>
+        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
+        <translation type="vanished">将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。</translation>
     </message>
 </context>
 </TS>
