@@ -1,0 +1,99 @@
+"""Big files are read lazily and validated/written in chunks, in one transaction."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pollution_map_plugin.core.db import create_database, open_database
+from pollution_map_plugin.core.db.gpkg import GeoPackageDatabase
+from pollution_map_plugin.core.identifiers import credit_code_check_char
+from pollution_map_plugin.core.importer import ImportOptions, import_file, parse_file
+from pollution_map_plugin.core.importer.readers import read_csv
+
+HEADER = "企业名称,统一社会信用代码,行业,经度,纬度,化学需氧量排放量\n"
+ROWS = 23
+
+
+def _code(i: int) -> str:
+    body = f"91500112MA5U1{i:04d}"
+    return body + credit_code_check_char(body)
+
+
+def _write(path: Path, duplicate_at: int | None = None, bad_at: int | None = None) -> Path:
+    lines = []
+    for i in range(ROWS):
+        code = _code(1 if i == duplicate_at else i)
+        cod = "-1" if i == bad_at else f"{i}.5"
+        lines.append(f"分块厂{i},{code},化工,{106 + i / 100:.2f},29.6,{cod}\n")
+    path.write_text(HEADER + "".join(lines), encoding="gbk")
+    return path
+
+
+def _content(path: Path) -> list:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT code, name, cod_t_a FROM enterprises ORDER BY code").fetchall()
+
+
+@pytest.fixture
+def gpkg(tmp_path: Path) -> Path:
+    path = tmp_path / "chunks.gpkg"
+    create_database(path).close()
+    return path
+
+
+def test_csv_records_are_read_lazily(tmp_path: Path) -> None:
+    raw = read_csv(_write(tmp_path / "big.csv"))
+    assert isinstance(raw.records, Iterator)
+    assert next(iter(raw.records)).values[0] == "企业名称"
+
+
+def test_chunks_are_written_in_one_transaction(gpkg: Path, tmp_path: Path,
+                                               monkeypatch) -> None:
+    source = _write(tmp_path / "big.csv", duplicate_at=17, bad_at=9)
+    sizes: list[int] = []
+    depths: list[int] = []
+    real = GeoPackageDatabase.write
+
+    def spy(self, name, frame, mode="append"):
+        sizes.append(len(frame))
+        depths.append(self._depth)
+        return real(self, name, frame, mode)
+
+    monkeypatch.setattr(GeoPackageDatabase, "write", spy)
+    with open_database(gpkg) as db:
+        report = import_file(db, "enterprises", source, ImportOptions(chunk_rows=5))
+    assert sizes == [5, 4, 5, 4, 3]  # 23 rows, 5 per chunk, one bad and one duplicate
+    assert all(d == 1 for d in depths)  # inside the one outer transaction
+    assert (report.rows_read, report.accepted, report.rejected, report.inserted) == (23, 21, 2,
+                                                                                     21)
+    reasons = {r.line: r.reason for r in parse_file(source, "enterprises").rejects}
+    assert "duplicate key" in reasons[19] and "first on line 3" in reasons[19]  # across chunks
+    whole = tmp_path / "whole.gpkg"
+    create_database(whole).close()
+    monkeypatch.undo()
+    with open_database(whole) as db:
+        import_file(db, "enterprises", source, ImportOptions(chunk_rows=10_000))
+    assert _content(whole) == _content(gpkg)
+
+
+def test_a_failure_in_a_late_chunk_rolls_back_every_chunk(gpkg: Path, tmp_path: Path,
+                                                          monkeypatch) -> None:
+    source = _write(tmp_path / "big.csv")
+    real = GeoPackageDatabase.write
+    calls = []
+
+    def fail_on_third(self, name, frame, mode="append"):
+        calls.append(len(frame))
+        if len(calls) == 3:
+            raise OSError("disk full (injected)")
+        return real(self, name, frame, mode)
+
+    monkeypatch.setattr(GeoPackageDatabase, "write", fail_on_third)
+    with open_database(gpkg) as db, pytest.raises(OSError, match="injected"):
+        import_file(db, "enterprises", source, ImportOptions(chunk_rows=5))
+    assert _content(gpkg) == []
+    assert not (tmp_path / "big.csv.rejects.csv").exists()
