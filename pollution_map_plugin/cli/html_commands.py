@@ -23,10 +23,11 @@ def register(subparsers) -> None:
     p.add_argument("db", help="database: a .gpkg file or a PostgreSQL DSN")
     p.add_argument("--out", required=True, help="output folder")
     which = p.add_mutually_exclusive_group()
-    which.add_argument("--river", action="append", metavar="CODE",
-                       help="only this river's report (repeatable)")
+    which.add_argument("--river", action="append", metavar="CODE|NAME",
+                       help="only this river's report, by code or name (repeatable)")
     which.add_argument("--all", action="store_true",
-                       help="every key river, the overview and the index (default)")
+                       help="every key river (none flagged: every river with sections or "
+                            "sources), the overview and the index (default)")
     which.add_argument("--every-river", action="store_true",
                        help="like --all, with a report for every river, not only key rivers")
     p.add_argument("--offline", action="store_true",
@@ -61,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         ctx = ExportContext(db, args.period, args.lang, args.basemap, args.offline,
                             args.tianditu_key)
         if args.river:
-            paths = [export_river_report(ctx, code, args.out) for code in args.river]
+            paths = [export_river_report(ctx, code, args.out)
+                     for code in ctx.river_codes(args.river)]  # codes or names
             for path in paths:
                 print(path)
         else:

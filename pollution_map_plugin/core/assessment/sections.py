@@ -24,14 +24,44 @@ SECTION_COLUMNS = (
     "water_class", "roman", "label_zh", "label_en", "target_class", "target_roman",
     "meets_target", "n_failing", "failing_items", "failing_items_text",
     "main_pollutants", "main_pollutants_en", "main_pollutant_codes", "exceedance",
-    "tn_value", "tn_class", "fc_value", "fc_class",
+    "tn_value", "tn_class", "fc_value", "fc_class", "status", "located",
 )
+#: ``status`` of a section's result: only ``misses_target`` is a miss.
+STATUS_LABELS = {
+    "meets_target": ("达标", "meets target"),
+    "misses_target": ("未达标", "misses target"),
+    "no_target": ("无水质目标", "no target"),
+    "no_data": ("无数据", "no data"),
+}
+NOT_LOCATED_LABEL = ("未定位", "not located")
 #: Columns of :attr:`Assessment.items`.
 ITEM_COLUMNS = (
     "section_code", "period", "parameter", "name_zh", "unit", "value", "n_values",
     "water_body_type", "item_class", "roman", "exceedance", "routine", "target_class",
     "target_limit", "fails_target",
 )
+
+
+def section_status(water_class: pd.Series, target_class: pd.Series) -> np.ndarray:
+    """``no_data`` (no class), ``no_target``, ``meets_target`` or ``misses_target``."""
+    wc = pd.to_numeric(pd.Series(water_class), errors="coerce").astype("float64").to_numpy()
+    tc = pd.to_numeric(pd.Series(target_class), errors="coerce").astype("float64").to_numpy()
+    with np.errstate(invalid="ignore"):
+        meets = wc <= tc
+    return np.select([np.isnan(wc), np.isnan(tc), meets],
+                     ["no_data", "no_target", "meets_target"], "misses_target").astype(object)
+
+
+def _located(sections) -> pd.Series:
+    """section code → has a point (NA where the sections carry no geometry column)."""
+    if sections is None or "code" not in getattr(sections, "columns", ()):
+        return pd.Series(dtype="boolean")
+    geom_name = getattr(sections, "_geometry_column_name", None)
+    if geom_name is None or geom_name not in sections.columns:
+        return pd.Series(dtype="boolean")
+    ok = [g is not None and not getattr(g, "is_empty", True) for g in sections[geom_name]]
+    s = pd.Series(ok, index=sections["code"].astype(str).to_numpy())
+    return s[~s.index.duplicated()]
 
 
 def class_labels(water_class: pd.Series) -> pd.DataFrame:
@@ -183,6 +213,8 @@ def assess(
     df["target_roman"] = class_labels(df["target_class"])["roman"]
     met = df["water_class"] <= df["target_class"]
     df["meets_target"] = met.astype("boolean")
+    df["status"] = section_status(df["water_class"], df["target_class"])
+    df["located"] = df["section_code"].map(_located(sections)).astype("boolean")
     for col in ("failing_items", "main_pollutant_codes"):
         df[col] = [v if isinstance(v, list) else [] for v in df.get(col, [None] * len(df))]
     df["exceedance"] = [v if isinstance(v, dict) else {} for v in df.get("exceedance",

@@ -139,21 +139,47 @@ class ExportContext:
 
     # ---- rivers -----------------------------------------------------------------
     def river_codes(self, which: str | list[str] | None = None) -> list[str]:
-        """River codes to report: ``None`` → key rivers (all when none is flagged),
-        ``"all"`` → every river, or an explicit list (unknown codes: KeyError)."""
+        """River codes to report: ``None`` → key rivers (when none is flagged: every river
+        with sections or sources, else every river), ``"all"`` → every river, or an
+        explicit list of codes or names (a name stands for every river of that name;
+        unknown ones: KeyError)."""
         rivers = self.layers["rivers"]
         codes = rivers["code"].astype(str).tolist()
         if which is None:
             key = rivers["key_river"] if "key_river" in rivers else pd.Series(dtype=object)
             flagged = rivers.loc[key.fillna(False).astype(bool), "code"].astype(str).tolist()
-            return flagged or codes
+            return flagged or self.rivers_with_content() or codes
         if isinstance(which, str) and which == "all":
             return codes
         wanted = [which] if isinstance(which, str) else list(which)
-        unknown = [c for c in wanted if c not in set(codes)]
+        known = set(codes)
+        by_name = rivers.groupby(rivers["name"].astype(str))["code"].apply(
+            lambda c: c.astype(str).tolist()).to_dict() if len(rivers) else {}
+        out: list[str] = []
+        unknown = []
+        for w in map(str, wanted):
+            hit = [w] if w in known else by_name.get(w.strip(), [])
+            out += [c for c in hit if c not in out]
+            if not hit:
+                unknown.append(w)
         if unknown:
-            raise KeyError(f"unknown river code(s): {', '.join(map(str, unknown))}")
-        return wanted
+            raise KeyError(f"unknown river code(s) or name(s): {', '.join(unknown)}")
+        return out
+
+    def rivers_with_content(self) -> list[str]:
+        """Rivers with a section or a source linked to them or to one of their reaches."""
+        reach_river = dict(zip(self.reaches["code"].astype(str),
+                               self.reaches["river_code"].astype(str)))
+        found: set[str] = set()
+        for name in ("sections", "outfalls", "enterprises", "sewage_plants",
+                     "livestock_farms"):
+            frame = self.layers[name]
+            if "river_code" in frame:
+                found |= set(frame["river_code"].dropna().astype(str))
+            if "reach_code" in frame:
+                found |= {reach_river[r] for r in frame["reach_code"].dropna().astype(str)
+                          if r in reach_river}
+        return [c for c in self.layers["rivers"]["code"].astype(str) if c in found]
 
     def frame(self, name: str):
         return self.layers[name] if name in self.layers else (
@@ -181,7 +207,10 @@ class ExportContext:
         return self._names[name]
 
     def river(self, code: str) -> pd.Series:
+        """The river of that code (or, if no code matches, of that name)."""
         rows = self.rows("rivers", "code", str(code))
+        if rows.empty:
+            rows = self.rows("rivers", "name", str(code).strip())
         if rows.empty:
             raise KeyError(f"unknown river code {code!r}")
         return rows.iloc[0]
@@ -216,6 +245,7 @@ class ExportContext:
         """The features of river ``code``'s report."""
         L = self.layers  # noqa: N806 - a short alias
         river = self.river(code)
+        code = str(river["code"])
         geom = river.geometry
         tribs = self.rows("rivers", "code", self.descendants(code))
         reaches = self.rows("reaches", "river_code", str(code))
@@ -225,8 +255,11 @@ class ExportContext:
         of_codes = outfalls["code"].astype(str).tolist()
         sources = {"outfalls": outfalls}
         for name in ("enterprises", "sewage_plants"):
-            sources[name] = self.rows(name, "outfall_code", of_codes)
-        sources["livestock_farms"] = self._farms_near(geom)
+            # behind an outfall on the river, or linked to the river directly (``link``)
+            sources[name] = self._union(name, str(code), reach_codes,
+                                        self.rows(name, "outfall_code", of_codes))
+        sources["livestock_farms"] = self._union("livestock_farms", str(code), reach_codes,
+                                                 self._farms_near(geom))
         cu = L["control_units"]
         cu_mask = cu["code"].astype(str).isin(set(secs["control_unit_code"].dropna().astype(str)))
         cu_mask |= self._touching("control_units", geom)
@@ -238,12 +271,17 @@ class ExportContext:
         return RiverSelection(river, tribs, reaches, cu.loc[cu_mask], dw.loc[dw_mask], secs,
                               sources, group)
 
-    def _union(self, name: str, river: str, reach_codes: list[str]):
-        """Rows of ``name`` on the river or on one of its reaches."""
-        a = self.rows(name, "river_code", river)
-        b = self.rows(name, "reach_code", reach_codes)
+    def _union(self, name: str, river: str, reach_codes: list[str], also=None):
+        """Rows of ``name`` on the river or on one of its reaches (and the rows ``also``)."""
         frame = self.frame(name)
-        return frame.loc[frame.index.isin(a.index) | frame.index.isin(b.index)]
+        mask = np.zeros(len(frame), dtype=bool)
+        if "river_code" in frame:
+            mask |= frame.index.isin(self.rows(name, "river_code", river).index)
+        if "reach_code" in frame:
+            mask |= frame.index.isin(self.rows(name, "reach_code", reach_codes).index)
+        if also is not None:
+            mask |= frame.index.isin(also.index)
+        return frame.loc[mask]
 
     def _farms_near(self, river_geom):
         """Farms within ``farm_distance_m`` of the river (its reaches share its geometry)."""

@@ -56,6 +56,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "yes": ("是", "Yes"),
     "no": ("否", "No"),
     "no_data": ("无数据", "No data"),
+    "no_target": ("无水质目标", "No target"),
+    "not_located": ("未定位", "Not located"),
     "main_pollutants": ("主要污染指标", "Main pollutants"),
     "failing": ("超标项目（超标倍数）", "Items exceeding Class III (multiple)"),
     "failing_target": ("未达目标项目", "Items missing the target"),
@@ -163,7 +165,7 @@ def table_label(table_name: str, lang: str = "zh") -> str:
 
 def js_strings(lang: str) -> dict[str, str]:
     """The strings the page's JavaScript needs."""
-    keys = ("class", "target", "meets", "yes", "no", "no_data", "main_pollutants",
+    keys = ("class", "target", "meets", "yes", "no", "no_data", "no_target", "main_pollutants",
             "failing", "history", "legend", "section")
     return {k: t(k, lang) for k in keys}
 

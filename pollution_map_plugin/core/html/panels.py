@@ -175,26 +175,46 @@ def projects_html(projects: pd.DataFrame, lang: str) -> str:
     return table_html(heads, rows, lang, "psm-projects", total=len(projects))
 
 
-def quality_rows(ctx: Any, secs: pd.DataFrame) -> tuple[list[list[str]], list[str]]:
-    """Rows of the section table (in the order of the map's section layer)."""
+def _meets_text(r, lang: str) -> tuple[str, bool]:
+    """(text, is a miss) of a section's result row: yes / no / no target / no data."""
+    if r is None:
+        return t("no_data", lang), False
+    status = r.get("status") if hasattr(r, "get") else None
+    meets = r["meets_target"]
+    if status == "no_data" or pd.isna(r["water_class"]):
+        return t("no_data", lang), False
+    if status == "no_target" or meets is None or pd.isna(meets):
+        return t("no_target", lang), False
+    return t("yes" if meets else "no", lang), not bool(meets)
+
+
+def quality_rows(ctx: Any, secs: pd.DataFrame,
+                 unlocated: pd.DataFrame | None = None) -> tuple[list[list[str]], list[str]]:
+    """Rows of the section table (in the order of the map's section layer), then the
+    sections without coordinates ("not located", not on the map)."""
     rows, attrs = [], []
     res = ctx.results
-    for i, (code, name, tc) in enumerate(zip(secs["code"].astype(str), secs["name"],
-                                             secs["target_class"])):
-        r = res.loc[code] if len(res) and code in res.index else None
-        wc = r["water_class"] if r is not None else None
-        meets = r["meets_target"] if r is not None else None
-        main = (r["main_pollutants_en" if ctx.lang == "en" else "main_pollutants"]
-                if r is not None else "")
-        miss = meets is not None and not pd.isna(meets) and not bool(meets)
-        meets_txt = "—" if meets is None or pd.isna(meets) else t("yes" if meets else "no",
-                                                                   ctx.lang)
-        rows.append([
-            f'<span class="psm-link">{esc(name)}</span>', class_badge(wc, ctx.lang, short=True),
-            esc(class_roman(int(tc)) if pd.notna(tc) else "—"),
-            f'<span class="{"psm-miss" if miss else ""}">{esc(meets_txt)}</span>', esc(main),
-        ])
-        attrs.append(f' data-psm-section="{i}" tabindex="0"')
+    frames = [(secs, True)] + ([(unlocated, False)] if unlocated is not None else [])
+    i = 0
+    for frame, on_map in frames:
+        for code, name, tc in zip(frame["code"].astype(str), frame["name"],
+                                  frame["target_class"]):
+            r = res.loc[code] if len(res) and code in res.index else None
+            wc = r["water_class"] if r is not None else None
+            main = (r["main_pollutants_en" if ctx.lang == "en" else "main_pollutants"]
+                    if r is not None else "")
+            meets_txt, miss = _meets_text(r, ctx.lang)
+            where = "" if on_map else (f'<span class="psm-sub">'
+                                       f'{esc(t("not_located", ctx.lang))}</span>')
+            rows.append([
+                f'<span class="{"psm-link" if on_map else ""}">{esc(name)}</span>{where}',
+                class_badge(wc, ctx.lang, short=True),
+                esc(class_roman(int(tc)) if pd.notna(tc) else "—"),
+                f'<span class="{"psm-miss" if miss else ""}">{esc(meets_txt)}</span>',
+                esc(main),
+            ])
+            attrs.append(f' data-psm-section="{i}" tabindex="0"' if on_map else "")
+            i += on_map
     return rows, attrs
 
 

@@ -94,11 +94,12 @@ def _sources_summary(ctx: ExportContext, sel: RiverSelection) -> str:
 
 def _panel(ctx: ExportContext, sel: RiverSelection, secs) -> str:
     lang = ctx.lang
-    rows, attrs = quality_rows(ctx, secs)
-    warn = ctx.section_warnings(secs["code"])
+    unlocated = sel.sections.loc[~sel.sections.index.isin(secs.index)]
+    rows, attrs = quality_rows(ctx, secs, unlocated)
+    warn = ctx.section_warnings(sel.sections["code"])
     probs, projs = ctx.problems(sel.river["code"]), ctx.projects(sel.river["code"])
     parts = [
-        f'<h2>{esc(t("quality_table", lang))} <span class="psm-n">({len(secs)})</span></h2>',
+        f'<h2>{esc(t("quality_table", lang))} <span class="psm-n">({len(rows)})</span></h2>',
         table_html([t("section", lang), t("class", lang), t("target", lang), t("meets", lang),
                     t("main_pollutants", lang)], rows, lang, "psm-quality", attrs),
         f'<h2>{esc(t("problems", lang))} <span class="psm-n">({len(probs)})</span></h2>',

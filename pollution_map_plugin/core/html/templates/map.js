@@ -109,7 +109,7 @@ var PSM = (function () {
     var c = q.cls[i], tg = q.target[i], m = q.meets[i];
     var line = el('div', 'psm-q');
     line.appendChild(badge(c));
-    var meets = m === 1 ? T.yes : (m === 0 ? T.no : '\u2014');
+    var meets = m === 1 ? T.yes : (m === 0 ? T.no : (!c ? T.no_data : (!tg ? T.no_target : '\u2014')));
     line.appendChild(el('span', 'psm-q-target' + (m === 0 ? ' psm-miss' : ''),
       T.target + ' ' + (tg ? classInfo(tg).roman : '\u2014') + ' \u00b7 ' + T.meets + ': ' + meets));
     box.appendChild(line);
