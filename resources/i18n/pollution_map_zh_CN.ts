@@ -86,7 +86,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Blank cells of rows already stored</source>
-        <translation type="unfinished"></translation>
+        <translation>已入库行的空白单元格</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
@@ -171,7 +171,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Clear the stored value</source>
-        <translation type="unfinished"></translation>
+        <translation>清除已存储的值</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
@@ -488,7 +488,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing. A blank cell keeps the value already stored unless you choose to clear it; the summary counts them. A doubtful encoding guess is refused: then choose the encoding (Big5 included).</source>
-        <translation type="unfinished"></translation>
+        <translation>将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。空白单元格默认保留已存储的值，也可选择清除；摘要中会统计。编码猜测存疑时拒绝导入：请指定编码（含 Big5）。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -503,7 +503,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Keep the stored value</source>
-        <translation type="unfinished"></translation>
+        <translation>保留已存储的值</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
