@@ -4,7 +4,7 @@ PY := .venv/bin/python
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup demo test test-core lint package deploy bench translations clean
+.PHONY: setup demo test test-core lint package deploy bench reliability translations clean
 
 setup:
 	@bash scripts/setup.sh
@@ -33,6 +33,11 @@ translations: setup
 
 bench: setup
 	@$(PY) benchmarks/run_all.py
+
+# Kill demo-db, import and export-html at random moments, fill a small tmpfs (as root);
+# figures for the RELIABILITY section of BENCHMARKS.md.  RUNS=60 by default.
+reliability: setup
+	@$(PY) scripts/reliability.py --runs $(or $(RUNS),60)
 
 clean:
 	rm -rf dist build tests/artifacts .pytest_cache demo-output .qgis-settings
