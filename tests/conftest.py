@@ -6,4 +6,5 @@ pytest_plugins = [
     "tests.fixtures.postgis",
     "tests.fixtures.browser",
     "tests.fixtures.plugin",
+    "tests.fixtures.real_network",
 ]
