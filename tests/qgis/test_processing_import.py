@@ -58,3 +58,32 @@ def test_import_table_fatal_error(qgis_processing, tmp_path: Path) -> None:
     params["MAPPING"] = ""
     with pytest.raises(QgsProcessingException, match="名称"):
         processing.run(ImportTable(), params)
+
+
+def test_import_table_blank_choice_and_big5(qgis_processing, tmp_path: Path) -> None:
+    import processing
+
+    db_path = tmp_path / "p.gpkg"
+    create_database(db_path).close()
+    source = tmp_path / "big5.csv"
+    shutil.copy(CORPUS / "enterprises_big5.csv", source)
+    mapping = ("企業名稱=name; 統一社會信用代碼=code; 經度=lon; 緯度=lat; 行業=industry; "
+               "類別=; 狀態=")
+    params = {"DATABASE": str(db_path), "TABLE": 0, "INPUT": str(source), "MAPPING": mapping,
+              "REJECTS": str(tmp_path / "rejects.csv")}
+    with pytest.raises(QgsProcessingException, match="give --encoding"):
+        processing.run(ImportTable(), params)
+    params["ENCODING"] = import_algorithms.ENCODINGS.index("big5")
+    assert processing.run(ImportTable(), params)["INSERTED"] == 3
+    blank = tmp_path / "blank.csv"
+    text = source.read_bytes().decode("cp950").replace("電鍍,", ",", 1)
+    blank.write_bytes(text.encode("cp950"))
+    params["INPUT"] = str(blank)
+    kept = processing.run(ImportTable(), params)
+    assert kept["UNCHANGED"] == 3 and "1 stored value(s) kept" in kept["SUMMARY"]
+    params["BLANK"] = 1
+    cleared = processing.run(ImportTable(), params)
+    assert cleared["UPDATED"] == 1 and "cleared" in cleared["SUMMARY"]
+    with open_database(db_path) as db:
+        industries = db.read_table("enterprises", ["industry"])["industry"]
+    assert industries.isna().sum() == 1
