@@ -37,6 +37,7 @@ CANDIDATES = ("utf-8", "gbk", "gb18030")
 MAX_BAD_SHARE = 0.1
 MIN_COMMON_SHARE = 0.8
 SAMPLE_BYTES = 1 << 20
+PLAUSIBILITY_BYTES = 256 << 10
 BLOCK_BYTES = 8 << 20
 _CODECS = {"big5": "cp950"}  # what Windows writes as "Big5"
 _ALIASES = {
@@ -138,8 +139,9 @@ def _scan(blocks: Blocks, name: str, cap: int = 200_000
                         good += 1
                 except UnicodeDecodeError:
                     bad.add(number)
-                    if len(bad) > cap:
-                        return None, good, line
+                    if len(bad) > cap or (len(bad) > 1000 and len(bad) > 9 * good
+                                          and len(bad) > MAX_BAD_SHARE * number):
+                        return None, good, line  # hopeless: neither mostly nor fixable
         line += len(parts)
     return frozenset(bad), good, line + 1
 
@@ -234,7 +236,8 @@ def _plausible(found: Detection, head: bytes, wanted: str) -> Detection:
     """Refuse a GBK/GB18030 guess whose text does not look like everyday Chinese."""
     if wanted != "auto" or found.encoding not in ("gbk", "gb18030"):
         return found
-    sample = head[: head.rfind(b"\n") + 1 or len(head)]
+    sample = head[:PLAUSIBILITY_BYTES]
+    sample = sample[: sample.rfind(b"\n") + 1 or len(sample)]
     share, counted = common_share(sample.decode(codec(found.encoding), errors="replace"))
     if counted < 8 or share >= MIN_COMMON_SHARE:
         return found
