@@ -12,7 +12,9 @@ Sections, outfalls, sewage plants, enterprises, farms, petrol stations and parks
 * ``spatial``: the nearest reach within the type's tolerance.
 
 What is too far is listed, never linked; where the data's link and the nearest reach
-belong to different rivers, the data is kept and the disagreement reported.
+belong to different rivers, the data is kept and the disagreement reported.  Links an
+earlier run derived (method outfall, name or spatial) are derived again, so linking after
+a new network import follows the new reaches.
 """
 
 from __future__ import annotations
@@ -191,7 +193,11 @@ def _link_table(table: str, frame, net: _Reaches, names: dict, by_name: list, to
     located = np.isfinite(pts).all(axis=1)
     col = {c: np.array([_text(v) for v in frame[c]], dtype=object) if c in frame.columns
            else np.full(n, None, dtype=object)
-           for c in ("code", "name", "reach_code", "river_code", "outfall_code")}
+           for c in ("code", "name", "reach_code", "river_code", "outfall_code", "link_method")}
+    # links an earlier run derived (not given in the data) are derived again
+    derived = np.isin(col["link_method"].astype(str), ["outfall", "name", "spatial"])
+    col["reach_code"][derived] = None
+    col["river_code"][derived] = None
     notes = [""] * n
     given_reach = col["reach_code"].copy()
     for i in np.flatnonzero(given_reach != None):  # noqa: E711 - object array
