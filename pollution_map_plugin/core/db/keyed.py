@@ -32,21 +32,24 @@ def is_busy(error: BaseException) -> bool:
 
 
 def set_lock_wait(db: Database, seconds: float) -> None:
-    """Wait up to ``seconds`` for another writer's lock before failing."""
-    ms = max(int(seconds * 1000), 0)
+    """Before ``db.transaction()``: a GeoPackage waits up to ``seconds`` for another
+    writer at ``BEGIN IMMEDIATE`` (PostGIS: see ``lock_for_write``)."""
     if db.kind == "gpkg":
+        ms = max(int(seconds * 1000), 0)
         db._conn.execute(f"PRAGMA busy_timeout = {ms}")  # type: ignore[attr-defined]
-    else:
-        db._exec("SELECT set_config('lock_timeout', %s, false)", [f"{ms}ms"])  # type: ignore[attr-defined]
 
 
-def lock_for_write(db: Database, table: Table) -> None:
-    """Block other writers of ``table`` until the current transaction ends."""
+def lock_for_write(db: Database, table: Table, wait_s: float = 30.0) -> None:
+    """Block other writers of ``table`` until the current transaction ends (waiting up
+    to ``wait_s`` for one that holds it; the setting ends with the transaction)."""
     if not db.in_transaction:
         raise RuntimeError("lock_for_write needs an open transaction")
     if db.kind == "postgis":
         from psycopg2 import sql
 
+        ms = max(int(wait_s * 1000), 1)
+        db._exec("SELECT set_config('lock_timeout', %s, true)",  # type: ignore[attr-defined]
+                 [f"{ms}ms"])
         db._exec(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE")  # type: ignore[attr-defined]
                  .format(db._ident(table.name)))  # type: ignore[attr-defined]
 

@@ -164,7 +164,7 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
     try:
         set_lock_wait(db, options.lock_wait_s)
         with db.transaction():
-            lock_for_write(db, spec)
+            lock_for_write(db, spec, options.lock_wait_s)
             for frame, chunk_rejects in opened.chunks():
                 rejects.add(chunk_rejects)
                 counts.add(write_chunk(db, spec, frame, options.blank))
