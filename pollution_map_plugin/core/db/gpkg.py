@@ -6,7 +6,7 @@ import contextlib
 import datetime as _dt
 import os
 import sqlite3
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +45,39 @@ def _ogr_errors():
     return stack
 
 
+@contextlib.contextmanager
+def _gdal_failures() -> Iterator[list[str]]:
+    """GDAL's failure messages during the block, collected instead of printed."""
+    from osgeo import gdal
+
+    failures: list[str] = []
+
+    def handler(err_class: int, _err_no: int, message: str) -> None:
+        if err_class >= gdal.CE_Failure:
+            failures.append(str(message))
+
+    gdal.PushErrorHandler(handler)
+    try:
+        yield failures
+    finally:
+        gdal.PopErrorHandler()
+
+
 def _create_layers(path: Path) -> None:
-    """Create every table of the schema, empty, with GDAL (valid GeoPackage, R-trees)."""
+    """Create every table of the schema, empty, with GDAL (valid GeoPackage, R-trees);
+    DatabaseError with GDAL's reason (e.g. "database or disk is full") on failure."""
+    with _gdal_failures() as failures:
+        try:
+            _write_layers(path)
+        except (RuntimeError, DatabaseError) as exc:  # RuntimeError: GDAL 3.7+ exceptions
+            failures.append(str(exc))
+    if failures:
+        reasons = [m.rsplit(" failed: ", 1)[-1] for m in failures]
+        reason = next((r for r in reasons if "full" in r), reasons[0])
+        raise DatabaseError(f"cannot create GeoPackage {path}: {reason[:300]}")
+
+
+def _write_layers(path: Path) -> None:
     from osgeo import ogr, osr
 
     geom_types = {"POINT": ogr.wkbPoint, "LINESTRING": ogr.wkbLineString,
@@ -95,7 +126,7 @@ def create_gpkg(path: Path, overwrite: bool = False,
     path = Path(path)
     if path.exists() and not overwrite:
         raise FileExistsError(f"{path} exists (overwrite to replace it)")
-    with replacing(path) as tmp:
+    with replacing(path) as tmp, _named(tmp, path):
         _create_layers(tmp)
         db = GeoPackageDatabase(tmp)
         try:
@@ -115,6 +146,15 @@ def create_gpkg(path: Path, overwrite: bool = False,
                 raise FileExistsError(f"{path} exists (overwrite to replace it)")
             _settle(path)
     return GeoPackageDatabase(path)
+
+
+@contextlib.contextmanager
+def _named(tmp: Path, path: Path) -> Iterator[None]:
+    """Errors name the database being built, not its temporary file."""
+    try:
+        yield
+    except DatabaseError as exc:
+        raise DatabaseError(str(exc).replace(str(tmp), str(path))) from None
 
 
 def _settle(path: Path) -> None:
