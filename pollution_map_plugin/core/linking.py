@@ -219,10 +219,11 @@ def _link_table(table: str, frame, net: _Reaches, names: dict, by_name: list, to
                               if c else -1 for c in col["outfall_code"]], dtype=np.int64)
     use_out = (reach < 0) & (outfall_reach >= 0) & located
     reach[use_out], method[use_out] = outfall_reach[use_out], "outfall"
+    dist = np.full(n, np.nan)
     by_river = np.flatnonzero((reach < 0) & (given_river != None) & located)  # noqa: E711
-    r, _ = _restricted(net, pts, given_river, by_river, tol)
+    r, d = _restricted(net, pts, given_river, by_river, tol)
     ok = by_river[r[by_river] >= 0]
-    reach[ok], method[ok] = r[ok], "code"
+    reach[ok], method[ok], dist[ok] = r[ok], "code", d[ok]
     far_river = by_river[r[by_river] < 0]
     if table in NAME_MATCH_TABLES:
         todo = (reach < 0) & (given_river == None) & located  # noqa: E711
@@ -232,13 +233,12 @@ def _link_table(table: str, frame, net: _Reaches, names: dict, by_name: list, to
             hit = todo & (named == None) & text.str.contains(nm, regex=False).to_numpy()  # noqa
             named[hit] = code
         rows_named = np.flatnonzero(named != None)  # noqa: E711
-        r, _ = _restricted(net, pts, named, rows_named, tol)
+        r, d = _restricted(net, pts, named, rows_named, tol)
         ok = rows_named[r[rows_named] >= 0]
-        reach[ok], method[ok] = r[ok], "name"
+        reach[ok], method[ok], dist[ok] = r[ok], "name", d[ok]
     plain = (reach < 0) & (given_river == None) & located & (spatial >= 0)  # noqa: E711
-    reach[plain], method[plain] = spatial[plain], "spatial"
-    dist = np.full(n, np.nan)
-    m = (reach >= 0) & located
+    reach[plain], method[plain], dist[plain] = spatial[plain], "spatial", sdist[plain]
+    m = (reach >= 0) & located & (has_reach | use_out)  # given links: their distance
     dist[m], _ = net.all.position_on(reach[m], pts[m])
     far_d = _restricted(net, pts, given_river, far_river, 1e12)[1]
     wide_owner, wide_dist = net.nearest(pts, max(tol * 100, 200_000.0))

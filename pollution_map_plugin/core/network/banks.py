@@ -18,6 +18,29 @@ from pollution_map_plugin.core.network.line_layers import LineInput
 FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 
+def points_along_many(coords: list[np.ndarray], fractions: np.ndarray) -> np.ndarray:
+    """Point ``k`` at fraction ``fractions[k]`` of the length of line ``coords[k]``."""
+    m = len(coords)
+    if m == 0:
+        return np.empty((0, 2))
+    counts = np.array([len(c) for c in coords], dtype=np.int64)
+    xy = np.vstack(coords)
+    seg = np.hypot(*np.diff(xy, axis=0).T)
+    first = np.r_[0, np.cumsum(counts)[:-1]]
+    last = first + counts - 1
+    seg[last[:-1]] = 0.0  # no segment from a line's last vertex to the next line
+    cum = np.r_[0.0, np.cumsum(seg)]
+    total = cum[last] - cum[first]
+    target = cum[first] + np.clip(np.asarray(fractions, dtype=float), 0, 1) * total
+    i = np.searchsorted(cum, target, side="right") - 1
+    i = np.clip(i, first, np.maximum(last - 1, first))
+    span = cum[i + 1] - cum[i]
+    t = np.where(span > 0, (target - cum[i]) / np.where(span > 0, span, 1), 0.0)
+    t = np.where(counts > 1, np.clip(t, 0, 1), 0.0)
+    j = np.minimum(i + 1, last)
+    return xy[i] + (xy[j] - xy[i]) * t[:, None]
+
+
 def points_along(c: np.ndarray, fractions) -> np.ndarray:
     """Points at the given fractions of the length of line ``c``."""
     seg = np.hypot(*np.diff(c, axis=0).T)
@@ -40,7 +63,9 @@ def find_double_banks(inp: LineInput, noded, bank_width: float) -> None:
     if len(cand) < 2:
         return
     index = SegmentSamples([noded.coords[i] for i in cand], owners=cand)
-    pts = np.vstack([points_along(noded.coords[i], FRACTIONS) for i in cand])
+    k = len(FRACTIONS)
+    pts = points_along_many([noded.coords[i] for i in cand for _ in range(k)],
+                            np.tile(FRACTIONS, len(cand)))
     own = np.repeat(cand, len(FRACTIONS))
     seg, _, _ = index.nearest(pts, own, bank_width)
     names = inp.features["name"].to_numpy()[noded.feature]

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components, dijkstra
 
-from pollution_map_plugin.core.network.banks import points_along
+from pollution_map_plugin.core.network.banks import points_along_many
 
 ARM_M = 3000.0  # how far along an edge its direction at a junction is taken
 
@@ -54,12 +54,11 @@ def junction_votes(u: np.ndarray, v: np.ndarray, coords: list[np.ndarray],
     if not len(at3):
         return vote
     length = edge_lengths(coords)
-    vec = np.zeros((len(at3), 2))
-    for k, e2 in enumerate(at3):
-        e = e2 % m
-        c = coords[e] if e2 < m else coords[e][::-1]
-        f = min(1.0, ARM_M / length[e]) if length[e] > 0 else 1.0
-        vec[k] = points_along(c, (f,))[0] - c[0]
+    e = at3 % m
+    f = np.where(length[e] > 0, np.minimum(1.0, ARM_M / np.maximum(length[e], 1e-9)), 1.0)
+    f = np.where(at3 < m, f, 1.0 - f)  # from the v end: that far back from the end
+    node_pt = np.array([coords[x][0] if k < m else coords[x][-1] for x, k in zip(e, at3)])
+    vec = points_along_many([coords[x] for x in e], f) - node_pt.reshape(-1, 2)
     vec /= np.maximum(np.hypot(*vec.T), 1e-9)[:, None]
     frame = pd.DataFrame({"node": ends[at3], "end": at3}).sort_values(["node", "end"])
     order = frame.index.to_numpy()

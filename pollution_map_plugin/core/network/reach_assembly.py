@@ -150,28 +150,26 @@ def assemble(tail: np.ndarray, head: np.ndarray, coords_ll: list[np.ndarray],
 
 def _rivers(reaches: pd.DataFrame, river_code: dict, node_dist: np.ndarray,
             outlets: np.ndarray, component: np.ndarray) -> pd.DataFrame:
-    rows = []
-    by_code = reaches.groupby("river_code", sort=False)
-    names = {c: (g["name"].dropna().iloc[0] if g["name"].notna().any() else None)
-             for c, g in by_code}
+    names = reaches.dropna(subset=["name"]).groupby("river_code")["name"].first().to_dict()
+    km = reaches.groupby("river_code")["length_km"].sum()
+    # each river's mouth: its reach nearest to the outlet
+    r = reaches.assign(hd=node_dist[reaches["head"].to_numpy()], i=np.arange(len(reaches)))
+    mouth = r.sort_values(["hd", "i"]).groupby("river_code").first()
     # the water system of a part: the river at its outlet
     outlet_comp = {int(component[o]): int(o) for o in outlets}
-    system = {}
-    for _, r in reaches[reaches["downstream"] < 0].iterrows():
-        if outlet_comp.get(int(r["component"])) == int(r["head"]):
-            system[int(r["component"])] = r["river_code"]
+    ends = reaches[reaches["downstream"] < 0]
+    system = {int(c): rc for c, h, rc in zip(ends["component"], ends["head"], ends["river_code"])
+              if outlet_comp.get(int(c)) == int(h)}
+    rivers_of = reaches["river_code"].to_numpy()
+    rows = []
     for code in sorted(set(river_code.values())):
-        g = by_code.get_group(code)
-        mouth = g.iloc[int(node_dist[g["head"].to_numpy()].argmin())]
-        parent = None
-        if mouth["downstream"] >= 0:
-            parent = reaches.at[int(mouth["downstream"]), "river_code"]
-            parent = parent if parent != code else None
-        comp_river = system.get(int(mouth["component"]), code)
-        label = names[code] or f"{UNNAMED}{code}"
-        rows.append({"code": code, "name": label,
+        m = mouth.loc[code]
+        parent = rivers_of[int(m["downstream"])] if m["downstream"] >= 0 else None
+        parent = parent if parent != code else None
+        comp_river = system.get(int(m["component"]), code)
+        rows.append({"code": code, "name": names.get(code) or f"{UNNAMED}{code}",
                      "water_system": names.get(comp_river) or f"{UNNAMED}{comp_river}",
-                     "length_km": round(float(g["length_km"].sum()), 3), "key_river": False,
+                     "length_km": round(float(km[code]), 3), "key_river": False,
                      "mouth": (names.get(parent) or parent) if parent else None,
                      "parent_code": parent})
     return pd.DataFrame(rows)
