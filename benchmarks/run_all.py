@@ -24,6 +24,7 @@ BENCHMARKS: dict[str, tuple[str, str, list[str]]] = {
     "generator": ("generate.py", "generator.md", []),
     "db": ("db_read.py", "db.md", ["--gpkg", "{db}"]),
     "import": ("import_csv.py", "import.md", []),
+    "import-memory": ("import_memory.py", "import_memory.md", ["--before", "4cc62b1^"]),
     "assessment": ("assess.py", "assessment.md", ["--db", "{db}"]),
     "network": ("trace.py", "network.md", ["--gpkg", "{db}"]),
     "html": ("html_export.py", "html.md", ["--db", "{db}"]),
