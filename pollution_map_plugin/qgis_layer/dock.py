@@ -2,19 +2,18 @@
 trace from the map, list the warnings, export the HTML reports.
 
 Long work runs in QgsTasks (status-bar progress and cancel); errors go to the message
-bar and the QGIS log.
+bar (with a button to the log) and the QGIS log.  The dock follows the project: a
+saved project reopens bound to its database, with its maps refilled.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-from qgis.core import Qgis, QgsLayerTreeGroup, QgsProject
-from qgis.PyQt.QtCore import Qt
+from qgis.core import Qgis, QgsLayerTreeGroup, QgsProject, QgsVectorLayer
+from qgis.PyQt.QtCore import Qt, QTimer
 from qgis.PyQt.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDockWidget,
     QFileDialog,
     QGridLayout,
@@ -22,22 +21,34 @@ from qgis.PyQt.QtWidgets import (
     QHBoxLayout,
     QInputDialog,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
     QMenu,
     QPushButton,
+    QScrollArea,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from .compat import is_chinese
 from .connection import saved_connections
 from .i18n import tr
-from .layers import PROP_SOURCE, database_groups, group_layers, group_source, load_database_task
+from .layers import (
+    PROP_CRS,
+    PROP_PERIOD,
+    PROP_SOURCE,
+    database_groups,
+    ensure_project_crs,
+    group_layers,
+    group_source,
+    load_database_task,
+    resolve,
+)
 from .map_data import MapData, compute_map_data
+from .period_picker import PeriodPicker
 from .tasks import log, run_task
 from .themes import MAPS, apply_theme, build_maps, group_extent
 from .trace_panel import TracePanel, zoom_canvas_to
+from .warnings_panel import WarningsPanel
 
 
 class PollutionDock(QDockWidget):
@@ -53,8 +64,12 @@ class PollutionDock(QDockWidget):
         self.source_key: str | None = None  # PROP_SOURCE of the current database group
         self.data: MapData | None = None
         self.task = None
+        self.export_task = None
         self._build_ui()
         self._set_enabled(False)
+        self.project.readProject.connect(self._project_read)
+        self.project.cleared.connect(self._project_cleared)
+        QTimer.singleShot(0, self.bind_project)  # a project already open
 
     # --- UI ------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -74,27 +89,18 @@ class PollutionDock(QDockWidget):
         top.addWidget(self.database_label, 1)
         box.addLayout(top)
 
-        periods = QGroupBox(tr("Periods"))
-        grid = QGridLayout(periods)
-        self.period_combo, self.before_combo, self.after_combo = QComboBox(), QComboBox(), \
-            QComboBox()
-        grid.addWidget(QLabel(tr("Period")), 0, 0)
-        grid.addWidget(self.period_combo, 0, 1, 1, 3)
-        grid.addWidget(QLabel(tr("Change")), 1, 0)
-        grid.addWidget(self.before_combo, 1, 1)
-        grid.addWidget(QLabel("→"), 1, 2)
-        grid.addWidget(self.after_combo, 1, 3)
+        self.period_picker = PeriodPicker()
         self.update_button = QPushButton(tr("Update maps"))
-        self.update_button.clicked.connect(self.update_maps)
-        grid.addWidget(self.update_button, 2, 0, 1, 4)
-        box.addWidget(periods)
+        self.update_button.clicked.connect(lambda: self.update_maps())
+        self.period_picker.layout().addWidget(self.update_button, 2, 0, 1, 5)
+        box.addWidget(self.period_picker)
 
         maps = QGroupBox(tr("Maps"))
         mgrid = QGridLayout(maps)
         self.map_buttons: dict[str, QPushButton] = {}
         for i, spec in enumerate(MAPS):
-            button = QPushButton(spec.zh)
-            button.setToolTip(tr(spec.en))
+            button = QPushButton(spec.zh if is_chinese() else tr(spec.en))
+            button.setToolTip(spec.title)
             button.clicked.connect(lambda _=False, k=spec.key: self.show_map(k))
             mgrid.addWidget(button, i // 2, i % 2)
             self.map_buttons[spec.key] = button
@@ -112,18 +118,18 @@ class PollutionDock(QDockWidget):
         self.trace_panel = TracePanel(self.iface, self.project, self.group, self.message)
         box.addWidget(self.trace_panel)
 
-        warn = QGroupBox(tr("Warnings (latest samples)"))
-        wbox = QVBoxLayout(warn)
-        self.warnings_list = QListWidget()
-        self.warnings_list.itemClicked.connect(self._warning_clicked)
-        wbox.addWidget(self.warnings_list)
-        box.addWidget(warn, 1)
-        self.setWidget(body)
+        self.warnings_panel = WarningsPanel()
+        self.warnings_panel.sectionChosen.connect(self.zoom_to_section)
+        box.addWidget(self.warnings_panel, 1)
+        scroll = QScrollArea()  # the panel scrolls on small screens
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(body)
+        self.setWidget(scroll)
 
     def _set_enabled(self, loaded: bool) -> None:
-        for widget in (self.period_combo, self.before_combo, self.after_combo, self.update_button,
-                       self.density_check, self.print_button, self.html_button,
-                       self.trace_panel, *self.map_buttons.values()):
+        for widget in (self.period_picker, self.update_button, self.density_check,
+                       self.print_button, self.html_button, self.trace_panel,
+                       *self.map_buttons.values()):
             widget.setEnabled(loaded)
 
     def _fill_load_menu(self) -> None:
@@ -148,19 +154,38 @@ class PollutionDock(QDockWidget):
 
     # --- messages ------------------------------------------------------------------
     def message(self, text: str, level: Any = Qgis.MessageLevel.Info) -> None:
-        """To the message bar and the log."""
+        """To the message bar and the log; errors stay until closed, with a button to
+        the log panel where the details are."""
         log(text, level)
-        if self.iface is not None:
-            self.iface.messageBar().pushMessage(tr("Pollution Map"), text, level, 8)
+        if self.iface is None:
+            return
+        bar = self.iface.messageBar()
+        if level in (Qgis.MessageLevel.Critical, Qgis.MessageLevel.Warning):
+            item = bar.createMessage(tr("Pollution Map"), text)
+            details = QPushButton(tr("Details…"))
+            details.clicked.connect(self.iface.openMessageLog)
+            item.layout().addWidget(details)
+            bar.pushWidget(item, level, 0)
+        else:
+            bar.pushMessage(tr("Pollution Map"), text, level, 8)
 
     def error(self, exc: BaseException) -> None:
         self.message(str(exc), Qgis.MessageLevel.Critical)
 
-    # --- database and maps -----------------------------------------------------------
+    # --- database and project --------------------------------------------------------
     def load(self, target: Any) -> None:
-        """Load ``target`` in a task, then assess its latest period."""
+        """Load ``target`` (the layers are built on the main thread), then assess it.
+
+        A database already in the project is not added twice: the dock binds to it.
+        """
         try:
-            self.task = load_database_task(target, self._loaded, self.error, self.project)
+            source = resolve(target)
+            for group in database_groups(self.project):
+                if str(group.customProperty(PROP_SOURCE)) == source.to_json():
+                    self.message(tr("{0} is already loaded").format(group.name()))
+                    self._loaded(group)
+                    return
+            self.task = load_database_task(source, self._loaded, self.error, self.project)
         except Exception as exc:  # noqa: BLE001 - bad target: tell the user
             self.error(exc)
 
@@ -176,12 +201,55 @@ class PollutionDock(QDockWidget):
         self.database_label.setText(group.name())
         self._set_enabled(True)
         if self.iface is not None:
-            canvas = self.iface.mapCanvas()
-            extent = group_extent(group, canvas.mapSettings().destinationCrs(), self.project)
-            if not extent.isEmpty():
-                extent.scale(1.05)
-                canvas.setExtent(extent)
-                canvas.refresh()
+            # after QGIS's canvas bridge has seen the new layers (its next turn)
+            QTimer.singleShot(0, self._frame_canvas)
+
+    def _frame_canvas(self) -> None:
+        """The map CRS chosen at loading, checked, and the data in view."""
+        group = self.group()
+        if group is None or self.iface is None:
+            return
+        ensure_project_crs(self.project, str(group.customProperty(PROP_CRS) or ""))
+        canvas = self.iface.mapCanvas()
+        if canvas.mapSettings().destinationCrs() != self.project.crs():
+            canvas.setDestinationCrs(self.project.crs())
+        extent = group_extent(group, canvas.mapSettings().destinationCrs(), self.project)
+        if not extent.isEmpty():
+            extent.scale(1.05)
+            canvas.setExtent(extent)
+            canvas.refresh()
+
+    def bind_project(self) -> None:
+        """Bind to the project's database group (a reopened project), refill its maps."""
+        if self.group() is not None:
+            return
+        groups = database_groups(self.project)
+        if not groups:
+            return
+        group = groups[0]
+        try:
+            self.set_database(group)
+        except Exception as exc:  # noqa: BLE001 - e.g. a group from another plugin version
+            self.error(exc)
+            return
+        saved = str(group.customProperty(PROP_PERIOD) or "")
+        period, _, compare = saved.partition("|")
+        before, _, after = compare.partition(">")
+        self.update_maps(period=period or None,
+                         compare=(before, after) if before and after else None)
+
+    def _project_read(self, *_args) -> None:
+        self.source_key = None
+        self.data = None
+        QTimer.singleShot(0, self.bind_project)
+
+    def _project_cleared(self) -> None:
+        self.source_key = None
+        self.data = None
+        self.trace_panel.clear()
+        self.warnings_panel.set_warnings(None, False)
+        self.database_label.setText(tr("No database loaded."))
+        self._set_enabled(False)
 
     def group(self) -> QgsLayerTreeGroup | None:
         for group in database_groups(self.project):
@@ -189,14 +257,20 @@ class PollutionDock(QDockWidget):
                 return group
         return None
 
-    def update_maps(self, sync: bool = False) -> None:
-        """Assess the chosen periods (a task) and rebuild the thematic maps."""
+    def base_layer(self, table: str) -> QgsVectorLayer | None:
+        """The current database's layer of ``table``."""
+        group = self.group()
+        return group_layers(group).get(table) if group is not None else None
+
+    # --- assessment and maps -----------------------------------------------------------
+    def update_maps(self, sync: bool = False, period: str | None = None,
+                    compare: tuple[str, str] | None = None) -> None:
+        """Assess the chosen periods (a task) and refill the thematic maps."""
         group = self.group()
         if group is None:
             return
-        period = self.period_combo.currentText() or None
-        before, after = self.before_combo.currentText(), self.after_combo.currentText()
-        compare = (before, after) if before and after and before != after else None
+        if period is None and self.data is not None:
+            period, compare = self.period_picker.period(), self.period_picker.compare()
         target = group_source(group).core_target()
 
         def work(progress, cancelled):
@@ -213,23 +287,19 @@ class PollutionDock(QDockWidget):
             return
         self.data = data
         build_maps(group, data, self.project, density=self.density_check.isChecked())
-        self._fill_periods(data)
-        self._fill_warnings(data)
+        self.period_picker.set_months(data.months, data.period, data.compare)
+        compare = f"{data.compare[0]}>{data.compare[1]}" if data.compare else ""
+        group.setCustomProperty(PROP_PERIOD, f"{data.period}|{compare}")
+        self.warnings_panel.set_warnings(data.warnings, is_chinese())
 
     def _density_toggled(self, on: bool) -> None:
         group = self.group()
         if group is not None and self.data is not None:
             build_maps(group, self.data, self.project, density=on)
 
-    def _fill_periods(self, data: MapData) -> None:
-        for combo, value in ((self.period_combo, data.period),
-                             (self.before_combo, data.compare[0] if data.compare else ""),
-                             (self.after_combo, data.compare[1] if data.compare else "")):
-            combo.blockSignals(True)
-            combo.clear()
-            combo.addItems(data.periods)
-            combo.setCurrentText(value)
-            combo.blockSignals(False)
+    def choose_period(self, kind: str, index: int = -1) -> str | None:
+        """Select a period of ``kind`` (year, quarter, month, range) as the user would."""
+        return self.period_picker.choose(kind, index)
 
     def show_map(self, key: str) -> None:
         """Show map ``key`` on the canvas (its map theme)."""
@@ -241,46 +311,30 @@ class PollutionDock(QDockWidget):
             self.error(exc)
 
     # --- print and HTML --------------------------------------------------------------
-    def export_maps(self, out_dir: str | None = None, dpi: int = 150) -> list[Path]:
-        """Export the five layouts to PNG and PDF.
+    def export_maps(self, out_dir: str | None = None, dpi: int = 150):
+        """Export the five layouts to PNG and PDF in the background; returns the task.
 
-        Layouts render project layers, so this runs on the main thread; a proxy task
-        shows the progress in the status bar and its cancel button stops the export.
+        The layouts are kept in the project's layout manager (edit them there; an
+        edited layout is exported as edited).  Nothing in the project changes.
         """
-        from qgis.core import QgsApplication, QgsProxyProgressTask
-        from qgis.PyQt.QtWidgets import QApplication
-
-        from .layouts import export_maps
+        from .layouts import ensure_layouts
+        from .map_export import MapExportTask
 
         group = self.group()
         if group is None:
-            return []
+            return None
         out_dir = out_dir or QFileDialog.getExistingDirectory(self, tr("Export maps to"))
         if not out_dir:
-            return []
-        task = QgsProxyProgressTask(tr("Exporting the maps"))
-        QgsApplication.taskManager().addTask(task)
-
-        class _Feedback:
-            def setProgress(self, value: float) -> None:
-                task.setProxyProgress(value)
-                QApplication.processEvents()
-
-            def isCanceled(self) -> bool:
-                return task.isCanceled()
-
-        files: list[Path] = []
+            return None
         try:
-            files = export_maps(group, self.data, out_dir, self.project, dpi=dpi,
-                                feedback=_Feedback())
+            pages = ensure_layouts(group, self.data, self.project)
+            self.export_task = MapExportTask(pages, out_dir, dpi, lambda files: self.message(
+                tr("Wrote {0} files to {1}").format(len(files), out_dir),
+                Qgis.MessageLevel.Success), self.error).start()
         except Exception as exc:  # noqa: BLE001
             self.error(exc)
-        finally:
-            task.finalize(bool(files))
-        if files:
-            self.message(tr("Wrote {0} files to {1}").format(len(files), out_dir),
-                         Qgis.MessageLevel.Success)
-        return files
+            return None
+        return self.export_task
 
     def export_html(self, out_dir: str | None = None) -> None:
         """``core.html.export_all`` in a task."""
@@ -291,7 +345,7 @@ class PollutionDock(QDockWidget):
         if not out_dir:
             return
         target = group_source(group).core_target()
-        period = self.period_combo.currentText() or None
+        period = self.data.period if self.data is not None else None
 
         def work(progress, cancelled):
             from ..core.db import open_database
@@ -306,48 +360,62 @@ class PollutionDock(QDockWidget):
             self.error)
 
     # --- warnings --------------------------------------------------------------------
-    def _fill_warnings(self, data: MapData) -> None:
-        self.warnings_list.clear()
-        frame = data.warnings
-        if frame is None:
-            return
-        from .compat import is_chinese
+    def warnings_count(self) -> int:
+        return self.warnings_panel.count()
 
-        column = "message_zh" if is_chinese() else "message_en"
-        kinds = {"exceedance": tr("Exceedance"), "critical": tr("Critical"),
-                 "sudden_change": tr("Sudden change")}
-        for rec in frame.to_dict("records"):
-            kind = kinds.get(rec["kind"], rec["kind"])
-            item = QListWidgetItem(f"[{kind}] {rec.get(column) or ''}")
-            item.setData(Qt.ItemDataRole.UserRole, rec["section_code"])
-            self.warnings_list.addItem(item)
+    def click_warning(self, index: int = 0) -> str | None:
+        """Act as a click on the ``index``-th warning (most severe first)."""
+        return self.warnings_panel.click(index)
 
-    def _warning_clicked(self, item: QListWidgetItem) -> None:
-        self.zoom_to_section(str(item.data(Qt.ItemDataRole.UserRole)))
+    def section_lonlat(self, code: str) -> list[float] | None:
+        """Longitude and latitude of section ``code``."""
+        feature = self._section_feature(code)
+        if feature is None:
+            return None
+        point = feature.geometry().asPoint()
+        return [point.x(), point.y()]
+
+    def _section_feature(self, code: str):
+        from qgis.core import QgsExpression, QgsFeatureRequest
+
+        layer = self.base_layer("sections")
+        if layer is None:
+            return None
+        request = QgsFeatureRequest().setFilterExpression(
+            f'"code" = {QgsExpression.quotedValue(code)}')
+        return next(layer.getFeatures(request), None)
 
     def zoom_to_section(self, code: str) -> bool:
         """Centre the canvas on section ``code`` and flash it."""
-        group = self.group()
-        layer = group_layers(group).get("sections") if group is not None else None
-        if layer is None or self.iface is None:
+        layer = self.base_layer("sections")
+        feature = self._section_feature(code)
+        if feature is None or self.iface is None:
             return False
-        from qgis.core import QgsFeatureRequest
-
-        escaped = code.replace("'", "''")
-        feats = list(layer.getFeatures(QgsFeatureRequest().setFilterExpression(
-            f"\"code\" = '{escaped}'")))
-        if not feats:
-            return False
-        point = feats[0].geometry().asPoint()
-        self._zoom_to_lonlat(point.x(), point.y(), layer.crs())
-        self.iface.mapCanvas().flashFeatureIds(layer, [feats[0].id()])
+        point = feature.geometry().asPoint()
+        zoom_canvas_to(self.iface.mapCanvas(), point.x(), point.y(), layer.crs(), self.project)
+        self.iface.mapCanvas().flashFeatureIds(layer, [feature.id()])
         return True
 
-    def _zoom_to_lonlat(self, x: float, y: float, crs: Any = None) -> None:
-        zoom_canvas_to(self.iface.mapCanvas(), x, y, crs, self.project)
+    # --- unload --------------------------------------------------------------------
+    def unload(self) -> None:
+        """Release the map tool, the highlight, the project signals and running tasks."""
+        for signal, slot in ((self.project.readProject, self._project_read),
+                             (self.project.cleared, self._project_cleared)):
+            try:
+                signal.disconnect(slot)
+            except (TypeError, RuntimeError):
+                pass
+        for task in (self.task, self.export_task):
+            try:
+                if task is not None and task.isActive():
+                    task.cancel()
+            except RuntimeError:  # already deleted by the task manager
+                pass
+        self.trace_panel.unload()
 
 
 def _is_model(model: Any) -> bool:
     from qgis.core import QgsLayerTreeModel
 
     return isinstance(model, QgsLayerTreeModel)
+

@@ -29,6 +29,8 @@ from .styles import style_layer
 PROP_TABLE = "pollution_map/table"  # layer custom property: the schema table
 PROP_SOURCE = "pollution_map/source"  # group custom property: DataSource.to_json()
 PROP_KIND = "pollution_map/kind"  # group: "database" | "thematic" | "trace"
+PROP_CRS = "pollution_map/crs"  # database group: the map CRS chosen at loading
+PROP_PERIOD = "pollution_map/period"  # database group: the assessed period, comparison
 
 # Sub-groups top to bottom (drawn bottom to top): points over lines over polygons.
 GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -126,7 +128,7 @@ _SOURCES: dict[str, DataSource] = {}
 
 
 def prepare_layers(source: DataSource, feedback: Any = None) -> dict[str, QgsVectorLayer]:
-    """Open and style every layer of ``source`` (safe in a worker thread).
+    """Open and style every layer of ``source`` (on the main thread: see LayerLoader).
 
     Raises :class:`LoadError` naming the tables that could not be opened.
     """
@@ -136,16 +138,10 @@ def prepare_layers(source: DataSource, feedback: Any = None) -> dict[str, QgsVec
     for i, table in enumerate(tables):
         if feedback is not None and feedback.isCanceled():
             return {}
-        layer = source.layer(table, table_title(table))
-        if not layer.isValid():
+        layer = make_layer(source, table)
+        if layer is None:
             failed.append(table)
             continue
-        layer.setCustomProperty(PROP_TABLE, table)
-        set_aliases(layer, table)
-        if layer.isSpatial():
-            style_layer(layer, table)
-        else:
-            layer.setFlags(layer.flags() & ~QgsMapLayer.LayerFlag.Identifiable)
         layers[table] = layer
         if feedback is not None:
             feedback.setProgress(100.0 * (i + 1) / len(tables))
@@ -160,9 +156,20 @@ def add_layers(project: QgsProject, source: DataSource,
     """Put prepared ``layers`` into ``project`` under a new group; relations too."""
     root = project.layerTreeRoot()
     was_empty = not project.mapLayers()
+    if was_empty:  # maps look right in a projected CRS (Gauss-Kruger zone of the data):
+        # set before the layers arrive, so nothing is ever drawn in another CRS
+        from qgis.core import QgsCoordinateReferenceSystem
+
+        from .themes import layers_extent, zone_crs  # (themes imports this module)
+
+        crs = zone_crs(layers_extent(layers, QgsCoordinateReferenceSystem("EPSG:4490"),
+                                     project))
+        project.setCrs(crs)
     group = root.insertGroup(0, unique_group_name(root, source.name))
     group.setCustomProperty(PROP_KIND, "database")
     group.setCustomProperty(PROP_SOURCE, source.to_json())
+    if was_empty:
+        group.setCustomProperty(PROP_CRS, crs.authid())
     _SOURCES[source.to_json()] = source
     project.addMapLayers(list(layers.values()), False)
     for key, title, tables_ in GROUPS:
@@ -175,19 +182,29 @@ def add_layers(project: QgsProject, source: DataSource,
             sub.setExpanded(False)
             sub.setItemVisibilityChecked(False)
     add_relations(project, layers)
-    if was_empty:  # maps look right in a projected CRS (Gauss-Kruger zone of the data)
+    if was_empty and project is QgsProject.instance():
+        # QGIS's canvas bridge may apply the first layer's CRS on its next turn.
+        # (Only for the main project: a lambda holding another project would keep it
+        # alive past QGIS's teardown when no event loop runs (CLI), crashing QGIS 3.40.)
         from qgis.PyQt.QtCore import QTimer
 
-        from .themes import projected_crs  # (themes imports this module)
-
-        crs = projected_crs(group, project)
-        project.setCrs(crs)
-        # QGIS's canvas bridge sets the CRS of the first layer on its next turn: after it.
-        # The bridge follows only the main project; a lambda on another project would keep
-        # it alive past QGIS's teardown when no event loop runs (CLI), crashing QGIS 3.40.
-        if project is QgsProject.instance():
-            QTimer.singleShot(0, lambda: project.setCrs(crs))
+        authid = crs.authid()
+        QTimer.singleShot(0, lambda: ensure_project_crs(project, authid))
     return group
+
+
+def ensure_project_crs(project: QgsProject, authid: str) -> bool:
+    """Set the project CRS to ``authid`` unless it already is; True when it is now."""
+    from qgis.core import QgsCoordinateReferenceSystem
+
+    if not authid:
+        return False
+    if project.crs().authid() != authid:
+        crs = QgsCoordinateReferenceSystem(authid)
+        if not crs.isValid():
+            return False
+        project.setCrs(crs)
+    return project.crs().authid() == authid
 
 
 def load_database(target_or_connection: Any, project: QgsProject | None = None,
@@ -203,29 +220,125 @@ def load_database(target_or_connection: Any, project: QgsProject | None = None,
     return add_layers(project, source, prepare_layers(source, feedback))
 
 
+def check_database(target: str) -> dict[str, int]:
+    """Connect once through the core and count each table's rows (worker-thread safe).
+
+    One connection attempt, before any QGIS layer asks for credentials: a server that
+    is down, a wrong password or a file that is no pollution-source database gives one
+    clear :class:`LoadError` instead of a dialog per table.
+    """
+    from ..core.db import open_database
+
+    try:
+        with open_database(target) as db:
+            return db.counts()
+    except Exception as exc:  # noqa: BLE001 - psycopg2, sqlite3, schema errors alike
+        raise LoadError(tr("Cannot open the database: {0}").format(_first_line(exc))) from exc
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip() or type(exc).__name__
+    return text.splitlines()[0]
+
+
+class LayerLoader:
+    """Builds the database's layers on the main thread, one table per event-loop turn.
+
+    QGIS layers (and the CRS objects they hold) belong to the thread that made them and
+    the canvas uses them on the main thread, so they are made there; between two tables
+    the GUI answers.  The status-bar task shows the progress and cancels the load.
+    """
+
+    def __init__(self, project: QgsProject, source: DataSource, on_done, on_error) -> None:
+        from qgis.core import QgsApplication, QgsProxyProgressTask
+
+        self.project, self.source = project, source
+        self.on_done, self.on_error = on_done, on_error
+        self.tables = [t for _, _, ts in GROUPS for t in ts]
+        self.layers: dict[str, QgsVectorLayer] = {}
+        self.failed: list[str] = []
+        self.task = QgsProxyProgressTask(tr("Loading {0}").format(source.name))
+        QgsApplication.taskManager().addTask(self.task)
+
+    def start(self) -> None:
+        from qgis.PyQt.QtCore import QTimer
+
+        QTimer.singleShot(0, self._next)
+
+    def _next(self) -> None:
+        from qgis.PyQt.QtCore import QTimer
+
+        try:
+            if self.task.isCanceled():
+                self.task.finalize(False)
+                return
+            if self.tables:
+                table = self.tables.pop(0)
+                layer = make_layer(self.source, table)
+                if layer is None:
+                    self.failed.append(table)
+                else:
+                    self.layers[table] = layer
+                done = len(self.layers) + len(self.failed)
+                self.task.setProxyProgress(100.0 * done / (done + len(self.tables)))
+                QTimer.singleShot(0, self._next)
+                return
+            if self.failed:
+                raise LoadError(tr("Could not open {0} from {1}").format(
+                    ", ".join(self.failed), self.source.describe()))
+            group = add_layers(self.project, self.source, self.layers)
+            self.task.finalize(True)
+            self.on_done(group)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self.task.finalize(False)
+            if self.on_error is not None:
+                self.on_error(exc)
+
+
+def make_layer(source: DataSource, table: str) -> QgsVectorLayer | None:
+    """The styled QGIS layer of ``table`` (main thread); None when it cannot be opened."""
+    layer = source.layer(table, table_title(table))
+    if not layer.isValid():
+        return None
+    layer.setCustomProperty(PROP_TABLE, table)
+    set_aliases(layer, table)
+    if layer.isSpatial():
+        style_layer(layer, table)
+    else:
+        layer.setFlags(layer.flags() & ~QgsMapLayer.LayerFlag.Identifiable)
+    return layer
+
+
 def load_database_task(target_or_connection: Any, on_done, on_error=None,
                        project: QgsProject | None = None, schema_name: str | None = None):
-    """:func:`load_database` as a QgsTask: layers open in a worker thread, then move to
-    the main thread where ``on_done(group)`` receives the new group."""
-    from qgis.core import QgsApplication
-
-    from .tasks import Feedback, run_task
+    """:func:`load_database` without freezing QGIS: the connection check and row counts
+    run in a QgsTask, then :class:`LayerLoader` builds the layers on the main thread and
+    ``on_done(group)`` receives the new group.  Returns the check task."""
+    from .tasks import run_task
 
     project = project or QgsProject.instance()
     source = resolve(target_or_connection, schema_name)
-    main_thread = QgsApplication.instance().thread()
+    target = source.core_target()  # reads QGIS's auth database: on the main thread
 
-    def work(progress, cancelled):
-        layers = prepare_layers(source, Feedback(progress, cancelled))
-        for layer in layers.values():
-            layer.moveToThread(main_thread)
-        return layers
+    def work(_progress, _cancelled):
+        return check_database(target)
 
-    def done(layers):
-        if layers:
-            on_done(add_layers(project, source, layers))
+    def checked(_counts):
+        loader = LayerLoader(project, source, on_done, on_error)
+        _LOADERS.add(loader)
+        original = loader.on_done
 
-    return run_task(tr("Loading {0}").format(source.name), work, done, on_error)
+        def done(group):
+            _LOADERS.discard(loader)
+            original(group)
+
+        loader.on_done = done
+        loader.start()
+
+    return run_task(tr("Connecting to {0}").format(source.name), work, checked, on_error)
+
+
+_LOADERS: set[LayerLoader] = set()  # running loaders stay referenced
 
 
 def unique_group_name(root: QgsLayerTreeGroup, name: str) -> str:

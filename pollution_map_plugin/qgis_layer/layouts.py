@@ -69,11 +69,19 @@ def _size(w: float, h: float) -> QgsLayoutSize:
     return QgsLayoutSize(w, h, layout_millimeters())
 
 
+def literal(text: str) -> str:
+    """``text`` shown as it is by a layout label, which evaluates ``[% … %]`` as QGIS
+    expressions: text from the data must never run (``[% env('PGPASSWORD') %]``)."""
+    return str(text).replace("[%", "[% '[' %]%")
+
+
 def _label(layout: QgsPrintLayout, text: str, rect: tuple[float, float, float, float],
            size: float, bold: bool = False, colour: str = "#1a1a1a",
-           align=Qt.AlignmentFlag.AlignLeft) -> QgsLayoutItemLabel:
+           align=Qt.AlignmentFlag.AlignLeft, item_id: str = "") -> QgsLayoutItemLabel:
     item = QgsLayoutItemLabel(layout)
-    item.setText(text)
+    item.setText(literal(text))
+    if item_id:
+        item.setId(item_id)
     fmt = QgsTextFormat()
     font = QFont(FONT)
     font.setBold(bold)
@@ -126,15 +134,17 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     spec = MAP_BY_KEY[key]
     layout = QgsPrintLayout(project)
     layout.initializeDefaults()  # one A4 page
-    layout.setName(f"{spec.zh} – {group.name()}")
+    layout.setName(layout_name(group, key))
     page = layout.pageCollection().page(0)
     page.setPageSize(_size(PAGE_W, PAGE_H))
 
-    _label(layout, spec.title, (10, 6, 277, 11), 20, bold=True)
-    _label(layout, subtitle(key, data), (10, 16, 212, 6), 10, colour="#404040")
+    _label(layout, spec.title, (10, 6, 277, 11), 20, bold=True, item_id="pm_title")
+    _label(layout, subtitle(key, data), (10, 16, 212, 6), 10, colour="#404040",
+           item_id="pm_subtitle")
 
     crs = projected_crs(group, project)
     item = QgsLayoutItemMap(layout)
+    item.setId("pm_map")
     item.attemptResize(_size(MAP_RECT[2], MAP_RECT[3]))  # size first: the extent's aspect
     item.attemptMove(_pt(MAP_RECT[0], MAP_RECT[1]))
     item.setCrs(crs)
@@ -156,14 +166,57 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     item.setExtent(fit_extent(extent, map_w / MAP_RECT[3]))
     _scale_bar(layout, item)
     _north_arrow(layout, project, MAP_RECT[0] + map_w - 16)
-    source = group_source(group)
-    footer = tr("Data source: {0}").format(source.label())
+    _label(layout, footer_text(group, data, crs), (10, 197, 277, 8), 7, colour="#595959",
+           item_id="pm_footer")
+    return layout
+
+
+def footer_text(group: QgsLayerTreeGroup, data: MapData | None, crs) -> str:
+    """The footer: data source, synthetic notice, CRS and date."""
+    footer = tr("Data source: {0}").format(group_source(group).label())
     if data is not None and data.synthetic:
         footer += " · " + tr("synthetic demo data")
     footer += " · " + tr("CRS: {0}").format(crs.authid())
-    footer += " · " + tr("Made with QGIS on {0}").format(date.today().isoformat())
-    _label(layout, footer, (10, 197, 277, 8), 7, colour="#595959")
-    return layout
+    return footer + " · " + tr("Made with QGIS on {0}").format(date.today().isoformat())
+
+
+def layout_name(group: QgsLayerTreeGroup, key: str) -> str:
+    return f"{MAP_BY_KEY[key].zh} – {group.name()}"
+
+
+def ensure_layouts(group: QgsLayerTreeGroup, data: MapData | None,
+                   project: QgsProject | None = None,
+                   keys: tuple[str, ...] | None = None) -> list[tuple[str, QgsPrintLayout]]:
+    """The layouts of ``keys`` in the project's layout manager, [(file basename, layout)].
+
+    A layout already there (the user may have edited its title or added a logo) is
+    kept; its period line and footer are brought up to date.  A missing one is built.
+    """
+    project = project or QgsProject.instance()
+    manager = project.layoutManager()
+    out = []
+    for key in keys or tuple(m.key for m in MAPS):
+        layout = manager.layoutByName(layout_name(group, key))
+        if layout is None:
+            layout = build_layout(group, key, data, project)
+            manager.addLayout(layout)
+        else:
+            for item_id, text in (("pm_subtitle", subtitle(key, data)),
+                                  ("pm_footer", footer_text(group, data,
+                                                            projected_crs(group, project)))):
+                item = layout.itemById(item_id)
+                if isinstance(item, QgsLayoutItemLabel):
+                    item.setText(literal(text))
+        out.append((page_basename(key, data), layout))
+    return out
+
+
+def page_basename(key: str, data: MapData | None) -> str:
+    """``3_pollution_2025``: the map's number, key and period (files sort as listed)."""
+    period = (data.change_label.replace(" → ", "-") if key == "change" and data
+              and data.compare else (data.period if data else ""))
+    period = period.replace("/", "_")
+    return f"{MAPS.index(MAP_BY_KEY[key]) + 1}_{key}" + (f"_{period}" if period else "")
 
 
 def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
@@ -190,6 +243,7 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
             QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, keep[0], tr("Rivers"))
             node.setCustomProperty("legend/title-style", "hidden")
         elif table == "reaches":
+            node.setUseLayerName(False)  # else setName renames the user's layer
             node.setName(tr("Rivers by stream order"))
         elif layer.customProperty(PROP_THEMATIC) == "problem_reaches" and keep:
             keep = [max(keep)]  # one line, named after the layer
@@ -291,6 +345,7 @@ def _add_level_key(root, group: QgsLayerTreeGroup) -> int:
         return 0
     root.setCustomProperty("pm/level-key", True)
     node = root.addLayer(sections)
+    node.setUseLayerName(False)  # a legend title, not a new name for the layer
     node.setName(tr("Section level"))
     return 1 + len(sym.SECTION_LEVEL_SHAPES)
 
@@ -368,7 +423,9 @@ def export_layout(layout: QgsPrintLayout, out_dir: Path | str, basename: str,
 def export_maps(group: QgsLayerTreeGroup, data: MapData | None, out_dir: Path | str,
                 project: QgsProject | None = None, keys: tuple[str, ...] | None = None,
                 dpi: int = DEFAULT_DPI, feedback=None) -> list[Path]:
-    """Build and export the layouts of ``keys`` (default all five); the written files."""
+    """Build and export the layouts of ``keys`` (default all five), synchronously; the
+    written files.  For scripts and the CLI: the panel exports in the background
+    (``map_export.MapExportTask``).  The layouts are not added to the project."""
     project = project or QgsProject.instance()
     files: list[Path] = []
     keys = keys or tuple(m.key for m in MAPS)
@@ -376,10 +433,7 @@ def export_maps(group: QgsLayerTreeGroup, data: MapData | None, out_dir: Path | 
         if feedback is not None and feedback.isCanceled():
             break
         layout = build_layout(group, key, data, project)
-        period = (data.change_label.replace(" → ", "-") if key == "change" and data
-                  and data.compare else (data.period if data else ""))
-        name = f"{MAPS.index(MAP_BY_KEY[key]) + 1}_{key}" + (f"_{period}" if period else "")
-        files.extend(export_layout(layout, out_dir, name, dpi))
+        files.extend(export_layout(layout, out_dir, page_basename(key, data), dpi))
         if feedback is not None:
             feedback.setProgress(100.0 * (i + 1) / len(keys))
     return files

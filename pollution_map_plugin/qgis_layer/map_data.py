@@ -25,6 +25,7 @@ class MapData:
     compare: tuple[str, str] | None = None
     warnings: pd.DataFrame | None = None
     periods: list[str] = field(default_factory=list)  # years with data, oldest first
+    months: list[str] = field(default_factory=list)  # YYYY-MM with data, oldest first
     synthetic: bool = False
 
     @property
@@ -87,6 +88,16 @@ def available_periods(measurements: pd.DataFrame) -> list[str]:
     return [str(y) for y in sorted(years.unique())]
 
 
+def available_months(measurements: pd.DataFrame) -> list[str]:
+    """The months with measurements (``YYYY-MM``), oldest first."""
+    import pandas as pd
+
+    if measurements.empty:
+        return []
+    days = pd.to_datetime(measurements["sampled_on"]).dropna()
+    return sorted(set(days.dt.strftime("%Y-%m")))
+
+
 def compute_map_data(
     target: Any,
     period: str | None = None,
@@ -120,6 +131,7 @@ def compute_map_data(
     measurements, sections = frames["measurements"], frames["sections"]
     groups = {"rivers": frames.get("rivers"), "control_units": frames.get("control_units")}
     periods = available_periods(measurements)
+    months = available_months(measurements)
     if period is None and periods:
         period = periods[-1]
     result = assess(measurements, sections, period, **groups)
@@ -141,6 +153,6 @@ def compute_map_data(
     step(100)
     return MapData(
         period=result.period.label, sections=result.sections, problem_reaches=reaches,
-        change=change, compare=compare, warnings=warnings, periods=periods,
+        change=change, compare=compare, warnings=warnings, periods=periods, months=months,
         synthetic=str(meta.get("synthetic", "")).lower() in ("yes", "true", "1"),
     )

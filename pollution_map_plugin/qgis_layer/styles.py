@@ -26,6 +26,7 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
+from .. import paths
 from ..core import symbology as sym
 from .compat import graduated_size, is_chinese, symbol_property
 from .density import (
@@ -40,7 +41,14 @@ from .density import (
 )
 from .i18n import tr
 
-STYLES_DIR = Path(__file__).resolve().parents[2] / "resources" / "styles"
+STYLES_DIR = paths.styles_dir()  # the development tree's or the installed plugin's
+# The layers whose labels and scale visibility come from a QML file (the others
+# have no labels: reaches are named through their rivers, tables are not drawn).
+LABEL_STYLES = frozenset({
+    "control_units", "drinking_water_areas", "enterprises", "industrial_parks",
+    "livestock_farms", "outfalls", "petrol_stations", "rivers", "section_changes",
+    "section_classes", "sections", "sewage_plants",
+})
 SOURCE_SIZE_FIELD = {
     "enterprises": "cod_t_a",
     "sewage_plants": "cod_t_a",
@@ -305,18 +313,30 @@ def base_renderer(table: str, layer: QgsVectorLayer):
     return None
 
 
+class StyleError(RuntimeError):
+    """A style file the plugin ships is missing or unreadable (a broken installation)."""
+
+
 def qml_path(name: str) -> Path:
     return STYLES_DIR / f"{name}.qml"
 
 
 def apply_label_style(layer: QgsVectorLayer, name: str) -> bool:
-    """Load labels and scale visibility from ``resources/styles/<name>.qml``."""
+    """Load labels and scale visibility from ``resources/styles/<name>.qml``.
+
+    Layers without labels (not in ``LABEL_STYLES``) return False; a label style the
+    plugin should ship but cannot read raises :class:`StyleError`.
+    """
+    if name not in LABEL_STYLES:
+        return False
     path = qml_path(name)
     if not path.is_file():
-        return False
+        raise StyleError(tr("Style file missing: {0} (reinstall the plugin)").format(path))
     categories = (QgsMapLayer.StyleCategory.Labeling | QgsMapLayer.StyleCategory.Rendering)
-    _msg, ok = layer.loadNamedStyle(str(path), categories)
-    return bool(ok)
+    msg, ok = layer.loadNamedStyle(str(path), categories)
+    if not ok:
+        raise StyleError(tr("Could not read the style {0}: {1}").format(path, msg))
+    return True
 
 
 def style_layer(layer: QgsVectorLayer, table: str) -> None:

@@ -109,15 +109,22 @@ def problem_reach_renderer(base: Any = None) -> Any:
 
 
 def heatmap_renderer() -> QgsHeatmapRenderer:
-    """Pollution-load density: transparent → class IV → V → 劣V colours."""
+    """Pollution-load density: transparent → class IV → V → 劣V colours.
+
+    The weight is ln(1 + COD t/a): a few very large loads would otherwise set the
+    maximum and leave the rest of the area a faint halo.
+    """
     renderer = QgsHeatmapRenderer()
-    renderer.setWeightExpression("coalesce(\"cod_t_a\", 0)")
-    renderer.setRadius(6)
+    renderer.setWeightExpression("ln(1 + coalesce(\"cod_t_a\", 0))")
+    renderer.setRadius(9)
     c4, c5, c6 = (QColor(sym.class_colour(v)) for v in (4, 5, 6))
     start = QColor(c4)
     start.setAlpha(0)
+    light = QColor(c4)
+    light.setAlpha(150)
     ramp = QgsGradientColorRamp(start, c6, False,
-                                [QgsGradientStop(0.35, c4), QgsGradientStop(0.7, c5)])
+                                [QgsGradientStop(0.08, light), QgsGradientStop(0.3, c4),
+                                 QgsGradientStop(0.65, c5)])
     renderer.setColorRamp(ramp)
     return renderer
 
@@ -208,7 +215,8 @@ REACH_FIELDS = [
 
 
 def rows_by(frame, key: str) -> dict[str, dict[str, Any]]:
-    """``{frame[key]: row dict}`` (pandas frame; booleans as 0/1)."""
+    """``{frame[key]: row dict}`` (pandas frame; booleans as 0/1, missing values None:
+    a section without a target or without a sample has NA there, never a truth value)."""
     if frame is None or len(frame) == 0:
         return {}
     out = {}
@@ -216,8 +224,19 @@ def rows_by(frame, key: str) -> dict[str, dict[str, Any]]:
         for k, v in list(rec.items()):
             if isinstance(v, bool) or type(v).__name__ == "bool_":
                 rec[k] = int(v)
+            elif not isinstance(v, (list, tuple, dict)) and _is_missing(v):
+                rec[k] = None
         out[str(rec[key])] = rec
     return out
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
 
 
 def density_layer(sources: list[QgsVectorLayer], name: str) -> QgsVectorLayer:

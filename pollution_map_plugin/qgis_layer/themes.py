@@ -89,16 +89,8 @@ THEME_LAYERS: dict[str, tuple[str, ...]] = {
 THEMATIC_GROUP = "thematic"
 
 
-def thematic_group(group: QgsLayerTreeGroup, project: QgsProject) -> QgsLayerTreeGroup:
-    """The database group's thematic sub-group (first child: drawn on top), emptied.
-
-    Thematic layers elsewhere in the group (the density layer sits with the sources)
-    are removed too.
-    """
-    old = [n.layerId() for n in group.findLayers()
-           if n.layer() is not None and n.layer().customProperty(PROP_THEMATIC)]
-    if old:
-        project.removeMapLayers(old)
+def thematic_group(group: QgsLayerTreeGroup) -> QgsLayerTreeGroup:
+    """The database group's thematic sub-group (first child: drawn on top)."""
     for child in group.children():
         if isinstance(child, QgsLayerTreeGroup) and \
                 child.customProperty(PROP_KIND) == THEMATIC_GROUP:
@@ -118,40 +110,66 @@ def thematic_layers(group: QgsLayerTreeGroup) -> dict[str, QgsVectorLayer]:
     return out
 
 
-def _add(project, sub, layer: QgsVectorLayer, kind: str, renderer, qml: str | None = None):
-    layer.setCustomProperty(PROP_THEMATIC, kind)
+def _put(project, sub, existing: dict[str, QgsVectorLayer], fresh: QgsVectorLayer, kind: str,
+         renderer, qml: str | None = None, restyle: bool = False) -> QgsVectorLayer:
+    """Show ``fresh``'s features as thematic layer ``kind``.
+
+    A layer of that kind already in the project (this session's, or one a saved
+    project brought back empty: memory layers keep no features) keeps its id, its
+    style and its place in themes and layouts; only its features and name change.
+    """
+    layer = existing.get(kind)
+    if layer is not None and layer.fields().names() == fresh.fields().names():
+        provider = layer.dataProvider()
+        provider.truncate()
+        provider.addFeatures(list(fresh.getFeatures()))
+        layer.updateExtents()
+        layer.setName(fresh.name())
+        if restyle:
+            layer.setRenderer(renderer)
+        layer.triggerRepaint()
+        return layer
+    if layer is not None:
+        project.removeMapLayer(layer.id())
+    fresh.setCustomProperty(PROP_THEMATIC, kind)
     if qml:
-        apply_label_style(layer, qml)
-    layer.setRenderer(renderer)
-    project.addMapLayer(layer, False)
-    sub.addLayer(layer)
-    return layer
+        apply_label_style(fresh, qml)
+    fresh.setRenderer(renderer)
+    project.addMapLayer(fresh, False)
+    sub.addLayer(fresh)
+    return fresh
 
 
 def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
                project: QgsProject | None = None, density: bool = False) -> dict[str, str]:
-    """Create the thematic layers of ``data`` and the five map themes; ``{key: theme}``.
+    """Fill the thematic layers from ``data`` and (re)create the five map themes.
 
     Without ``data`` (no measurements assessed yet) the period maps show the
     sections without classes.  ``density`` adds the pollution-load heatmap layer.
     """
     project = project or QgsProject.instance()
     base = group_layers(group)
-    sub = thematic_group(group, project)
+    sub = thematic_group(group)
+    existing = thematic_layers(group)
+    wanted: set[str] = set()
     if data is not None and "sections" in base:
         sec = rows_by(data.sections, "section_code")
         title = tr("Section water quality {0}").format(data.period)
-        _add(project, sub, join_points(base["sections"], sec, title, SECTION_FIELDS),
+        _put(project, sub, existing, join_points(base["sections"], sec, title, SECTION_FIELDS),
              "section_classes", section_class_renderer(), "section_classes")
         failing = {k: v for k, v in sec.items() if v.get("meets_target") == 0}
         title = tr("Sections missing their targets {0}").format(data.period)
-        _add(project, sub, join_points(base["sections"], failing, title, SECTION_FIELDS),
+        _put(project, sub, existing,
+             join_points(base["sections"], failing, title, SECTION_FIELDS),
              "problem_sections", section_class_renderer(), "section_classes")
+        wanted |= {"section_classes", "problem_sections"}
         if data.change is not None:
             title = tr("Water-quality change {0}").format(data.change_label)
-            _add(project, sub, join_points(base["sections"], rows_by(data.change, "section_code"),
-                                           title, CHANGE_FIELDS),
+            _put(project, sub, existing,
+                 join_points(base["sections"], rows_by(data.change, "section_code"), title,
+                             CHANGE_FIELDS),
                  "section_changes", change_renderer(), "section_changes")
+            wanted.add("section_changes")
     if data is not None and "reaches" in base:
         title = tr("Problem reaches {0}").format(data.period)
         layer = join_lines(base["reaches"], rows_by(data.problem_reaches, "code"), title,
@@ -162,16 +180,24 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
             order = feat["stream_order"] if isinstance(feat["stream_order"], int) else 1
             counts[order] = counts.get(order, 0) + 1
         rules = river_order_renderer(counts, full_extent_scale(base["reaches"]))
-        _add(project, sub, layer, "problem_reaches", problem_reach_renderer(rules))
+        _put(project, sub, existing, layer, "problem_reaches", problem_reach_renderer(rules),
+             restyle=True)
+        wanted.add("problem_reaches")
     if density:
         sources = [base[t] for t in schema.SOURCE_LAYERS if t in base]
-        layer = density_layer(sources, tr("Pollution-load density (COD)"))
-        _add(project, sub, layer, "density", heatmap_renderer())
-        # the density layer draws below the source symbols
-        # (add the new node before removing the old: a layer without a node is dropped)
-        node = sub.findLayer(layer.id())
-        _sources_group(group).addChildNode(node.clone())
-        sub.removeChildNode(node)
+        fresh = density_layer(sources, tr("Pollution-load density (COD)"))
+        layer = _put(project, sub, existing, fresh, "density", heatmap_renderer())
+        node = group.findLayer(layer.id())
+        target = _sources_group(group)
+        if node is not None and node.parent() is not target:
+            # the density layer draws below the source symbols
+            # (add the new node before removing the old: a layer without a node is dropped)
+            target.addChildNode(node.clone())
+            node.parent().removeChildNode(node)
+        wanted.add("density")
+    stale = [lyr.id() for kind, lyr in thematic_layers(group).items() if kind not in wanted]
+    if stale:
+        project.removeMapLayers(stale)
     return create_themes(group, project)
 
 
@@ -212,16 +238,16 @@ def apply_theme(project: QgsProject, key: str, model: QgsLayerTreeModel | None =
     project.mapThemeCollection().applyTheme(MAP_BY_KEY[key].theme, root, model)
 
 
-def group_extent(group: QgsLayerTreeGroup, crs: QgsCoordinateReferenceSystem,
-                 project: QgsProject) -> QgsRectangle:
-    """The extent of the database's spatial layers in ``crs``."""
+def layers_extent(layers, crs: QgsCoordinateReferenceSystem,
+                  project: QgsProject) -> QgsRectangle:
+    """The extent of ``layers`` ({table: layer}) in ``crs``, from the framing tables."""
     extent = QgsRectangle()
     if hasattr(extent, "setNull"):  # QGIS >= 3.34 (setMinimal is deprecated there)
         extent.setNull()
     else:
         extent.setMinimal()
     for table in ("control_units", "reaches", "rivers", "sections"):
-        layer = group_layers(group).get(table)
+        layer = layers.get(table)
         if layer is None or layer.featureCount() == 0:
             continue
         rect = layer.extent()
@@ -232,14 +258,24 @@ def group_extent(group: QgsLayerTreeGroup, crs: QgsCoordinateReferenceSystem,
     return extent
 
 
-def projected_crs(group: QgsLayerTreeGroup, project: QgsProject) -> QgsCoordinateReferenceSystem:
-    """CGCS2000 3-degree Gauss-Kruger zone of the data (EPSG:4534–4554), for maps."""
+def group_extent(group: QgsLayerTreeGroup, crs: QgsCoordinateReferenceSystem,
+                 project: QgsProject) -> QgsRectangle:
+    """The extent of the database's spatial layers in ``crs``."""
+    return layers_extent(group_layers(group), crs, project)
+
+
+def zone_crs(extent_lonlat: QgsRectangle) -> QgsCoordinateReferenceSystem:
+    """CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534–4554) of a lon/lat extent."""
     geo = QgsCoordinateReferenceSystem("EPSG:4490")
-    extent = group_extent(group, geo, project)
-    if extent.isEmpty() or extent.width() < 0:
+    if extent_lonlat.isEmpty() or extent_lonlat.width() < 0:
         return geo
-    cm = int(round(extent.center().x() / 3.0) * 3)
+    cm = int(round(extent_lonlat.center().x() / 3.0) * 3)
     if not 75 <= cm <= 135:
         return geo
     crs = QgsCoordinateReferenceSystem(f"EPSG:{4534 + (cm - 75) // 3}")
     return crs if crs.isValid() else geo
+
+
+def projected_crs(group: QgsLayerTreeGroup, project: QgsProject) -> QgsCoordinateReferenceSystem:
+    """CGCS2000 3-degree Gauss-Kruger zone of the data (EPSG:4534–4554), for maps."""
+    return zone_crs(group_extent(group, QgsCoordinateReferenceSystem("EPSG:4490"), project))

@@ -18,6 +18,8 @@ from qgis.PyQt.QtWidgets import (
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
+    QAbstractItemView,
+    QHeaderView,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -44,6 +46,14 @@ def zoom_canvas_to(canvas: Any, x: float, y: float, crs: Any, project: QgsProjec
     canvas.setExtent(QgsRectangle(centre.x() - half, centre.y() - half,
                                   centre.x() + half, centre.y() + half))
     canvas.refresh()
+
+
+def _type_title(table: str, title) -> str:
+    """The source type in the user's language (a schema table name otherwise raw)."""
+    try:
+        return title(table)
+    except KeyError:
+        return table
 
 
 class TracePanel(QGroupBox):
@@ -84,6 +94,13 @@ class TracePanel(QGroupBox):
             [tr("Rank"), tr("Source"), tr("Type"), tr("Distance (km)"), tr("Load"),
              tr("Score")])
         self.table.cellDoubleClicked.connect(self._zoom_to_source)
+        self.table.setMinimumHeight(200)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         box.addWidget(self.table)
         row2 = QHBoxLayout()
         save = QPushButton(tr("Save as layers"))
@@ -136,10 +153,21 @@ class TracePanel(QGroupBox):
             self.highlight.show(result)
         frame = result.sources_gdf
         self.table.setRowCount(len(frame))
+        from .layers import table_title
+
         for r, row in enumerate(frame[list(TRACE_COLUMNS)].itertuples(index=False)):
             for c, value in enumerate(row):
-                text = f"{value:.3g}" if isinstance(value, float) else str(value)
-                self.table.setItem(r, c, QTableWidgetItem(text))
+                if TRACE_COLUMNS[c] == "layer":
+                    text = _type_title(str(value), table_title)
+                elif isinstance(value, float):
+                    text = "" if value != value else f"{value:.3g}"
+                else:
+                    text = str(value)
+                item = QTableWidgetItem(text)
+                if isinstance(value, (int, float)) and TRACE_COLUMNS[c] != "layer":
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight |
+                                              Qt.AlignmentFlag.AlignVCenter))
+                self.table.setItem(r, c, item)
         self.message(tr("{0}: {1} upstream reaches, {2} candidate sources").format(
             result.section.get("name") or result.section.get("code"),
             len(result.reaches_gdf), len(frame)))
@@ -156,6 +184,24 @@ class TracePanel(QGroupBox):
         if self.result is None or group is None:
             return []
         return result_layers(self.result, group, self.project)
+
+    def unload(self) -> None:
+        """Release the pick tool and the highlight (the plugin is being unloaded)."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if self.tool is not None:
+            try:
+                self.tool.deactivated.disconnect()
+            except (TypeError, RuntimeError):
+                pass
+            if canvas is not None and canvas.mapTool() is self.tool:
+                canvas.unsetMapTool(self.tool)
+            self.tool = None
+        self.clear()
+        try:
+            if self.task is not None and self.task.isActive():
+                self.task.cancel()
+        except RuntimeError:
+            pass
 
     def clear(self) -> None:
         self.result = None

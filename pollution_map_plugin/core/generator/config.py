@@ -9,7 +9,7 @@ generated.  The data is synthetic: no feature describes a real site.
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -130,11 +130,18 @@ CHONGQING = Scale(
     failing_share=0.12, n_sudden=12, city="示例直辖市", extra_outfalls=260,
 )
 
-SCALES: dict[str, Scale] = {s.name: s for s in (DEMO, CHONGQING)}
+# The Chongqing area and counts of points with a coarser network and two years of data:
+# dense enough to show clutter and scale problems, quick enough for desktop tests.
+CHONGQING_LITE = replace(
+    CHONGQING, name="chongqing-lite", channel_cells=40_000, reach_cells=3,
+    n_farms=8_000, start_year=2024, n_years=2,
+)
+
+SCALES: dict[str, Scale] = {s.name: s for s in (DEMO, CHONGQING, CHONGQING_LITE)}
 
 
 def get_scale(name: str) -> Scale:
-    """The scale called ``name`` (``demo`` or ``chongqing``)."""
+    """The scale called ``name`` (``demo``, ``chongqing`` or ``chongqing-lite``)."""
     try:
         return SCALES[name]
     except KeyError:
