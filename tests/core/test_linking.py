@@ -147,3 +147,40 @@ def test_assessment_never_counts_gaps_as_misses(linked_db):
     assert s.at["S1", "status"] == "no_data"
     assert (s["status"] == "misses_target").sum() == 1
     assert s["located"].tolist() == [True, True, True, False, True]
+
+
+def test_a_version_1_database_is_migrated_by_link(tmp_path, capsys):
+    """Schema 1 had no link columns: ``link`` adds them (migration 1 → 2) and links."""
+    import sqlite3
+
+    from pollution_map_plugin.cli.main import main
+    from pollution_map_plugin.core import schema
+    from pollution_map_plugin.core.db import open_database
+
+    path = write_lines(tmp_path / "n.geojson", trunk())
+    db_path = tmp_path / "v1.gpkg"
+    create_database(db_path).close()
+    assert main(["import-network", str(db_path), str(path), "--no-link"]) == 0
+    con = sqlite3.connect(db_path)
+    for fn in ("ST_IsEmpty", "ST_MinX", "ST_MaxX", "ST_MinY", "ST_MaxY"):  # GPKG triggers
+        con.create_function(fn, 1, lambda g: 0)
+    for t in ("sections", "outfalls"):
+        for c in schema.LINK:
+            con.execute(f'ALTER TABLE "{t}" DROP COLUMN "{c.name}"')
+    for t in ("enterprises", "sewage_plants", "livestock_farms", "petrol_stations",
+              "industrial_parks"):
+        for c in schema.WATER_LINK:
+            con.execute(f'ALTER TABLE "{t}" DROP COLUMN "{c.name}"')
+    con.execute("UPDATE schema_version SET version = 1")
+    con.commit()
+    con.close()
+    with open_database(db_path) as db:
+        assert db.schema_version() == 1
+        assert any("older" in m for m in db.validate())
+    capsys.readouterr()
+    assert main(["link", str(db_path)]) == 0
+    assert "migrated to schema version 2" in capsys.readouterr().err
+    with open_database(db_path) as db:
+        assert db.schema_version() == 2
+        assert "link_method" in db.read_layer("enterprises").columns
+        assert not [m for m in db.validate() if "missing column" in m or "older" in m]
