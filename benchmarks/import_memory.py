@@ -136,7 +136,8 @@ def write_markdown(path: Path, rows: int, size: int, bad: int, results: list[dic
         "|---|---:|---:|",
     ]
     for r in results:
-        label = labels.get(r["job"], f"the importer {r['job']} (whole file at once)")
+        label = labels.get(r["job"], "the importer " + r["job"].replace("before (", "at (")
+                           + ", before chunking: the whole file at once")
         lines.append(f"| {label} | {r['peak_mb']:,.0f} | {r['seconds']:.0f} |")
     lines += ["", f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, Python "
               f"{platform.python_version()}; other jobs were running, so wall times vary.", ""]
