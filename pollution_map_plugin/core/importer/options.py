@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 BLANK_CHOICES = ("keep", "clear")
@@ -28,7 +28,6 @@ class ImportOptions:
     blank: str = "keep"
     chunk_rows: int = DEFAULT_CHUNK_ROWS
     lock_wait_s: float = 30.0
-    extra: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.blank not in BLANK_CHOICES:
