@@ -1,7 +1,7 @@
 """XLSX workbooks: the sheets, one sheet's records, formulas and merged cells.
 
 * ``sheets(path)``: every sheet with its state (visible, hidden, veryHidden), so the
-  importer can say which one it read and why (``api.choose_sheet``).
+  importer can say which one it read and why (``parsing.open_input``).
 * ``read_xlsx(path, sheet)``: the records of one sheet (cells as typed values).
   A formula cell without a cached value (a workbook written by a program, never
   opened in Excel/WPS) is **not** a blank: the record carries a cell problem and
@@ -123,11 +123,10 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> RawFile:
                                    "and save the file in Excel/WPS, or paste the values")
             rows.append((number, values, problems or None))
         member = getattr(ws, "_worksheet_path", None)
-        title = ws.title
     finally:
         book.close()
         formulas_book.close()
-    notes = [f"sheet {title!r}"]
+    notes: list[str] = []  # which sheet was read, and why: parsing.open_input
     filled = _fill_merged(rows, _merged_ranges(path, member))
     if filled:
         notes.append(f"merged cells filled down from their first row: {', '.join(filled[:6])}"
