@@ -168,6 +168,9 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
             for frame, chunk_rejects in opened.chunks():
                 rejects.add(chunk_rejects)
                 counts.add(write_chunk(db, spec, frame, options.blank))
+            # the report of the file's rejects is in place before the rows are committed,
+            # as it was when rejects were written first: it never lags behind the database
+            written = rejects.finish(remove_stale=options.rejects_path is None)
     except DatabaseError as exc:
         rejects.discard()
         if is_busy(exc):
@@ -179,7 +182,6 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
     except BaseException:
         rejects.discard()
         raise
-    written = rejects.finish(remove_stale=options.rejects_path is None)
     return ImportReport(
         table=table, source=str(path), rows_read=opened.rows_read,
         accepted=opened.rows_read - rejects.count, rejected=rejects.count,
