@@ -8,7 +8,13 @@ Rules per row, all problems of a row reported together: the field count matches
 the header (extra empty trailing fields are tolerated), required fields are present,
 every cell parses (``fields.column_parser``), point rows have a point inside China,
 and the natural key was not already taken by an earlier accepted row of the file
-(the **first** occurrence wins; later ones are rejected naming its line).
+(the **first** occurrence wins; later ones are rejected naming its line).  A cell the
+reader could not use (an XLSX formula without a calculated value) rejects its row
+when its column is imported.
+
+``Validator`` works record by record and ``drain()`` hands over the accepted rows
+so far, so a big file is validated in chunks; what it keeps across chunks is small
+(the hashes of the keys accepted, line numbers for the notes).
 """
 
 from __future__ import annotations
