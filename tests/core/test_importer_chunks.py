@@ -66,7 +66,7 @@ def test_chunks_are_written_in_one_transaction(gpkg: Path, tmp_path: Path,
     monkeypatch.setattr(GeoPackageDatabase, "write", spy)
     with open_database(gpkg) as db:
         report = import_file(db, "enterprises", source, ImportOptions(chunk_rows=5))
-    assert sizes == [5, 4, 5, 4, 3]  # 23 rows, 5 per chunk, one bad and one duplicate
+    assert sizes == [5, 5, 5, 5, 1]  # 21 accepted of 23 (one bad, one duplicate), 5 a chunk
     assert all(d == 1 for d in depths)  # inside the one outer transaction
     assert (report.rows_read, report.accepted, report.rejected, report.inserted) == (23, 21, 2,
                                                                                      21)
@@ -97,3 +97,29 @@ def test_a_failure_in_a_late_chunk_rolls_back_every_chunk(gpkg: Path, tmp_path: 
         import_file(db, "enterprises", source, ImportOptions(chunk_rows=5))
     assert _content(gpkg) == []
     assert not (tmp_path / "big.csv.rejects.csv").exists()
+
+
+def test_wide_measurements_are_chunked_by_database_rows(gpkg: Path, tmp_path: Path,
+                                                        monkeypatch) -> None:
+    sections = tmp_path / "sections.csv"
+    sections.write_text("断面编码,断面名称,断面级别,水体类型,经度,纬度\n"
+                        "S001,示范断面,国控,河流,106.5,29.6\n", encoding="utf-8")
+    wide = tmp_path / "wide.csv"
+    days = [f"2025-{m:02d}-01" for m in range(1, 13)]
+    wide.write_text("断面编码,监测日期,氨氮,总磷,化学需氧量\n"
+                    + "".join(f"S001,{d},0.5,0.1,12\n" for d in days),
+                    encoding="utf-8")
+    sizes: list[int] = []
+    real = GeoPackageDatabase.write
+
+    def spy(self, name, frame, mode="append"):
+        if name == "measurements":
+            sizes.append(len(frame))
+        return real(self, name, frame, mode)
+
+    monkeypatch.setattr(GeoPackageDatabase, "write", spy)
+    with open_database(gpkg) as db:
+        import_file(db, "sections", sections)
+        report = import_file(db, "measurements", wide, ImportOptions(chunk_rows=10))
+    assert report.rows_read == 12 and report.inserted == 36
+    assert max(sizes) <= 12 and sum(sizes) == 36  # 3 items a row: ≤ 10 rows + one row's 3

@@ -92,16 +92,19 @@ class OpenedFile:
         return self.validator.rows_read
 
     def chunks(self) -> Iterator[tuple[pd.DataFrame, list[Reject]]]:
-        """(accepted rows, rejected rows) per ``chunk_rows`` records, to the end."""
-        n = 0
+        """(accepted rows, rejected rows) per ``chunk_rows`` database rows (a wide
+        measurement record gives several) or rejects, to the end."""
+        validator = self.validator
+        pending = False
         for record in self.rest:
-            self.validator.add(record)
-            n += 1
-            if n >= self.chunk_rows:
-                yield self.validator.drain()
-                n = 0
-        if n or self.validator.rows_read == 0:
-            yield self.validator.drain()
+            validator.add(record)
+            pending = True
+            if len(validator.records) >= self.chunk_rows or \
+                    len(validator.rejects) >= self.chunk_rows:
+                yield validator.drain()
+                pending = False
+        if pending or validator.rows_read == 0:
+            yield validator.drain()
 
     def warnings(self) -> list[str]:
         """Every note; complete once ``chunks()`` is exhausted."""
