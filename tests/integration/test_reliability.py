@@ -32,7 +32,8 @@ def test_a_short_reliability_run_loses_nothing(rel, tmp_path):
     out = tmp_path / "figures.json"
     assert rel.main(["--runs", "9", "--disk-runs", "6", "--seed", "3", "--json", str(out)]) == 0
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert figures["data_lost"] == 0 and figures["problems"] == []
+    assert figures["data_lost"] == 0 and figures["errors_misreported"] == 0
+    assert figures["problems"] == []
     assert figures["runs"] == 15 if os.geteuid() == 0 else 9
     assert figures["faults_injected"] >= 3
     assert figures["disk_tested"] is (os.geteuid() == 0)
