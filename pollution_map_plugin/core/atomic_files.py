@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -41,12 +42,13 @@ def fsync_dir(folder: Path | str) -> None:
 
 
 def fsync_file(path: Path | str) -> None:
-    """Flush a file's content to disk."""
-    fd = os.open(str(path), os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    """Flush a file's content to disk (best effort: the rename keeps it atomic)."""
+    with contextlib.suppress(OSError):
+        fd = os.open(str(path), os.O_RDWR | getattr(os, "O_BINARY", 0))
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def remove_leftovers(folder: Path | str, name: str) -> list[Path]:
@@ -55,7 +57,7 @@ def remove_leftovers(folder: Path | str, name: str) -> list[Path]:
     with contextlib.suppress(OSError):
         for entry in Path(folder).iterdir():
             match = _LEFTOVER_RE.match(entry.name)
-            if not match or match["name"] != name or _alive(int(match["pid"])):
+            if not match or match["name"] != name or _alive(int(match["pid"]), entry):
                 continue
             with contextlib.suppress(OSError):
                 entry.unlink()
@@ -63,8 +65,13 @@ def remove_leftovers(folder: Path | str, name: str) -> list[Path]:
     return removed
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: int, entry: Path) -> bool:
+    """Whether the process that made ``entry`` may still be writing it."""
     if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill would terminate the process there: go by age
+        with contextlib.suppress(OSError):
+            return time.time() - entry.stat().st_mtime < 24 * 3600
         return True
     try:
         os.kill(pid, 0)
