@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..core.atomic_files import replacing, write_text_atomic
+
 FORMATS = ("table", "json", "csv")
 BY = ("section", "river", "control_unit", "water_system", "district")
 TABLE_COLUMNS = {
@@ -40,7 +42,7 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str])
         text = (frame[cols].round(3).to_string(index=False) if len(frame) else "(none)") + "\n"
     if out:
         # utf-8-sig so that Excel opens Chinese CSV correctly
-        Path(out).write_text(text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
+        write_text_atomic(out, text, encoding="utf-8-sig" if fmt == "csv" else "utf-8")
         print(f"wrote {len(frame)} row(s) to {out}", file=sys.stderr)
     else:
         sys.stdout.write(text)
@@ -125,21 +127,22 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if args.format == "json":
         text = result.to_json(indent=1) + "\n"
         if args.out:
-            Path(args.out).write_text(text, encoding="utf-8")
+            write_text_atomic(args.out, text)
             print(f"wrote the trace from {args.section} to {args.out}", file=sys.stderr)
         else:
             sys.stdout.write(text)
         return 0
     out = Path(args.out)
-    if out.exists():
-        out.unlink()
     layers = {"reaches": result.reaches_gdf, "sources": result.sources_gdf,
               "control_units": result.control_units_gdf}
-    written = []
-    for name, gdf in layers.items():
-        if gdf is not None and len(gdf):
-            gdf.to_file(out, layer=name, driver="GPKG")
-            written.append(f"{name} ({len(gdf)})")
+    present = {name: gdf for name, gdf in layers.items() if gdf is not None and len(gdf)}
+    written = [f"{name} ({len(gdf)})" for name, gdf in present.items()]
+    if present:  # a new file in place of the old one only when complete
+        with replacing(out) as tmp:
+            for name, gdf in present.items():
+                gdf.to_file(tmp, layer=name, driver="GPKG")
+    elif out.exists():
+        out.unlink()
     print(f"wrote {', '.join(written) or 'nothing (empty trace)'} to {out}", file=sys.stderr)
     return 0
 

@@ -87,3 +87,19 @@ def test_outputs_onto_the_database_are_refused(db, argv, capsys):
     assert main([a.replace("{db}", str(db)) for a in argv]) == 1
     assert "refusing" in capsys.readouterr().err
     assert db.read_bytes() == before and not Path(str(db) + "-wal").exists()
+
+
+def test_outputs_are_replaced_whole(db, tmp_path):
+    """``--out`` files appear complete or not at all: no half-written file, no leftover."""
+    import geopandas as gpd
+
+    layers = tmp_path / "trace.gpkg"
+    layers.write_bytes(b"an older output")
+    assert main(["trace", str(db), "--section", "S0001", "--format", "gpkg",
+                 "--out", str(layers)]) == 0
+    assert len(gpd.read_file(layers, layer="reaches")) > 0
+    table = tmp_path / "assess.csv"
+    for _ in range(2):
+        assert main(["assess", str(db), "--format", "csv", "--out", str(table)]) == 0
+    assert table.read_text(encoding="utf-8-sig").startswith("section_code")
+    assert not [p.name for p in tmp_path.iterdir() if ".partial" in p.name]
