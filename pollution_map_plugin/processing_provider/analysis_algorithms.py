@@ -385,6 +385,9 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
         code = (self.parameterAsString(parameters, self.SECTION, context) or "").strip()
         mode = MODES[self.parameterAsEnum(parameters, self.MODE, context)]
         distance = self.parameterAsDouble(parameters, self.DISTANCE, context) or None
+        for key in (self.REACHES, self.SOURCES, self.UNITS):  # all refused before any is made
+            if parameters.get(key) is not None:
+                _check_layer_output(self, parameters, key, context)
         with self.open_database(parameters, context) as db:
             try:
                 result = trace_section(db, code, mode=mode, distance_km=distance)

@@ -11,6 +11,7 @@ from qgis.core import QgsProcessingContext, QgsProcessingException
 
 from pollution_map_plugin.processing_provider.analysis_algorithms import (
     AssessSectionsAlgorithm,
+    TraceUpstreamAlgorithm,
 )
 from pollution_map_plugin.processing_provider.base import split_authcfg
 from pollution_map_plugin.processing_provider.database_algorithms import ValidateDatabase
@@ -48,7 +49,8 @@ def test_import_rejects_onto_the_database_or_the_input(qgis_processing, db, tmp_
     (RenderMaps, {"OUTPUT": "{db}"}),
     (AssessSectionsAlgorithm, {"OUTPUT": "{db}"}),
     (AssessSectionsAlgorithm, {"OUTPUT": "ogr:dbname='{db}' table=\"assessed\" (geom)"}),
-], ids=["html", "maps", "sink", "sink-ogr-uri"])
+    (TraceUpstreamAlgorithm, {"SECTION": "S0001", "REACHES": "memory:", "SOURCES": "{db}"}),
+], ids=["html", "maps", "sink", "sink-ogr-uri", "trace-second-sink"])
 def test_outputs_onto_the_database_are_refused(qgis_processing, db, alg, params):
     import processing
 
