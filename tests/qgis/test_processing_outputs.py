@@ -49,7 +49,7 @@ def test_import_rejects_onto_the_database_or_the_input(qgis_processing, db, tmp_
     (RenderMaps, {"OUTPUT": "{db}"}),
     (AssessSectionsAlgorithm, {"OUTPUT": "{db}"}),
     (AssessSectionsAlgorithm, {"OUTPUT": "ogr:dbname='{db}' table=\"assessed\" (geom)"}),
-    (TraceUpstreamAlgorithm, {"SECTION": "S0001", "OUTPUT_REACHES": "memory:",
+    (TraceUpstreamAlgorithm, {"SECTION": "NOPE", "OUTPUT_REACHES": "memory:",  # before work
                               "OUTPUT_SOURCES": "{db}"}),
 ], ids=["html", "maps", "sink", "sink-ogr-uri", "trace-second-sink"])
 def test_outputs_onto_the_database_are_refused(qgis_processing, db, alg, params):
