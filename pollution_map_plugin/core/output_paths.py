@@ -36,9 +36,10 @@ def _database_file(database: Any) -> Path | None:
         return None
     from .db.targets import is_postgres_target
 
-    if is_postgres_target(database):
-        return None
-    return Path(os.fspath(database)).expanduser()
+    text = os.fspath(database) if isinstance(database, os.PathLike) else str(database)
+    if is_postgres_target(database) or not text.lower().endswith(".gpkg"):
+        return None  # a DSN, service=…, a saved connection's name: no file
+    return Path(text).expanduser()
 
 
 def protected_paths(database: Any = None, inputs: Iterable[Any] = ()) -> list[tuple[Path, str]]:

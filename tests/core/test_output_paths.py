@@ -54,6 +54,8 @@ def test_links_and_relative_spellings_are_seen_through(db, source, tmp_path, mon
         tmp_path / "ok.csv"
     assert check_output(None, database=db) is None
     assert check_output(tmp_path / "x.csv", database="postgresql://u@h/db") is not None
+    (tmp_path / "water").mkdir()  # a saved connection named like a folder is no file
+    assert check_output_dir(tmp_path / "water", database="water") == tmp_path / "water"
 
 
 def test_a_folder_for_a_file_and_a_file_for_a_folder_are_refused(db, tmp_path):
