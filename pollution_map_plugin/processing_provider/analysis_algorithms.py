@@ -23,7 +23,6 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFeatureSink,
-    QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
     QgsProcessingParameterString,
     QgsWkbTypes,
@@ -31,7 +30,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..qgis_layer.compat import enum_value
-from .base import PollutionAlgorithm, core_target
+from .base import DatabaseFileParameter, DatabaseStringParameter, PollutionAlgorithm, core_target
 
 NON_DETECT = ("half", "limit", "zero")
 BY = ("river", "control_unit", "water_system", "district")
@@ -147,9 +146,9 @@ class _AnalysisAlgorithm(PollutionAlgorithm):
     OUTPUT = "OUTPUT"
 
     def add_database_parameters(self) -> None:
-        self.addParameter(QgsProcessingParameterFile(
+        self.addParameter(DatabaseFileParameter(
             self.DATABASE, self.tr("Database (GeoPackage)"), extension="gpkg", optional=True))
-        self.addParameter(QgsProcessingParameterString(
+        self.addParameter(DatabaseStringParameter(
             self.DSN, self.tr("or PostgreSQL connection (DSN or service=…)"), optional=True))
 
     def open_database(self, parameters: dict, context: QgsProcessingContext):

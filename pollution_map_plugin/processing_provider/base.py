@@ -22,7 +22,13 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from qgis.core import QgsProcessingAlgorithm, QgsProcessingException
+from qgis.core import (
+    QgsProcessingAlgorithm,
+    QgsProcessingException,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterString,
+)
 from qgis.PyQt.QtGui import QIcon
 
 from .. import paths
@@ -74,6 +80,24 @@ def masked(value: object) -> object:
     from ..core.db.targets import scrub
 
     return scrub(value) if isinstance(value, str) else value
+
+
+def _masking(base: type) -> type:
+    """``base`` whose value, shown in the Processing dialog's log, has its password
+    masked (the dialog logs ``valueAsPythonString`` of every parameter)."""
+
+    class Masked(base):  # type: ignore[misc, valid-type]
+        def valueAsPythonString(self, value: object, context) -> str:  # noqa: N802 - Qt API
+            return super().valueAsPythonString(masked(value), context)
+
+    Masked.__name__ = Masked.__qualname__ = "Masked" + base.__name__
+    return Masked
+
+
+# The database parameters: a GeoPackage file, or a connection string / saved connection.
+DatabaseFileParameter = _masking(QgsProcessingParameterFile)
+DatabaseStringParameter = _masking(QgsProcessingParameterString)
+DatabaseDestinationParameter = _masking(QgsProcessingParameterFileDestination)
 
 
 def group_names() -> dict[str, str]:

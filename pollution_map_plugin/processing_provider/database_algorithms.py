@@ -14,10 +14,15 @@ from qgis.core import (
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterFile,
-    QgsProcessingParameterFileDestination,
 )
 
-from .base import PollutionAlgorithm, core_target, masked
+from .base import (
+    DatabaseDestinationParameter,
+    DatabaseFileParameter,
+    PollutionAlgorithm,
+    core_target,
+    masked,
+)
 
 
 def _core_target(target: str) -> str:
@@ -31,7 +36,7 @@ class _DatabaseAlgorithm(PollutionAlgorithm):
     DATABASE = "DATABASE"
 
     def _database_parameter(self) -> QgsProcessingParameterFile:
-        return QgsProcessingParameterFile(
+        return DatabaseFileParameter(
             self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
             behavior=QgsProcessingParameterFile.File,
             fileFilter="GeoPackage (*.gpkg);;All files (*.*)")
@@ -93,7 +98,7 @@ class CreateDatabase(_DatabaseAlgorithm):
             "natural keys. A PostgreSQL connection string creates the tables in PostGIS.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(QgsProcessingParameterFileDestination(
+        self.addParameter(DatabaseDestinationParameter(
             self.OUTPUT, self.tr("New database"), fileFilter="GeoPackage (*.gpkg)"))
         self.addParameter(QgsProcessingParameterBoolean(
             self.OVERWRITE, self.tr("Replace an existing database"), defaultValue=False))

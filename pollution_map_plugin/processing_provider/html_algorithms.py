@@ -10,12 +10,11 @@ from qgis.core import (
     QgsProcessingOutputFolder,
     QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFolderDestination,
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm, core_target
+from .base import DatabaseFileParameter, DatabaseStringParameter, PollutionAlgorithm, core_target
 
 BASEMAPS = ("none", "osm", "tianditu", "gaode")
 LANGS = ("zh", "en")
@@ -51,9 +50,9 @@ class ExportHtml(PollutionAlgorithm):
             "start. Tianditu needs your key; Gaode shifts the data to GCJ-02.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(QgsProcessingParameterFile(
+        self.addParameter(DatabaseFileParameter(
             self.DATABASE, self.tr("Database (GeoPackage)"), extension="gpkg", optional=True))
-        self.addParameter(QgsProcessingParameterString(
+        self.addParameter(DatabaseStringParameter(
             self.DSN, self.tr("or PostgreSQL connection (DSN or service=…)"), optional=True))
         self.addParameter(QgsProcessingParameterString(
             self.RIVER, self.tr("River code (empty: every key river, overview and index)"),

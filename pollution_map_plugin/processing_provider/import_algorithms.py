@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm, core_target
+from .base import DatabaseFileParameter, PollutionAlgorithm, core_target
 
 # Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
 # pandas, which the plugin must not require just to list its algorithms).
@@ -73,7 +73,7 @@ class ImportTable(PollutionAlgorithm):
         )
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(QgsProcessingParameterFile(
+        self.addParameter(DatabaseFileParameter(
             self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
             behavior=QgsProcessingParameterFile.File))
         self.addParameter(QgsProcessingParameterEnum(

@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from ..qgis_layer.compat import enum_value
-from .base import PollutionAlgorithm, core_target, split_authcfg
+from .base import DatabaseStringParameter, PollutionAlgorithm, core_target, split_authcfg
 
 
 class RenderMaps(PollutionAlgorithm):
@@ -52,7 +52,7 @@ class RenderMaps(PollutionAlgorithm):
         return super().flags() | no_threading
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(QgsProcessingParameterString(
+        self.addParameter(DatabaseStringParameter(
             self.DATABASE, self.tr("Database (GeoPackage path or PostgreSQL connection)")))
         for name, text in ((self.PERIOD, self.tr("Period (e.g. 2024; empty: latest year)")),
                            (self.BEFORE, self.tr("Change map: first period")),

@@ -77,3 +77,16 @@ def test_split_authcfg():
     assert split_authcfg("postgresql://h:5432/d?authcfg=ab12cd3&sslmode=disable") == \
         ("postgresql://h:5432/d?sslmode=disable", "ab12cd3")
     assert split_authcfg("service=x") == ("service=x", "")
+
+
+@pytest.mark.parametrize("alg, name", [
+    (ValidateDatabase, "DATABASE"), (AssessSectionsAlgorithm, "DSN"), (ExportHtml, "DSN"),
+    (ImportTable, "DATABASE"), (RenderMaps, "DATABASE")])
+def test_the_dialog_log_masks_a_password(qgis_processing, alg, name):
+    """The Processing dialog logs valueAsPythonString of every parameter."""
+    created = alg().create()  # as the dialog gets it
+    definition = created.parameterDefinition(name)
+    shown = definition.valueAsPythonString("host=h dbname=d password=Canary-9x",
+                                           QgsProcessingContext())
+    assert "Canary-9x" not in shown and "dbname=d" in shown
+    assert definition.type() in ("file", "string")
