@@ -139,14 +139,34 @@ def test_two_parts_each_get_an_outlet(tmp_path):
     assert (res.rivers["key_river"] == False).all()  # noqa: E712
 
 
-def test_double_banks_are_reported(tmp_path):
-    lines = trunk(n=2) + [("主河", [(106.02, 30.0), (106.06, 30.0)]),
-                          ("主河", [(106.02, 30.004), (106.06, 30.004)])]  # banks 440 m apart
-    res = build_network(NetworkImportOptions([str(write_lines(tmp_path / "d.geojson", lines))]))
-    banks = [f for f in res.findings if f.kind == "double_bank"]
+def test_double_banks_become_one_line_with_every_tributary(tmp_path):
+    """A river drawn as two banks 440 m apart between 106.02 and 106.10 E; a tributary
+    joins the south bank.  One bank is left out; the river and the tributary then meet
+    one line, and the whole is one part flowing east."""
+    lines = trunk(n=2) + [
+        ("主河", [(106.02, 30.0), (106.10, 30.0)]),  # north bank, joins the trunk
+        ("主河", [(106.02, 30.004), (106.06, 30.0045), (106.10, 30.004)]),  # south bank
+        ("支流", [(106.055, 30.03), (106.06, 30.0045)]),  # joins the south bank
+        ("主河", [(106.10, 30.0), (106.12, 30.0)]),  # continues from the north bank
+    ]
+    res = build_network(NetworkImportOptions([str(write_lines(tmp_path / "d.geojson",
+                                                              lines))]))
+    f = res.features.set_index("fid")
+    merged = f.index[f["outcome"] == "merged"].tolist()
+    assert len(merged) == 1 and merged[0] in (2, 3)  # one bank left out, whole or in part
+    assert "second bank line of feature" in f.at[merged[0], "reason"]
+    assert (f.drop(index=merged)["outcome"] == "used").all()
+    banks = [x for x in res.findings if x.kind == "double_bank"]
     assert len(banks) == 1 and set(banks[0].features) == {2, 3}
+    assert len(res.outlets) == 1 and res.outlets.iloc[0]["lon"] == pytest.approx(106.12)
+    assert flows_east(res)
+    r = res.reaches.set_index("code")
+    trib = r[r["river_code"] == res.rivers.set_index("name").at["支流", "code"]]
+    assert r.at[trib["downstream_code"].iloc[0], "river_code"] == \
+        res.rivers.set_index("name").at["主河", "code"]
     off = build_network(NetworkImportOptions([str(tmp_path / "d.geojson")], bank_width_m=0))
-    assert not [f for f in off.findings if f.kind == "double_bank"]
+    assert not [x for x in off.findings if x.kind == "double_bank"]
+    assert len(off.outlets) == 2  # two banks that never meet at both ends: two parts
 
 
 def test_shapefile_without_prj_or_cpg_gpkg_projected_and_geojson_together(tmp_path):

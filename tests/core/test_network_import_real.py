@@ -72,17 +72,48 @@ def test_yangtze_jialing_wujiang_flow_downstream(which, request):
     assert set(res.rivers.set_index("code").loc[[jialing, wujiang], "parent_code"]) == {yangtze}
 
 
-def test_reversed_arcs_are_exactly_those_drawn_against_the_flow(hyd2):
-    """The Yangtze arcs found reversed are those digitised from east to west."""
+def test_reversed_arcs_are_exactly_those_drawn_against_the_flow(hyd2, real_network):
+    """The Yangtze arcs turned are exactly the used ones digitised from east to west."""
+    from osgeo import ogr
+
     feats = hyd2.features
     used = feats[(feats["name"] == "长江") & (feats["outcome"] == "used")]
+    ds = ogr.Open(str(real_network["hyd2_4l"]))  # keep: the layer lives in it
+    layer = ds.GetLayer(0)
+    west = set()
+    for fid in used["fid"]:
+        feature = layer.GetFeature(int(fid))  # keep: the geometry lives in it
+        pts = feature.GetGeometryRef().GetPoints()
+        if pts[-1][0] < pts[0][0]:
+            west.add(int(fid))
     reversed_fids = set(hyd2.reversed.loc[hyd2.reversed["name"] == "长江", "fid"])
-    assert len(reversed_fids) == 6
+    assert reversed_fids == west and len(west) == 3
     counts = hyd2.reversed["name"].value_counts().to_dict()
-    assert counts == {"长江": 6, "嘉陵江": 5, "乌江": 5, "沅江": 2}
-    assert reversed_fids <= set(used["fid"])
+    assert counts == {"长江": 3, "嘉陵江": 5, "乌江": 5, "沅江": 2}
     # arc-node fields of the 1:4M data follow the digitised direction
     assert any(f.kind == "node_fields" and "first point" in f.message for f in hyd2.findings)
+
+
+def test_the_yangtze_is_one_line_where_it_was_drawn_as_two_banks(both):
+    """The two banks between Luzhou and Wanzhou become one: the Jialing and the Wujiang,
+    which joined opposite banks, meet the same line, one after the other."""
+    r = both.reaches.set_index("code")
+    yangtze = _code(both, "长江")
+    jialing = r[r["river_code"] == _code(both, "嘉陵江")]
+    wujiang = r[r["river_code"] == _code(both, "乌江")]
+    j_down, w_down = jialing["downstream_code"].iloc[-1], wujiang["downstream_code"].iloc[-1]
+    assert r.at[j_down, "river_code"] == yangtze == r.at[w_down, "river_code"]
+    chain, code = [], j_down
+    while isinstance(code, str):
+        chain.append(code)
+        code = r.at[code, "downstream_code"]
+    assert w_down in chain  # the Wujiang joins below the Jialing on the same line
+    west_ends = [g.coords[0] for c, g in r.geometry.items()
+                 if r.at[c, "river_code"] == yangtze and g.coords[0][0] < 105.21]
+    assert len(west_ends) == 1  # one line enters the box, not two banks
+    banks = [f for f in both.findings if f.kind == "double_bank"]
+    assert banks and "centreline" in banks[0].message
+    assert both.features["reason"].str.contains("second bank line").sum() >= 3
 
 
 def test_every_input_feature_is_accounted_for(both):

@@ -1,10 +1,8 @@
-"""Wide rivers drawn as two bank lines: find the pairs and report them.
+"""Wide rivers drawn as two bank lines: find the pairs (and keep one, ``bank_merge``).
 
 Two edges of the same name (or both unnamed) that run side by side within the bank
 width along most of one of them, and do not join at both ends (that is a braid around
-an island), are taken as the two banks of one river.  Both stay reaches, each oriented
-with the flow (tributaries join one bank or the other); the pairs are reported so that
-a user can replace them by a centreline.
+an island), are taken as the two banks of one river.
 """
 
 from __future__ import annotations
@@ -13,6 +11,7 @@ from collections import Counter
 
 import numpy as np
 
+from pollution_map_plugin.core.network.bank_merge import keep_one_bank
 from pollution_map_plugin.core.network.line_layers import LineInput
 
 FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
@@ -69,8 +68,9 @@ def points_along(c: np.ndarray, fractions) -> np.ndarray:
     return np.column_stack((np.interp(at, cum, c[:, 0]), np.interp(at, cum, c[:, 1])))
 
 
-def find_double_banks(inp: LineInput, noded, bank_width: float) -> None:
-    """Report the double-bank pairs of ``noded`` (a ``noding.Noded``) as a finding."""
+def find_double_banks(inp: LineInput, noded, bank_width: float, tol: float) -> None:
+    """Find the double-bank pairs of ``noded`` (a ``noding.Noded``), keep one bank of
+    each (``bank_merge``) and report them as a finding."""
     from pollution_map_plugin.core.network.noding import Finding, SegmentSamples
 
     m = len(noded.coords)
@@ -88,23 +88,28 @@ def find_double_banks(inp: LineInput, noded, bank_width: float) -> None:
     own = np.repeat(cand, len(FRACTIONS))
     other = _nearest_other_line(index, pts, own, bank_width)
     names = inp.features["name"].to_numpy()[noded.feature]
-    votes: Counter = Counter()
-    for a, li in zip(own, other):
+    votes: dict[int, Counter] = {}
+    for a, li, p in zip(own, other, pts):
         if li < 0:
             continue
         b = int(cand[li])
         if names[a] != names[b]:
             continue
-        if {noded.u[a], noded.v[a]} == {noded.u[b], noded.v[b]}:
+        shared = {noded.u[a], noded.v[a]} & {noded.u[b], noded.v[b]}
+        if len(shared) == 2:
+            continue  # a braid around an island
+        # next to a node both lines share they are one river's consecutive stretches
+        if shared and min(np.hypot(*(noded.node_xy[x] - p)) for x in shared) < 2 * bank_width:
             continue
-        votes[(int(a), b)] += 1
-    pairs = [(a, b) for (a, b), k in votes.items() if k >= len(FRACTIONS) - 1]
+        votes.setdefault(int(a), Counter())[b] += 1
+    # a bank: most of its length beside one other same-named line
+    pairs = [(a, [b]) for a, c in votes.items() for b, n in c.items() if n >= k - 1]
     if not pairs:
         return
-    feats = sorted({int(noded.feature[x]) for ab in pairs for x in ab})
-    done = {tuple(sorted(ab)) for ab in pairs}
+    feats = sorted({int(noded.feature[x]) for a, bs in pairs for x in [a, *bs]})
     lon, lat = noded.lonlat(noded.coords[pairs[0][0]][0])
+    dropped = keep_one_bank(inp, noded, pairs, tol)
     noded.findings.append(Finding(
-        "double_bank", feats, f"{len(done)} pairs of same-named lines run side by side within "
-        f"{bank_width:g} m (a river drawn as two banks?): both kept and oriented; replace "
-        "them by a centreline for exact tracing", lon, lat))
+        "double_bank", feats, f"{dropped} bank lines of rivers drawn as two banks (same name, "
+        f"side by side within {bank_width:g} m) left out: the other bank is kept as the "
+        "centreline and the tributaries of both join it", lon, lat))

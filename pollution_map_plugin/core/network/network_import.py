@@ -39,7 +39,7 @@ class NetworkImportOptions:
     outlets: list[tuple[float, float]] = field(default_factory=list)  # lon/lat
     tolerance_m: float = 20.0  # line ends this close are one node
     gap_factor: float = 3.0  # ends within tolerance × this are reported as gaps
-    bank_width_m: float = 1000.0  # same-named lines this close: reported as banks (0: off)
+    bank_width_m: float = 1000.0  # same-named lines this close are two banks: one kept (0: off)
     bbox: tuple[float, float, float, float] | None = None  # lon/lat W, S, E, N: cut to it
     replace: bool = False  # replace rivers and reaches already in the database
 
