@@ -12,7 +12,8 @@ Databases: ``core_target`` accepts a GeoPackage, a DSN, ``service=NAME``, the na
 a PostgreSQL connection saved in QGIS (``pg:NAME`` or ``NAME``) and a DSN with
 ``authcfg=ID`` (QGIS's authentication database), so a password never needs to be a
 parameter.  A password that is one is masked in the algorithm's Python command (the
-Processing history) and in what the algorithms report.  ``qgis_process`` itself
+Processing history), in the dialog's log (the ``Database…Parameter`` classes) and in
+what the algorithms report.  ``qgis_process`` itself
 echoes its inputs verbatim: pass a saved connection, ``authcfg``, ``service`` or the
 ``PGPASSWORD`` / ``.pgpass`` of libpq there, never ``password=``.
 """
