@@ -30,12 +30,13 @@ def keep_one_bank(inp: LineInput, noded, pairs: list[tuple[int, list[int]]],
                   tol: float) -> int:
     """Drop the shorter bank of each pair and join its nodes to the kept one; return the
     number of banks dropped (``noded`` and the feature outcomes are updated in place)."""
+    from pollution_map_plugin.core.network.banks import lengths_of
     from pollution_map_plugin.core.network.noding import select_edges
 
     u, v = noded.u.tolist(), noded.v.tolist()
     coords, feature = list(noded.coords), noded.feature.tolist()
     m = len(u)
-    length = np.array([np.hypot(*np.diff(c, axis=0).T).sum() for c in coords])
+    length = lengths_of(coords)
     alive = [True] * m
     orig = list(range(m))
     partner: dict[int, list[int]] = {}
@@ -117,12 +118,16 @@ def keep_one_bank(inp: LineInput, noded, pairs: list[tuple[int, list[int]]],
     noded.coords, noded.feature = coords, np.asarray(feature, dtype=np.int64)
     keep = np.asarray(alive, dtype=bool)
     kept_feats = set(noded.feature[keep].tolist())
+    reasons: dict[int, str] = {}
     for lo, his in partner.items():
         f = int(feature[lo])
-        if f not in kept_feats and inp.features.at[f, "outcome"] != MERGED:
+        if f not in kept_feats and f not in reasons:
             other = ", ".join(str(x) for x in sorted({int(feature[hi]) for hi in his}))
-            inp.features.loc[f, ["outcome", "reason"]] = [
-                MERGED, f"second bank line of feature {other} (double-bank river): "
-                        "the other bank is kept as the centreline"]
+            reasons[f] = (f"second bank line of feature {other} (double-bank river): "
+                          "the other bank is kept as the centreline")
+    if reasons:
+        idx = list(reasons)
+        inp.features.loc[idx, "outcome"] = MERGED
+        inp.features.loc[idx, "reason"] = list(reasons.values())
     select_edges(noded, keep)
     return len(partner)

@@ -17,6 +17,18 @@ from pollution_map_plugin.core.network.line_layers import LineInput
 FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
 
 
+def lengths_of(coords: list[np.ndarray]) -> np.ndarray:
+    """Length of each line (vectorised over all of them)."""
+    if not coords:
+        return np.zeros(0)
+    counts = np.array([len(c) for c in coords], dtype=np.int64)
+    xy = np.vstack(coords)
+    seg = np.hypot(*np.diff(xy, axis=0).T)
+    owner = np.repeat(np.arange(len(coords)), counts)[:-1]
+    same = owner == np.repeat(np.arange(len(coords)), counts)[1:]
+    return np.bincount(owner[same], weights=seg[same], minlength=len(coords))
+
+
 def points_along_many(coords: list[np.ndarray], fractions: np.ndarray) -> np.ndarray:
     """Point ``k`` at fraction ``fractions[k]`` of the length of line ``coords[k]``."""
     m = len(coords)
@@ -76,7 +88,7 @@ def find_double_banks(inp: LineInput, noded, bank_width: float, tol: float) -> N
     m = len(noded.coords)
     if m < 2:
         return
-    length = np.array([np.hypot(*np.diff(c, axis=0).T).sum() for c in noded.coords])
+    length = lengths_of(noded.coords)
     cand = np.flatnonzero(length > 2 * bank_width)
     if len(cand) < 2:
         return

@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix, csr_matrix
 from scipy.sparse.csgraph import breadth_first_order, connected_components, dijkstra
 
-from pollution_map_plugin.core.network.banks import points_along_many
+from pollution_map_plugin.core.network.banks import lengths_of, points_along_many
 
 ARM_M = 3000.0  # how far along an edge its direction at a junction is taken
 
@@ -40,7 +40,7 @@ class Orientation:
 
 
 def edge_lengths(coords: list[np.ndarray]) -> np.ndarray:
-    return np.array([np.hypot(*np.diff(c, axis=0).T).sum() for c in coords], dtype=float)
+    return lengths_of(coords)
 
 
 def junction_votes(u: np.ndarray, v: np.ndarray, coords: list[np.ndarray],
