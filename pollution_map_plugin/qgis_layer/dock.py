@@ -8,6 +8,7 @@ saved project reopens bound to its database, with its maps refilled.
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from qgis.core import Qgis, QgsLayerTreeGroup, QgsProject, QgsVectorLayer
@@ -60,6 +61,7 @@ class PollutionDock(QDockWidget):
         super().__init__(tr("Pollution Map"), parent)
         self.iface = iface
         self.setObjectName(self.OBJECT_NAME)
+        self.setMinimumWidth(440)
         self.project = QgsProject.instance()
         self.source_key: str | None = None  # PROP_SOURCE of the current database group
         self.data: MapData | None = None
@@ -197,6 +199,7 @@ class PollutionDock(QDockWidget):
     def set_database(self, group: QgsLayerTreeGroup) -> None:
         """Make ``group`` (a loaded database) the dock's current database."""
         self.source_key = str(group.customProperty(PROP_SOURCE))
+        self.project.writeEntry("pollution_map", "current", self.source_key)
         self.trace_panel.set_source(group_source(group))
         self.database_label.setText(group.name())
         self._set_enabled(True)
@@ -220,23 +223,47 @@ class PollutionDock(QDockWidget):
             canvas.refresh()
 
     def bind_project(self) -> None:
-        """Bind to the project's database group (a reopened project), refill its maps."""
+        """After a project opens: refill every database group's maps from its database
+        (memory layers come back empty) and bind the dock to the current one."""
         if self.group() is not None:
             return
         groups = database_groups(self.project)
         if not groups:
             return
-        group = groups[0]
+        current, _ok = self.project.readEntry("pollution_map", "current", "")
+        chosen = next((g for g in groups if str(g.customProperty(PROP_SOURCE)) == current),
+                      groups[0])
+        for group in groups:
+            period, compare = _saved_period(group)
+            if group is chosen:
+                try:
+                    self.set_database(group)
+                except Exception as exc:  # noqa: BLE001 - e.g. an unreadable source
+                    self.error(exc)
+                    continue
+                self.update_maps(period=period, compare=compare)
+            else:
+                self._refill(group, period, compare)
+
+    def _refill(self, group: QgsLayerTreeGroup, period: str | None,
+                compare: tuple[str, str] | None) -> None:
+        """Recompute and refill the maps of a database group the dock is not bound to."""
         try:
-            self.set_database(group)
-        except Exception as exc:  # noqa: BLE001 - e.g. a group from another plugin version
+            target = group_source(group).core_target()
+        except Exception as exc:  # noqa: BLE001
             self.error(exc)
             return
-        saved = str(group.customProperty(PROP_PERIOD) or "")
-        period, _, compare = saved.partition("|")
-        before, _, after = compare.partition(">")
-        self.update_maps(period=period or None,
-                         compare=(before, after) if before and after else None)
+        key = str(group.customProperty(PROP_SOURCE))
+
+        def work(progress, cancelled):
+            return compute_map_data(target, period, compare, progress, cancelled)
+
+        def done(data):
+            for candidate in database_groups(self.project):
+                if data is not None and str(candidate.customProperty(PROP_SOURCE)) == key:
+                    build_maps(candidate, data, self.project)
+
+        run_task(tr("Assessing water quality"), work, done, self.error)
 
     def _project_read(self, *_args) -> None:
         self.source_key = None
@@ -317,8 +344,8 @@ class PollutionDock(QDockWidget):
         The layouts are kept in the project's layout manager (edit them there; an
         edited layout is exported as edited).  Nothing in the project changes.
         """
-        from .layouts import ensure_layouts
-        from .map_export import MapExportTask
+        from .layouts import ensure_layout
+        from .map_export import MapExport
 
         group = self.group()
         if group is None:
@@ -327,8 +354,9 @@ class PollutionDock(QDockWidget):
         if not out_dir:
             return None
         try:
-            pages = ensure_layouts(group, self.data, self.project)
-            self.export_task = MapExportTask(pages, out_dir, dpi, lambda files: self.message(
+            data, project = self.data, self.project
+            pages = [lambda k=spec.key: ensure_layout(group, k, data, project) for spec in MAPS]
+            self.export_task = MapExport(pages, out_dir, dpi, lambda files: self.message(
                 tr("Wrote {0} files to {1}").format(len(files), out_dir),
                 Qgis.MessageLevel.Success), self.error).start()
         except Exception as exc:  # noqa: BLE001
@@ -399,19 +427,26 @@ class PollutionDock(QDockWidget):
     # --- unload --------------------------------------------------------------------
     def unload(self) -> None:
         """Release the map tool, the highlight, the project signals and running tasks."""
+        from .layers import stop_loaders
+        from .tasks import stop_tasks
+
         for signal, slot in ((self.project.readProject, self._project_read),
                              (self.project.cleared, self._project_cleared)):
-            try:
+            with contextlib.suppress(TypeError, RuntimeError):
                 signal.disconnect(slot)
-            except (TypeError, RuntimeError):
-                pass
-        for task in (self.task, self.export_task):
-            try:
-                if task is not None and task.isActive():
-                    task.cancel()
-            except RuntimeError:  # already deleted by the task manager
-                pass
+        if self.export_task is not None:
+            self.export_task.cancel()
         self.trace_panel.unload()
+        stop_loaders()
+        stop_tasks()
+
+
+def _saved_period(group: QgsLayerTreeGroup) -> tuple[str | None, tuple[str, str] | None]:
+    """The period and comparison last assessed for ``group`` (kept in the project)."""
+    saved = str(group.customProperty(PROP_PERIOD) or "")
+    period, _, compare = saved.partition("|")
+    before, _, after = compare.partition(">")
+    return period or None, (before, after) if before and after else None
 
 
 def _is_model(model: Any) -> bool:

@@ -250,15 +250,15 @@ class LayerLoader:
     """
 
     def __init__(self, project: QgsProject, source: DataSource, on_done, on_error) -> None:
-        from qgis.core import QgsApplication, QgsProxyProgressTask
+        from .tasks import ProgressTask
 
         self.project, self.source = project, source
         self.on_done, self.on_error = on_done, on_error
         self.tables = [t for _, _, ts in GROUPS for t in ts]
         self.layers: dict[str, QgsVectorLayer] = {}
         self.failed: list[str] = []
-        self.task = QgsProxyProgressTask(tr("Loading {0}").format(source.name))
-        QgsApplication.taskManager().addTask(self.task)
+        self.stopped = False
+        self.task = ProgressTask(tr("Loading {0}").format(source.name)).start()
 
     def start(self) -> None:
         from qgis.PyQt.QtCore import QTimer
@@ -269,8 +269,9 @@ class LayerLoader:
         from qgis.PyQt.QtCore import QTimer
 
         try:
-            if self.task.isCanceled():
-                self.task.finalize(False)
+            if self.stopped or self.task.isCanceled():
+                self.task.finish(False)
+                _LOADERS.discard(self)
                 return
             if self.tables:
                 table = self.tables.pop(0)
@@ -280,17 +281,18 @@ class LayerLoader:
                 else:
                     self.layers[table] = layer
                 done = len(self.layers) + len(self.failed)
-                self.task.setProxyProgress(100.0 * done / (done + len(self.tables)))
+                self.task.setProgress(100.0 * done / (done + len(self.tables)))
                 QTimer.singleShot(0, self._next)
                 return
             if self.failed:
                 raise LoadError(tr("Could not open {0} from {1}").format(
                     ", ".join(self.failed), self.source.describe()))
             group = add_layers(self.project, self.source, self.layers)
-            self.task.finalize(True)
+            self.task.finish(True)
             self.on_done(group)
         except Exception as exc:  # noqa: BLE001 - reported to the user
-            self.task.finalize(False)
+            self.task.finish(False)
+            _LOADERS.discard(self)
             if self.on_error is not None:
                 self.on_error(exc)
 
@@ -339,6 +341,14 @@ def load_database_task(target_or_connection: Any, on_done, on_error=None,
 
 
 _LOADERS: set[LayerLoader] = set()  # running loaders stay referenced
+
+
+def stop_loaders() -> None:
+    """Stop the loads under way (the plugin is being unloaded)."""
+    for loader in list(_LOADERS):
+        loader.stopped = True
+        loader.on_done = loader.on_error = None
+    _LOADERS.clear()
 
 
 def unique_group_name(root: QgsLayerTreeGroup, name: str) -> str:

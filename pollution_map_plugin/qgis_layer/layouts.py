@@ -184,31 +184,35 @@ def layout_name(group: QgsLayerTreeGroup, key: str) -> str:
     return f"{MAP_BY_KEY[key].zh} – {group.name()}"
 
 
-def ensure_layouts(group: QgsLayerTreeGroup, data: MapData | None,
-                   project: QgsProject | None = None,
-                   keys: tuple[str, ...] | None = None) -> list[tuple[str, QgsPrintLayout]]:
-    """The layouts of ``keys`` in the project's layout manager, [(file basename, layout)].
+def ensure_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
+                  project: QgsProject | None = None) -> tuple[str, QgsPrintLayout]:
+    """Map ``key``'s layout in the project's layout manager: (file basename, layout).
 
     A layout already there (the user may have edited its title or added a logo) is
     kept; its period line and footer are brought up to date.  A missing one is built.
     """
     project = project or QgsProject.instance()
     manager = project.layoutManager()
-    out = []
-    for key in keys or tuple(m.key for m in MAPS):
-        layout = manager.layoutByName(layout_name(group, key))
-        if layout is None:
-            layout = build_layout(group, key, data, project)
-            manager.addLayout(layout)
-        else:
-            for item_id, text in (("pm_subtitle", subtitle(key, data)),
-                                  ("pm_footer", footer_text(group, data,
-                                                            projected_crs(group, project)))):
-                item = layout.itemById(item_id)
-                if isinstance(item, QgsLayoutItemLabel):
-                    item.setText(literal(text))
-        out.append((page_basename(key, data), layout))
-    return out
+    layout = manager.layoutByName(layout_name(group, key))
+    if layout is None:
+        layout = build_layout(group, key, data, project)
+        manager.addLayout(layout)
+    else:
+        for item_id, text in (("pm_subtitle", subtitle(key, data)),
+                              ("pm_footer", footer_text(group, data,
+                                                        projected_crs(group, project)))):
+            item = layout.itemById(item_id)
+            if isinstance(item, QgsLayoutItemLabel):
+                item.setText(literal(text))
+    return page_basename(key, data), layout
+
+
+def ensure_layouts(group: QgsLayerTreeGroup, data: MapData | None,
+                   project: QgsProject | None = None,
+                   keys: tuple[str, ...] | None = None) -> list[tuple[str, QgsPrintLayout]]:
+    """:func:`ensure_layout` of ``keys`` (default: all five)."""
+    return [ensure_layout(group, key, data, project)
+            for key in keys or tuple(m.key for m in MAPS)]
 
 
 def page_basename(key: str, data: MapData | None) -> str:
@@ -400,24 +404,30 @@ def _north_arrow(layout: QgsPrintLayout, project: QgsProject, x: float) -> QgsLa
     return arrow
 
 
+def export_layout_file(layout: QgsPrintLayout, path: Path, dpi: int = DEFAULT_DPI) -> Path:
+    """Export ``layout`` to ``path`` (``.png`` or ``.pdf``); raise on failure."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    exporter = QgsLayoutExporter(layout)
+    if path.suffix.lower() == ".png":
+        # Render the page and save it with Qt: exportToImage would also try to
+        # georeference the PNG through GDAL, which cannot update PNG files (noise on 3.22).
+        rendered = exporter.renderPageToImage(0, QSize(), dpi)
+        if rendered.isNull() or not rendered.save(str(path), "PNG"):
+            raise RuntimeError(tr("Could not write {0}").format(path))
+        return path
+    settings = QgsLayoutExporter.PdfExportSettings()
+    settings.dpi = dpi
+    if exporter.exportToPdf(str(path), settings) != QgsLayoutExporter.ExportResult.Success:
+        raise RuntimeError(tr("Could not write {0}").format(path))
+    return path
+
+
 def export_layout(layout: QgsPrintLayout, out_dir: Path | str, basename: str,
                   dpi: int = DEFAULT_DPI) -> tuple[Path, Path]:
     """Export ``layout`` to ``basename``.png and .pdf in ``out_dir``; raise on failure."""
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    exporter = QgsLayoutExporter(layout)
-    png, pdf = out / f"{basename}.png", out / f"{basename}.pdf"
-    ok = QgsLayoutExporter.ExportResult.Success
-    # Render the page and save it with Qt: exportToImage would also try to
-    # georeference the PNG through GDAL, which cannot update PNG files (noise on 3.22).
-    rendered = exporter.renderPageToImage(0, QSize(), dpi)
-    if rendered.isNull() or not rendered.save(str(png), "PNG"):
-        raise RuntimeError(tr("Could not write {0}").format(png))
-    pdf_settings = QgsLayoutExporter.PdfExportSettings()
-    pdf_settings.dpi = dpi
-    if exporter.exportToPdf(str(pdf), pdf_settings) != ok:
-        raise RuntimeError(tr("Could not write {0}").format(pdf))
-    return png, pdf
+    return (export_layout_file(layout, out / f"{basename}.png", dpi),
+            export_layout_file(layout, out / f"{basename}.pdf", dpi))
 
 
 def export_maps(group: QgsLayerTreeGroup, data: MapData | None, out_dir: Path | str,

@@ -1,20 +1,20 @@
 """Export the print layouts without freezing QGIS.
 
-Drawing a map of a Chongqing-size database takes seconds, and
-``QgsLayoutExporter`` draws on the main thread.  So the maps are drawn first, each
-by QGIS's own background renderer (``QgsMapRendererTask``, layer clones in a worker
-thread, labels included), as sub-tasks of one cancellable task.  Then, one page per
+Drawing a map of a Chongqing-size database takes seconds, and ``QgsLayoutExporter``
+draws on the main thread.  So the maps are drawn first, in one cancellable task, by
+QGIS's own renderer: each job is prepared on the main thread (QGIS copies what every
+layer needs) and drawn, labels included, in the task's thread.  Then, one file per
 event-loop turn, a throw-away clone of each layout gets its map frame filled with that
-picture and is exported to PNG and PDF: titles, legend, scale bar and north arrow
-stay vector, and the layouts in the project are never touched.
+picture and is exported to PNG and PDF: titles, legend, scale bar and north arrow stay
+vector, and the layouts in the project are never touched.
 
-Files are written into a temporary folder beside the output and moved into place
-only when the whole set is done; a cancel or an error leaves the output folder as it
-was.
+Files are written into a temporary folder beside the output and moved into place only
+when the whole set is done; a cancel or an error leaves the output folder as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -25,17 +25,20 @@ from qgis.core import (
     QgsApplication,
     QgsLayoutItemMap,
     QgsLayoutItemPicture,
-    QgsMapRendererTask,
+    QgsMapRendererCustomPainterJob,
     QgsPrintLayout,
     QgsTask,
+    QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QSizeF, QTimer
+from qgis.PyQt.QtCore import QSize, QSizeF, QTimer
+from qgis.PyQt.QtGui import QColor, QImage, QPainter
 
 from .i18n import tr
 from .tasks import log
 
 MAP_ITEM_ID = "pm_map"
-_RUNNING: set[MapExportTask] = set()
+_RUNNING: set[MapExport] = set()
+_BLANKS: list[QgsVectorLayer] = []  # the empty layers of the last pages composed
 
 
 def map_item(layout: QgsPrintLayout) -> QgsLayoutItemMap | None:
@@ -47,74 +50,111 @@ def map_item(layout: QgsPrintLayout) -> QgsLayoutItemMap | None:
     return maps[0] if maps else None
 
 
-class MapExportTask(QgsTask):
+class MapExport:
     """Export ``pages`` [(basename, layout)] to ``out_dir`` as PNG and PDF.
 
     ``on_done(files)`` or ``on_error(exc)`` is called on the main thread; a cancel calls
-    neither and writes nothing.
+    neither and writes nothing.  (A plain object: the task manager deletes a finished
+    QgsTask, and the pages are composed after the task.)
     """
 
-    def __init__(self, pages: list[tuple[str, QgsPrintLayout]], out_dir: Path | str,
-                 dpi: int, on_done: Callable[[list[Path]], None] | None = None,
+    def __init__(self, pages: list[Callable[[], tuple[str, QgsPrintLayout]]],
+                 out_dir: Path | str, dpi: int,
+                 on_done: Callable[[list[Path]], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None) -> None:
-        super().__init__(tr("Exporting the maps"), QgsTask.Flag.CanCancel)
+        """``pages``: one function per page giving (file basename, layout); each is
+        called on its own event-loop turn (building a layout takes a moment)."""
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".pollution-maps-", dir=self.out_dir))
         self.dpi = dpi
         self.on_done, self.on_error = on_done, on_error
+        self.makers = list(pages)
         self.pages: list[tuple[str, QgsPrintLayout, Path]] = []
-        self.renderers: list[QgsMapRendererTask] = []
-        self.failures: list[str] = []
         self.files: list[Path] = []
-        for basename, layout in pages:
-            item = map_item(layout)
-            if item is None:
-                continue
-            picture = self.tmp / f"{basename}.map.png"
-            rect = item.rect()  # scene units: mm
-            size = QSizeF(rect.width() / 25.4 * dpi, rect.height() / 25.4 * dpi)
-            settings = item.mapSettings(item.extent(), size, dpi, True)
-            renderer = QgsMapRendererTask(settings, str(picture), "PNG")
-            renderer.errorOccurred.connect(
-                lambda _code, b=basename: self.failures.append(b))
-            self.addSubTask(renderer, [], QgsTask.SubTaskDependency.ParentDependsOnSubTask)
-            self.renderers.append(renderer)
-            self.pages.append((basename, layout, picture))
+        self.todo: list = []
+        self.done = False
+        self.cancelled = False
+        self.task = MapRenderTask(self)
 
-    def start(self) -> MapExportTask:
+    def start(self) -> MapExport:
         _RUNNING.add(self)
-        QgsApplication.taskManager().addTask(self)
+        QTimer.singleShot(0, lambda: self._prepare_next())
         return self
 
-    def run(self) -> bool:  # worker thread: the maps are drawn by the sub-tasks
-        return not self.isCanceled() and not self.failures and all(
-            picture.is_file() for _b, _l, picture in self.pages)
-
-    def finished(self, ok: bool) -> None:
-        if not ok:
+    def _prepare_next(self) -> None:
+        """Build one page's layout and prepare its map job; then start the task."""
+        try:
+            if self.cancelled:
+                self._cleanup()
+                return
+            if not self.makers:
+                QgsApplication.taskManager().addTask(self.task)
+                return
+            basename, layout = self.makers.pop(0)()
+            self._prepare(basename, layout)
+            QTimer.singleShot(0, lambda: self._prepare_next())
+        except Exception as exc:  # noqa: BLE001 - reported to the user
             self._cleanup()
-            if self.isCanceled():
+            self._fail(exc)
+
+    def _prepare(self, basename: str, layout: QgsPrintLayout) -> None:
+        item = map_item(layout)
+        if item is None:
+            return
+        picture = self.tmp / f"{basename}.map.png"
+        rect = item.rect()  # scene units: mm
+        size = QSize(round(rect.width() / 25.4 * self.dpi),
+                     round(rect.height() / 25.4 * self.dpi))
+        settings = item.mapSettings(item.extent(), QSizeF(size), self.dpi, True)
+        settings.setBackgroundColor(QColor(item.backgroundColor()))
+        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        image.setDotsPerMeterX(round(self.dpi / 0.0254))
+        image.setDotsPerMeterY(round(self.dpi / 0.0254))
+        image.fill(QColor(item.backgroundColor()))
+        painter = QPainter(image)
+        job = QgsMapRendererCustomPainterJob(settings, painter)
+        job.prepare()
+        self.task.jobs.append((job, painter, image, picture))
+        self.pages.append((basename, layout, picture))
+
+    def cancel(self) -> None:
+        """Stop the export (drawing or composing); nothing is written."""
+        self.cancelled = True
+        with contextlib.suppress(RuntimeError):  # a task over is deleted: composing
+            self.task.cancel()
+
+    def is_active(self) -> bool:
+        return not self.done
+
+    def rendered(self, ok: bool, error: str) -> None:
+        """The task is over (main thread): compose the pages, or clean up."""
+        if not ok or self.cancelled:
+            self._cleanup()
+            if self.cancelled:
                 log(tr("Map export cancelled; nothing was written"))
                 return
-            self._fail(RuntimeError(tr("Could not draw the maps: {0}").format(
-                ", ".join(self.failures) or tr("unknown error"))))
+            self._fail(RuntimeError(error or tr("Could not draw the maps")))
             return
-        self.todo = list(self.pages)
-        QTimer.singleShot(0, self._compose_next)
+        self.todo = [(b, lay, pic, fmt) for b, lay, pic in self.pages for fmt in ("png", "pdf")]
+        QTimer.singleShot(0, lambda: self._compose_next())
 
-    # -- main thread, one page per event-loop turn --------------------------------------
+    # -- main thread, one file per event-loop turn ----------------------------------
     def _compose_next(self) -> None:
-        from .layouts import export_layout
+        from .layouts import export_layout_file
 
         try:
+            if self.cancelled:
+                self._cleanup()
+                return
             if not self.todo:
                 self._publish()
                 return
-            basename, layout, picture = self.todo.pop(0)
+            basename, layout, picture, fmt = self.todo.pop(0)
             page = picture_layout(layout, picture)
-            self.files.extend(export_layout(page, self.tmp, basename, self.dpi))
-            QTimer.singleShot(0, self._compose_next)
+            self.files.append(export_layout_file(page, self.tmp / f"{basename}.{fmt}",
+                                                 self.dpi))
+            QTimer.singleShot(0, lambda: self._compose_next())
         except Exception as exc:  # noqa: BLE001 - reported to the user
             self._cleanup()
             self._fail(exc)
@@ -131,25 +171,84 @@ class MapExportTask(QgsTask):
             self.on_done(final)
 
     def _fail(self, exc: BaseException) -> None:
-        _RUNNING.discard(self)
         log(str(exc))
         if self.on_error is not None:
             self.on_error(exc)
 
     def _cleanup(self) -> None:
+        with contextlib.suppress(RuntimeError):  # a task over is deleted (and released)
+            self.task.release()
+        self.done = True
         _RUNNING.discard(self)
         shutil.rmtree(self.tmp, ignore_errors=True)
 
 
+class MapRenderTask(QgsTask):
+    """Draws the prepared map jobs of a :class:`MapExport` in the task's thread."""
+
+    def __init__(self, export: MapExport) -> None:
+        super().__init__(tr("Exporting the maps"), QgsTask.Flag.CanCancel)
+        self.export = export
+        self.jobs: list[tuple[QgsMapRendererCustomPainterJob, QPainter, QImage, Path]] = []
+        self.current: QgsMapRendererCustomPainterJob | None = None
+        self.error = ""
+
+    def run(self) -> bool:  # the task's thread: draw the prepared maps
+        for i, (job, painter, image, picture) in enumerate(self.jobs):
+            if self.isCanceled():
+                break
+            self.current = job
+            job.renderPrepared()
+            self.current = None
+            painter.end()
+            if self.isCanceled():
+                break
+            if not image.save(str(picture), "PNG"):
+                self.error = tr("Could not write {0}").format(picture)
+                return False
+            self.setProgress(80.0 * (i + 1) / len(self.jobs))
+        return not self.isCanceled()
+
+    def release(self) -> None:
+        """Drop the jobs on the main thread: each job first, then its painter, then its
+        image (an image destroyed while painted, or by the garbage collector in
+        another thread, crashes QGIS)."""
+        jobs, self.jobs = self.jobs, []
+        while jobs:
+            job, painter, image, _picture = jobs.pop()
+            del job
+            if painter.isActive():
+                painter.end()
+            del painter, image
+
+    def cancel(self) -> None:
+        job = self.current
+        if job is not None:
+            job.cancelWithoutBlocking()
+        super().cancel()
+
+    def finished(self, ok: bool) -> None:
+        self.release()
+        self.export.rendered(ok and not self.isCanceled(), self.error)
+        self.export = None  # the task manager deletes this task; the export lives on
+
+
 def picture_layout(layout: QgsPrintLayout, picture: Path) -> QgsPrintLayout:
-    """A clone of ``layout`` whose map frame shows the pre-drawn ``picture``."""
+    """A clone of ``layout`` whose map frame shows the pre-drawn ``picture``.
+
+    The map item keeps its extent and scale (the scale bar and the legend follow it)
+    but draws one empty layer: an empty layer list would mean "all project layers".
+    """
     page = layout.clone()
     item = map_item(page)
     if item is None:
         return page
+    blank = QgsVectorLayer("Point?crs=EPSG:4490", "blank", "memory")
+    _BLANKS.append(blank)
+    del _BLANKS[:-8]
     item.setFollowVisibilityPreset(False)
     item.setKeepLayerSet(True)
-    item.setLayers([])
+    item.setLayers([blank])
     item.setBackgroundEnabled(False)
     image = QgsLayoutItemPicture(page)
     image.setPicturePath(str(picture))

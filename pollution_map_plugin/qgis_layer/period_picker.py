@@ -98,6 +98,8 @@ class PeriodPicker(QGroupBox):
         self._fill()
         if period:
             first, _, last = period.partition("/")
+            if kind == "range":  # the core labels a range by days: 2025-10-01/2025-12-31
+                first, last = first[:7], last[:7]
             self.period_combo.setCurrentText(first)
             self.until_combo.setCurrentText(last or first)
         if compare:

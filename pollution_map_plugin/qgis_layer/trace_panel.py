@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Callable
 
 from qgis.core import (
@@ -14,11 +15,11 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QDoubleSpinBox,
     QGroupBox,
     QHBoxLayout,
-    QAbstractItemView,
     QHeaderView,
     QPushButton,
     QTableWidget,
@@ -189,19 +190,12 @@ class TracePanel(QGroupBox):
         """Release the pick tool and the highlight (the plugin is being unloaded)."""
         canvas = self.iface.mapCanvas() if self.iface is not None else None
         if self.tool is not None:
-            try:
+            with contextlib.suppress(TypeError, RuntimeError):
                 self.tool.deactivated.disconnect()
-            except (TypeError, RuntimeError):
-                pass
             if canvas is not None and canvas.mapTool() is self.tool:
                 canvas.unsetMapTool(self.tool)
             self.tool = None
         self.clear()
-        try:
-            if self.task is not None and self.task.isActive():
-                self.task.cancel()
-        except RuntimeError:
-            pass
 
     def clear(self) -> None:
         self.result = None

@@ -11,6 +11,7 @@ PM_DBS (os.pathsep-separated GeoPackages), PM_PROJECT (the project file to save 
 that was opened), PM_TAG (prefix of the screenshots).
 """
 
+import faulthandler
 import json
 import os
 import sys
@@ -37,6 +38,7 @@ except ImportError:  # Qt 5
     from qgis.PyQt.QtWidgets import QAction
 
 OUT = os.environ["PM_OUT"]
+faulthandler.enable(all_threads=True)  # a crash names its Python frames
 SCENARIO = os.environ.get("PM_SCENARIO", "workflow")
 DBS = [p for p in os.environ.get("PM_DBS", "").split(os.pathsep) if p]
 PROJECT_FILE = os.environ.get("PM_PROJECT", "")
@@ -188,11 +190,17 @@ def plugin_leftovers() -> dict:
 
 
 def thematic_counts() -> dict:
+    """Features of each thematic layer, as ``{"group/kind": count}``."""
     out = {}
-    for layer in QgsProject.instance().mapLayers().values():
-        kind = layer.customProperty("pollution_map/thematic")
-        if kind:
-            out[str(kind)] = layer.featureCount()
+    project = QgsProject.instance()
+    for group in project.layerTreeRoot().findGroups():
+        if group.customProperty("pollution_map/kind") != "database":
+            continue
+        for node in group.findLayers():
+            layer = node.layer()
+            kind = layer.customProperty("pollution_map/thematic") if layer else None
+            if kind:
+                out[f"{group.name()}/{kind}"] = layer.featureCount()
     return out
 
 
@@ -253,6 +261,18 @@ def step_maps(name: str):
                     labels=labels_drawn(),
                     layers=[lyr.name() for lyr in iface.mapCanvas().layers()],
                     screenshot=shoot(f"{name}_{key}"))
+    # zoomed in on a section at a district scale: the section names appear
+    d.map_buttons["sections"].click()
+    sections = d.base_layer("sections")
+    canvas = iface.mapCanvas()
+    feat = next(sections.getFeatures())
+    to_canvas = QgsCoordinateTransform(sections.crs(), canvas.mapSettings().destinationCrs(),
+                                       QgsProject.instance())
+    canvas.setCenter(to_canvas.transform(feat.geometry().asPoint()))
+    canvas.zoomScale(250_000)
+    yield from render_and_wait()
+    step_record(f"zoomed_{name}_sections", canvas=canvas_state(), labels=labels_drawn(),
+                screenshot=shoot(f"{name}_sections_zoomed"))
 
 
 def _failing_section() -> str:
@@ -325,10 +345,8 @@ def step_export(name: str):
     out = os.path.join(OUT, f"{TAG}_{name}_maps")
     STALLS.reset()
     started = time.time()
-    d.export_maps(out)
-    yield sleep(0.2)
-    yield Wait(lambda: QgsApplication.taskManager().countActiveTasks() == 0, 600,
-               "map export")
+    export = d.export_maps(out)
+    yield Wait(lambda: not export.is_active(), 600, "map export")
     seconds = time.time() - started
     stall = STALLS.worst
     html = os.path.join(OUT, f"{TAG}_{name}_html")
@@ -353,8 +371,7 @@ def step_cancel_export(name: str):
     yield sleep(0.3)
     if task is not None:
         task.cancel()
-    yield Wait(lambda: QgsApplication.taskManager().countActiveTasks() == 0, 300,
-               "cancelled export")
+    yield Wait(lambda: task is None or not task.is_active(), 300, "cancelled export")
     step_record(f"cancel_{name}", seconds=time.time() - started, task=task is not None,
                 files=sorted(os.listdir(out)) if os.path.isdir(out) else [])
 
