@@ -24,6 +24,11 @@
         <translation>{module} 中的算法不可用：{error}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>All kinds</source>
+        <translation>全部类型</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
         <source>All optional Python packages are installed.</source>
         <translation>所有可选 Python 包均已安装。</translation>
@@ -124,7 +129,12 @@
         <translation>候选污染源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Cannot open the database: {0}</source>
+        <translation>无法打开数据库：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
@@ -179,6 +189,11 @@
         <translation>在地图上点击一个监测断面，从该断面开始溯源</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <source>Connecting to {0}</source>
+        <translation>正在连接 {0}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
         <source>Connection string (service=… or host=… dbname=…)</source>
         <translation>连接字符串（service=… 或 host=… dbname=…）</translation>
@@ -194,12 +209,23 @@
         <translation>输入数据的坐标系</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
+        <source>Could not draw the maps</source>
+        <translation>无法绘制地图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
         <source>Could not open {0} from {1}</source>
         <translation>无法从 {1} 打开 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Could not read the style {0}: {1}</source>
+        <translation>无法读取样式 {0}：{1}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
         <source>Could not write {0}</source>
         <translation>无法写入 {0}</translation>
     </message>
@@ -219,7 +245,7 @@
         <translation>创建一个空的污染源 GeoPackage，包含本插件数据库结构中的全部图层和表（CGCS2000，EPSG:4490）、空间索引和自然键唯一约束。给出 PostgreSQL 连接字符串时，则在 PostGIS 中创建这些表。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
         <source>Critical</source>
         <translation>临界</translation>
     </message>
@@ -297,6 +323,11 @@
         <translation>依赖包版本（JSON）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Details…</source>
+        <translation>详情…</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Detect</source>
         <translation>自动检测</translation>
@@ -338,7 +369,7 @@
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
         <source>Exceedance</source>
         <translation>超标</translation>
     </message>
@@ -378,7 +409,7 @@
         <translation>正在导出 HTML 报告</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
         <source>Exporting the maps</source>
         <translation>正在导出专题图</translation>
     </message>
@@ -386,6 +417,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Field with river names (empty: detected)</source>
         <translation>河流名称字段（留空：自动识别）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Filter by section, item or text</source>
+        <translation>按断面、指标或文字筛选</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
@@ -501,6 +537,11 @@
         <translation>无效的 PostgreSQL 连接字符串</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Item</source>
+        <translation>指标</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Keep the stored value</source>
         <translation>保留已存储的值</translation>
@@ -576,10 +617,20 @@
         <translation>主页</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
+        <source>Map export cancelled; nothing was written</source>
+        <translation>已取消地图导出，未写入任何文件</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
         <source>Maps</source>
         <translation>专题图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Message</source>
+        <translation>信息</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
@@ -615,6 +666,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Monitoring-section map</source>
         <translation>监测断面图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <source>Month</source>
+        <translation>月</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -725,7 +781,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
@@ -750,7 +806,7 @@
         <translation>时段：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
         <source>Periods</source>
         <translation>时段</translation>
     </message>
@@ -858,6 +914,11 @@
         <translation>QGIS {version}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <source>Quarter</source>
+        <translation>季度</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
         <source>Quasi-protection zone</source>
         <translation>准保护区</translation>
@@ -866,6 +927,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>Random seed</source>
         <translation>随机种子</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <source>Range of months</source>
+        <translation>月份区间</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
@@ -983,6 +1049,11 @@
         <translation>更新行数</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Sampled on</source>
+        <translation>采样日期</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Save as layers</source>
         <translation>保存为图层</translation>
@@ -1006,6 +1077,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
         <source>Second-level protection zone</source>
         <translation>二级保护区</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Section</source>
+        <translation>断面</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -1058,7 +1134,12 @@
         <translation>{0} 级及以上河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <source>Style file missing: {0} (reinstall the plugin)</source>
+        <translation>缺少样式文件：{0}（请重新安装插件）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
         <source>Sudden change</source>
         <translation>突变</translation>
     </message>
@@ -1198,14 +1279,25 @@
         <translation>正在校验 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Value</source>
+        <translation>数值</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
         <source>Warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
-        <source>Warnings (latest samples)</source>
-        <translation>预警（最新样本）</translation>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Warnings (none)</source>
+        <translation>预警（无）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <source>Warnings ({0})</source>
+        <translation>预警（{0}）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -1273,6 +1365,11 @@
         <translation>已向 {1} 写出 {0} 个文件</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <source>Year</source>
+        <translation>年</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>half the detection limit</source>
         <translation>检出限的一半</translation>
@@ -1310,6 +1407,11 @@
         <translation>零</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>{0} is already loaded</source>
+        <translation>{0} 已加载</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/tasks.py"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
@@ -1337,6 +1439,10 @@
     <message>
         <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
         <translation type="vanished">将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。</translation>
+    </message>
+    <message>
+        <source>Warnings (latest samples)</source>
+        <translation type="vanished">预警（最新样本）</translation>
     </message>
 </context>
 </TS>
