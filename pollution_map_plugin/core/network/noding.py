@@ -279,7 +279,7 @@ def _snap_and_split(inp: LineInput, parts: list[np.ndarray], owner: np.ndarray,
     if bank_width > 0:
         from pollution_map_plugin.core.network.banks import find_double_banks
 
-        find_double_banks(inp, noded, bank_width)
+        find_double_banks(inp, noded, bank_width, tol)
     return noded
 
 
