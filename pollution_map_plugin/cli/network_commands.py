@@ -53,6 +53,9 @@ def register(subparsers) -> None:
     p.add_argument("--tolerance", type=float, default=20.0, metavar="M",
                    help="line ends this close (metres) are one node (default 20)")
     p.add_argument("--bbox", type=_bbox, metavar="W,S,E,N", help="cut the lines to this box")
+    p.add_argument("--bank-width", type=float, default=1000.0, metavar="M",
+                   help="same-named lines side by side this close are two banks of one "
+                        "river: one is kept (default 1000; 0: keep both)")
     p.add_argument("--replace", action="store_true",
                    help="replace the rivers and reaches already in the database")
     p.add_argument("--report", metavar="CSV",
@@ -93,7 +96,8 @@ def run_import(args: argparse.Namespace) -> int:
 
     opts = NetworkImportOptions(list(args.files), crs=args.crs, name_field=args.name_field,
                                 outlets=list(args.outlet), tolerance_m=args.tolerance,
-                                bbox=args.bbox, replace=args.replace)
+                                bbox=args.bbox, replace=args.replace,
+                                bank_width_m=args.bank_width)
     with _open_current(args.db) as db:
         result = import_network(db, opts)
         print("\n".join(result.report_lines()))

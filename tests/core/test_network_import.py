@@ -211,7 +211,7 @@ def test_import_network_cli_writes_tables_report_and_links(tmp_path, capsys):
     assert main(["import-network", str(db_path), str(path)]) == 1
     assert "--replace" in capsys.readouterr().err
     assert main(["import-network", str(db_path), str(path), "--replace", "--bbox",
-                 "106.0,29.9,106.025,30.1"]) == 0
+                 "106.0,29.9,106.025,30.1", "--bank-width", "0"]) == 0
     with open_database(db_path) as db:
         reaches = db.read_layer("reaches")
         assert len(reaches) == 3 and reaches.total_bounds[2] == pytest.approx(106.025)
