@@ -18,8 +18,10 @@ test: setup
 test-core: setup
 	@$(PY) -m pytest tests/core -p no:pytest_qgis -p no:pytestqt -q
 
+# ruff and the Qt 6 readiness check (skipped without ../shared).
 lint: setup
 	@.venv/bin/ruff check pollution_map_plugin tests scripts benchmarks
+	@$(PY) scripts/qt6_check.py
 
 package: setup
 	@$(PY) scripts/package.py

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test: the core without QGIS, then QGIS, PostGIS and browser tests, then lint.
+# Every test: the core without QGIS, then QGIS, PostGIS and browser tests, then lint
+# (ruff, the Qt 6 readiness check).
 # Runs all three even when one fails, and fails when any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,5 +16,8 @@ $PY -m pytest tests/qgis tests/integration -p no:cacheprovider -q "$@" || status
 
 echo "== ruff"
 .venv/bin/ruff check pollution_map_plugin tests scripts benchmarks || status=1
+
+echo "== Qt 6 readiness (QGIS's pyqt5to6 script; skipped without ../shared)"
+$PY scripts/qt6_check.py || status=1
 
 exit $status

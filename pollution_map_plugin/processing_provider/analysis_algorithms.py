@@ -12,11 +12,9 @@ from qgis.core import (
     Qgis,
     QgsCoordinateReferenceSystem,
     QgsFeature,
-    QgsFeatureSink,
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -31,15 +29,12 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..qgis_layer.compat import enum_value
 from .base import DatabaseFileParameter, DatabaseStringParameter, PollutionAlgorithm, core_target
+from .compat import FAST_INSERT, number_type, source_type
 
 NON_DETECT = ("half", "limit", "zero")
 BY = ("river", "control_unit", "water_system", "district")
 MODES = ("UT", "UM", "DM")
 CRS = "EPSG:4490"
-
-
-def _source_type(name: str) -> Any:
-    return enum_value(Qgis, "ProcessingSourceType", name, QgsProcessing, f"Type{name}")
 
 
 def _wkb(name: str) -> Any:
@@ -133,7 +128,7 @@ def write_frame(alg: PollutionAlgorithm, parameters: dict, name: str,
             if multi:
                 g.convertToMultiType()
             feat.setGeometry(g)
-        sink.addFeature(feat, QgsFeatureSink.FastInsert)
+        sink.addFeature(feat, FAST_INSERT)
     return dest
 
 
@@ -198,7 +193,7 @@ class AssessSectionsAlgorithm(_AnalysisAlgorithm):
             options=[self.tr("half the detection limit"), self.tr("the detection limit"),
                      self.tr("zero")], defaultValue=0))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Assessed sections"), _source_type("VectorPoint")))
+            self.OUTPUT, self.tr("Assessed sections"), source_type("VectorPoint")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
@@ -252,7 +247,7 @@ class AssessGroupsAlgorithm(_AnalysisAlgorithm):
             options=[self.tr("River"), self.tr("Control unit"), self.tr("Water system"),
                      self.tr("District")], defaultValue=0))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Assessed groups"), _source_type("Vector")))
+            self.OUTPUT, self.tr("Assessed groups"), source_type("Vector")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
@@ -295,10 +290,8 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
 
     def initAlgorithm(self, config: dict | None = None) -> None:
         self.add_database_parameters()
-        double = enum_value(Qgis, "ProcessingNumberParameterType", "Double",
-                            QgsProcessingParameterNumber, "Double")
-        integer = enum_value(Qgis, "ProcessingNumberParameterType", "Integer",
-                             QgsProcessingParameterNumber, "Integer")
+        double = number_type("Double")
+        integer = number_type("Integer")
         self.addParameter(QgsProcessingParameterNumber(
             self.CRITICAL, self.tr("Critical share of the target limit"), double, 0.9,
             minValue=0.01, maxValue=1.0))
@@ -312,7 +305,7 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
             self.WINDOW, self.tr("Recent samples for the standard deviation"), integer, 12,
             minValue=2))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.OUTPUT, self.tr("Warnings"), _source_type("VectorPoint")))
+            self.OUTPUT, self.tr("Warnings"), source_type("VectorPoint")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
@@ -364,16 +357,15 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
             self.MODE, self.tr("Mode"),
             options=[self.tr("UT upstream with tributaries"), self.tr("UM upstream mainstem"),
                      self.tr("DM downstream mainstem")], defaultValue=0))
-        double = enum_value(Qgis, "ProcessingNumberParameterType", "Double",
-                            QgsProcessingParameterNumber, "Double")
+        double = number_type("Double")
         self.addParameter(QgsProcessingParameterNumber(
             self.DISTANCE, self.tr("Distance (km, 0 = unlimited)"), double, 0.0, minValue=0))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.REACHES, self.tr("Traced reaches"), _source_type("VectorLine")))
+            self.REACHES, self.tr("Traced reaches"), source_type("VectorLine")))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.SOURCES, self.tr("Traced sources"), _source_type("VectorPoint")))
+            self.SOURCES, self.tr("Traced sources"), source_type("VectorPoint")))
         self.addParameter(QgsProcessingParameterFeatureSink(
-            self.UNITS, self.tr("Drainage control units"), _source_type("VectorPolygon"),
+            self.UNITS, self.tr("Drainage control units"), source_type("VectorPolygon"),
             optional=True, createByDefault=False))
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary (JSON)")))
 

@@ -23,6 +23,7 @@ from .base import (
     core_target,
     masked,
 )
+from .compat import file_behavior
 
 
 def _core_target(target: str) -> str:
@@ -38,7 +39,7 @@ class _DatabaseAlgorithm(PollutionAlgorithm):
     def _database_parameter(self) -> QgsProcessingParameterFile:
         return DatabaseFileParameter(
             self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
-            behavior=QgsProcessingParameterFile.File,
+            behavior=file_behavior("File"),
             fileFilter="GeoPackage (*.gpkg);;All files (*.*)")
 
 

@@ -12,6 +12,7 @@ from qgis.core import (
 )
 
 from .base import PollutionAlgorithm
+from .compat import number_type
 
 SCALES = ("demo", "chongqing")
 
@@ -45,7 +46,7 @@ class BuildDemoDatabase(PollutionAlgorithm):
                                                     self.tr("Chongqing (full size)")],
             defaultValue=0))
         self.addParameter(QgsProcessingParameterNumber(
-            self.SEED, self.tr("Random seed"), QgsProcessingParameterNumber.Integer,
+            self.SEED, self.tr("Random seed"), number_type("Integer"),
             defaultValue=1, minValue=0))
         self.addParameter(QgsProcessingParameterFileDestination(
             self.OUTPUT, self.tr("Demo GeoPackage"), self.tr("GeoPackage (*.gpkg)")))

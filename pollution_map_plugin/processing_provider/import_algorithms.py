@@ -15,6 +15,7 @@ from qgis.core import (
 )
 
 from .base import DatabaseFileParameter, PollutionAlgorithm, core_target
+from .compat import file_behavior
 
 # Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
 # pandas, which the plugin must not require just to list its algorithms).
@@ -75,12 +76,12 @@ class ImportTable(PollutionAlgorithm):
     def initAlgorithm(self, config: dict | None = None) -> None:
         self.addParameter(DatabaseFileParameter(
             self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
-            behavior=QgsProcessingParameterFile.File))
+            behavior=file_behavior("File")))
         self.addParameter(QgsProcessingParameterEnum(
             self.TABLE, self.tr("Table"), options=list(TABLES), defaultValue=0))
         self.addParameter(QgsProcessingParameterFile(
             self.INPUT, self.tr("Input file (CSV or XLSX)"),
-            behavior=QgsProcessingParameterFile.File,
+            behavior=file_behavior("File"),
             fileFilter="CSV / Excel (*.csv *.txt *.tsv *.xlsx *.xlsm);;All files (*.*)"))
         self.addParameter(QgsProcessingParameterEnum(
             self.CRS, self.tr("Coordinate system of the input"),
@@ -111,7 +112,7 @@ class ImportTable(PollutionAlgorithm):
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("pandas", "geopandas")
-        from ..core.db import DatabaseError, open_database
+        from ..core.db import DatabaseError, open_current
         from ..core.importer import ImportFileError, ImportOptions, import_file
 
         target = self.parameterAsFile(parameters, self.DATABASE, context)
@@ -128,7 +129,7 @@ class ImportTable(PollutionAlgorithm):
         try:
             mapping = parse_mapping_text(self.parameterAsString(parameters, self.MAPPING,
                                                                 context))
-            with open_database(target) as db:
+            with open_current(target, log=feedback.pushInfo) as db:
                 options = ImportOptions(crs=crs, encoding=encoding, mapping=mapping or None,
                                         sheet=sheet, rejects_path=rejects, blank=blank)
                 report = import_file(db, table, source, options)

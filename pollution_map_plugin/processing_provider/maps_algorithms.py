@@ -16,6 +16,7 @@ from qgis.core import (
 
 from ..qgis_layer.compat import enum_value
 from .base import DatabaseStringParameter, PollutionAlgorithm, core_target, split_authcfg
+from .compat import number_type
 
 
 class RenderMaps(PollutionAlgorithm):
@@ -60,8 +61,7 @@ class RenderMaps(PollutionAlgorithm):
             self.addParameter(QgsProcessingParameterString(name, text, optional=True))
         self.addParameter(QgsProcessingParameterBoolean(
             self.DENSITY, self.tr("Add the pollution-load density (heatmap)"), False))
-        integer = enum_value(Qgis, "ProcessingNumberParameterType", "Integer",
-                             QgsProcessingParameterNumber, "Integer")
+        integer = number_type("Integer")
         self.addParameter(QgsProcessingParameterNumber(
             self.DPI, self.tr("PNG resolution (dpi)"), integer, 150, False, 50, 600))
         self.addParameter(QgsProcessingParameterFolderDestination(

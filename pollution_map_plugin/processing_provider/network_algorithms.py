@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from qgis.core import (
-    QgsProcessing,
     QgsProcessingContext,
     QgsProcessingException,
     QgsProcessingFeedback,
@@ -17,6 +16,7 @@ from qgis.core import (
 )
 
 from .base import PollutionAlgorithm
+from .compat import number_type, source_type
 
 
 def _ogr_source(source: str) -> str:
@@ -89,7 +89,7 @@ class ImportNetwork(_DatabaseAlgorithm):
         self.add_database()
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.LINES, self.tr("River line layers or files"),
-            layerType=QgsProcessing.TypeVectorLine))
+            layerType=source_type("VectorLine")))
         self.addParameter(QgsProcessingParameterString(
             self.NAME_FIELD, self.tr("Field with river names (empty: detected)"),
             optional=True))
@@ -101,7 +101,7 @@ class ImportNetwork(_DatabaseAlgorithm):
             optional=True))
         self.addParameter(QgsProcessingParameterNumber(
             self.TOLERANCE, self.tr("Snapping tolerance (m)"),
-            type=QgsProcessingParameterNumber.Double, defaultValue=20.0, minValue=0.001))
+            type=number_type("Double"), defaultValue=20.0, minValue=0.001))
         self.addParameter(QgsProcessingParameterString(
             self.BBOX, self.tr("Cut to the box W,S,E,N in lon/lat (empty: everything)"),
             optional=True))
