@@ -3,6 +3,7 @@
 pytest_plugins = [
     "tests.fixtures.paths",
     "tests.fixtures.demo",
+    "tests.fixtures.old_schema",
     "tests.fixtures.postgis",
     "tests.fixtures.browser",
     "tests.fixtures.plugin",

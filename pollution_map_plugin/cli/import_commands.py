@@ -34,7 +34,7 @@ def parse_mapping(items: list[str] | None) -> dict[str, str]:
 
 def run_import(args: argparse.Namespace) -> int:
     """The ``import`` sub-command."""
-    from ..core.db import open_database
+    from ..core.db import open_current
     from ..core.importer import ImportOptions, import_file
     from ..core.output_paths import check_output
 
@@ -46,7 +46,7 @@ def run_import(args: argparse.Namespace) -> int:
                             rejects_path=args.rejects, blank=args.blank)
     # the rejects file must not overwrite the database, its sidecars or the input
     check_output(args.rejects, database=args.db, inputs=[args.file], what="rejects file")
-    with open_database(args.db) as db:
+    with open_current(args.db, log=lambda m: print(m, file=sys.stderr)) as db:
         report = import_file(db, args.layer, args.file, options)
     for note in report.warnings:
         print(f"note: {note}", file=sys.stderr)

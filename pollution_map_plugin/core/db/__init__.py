@@ -27,7 +27,7 @@ Target = Union[str, "os.PathLike[str]"]
 __all__ = [
     "LINKS", "MIGRATIONS", "WRITE_MODES", "Database", "DatabaseError", "GeoPackageDatabase",
     "Link", "Migration", "MigrationError", "SchemaError", "create_database", "gpkg_path",
-    "is_postgres_target", "migration", "open_database", "scrub",
+    "is_postgres_target", "migration", "open_current", "open_database", "scrub",
 ]
 
 
@@ -63,6 +63,27 @@ def open_database(target: Target, check: bool = True) -> Database:
         except BaseException:
             db.close()
             raise
+    return db
+
+
+def open_current(target: Target, log: Optional[Callable[[str], None]] = None) -> Database:
+    """Open ``target`` for writing: a database of an older schema version is migrated
+    first (one transaction), and ``log`` is told so with the columns added."""
+    db = open_database(target)
+    try:
+        before = db.schema_version()
+        if before < schema.SCHEMA_VERSION:
+            from .migrations import added_columns
+
+            applied = db.migrate()
+            added = sorted({c.name for v in applied for cols in added_columns(v).values()
+                            for c in cols})
+            if log is not None:
+                log(f"{db.describe()}: migrated from schema version {before} to "
+                    f"{applied[-1]} (columns added: {', '.join(added) or 'none'})")
+    except BaseException:
+        db.close()
+        raise
     return db
 
 

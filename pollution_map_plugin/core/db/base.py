@@ -13,7 +13,8 @@ import pandas as pd
 
 from .. import schema
 from ..schema import Column, Table
-from .frames import Prepared, build_frame, build_geoframe, prepare
+from .errors import SchemaError
+from .frames import Prepared, build_frame, build_geoframe, fill_missing, prepare
 from .links import LINKS
 from .migrations import plan
 
@@ -36,6 +37,9 @@ class Database(abc.ABC):
     def __init__(self) -> None:
         self._depth = 0
         self._closed = False
+        self._present: dict[str, set[str]] = {}  # columns each table really has
+        self._current = False  # the schema version is known to be current
+        self._migrating = False
 
     # --- life cycle ----------------------------------------------------------------
 
@@ -77,6 +81,8 @@ class Database(abc.ABC):
                 yield self
             except BaseException:
                 self._depth = 0
+                self._present.clear()  # a rolled-back migration leaves the old columns
+                self._current = False
                 self._rollback()
                 raise
             self._depth = 0
@@ -89,6 +95,8 @@ class Database(abc.ABC):
                 yield self
             except BaseException:
                 self._depth -= 1
+                self._present.clear()
+                self._current = False
                 self._rollback_to(name)
                 raise
             self._depth -= 1
@@ -105,27 +113,59 @@ class Database(abc.ABC):
             raise KeyError(f"{table.name} has no column(s) {', '.join(unknown)}")
         return list(dict.fromkeys(wanted))
 
+    def present_columns(self, name: str) -> set[str]:
+        """The columns table ``name`` really has (an older schema lacks some)."""
+        if name not in self._present:
+            self._present[name] = set(self._columns(name))
+        return self._present[name]
+
+    def _read_frame(self, table: Table, cols: list[str], geometry: bool
+                    ) -> tuple[pd.DataFrame, list | None]:
+        """Columns ``cols``; those the database lacks (an older schema) read as empty."""
+        present = self.present_columns(table.name) if cols else set()
+        have = [c for c in cols if c in present]
+        data, wkb = self._read(table, have, geometry=geometry)
+        frame = build_frame(table, have, data)
+        if len(have) < len(cols):
+            n = len(wkb) if wkb is not None else len(frame) if have else self._count(table.name)
+            frame = fill_missing(table, frame, cols, n)
+        return frame, wkb
+
     def read_layer(self, name: str, columns: Sequence[str] | None = None) -> gpd.GeoDataFrame:
-        """Layer ``name`` as a GeoDataFrame in EPSG:4490, geometry column "geometry"."""
+        """Layer ``name`` as a GeoDataFrame in EPSG:4490, geometry column "geometry".
+
+        Columns of the current schema that an older database lacks read as empty."""
         self._check_open()
         table = schema.table(name)
         if not table.is_spatial:
             raise ValueError(f"{name} is a table without geometry: use read_table()")
-        cols = self._select(table, columns)
-        data, wkb = self._read(table, cols, geometry=True)
-        return build_geoframe(build_frame(table, cols, data), wkb)
+        frame, wkb = self._read_frame(table, self._select(table, columns), geometry=True)
+        return build_geoframe(frame, wkb)
 
     def read_table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """Table ``name`` (or a layer's attributes) as a DataFrame, in ``fid`` order.
 
         Dtypes: text object, integer Int64, real float64, date datetime64[ns],
-        boolean bool (nullable ``boolean`` if NULLs occur).
+        boolean bool (nullable ``boolean`` if NULLs occur).  Columns of the current
+        schema that an older database lacks read as empty (None, NaN, <NA>, NaT).
         """
         self._check_open()
         table = schema.table(name)
-        cols = self._select(table, columns)
-        data, _ = self._read(table, cols, geometry=False)
-        return build_frame(table, cols, data)
+        frame, _ = self._read_frame(table, self._select(table, columns), geometry=False)
+        return frame
+
+    def require_current(self) -> None:
+        """SchemaError naming the ``migrate`` command unless the schema is current."""
+        if self._current or self._migrating:
+            return
+        version = self.schema_version()
+        if version < schema.SCHEMA_VERSION:
+            raise SchemaError(
+                f"{self.describe()} has schema version {version}, older than "
+                f"{schema.SCHEMA_VERSION}: nothing was written. Migrate it first: "
+                f"python -m pollution_map_plugin migrate TARGET (Processing: "
+                f"Database → Migrate database); reading works without it")
+        self._current = True
 
     def write(self, name: str, frame: pd.DataFrame, mode: str = "append") -> int:
         """Write ``frame`` to ``name``; return the number of rows written.
@@ -133,11 +173,15 @@ class Database(abc.ABC):
         ``append`` inserts (a duplicate natural key is an error), ``upsert`` inserts
         or updates by the natural key (only the columns present in ``frame``),
         ``replace`` deletes every row first.  One transaction (or the caller's).
+        SchemaError (nothing written) when the database's schema is older than the
+        plugin's: writers migrate explicitly first (``migrate``).
         """
         self._check_open()
         if mode not in WRITE_MODES:
             raise ValueError(f"mode must be one of {', '.join(WRITE_MODES)}, not {mode!r}")
         table = schema.table(name)
+        if name not in _BOOKKEEPING:
+            self.require_current()
         prepared = prepare(table, frame, mode)
         with self.transaction():
             if mode == "replace":
@@ -192,10 +236,16 @@ class Database(abc.ABC):
         schema version) in one transaction; return the versions reached."""
         self._check_open()
         steps = plan(self.schema_version(), schema.SCHEMA_VERSION if target is None else target)
-        with self.transaction():
-            for step in steps:
-                step.apply(self)
-                self._record_version(step.to_version)
+        self._migrating = True
+        try:
+            with self.transaction():
+                for step in steps:
+                    step.apply(self)
+                    self._record_version(step.to_version)
+        finally:
+            self._migrating = False
+            self._present.clear()
+            self._current = False
         return [s.to_version for s in steps]
 
     def add_column(self, name: str, column: Column) -> None:
@@ -203,6 +253,7 @@ class Database(abc.ABC):
         self._check_open()
         with self.transaction():
             self._add_column(schema.table(name), column)
+        self._present.pop(name, None)
 
     # --- validation ----------------------------------------------------------------
 

@@ -8,7 +8,7 @@ class DatabaseError(Exception):
 
 
 class SchemaError(DatabaseError):
-    """The database does not hold the plugin's schema (or a newer one)."""
+    """The database does not hold the plugin's schema, or an older or newer version."""
 
 
 class MigrationError(DatabaseError):

@@ -275,6 +275,15 @@ def build_frame(table: Table, columns: list[str], data: list) -> pd.DataFrame:
     return pd.DataFrame(series)
 
 
+def fill_missing(table: Table, frame: pd.DataFrame, columns: list[str], n: int
+                 ) -> pd.DataFrame:
+    """``frame`` with ``columns`` in order, those it lacks added empty (``n`` rows),
+    each with the dtype its kind reads as: what an older schema's database gives."""
+    series = {c: frame[c].reset_index(drop=True) if c in frame.columns
+              else column_series(table.column(c).type, [None] * n) for c in columns}
+    return pd.DataFrame(series) if series else pd.DataFrame(index=range(n))
+
+
 def build_geoframe(frame: pd.DataFrame, wkb: list) -> gpd.GeoDataFrame:
     """Attach geometries (WKB bytes or hex strings) as column "geometry", EPSG:4490."""
     crs = f"EPSG:{DEFAULT_SRID}"

@@ -8,14 +8,18 @@ the schema bumps ``schema.SCHEMA_VERSION`` and registers a step here, e.g.::
         db.add_column("measurements", Column("method", "text", "方法", "Method"))
 
 ``Database.migrate()`` runs the steps in order, each in the same transaction as
-the row it records in ``schema_version``.
+the row it records in ``schema_version``.  ``added_columns(version)`` says what a
+version added (readers of an older database read the columns it lacks as empty),
+and ``tables_at(version)`` gives an older schema (tests build real older databases
+from it).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable
 
+from ..schema import Column, Table
 from .errors import MigrationError
 
 
@@ -62,15 +66,37 @@ def plan(current: int, target: int) -> list[Migration]:
     return steps
 
 
+def _added_in_2() -> dict[str, tuple[Column, ...]]:
+    from ..schema import LINK, WATER_LINK
+
+    added = {name: LINK for name in ("sections", "outfalls")}
+    added.update({name: WATER_LINK for name in (
+        "enterprises", "sewage_plants", "livestock_farms", "petrol_stations",
+        "industrial_parks")})
+    return added
+
+
+def added_columns(version: int) -> dict[str, tuple[Column, ...]]:
+    """The columns (per table) that schema ``version`` added to the one before."""
+    return {2: _added_in_2}.get(version, dict)()
+
+
+def tables_at(version: int) -> tuple[Table, ...]:
+    """The schema's tables as they were at ``version`` (later columns left out)."""
+    from .. import schema
+
+    later: dict[str, set[str]] = {}
+    for v in range(version + 1, schema.SCHEMA_VERSION + 1):
+        for name, columns in added_columns(v).items():
+            later.setdefault(name, set()).update(c.name for c in columns)
+    return tuple(replace(t, columns=tuple(c for c in t.columns
+                                          if c.name not in later.get(t.name, ())))
+                 for t in schema.TABLES)
+
+
 @migration(1, 2, "links to the network: link_method, link_distance_m; river_code and "
            "reach_code on enterprises, sewage plants, farms, petrol stations and parks")
 def _add_network_links(db) -> None:
-    from ..schema import LINK, WATER_LINK
-
-    for name in ("sections", "outfalls"):
-        for column in LINK:
-            db.add_column(name, column)
-    for name in ("enterprises", "sewage_plants", "livestock_farms", "petrol_stations",
-                 "industrial_parks"):
-        for column in WATER_LINK:
+    for name, columns in added_columns(2).items():
+        for column in columns:
             db.add_column(name, column)

@@ -151,12 +151,15 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
     Rejected rows go to ``options.rejects_path`` (default ``<file name>.rejects.csv``),
     written only when there are rejects; a clean import removes a stale default
     rejects file of the same input file, so it cannot be mistaken for this one's.
-    Raises ImportFileError (nothing written) when the file cannot be imported,
+    Raises SchemaError (nothing written) when ``db`` has an older schema version
+    (``migrate`` it, or open it with ``open_current``), ImportFileError (nothing
+    written) when the file cannot be imported,
     DatabaseBusyError when another writer holds the lock too long; database errors
     propagate after the rollback.
     """
     options = ImportOptions.of(options, **overrides)
     spec = _table(table)
+    db.require_current()  # an older schema: SchemaError naming ``migrate``, nothing read
     opened = open_input(path, spec, options, build_context(db, table))
     target = Path(options.rejects_path) if options.rejects_path else default_rejects_path(path)
     rejects = RejectsWriter(target, opened.headers)
