@@ -21,13 +21,12 @@ from .errors import DatabaseError, SchemaError
 from .frames import Prepared
 from .gpkg_geom import blobs_to_wkb, register_functions
 from .gpkg_read import read_columns
-from .gpkg_write import delete_all, insert_rows, q
+from .gpkg_sql import column_type, compose, join, marks
+from .gpkg_write import delete_all, insert_rows
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _GDAL_MIN_ROWS = 5000  # smaller tables are read with sqlite3 alone
 _SIDECARS = ("-wal", "-shm", "-journal")
-_SQL_TYPES = {"text": "TEXT", "integer": "INTEGER", "real": "REAL", "date": "DATE",
-              "boolean": "BOOLEAN"}
 
 
 class _MovedError(Exception):
@@ -132,9 +131,9 @@ def create_gpkg(path: Path, overwrite: bool = False,
         try:
             with db.transaction():
                 for table in schema.TABLES:
-                    cols = ", ".join(q(c) for c in table.natural_key)
-                    db._exec(f"CREATE UNIQUE INDEX {q('ux_' + table.name + '_key')} "
-                             f"ON {q(table.name)} ({cols})")
+                    db._exec(compose("CREATE UNIQUE INDEX {} ON {} ({})",
+                                     f"ux_{table.name}_key", table.name,
+                                     list(table.natural_key)))
                 db._record_version(schema.SCHEMA_VERSION)
                 db.set_metadata(initial_metadata())
                 if populate is not None:
@@ -232,17 +231,17 @@ class GeoPackageDatabase(Database):
                 self._conn.execute("ROLLBACK")
 
     def _savepoint(self, name: str) -> None:
-        self._exec(f"SAVEPOINT {q(name)}")
+        self._exec(compose("SAVEPOINT {}", name))
 
     def _release(self, name: str) -> None:
-        self._exec(f"RELEASE SAVEPOINT {q(name)}")
+        self._exec(compose("RELEASE SAVEPOINT {}", name))
 
     def _rollback_to(self, name: str) -> None:
         if not self._conn.in_transaction:
             return  # SQLite already rolled back everything (see _rollback)
         with contextlib.suppress(sqlite3.Error):
-            self._conn.execute(f"ROLLBACK TO SAVEPOINT {q(name)}")
-            self._conn.execute(f"RELEASE SAVEPOINT {q(name)}")
+            self._conn.execute(compose("ROLLBACK TO SAVEPOINT {}", name))
+            self._conn.execute(compose("RELEASE SAVEPOINT {}", name))
 
     # reading and writing
     def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
@@ -259,10 +258,10 @@ class GeoPackageDatabase(Database):
                     return [data[c] for c in columns], wkb
                 except _MovedError:
                     pass  # the table changed between the two reads: read it again
-        names = [q(c) for c in columns] + ([q(schema.GEOMETRY_COLUMN)] if geometry else [])
+        names = list(columns) + ([schema.GEOMETRY_COLUMN] if geometry else [])
         if not names:
-            names = [q(schema.PRIMARY_KEY)]
-        sql = f"SELECT {', '.join(names)} FROM {q(table.name)} ORDER BY {q(schema.PRIMARY_KEY)}"
+            names = [schema.PRIMARY_KEY]
+        sql = compose("SELECT {} FROM {} ORDER BY {}", names, table.name, schema.PRIMARY_KEY)
         rows = self._exec(sql).fetchall()
         data = list(zip(*rows)) if rows else [()] * len(names)
         if not columns:
@@ -272,14 +271,14 @@ class GeoPackageDatabase(Database):
         return list(data[: len(columns)]), None
 
     def _max_fid(self, table: Table) -> int:
-        sql = f"SELECT max({q(schema.PRIMARY_KEY)}) FROM {q(table.name)}"
+        sql = compose("SELECT max({}) FROM {}", schema.PRIMARY_KEY, table.name)
         return int(self._exec(sql).fetchone()[0] or 0)
 
     def _read_flags(self, table: Table, column: str, fids: np.ndarray) -> pd.Series:
         """A boolean column in fid order, as one string of 0/1/2 (2 = NULL)."""
-        sql = (f"SELECT group_concat(f, ''), sum(fid * f) FROM (SELECT {q(schema.PRIMARY_KEY)}"
-               f" AS fid, CASE WHEN {q(column)} IS NULL THEN 2 WHEN {q(column)} THEN 1 ELSE 0 "
-               f"END AS f FROM {q(table.name)} ORDER BY {q(schema.PRIMARY_KEY)})")
+        sql = compose("SELECT group_concat(f, ''), sum(fid * f) FROM (SELECT {0} AS fid, "
+                      "CASE WHEN {1} IS NULL THEN 2 WHEN {1} THEN 1 ELSE 0 END AS f "
+                      "FROM {2} ORDER BY {0})", schema.PRIMARY_KEY, column, table.name)
         text, checksum = self._exec(sql).fetchone()
         flags = np.frombuffer((text or "").encode("ascii"), dtype=np.uint8) - ord("0")
         if len(flags) != len(fids) or int((fids * flags).sum()) != int(checksum or 0):
@@ -301,7 +300,7 @@ class GeoPackageDatabase(Database):
             raise DatabaseError(f"emptying {table.name}: {exc}") from None
 
     def _delete_where(self, table: Table, column: str, values: list) -> None:
-        self._conn.executemany(f"DELETE FROM {q(table.name)} WHERE {q(column)} = ?",
+        self._conn.executemany(compose("DELETE FROM {} WHERE {} = ?", table.name, column),
                                [(v,) for v in values])
 
     def _after_write(self, table: Table) -> None:
@@ -309,20 +308,20 @@ class GeoPackageDatabase(Database):
         now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
         rtree = f"rtree_{table.name}_{schema.GEOMETRY_COLUMN}"
         if table.is_spatial and rtree in self._tables():
-            self._exec(
-                f"UPDATE gpkg_contents SET last_change = ?, (min_x, max_x, min_y, max_y) = "
-                f"(SELECT min(minx), max(maxx), min(miny), max(maxy) FROM {q(rtree)}) "
-                "WHERE table_name = ?", (now, table.name))
+            self._exec(compose(
+                "UPDATE gpkg_contents SET last_change = ?, (min_x, max_x, min_y, max_y) = "
+                "(SELECT min(minx), max(maxx), min(miny), max(maxy) FROM {}) "
+                "WHERE table_name = ?", rtree), (now, table.name))
         else:
             self._exec("UPDATE gpkg_contents SET last_change = ? WHERE table_name = ?",
                        (now, table.name))
         if "gpkg_ogr_contents" in self._tables():
-            self._exec(f"UPDATE gpkg_ogr_contents SET feature_count = "
-                       f"(SELECT count(*) FROM {q(table.name)}) WHERE table_name = ?",
+            self._exec(compose("UPDATE gpkg_ogr_contents SET feature_count = "
+                               "(SELECT count(*) FROM {}) WHERE table_name = ?", table.name),
                        (table.name,))
 
     def _count(self, name: str) -> int:
-        return int(self._exec(f"SELECT count(*) FROM {q(name)}").fetchone()[0])
+        return int(self._exec(compose("SELECT count(*) FROM {}", name)).fetchone()[0])
 
     # introspection
     def _tables(self) -> set[str]:
@@ -330,7 +329,7 @@ class GeoPackageDatabase(Database):
         return {r[0] for r in rows}
 
     def _columns(self, name: str) -> list[str]:
-        return [r[1] for r in self._exec(f"PRAGMA table_info({q(name)})")]
+        return [r[1] for r in self._exec(compose("PRAGMA table_info({})", name))]
 
     def _geometry_column(self, name: str) -> tuple[str, int] | None:
         row = self._exec(
@@ -340,27 +339,27 @@ class GeoPackageDatabase(Database):
 
     def _unique_keys(self, name: str) -> set[tuple[str, ...]]:
         keys = set()
-        for index in self._exec(f"PRAGMA index_list({q(name)})").fetchall():
+        for index in self._exec(compose("PRAGMA index_list({})", name)).fetchall():
             if index[2]:  # unique
-                cols = self._exec(f"PRAGMA index_info({q(index[1])})").fetchall()
+                cols = self._exec(compose("PRAGMA index_info({})", index[1])).fetchall()
                 keys.add(tuple(c[2] for c in sorted(cols)))
         return keys
 
     def _values_not_in(self, name: str, column: str, allowed: Sequence[str]) -> list[tuple]:
-        marks = ", ".join("?" * len(allowed))
-        sql = (f"SELECT {q(column)}, count(*) FROM {q(name)} WHERE {q(column)} IS NOT NULL "
-               f"AND {q(column)} NOT IN ({marks}) GROUP BY 1 ORDER BY 2 DESC, 1")
+        sql = compose("SELECT {0}, count(*) FROM {1} WHERE {0} IS NOT NULL "
+                      "AND {0} NOT IN ({2}) GROUP BY 1 ORDER BY 2 DESC, 1",
+                      column, name, marks(len(allowed)))
         return [tuple(r) for r in self._exec(sql, list(allowed)).fetchall()]
 
     def _orphans(self, link) -> list[tuple]:
-        col = f"c.{q(link.column)}"
-        absent = " ".join(f"AND NOT EXISTS (SELECT 1 FROM {q(t)} p WHERE p.{q(c)} = {col})"
-                          for t, c in link.targets)
-        sql = (f"SELECT {col}, count(*) FROM {q(link.table)} c WHERE {col} IS NOT NULL "
-               f"{absent} GROUP BY 1 ORDER BY 1")
+        col = compose("c.{}", link.column)
+        absent = join(" ", (compose("AND NOT EXISTS (SELECT 1 FROM {} p WHERE p.{} = {})",
+                                    t, c, col) for t, c in link.targets))
+        sql = compose("SELECT {0}, count(*) FROM {1} c WHERE {0} IS NOT NULL {2} "
+                      "GROUP BY 1 ORDER BY 1", col, link.table, absent)
         return [tuple(r) for r in self._exec(sql).fetchall()]
 
     def _add_column(self, table: Table, column: Column) -> None:
-        null = "" if column.nullable else " NOT NULL DEFAULT ''"
-        self._exec(f"ALTER TABLE {q(table.name)} ADD COLUMN {q(column.name)} "
-                   f"{_SQL_TYPES[column.type]}{null}")
+        template = ("ALTER TABLE {} ADD COLUMN {} {}" if column.nullable
+                    else "ALTER TABLE {} ADD COLUMN {} {} NOT NULL DEFAULT ''")
+        self._exec(compose(template, table.name, column.name, column_type(column.type)))

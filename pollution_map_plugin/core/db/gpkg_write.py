@@ -17,11 +17,7 @@ from .. import schema
 from ..schema import Table
 from .frames import Prepared
 from .gpkg_geom import encode_blobs
-
-
-def q(name: str) -> str:
-    """A quoted SQLite identifier."""
-    return '"' + name.replace('"', '""') + '"'
+from .gpkg_sql import compose, join, marks
 
 
 def rtree_name(table: Table) -> str:
@@ -31,19 +27,19 @@ def rtree_name(table: Table) -> str:
 @contextmanager
 def triggers_off(conn: sqlite3.Connection, table: Table, names: list[str]) -> Iterator[None]:
     """Drop the named triggers of ``table`` for the block; recreate them after it."""
-    marks = ", ".join("?" * len(names))
-    saved = conn.execute(
-        f"SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
-        f"AND name IN ({marks})", [table.name, *names]).fetchall()
+    saved = conn.execute(compose(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = ? "
+        "AND name IN ({})", marks(len(names))), [table.name, *names]).fetchall()
     for name, _ in saved:
-        conn.execute(f"DROP TRIGGER {q(name)}")
+        conn.execute(compose("DROP TRIGGER {}", name))
     yield
     for _, sql in saved:
         conn.execute(sql)
 
 
 def _next_fid(conn: sqlite3.Connection, table: Table) -> int:
-    (top,) = conn.execute(f"SELECT max({q(schema.PRIMARY_KEY)}) FROM {q(table.name)}").fetchone()
+    (top,) = conn.execute(compose("SELECT max({}) FROM {}", schema.PRIMARY_KEY,
+                                  table.name)).fetchone()
     seq = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table.name,)).fetchone() \
         if _has_table(conn, "sqlite_sequence") else None
     return max(top or 0, (seq[0] if seq else 0) or 0) + 1
@@ -59,15 +55,15 @@ def _existing(conn: sqlite3.Connection, table: Table, names: list[str], rows: li
     """(index, fid) of ``rows`` whose natural key is in the table (an indexed join)."""
     keys = list(table.natural_key)
     key_idx = [names.index(k) for k in keys]
-    cols = ", ".join(f"k{j}" for j in range(len(keys)))
-    conn.execute(f"CREATE TEMP TABLE _pm_keys (i INTEGER, {cols})")
+    cols = [f"k{j}" for j in range(len(keys))]
+    conn.execute(compose("CREATE TEMP TABLE _pm_keys (i INTEGER, {})", cols))
     try:
-        conn.executemany(f"INSERT INTO temp._pm_keys VALUES (?, {', '.join('?' * len(keys))})",
+        conn.executemany(compose("INSERT INTO temp._pm_keys VALUES (?, {})", marks(len(keys))),
                          [(i, *(r[j] for j in key_idx)) for i, r in enumerate(rows)])
-        on = " AND ".join(f"m.{q(k)} = t.k{j}" for j, k in enumerate(keys))
-        found = conn.execute(f"SELECT t.i, m.{q(schema.PRIMARY_KEY)} FROM temp._pm_keys t "
-                             f"JOIN main.{q(table.name)} m "
-                             f"ON {on} ORDER BY t.i").fetchall()
+        on = join(" AND ", (compose("m.{} = t.{}", k, c) for k, c in zip(keys, cols)))
+        found = conn.execute(compose("SELECT t.i, m.{} FROM temp._pm_keys t JOIN main.{} m "
+                                     "ON {} ORDER BY t.i", schema.PRIMARY_KEY, table.name,
+                                     on)).fetchall()
     finally:
         conn.execute("DROP TABLE temp._pm_keys")
     return [(r[0], r[1]) for r in found]
@@ -76,13 +72,13 @@ def _existing(conn: sqlite3.Connection, table: Table, names: list[str], rows: li
 @contextmanager
 def indexes_off(conn: sqlite3.Connection, table: Table, rows: int) -> Iterator[None]:
     """For a load bigger than the table: drop its indexes, rebuild them after (faster)."""
-    (count,) = conn.execute(f"SELECT count(*) FROM {q(table.name)}").fetchone()
+    (count,) = conn.execute(compose("SELECT count(*) FROM {}", table.name)).fetchone()
     saved = []
     if rows > max(count, 1000):
         saved = conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index' "
                              "AND tbl_name = ? AND sql IS NOT NULL", (table.name,)).fetchall()
     for name, _ in saved:
-        conn.execute(f"DROP INDEX {q(name)}")
+        conn.execute(compose("DROP INDEX {}", name))
     yield
     for _, sql in saved:
         conn.execute(sql)
@@ -94,8 +90,9 @@ def _update(conn: sqlite3.Connection, table: Table, names: list[str], rows: list
     other_idx = [i for i, n in enumerate(names) if n not in keys]
     if not other_idx:
         return
-    sql = (f"UPDATE {q(table.name)} SET {', '.join(f'{q(names[i])} = ?' for i in other_idx)} "
-           f"WHERE {' AND '.join(f'{q(k)} = ?' for k in keys)}")
+    sql = compose("UPDATE {} SET {} WHERE {}", table.name,
+                  join(", ", (compose("{} = ?", names[i]) for i in other_idx)),
+                  join(" AND ", (compose("{} = ?", k) for k in keys)))
     conn.executemany(sql, [tuple(r[i] for i in other_idx + key_idx) for r in rows])
 
 
@@ -119,7 +116,7 @@ def insert_rows(conn: sqlite3.Connection, prepared: Prepared, upsert: bool) -> N
             with triggers_off(conn, table, off):
                 _update(conn, table, names, [rows[i] for i, _ in old])
                 if off:
-                    conn.executemany(f"DELETE FROM {q(rtree)} WHERE id = ?",
+                    conn.executemany(compose("DELETE FROM {} WHERE id = ?", rtree),
                                      [(fid,) for _, fid in old])
                     _boxes(conn, rtree, prepared, old)
             taken = {i for i, _ in old}
@@ -131,8 +128,8 @@ def insert_rows(conn: sqlite3.Connection, prepared: Prepared, upsert: bool) -> N
         start = _next_fid(conn, table)
         fid_rows = [(start + k, *rows[i]) for k, i in enumerate(new)]
         cols = [schema.PRIMARY_KEY, *names]
-        conn.executemany(f"INSERT INTO {q(table.name)} ({', '.join(q(c) for c in cols)}) "
-                         f"VALUES ({', '.join('?' * len(cols))})", fid_rows)
+        conn.executemany(compose("INSERT INTO {} ({}) VALUES ({})", table.name, cols,
+                                 marks(len(cols))), fid_rows)
         if rtree and prepared.wkb is not None:
             _boxes(conn, rtree, prepared, [(i, start + k) for k, i in enumerate(new)])
 
@@ -143,7 +140,7 @@ def _boxes(conn: sqlite3.Connection, rtree: str, prepared: Prepared,
     bounds = prepared.bounds.tolist()
     boxes = [(fid, bounds[i][0], bounds[i][2], bounds[i][1], bounds[i][3])
              for i, fid in rows if prepared.wkb[i] is not None]
-    conn.executemany(f"INSERT INTO {q(rtree)} VALUES (?, ?, ?, ?, ?)", boxes)
+    conn.executemany(compose("INSERT INTO {} VALUES (?, ?, ?, ?, ?)", rtree), boxes)
 
 
 def delete_all(conn: sqlite3.Connection, table: Table) -> None:
@@ -155,6 +152,6 @@ def delete_all(conn: sqlite3.Connection, table: Table) -> None:
     else:
         rtree = ""
     with triggers_off(conn, table, off):
-        conn.execute(f"DELETE FROM {q(table.name)}")
+        conn.execute(compose("DELETE FROM {}", table.name))
         if rtree:
-            conn.execute(f"DELETE FROM {q(rtree)}")
+            conn.execute(compose("DELETE FROM {}", rtree))

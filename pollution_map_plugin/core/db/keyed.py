@@ -81,20 +81,21 @@ def read_by_keys(db: Database, table: Table, keys: pd.DataFrame, columns: list[s
 
 def _gpkg_rows(db, table: Table, keys: list[tuple], names: list[str]) -> list[tuple]:
     from .gpkg_geom import blobs_to_wkb
-    from .gpkg_write import q
+    from .gpkg_sql import NULL, compose, join, marks
 
     conn = db._conn
     k = len(table.natural_key)
-    cols = ", ".join(f"k{j}" for j in range(k))
-    geom = f", m.{q(schema.GEOMETRY_COLUMN)}" if table.is_spatial else ", NULL"
+    cols = [f"k{j}" for j in range(k)]
+    geom = compose("m.{}", schema.GEOMETRY_COLUMN) if table.is_spatial else NULL
     try:
         conn.execute("DROP TABLE IF EXISTS temp._pm_find")
-        conn.execute(f"CREATE TEMP TABLE _pm_find ({cols})")
-        conn.executemany(f"INSERT INTO temp._pm_find VALUES ({', '.join('?' * k)})", keys)
-        on = " AND ".join(f"m.{q(c)} = t.k{j}" for j, c in enumerate(table.natural_key))
-        select = ", ".join(f"m.{q(n)}" for n in names)
-        found = conn.execute(f"SELECT {select}{geom} FROM temp._pm_find t "
-                             f"JOIN main.{q(table.name)} m ON {on}").fetchall()
+        conn.execute(compose("CREATE TEMP TABLE _pm_find ({})", cols))
+        conn.executemany(compose("INSERT INTO temp._pm_find VALUES ({})", marks(k)), keys)
+        on = join(" AND ", (compose("m.{} = t.{}", c, kc)
+                            for c, kc in zip(table.natural_key, cols)))
+        select = [compose("m.{}", n) for n in names] + [geom]
+        found = conn.execute(compose("SELECT {} FROM temp._pm_find t JOIN main.{} m ON {}",
+                                     select, table.name, on)).fetchall()
         conn.execute("DROP TABLE temp._pm_find")
     except Exception as exc:  # sqlite3.Error
         raise DatabaseError(f"{db.describe()}: {exc}") from None
