@@ -45,6 +45,14 @@ def icons_dir() -> Path:
     return resources_dir() / "icons"
 
 
+def help_path() -> Path:
+    """The usage guide: ``help/usage.html`` in the installed plugin (made from
+    ``docs/usage.md`` at packaging), ``docs/usage.md`` in the development tree."""
+    if is_installed_layout():
+        return PACKAGE_DIR / "help" / "usage.html"
+    return PACKAGE_DIR.parent / "docs" / "usage.md"
+
+
 def icon_path(name: str = "icon.svg") -> Path:
     """Path of icon ``name`` (the plugin icon by default)."""
     return icons_dir() / name

@@ -80,6 +80,8 @@ class PollutionMapPlugin:
         deps.triggered.connect(self.check_dependencies)
         about = self._add_action("AboutAction", QIcon(), tr("About Pollution Map"))
         about.triggered.connect(self.show_about)
+        guide = self._add_action("HelpAction", QIcon(), tr("Usage guide"))
+        guide.triggered.connect(self.show_help)
 
         self.toolbar = self.iface.addToolBar(tr("Pollution Map"))
         self.toolbar.setObjectName(self.TOOLBAR_NAME)
@@ -145,6 +147,19 @@ class PollutionMapPlugin:
             Qgis.MessageLevel.Info,
             10,
         )
+
+    def show_help(self) -> bool:
+        """Open the bundled usage guide (offline) in the system's browser."""
+        from qgis.PyQt.QtCore import QUrl
+        from qgis.PyQt.QtGui import QDesktopServices
+
+        path = paths.help_path()
+        if not path.is_file():
+            self.iface.messageBar().pushMessage(
+                tr("Pollution Map"), tr("The usage guide is missing: {0}").format(path),
+                Qgis.MessageLevel.Warning, 0)
+            return False
+        return bool(QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))))
 
     # Unload -------------------------------------------------------------------------
     def unload(self) -> None:

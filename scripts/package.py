@@ -121,6 +121,33 @@ def copy_vendor(dst: Path) -> list[str]:
     return copied
 
 
+HELP_PAGE = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Pollution Source Map · 使用说明</title>
+<style>body{{font:15px/1.55 system-ui,"Noto Sans CJK SC","WenQuanYi Micro Hei",sans-serif;
+max-width:56rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}code,pre{{background:#f3f3f3}}
+pre{{padding:.6rem;overflow:auto}}table{{border-collapse:collapse}}
+td,th{{border:1px solid #ccc;padding:.2rem .5rem}}</style></head>
+<body>
+{body}
+</body></html>
+"""
+
+
+def write_help(target: Path) -> None:
+    """The usage guide as one offline HTML page (Debian: python3-markdown)."""
+    try:
+        import markdown
+    except ImportError:
+        sys.exit("package: python3-markdown is needed for the bundled help: "
+                 "sudo apt install python3-markdown")
+    text = (REPO / "docs" / "usage.md").read_text(encoding="utf-8")
+    body = markdown.markdown(text, extensions=["tables", "fenced_code"])
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(HELP_PAGE.format(body=body), encoding="utf-8")
+
+
 def stage(root: Path) -> Path:
     """Lay out the plugin folder under ``root``; return it."""
     plugin = root / PACKAGE
@@ -130,6 +157,7 @@ def stage(root: Path) -> Path:
     copy_tree(REPO / "resources", plugin / "resources")
     qms = compile_translations(REPO / "resources" / "i18n", plugin / "resources" / "i18n")
     print(f"package: compiled {', '.join(q.name for q in qms) or 'no translations'}")
+    write_help(plugin / "help" / "usage.html")
     vendored = copy_vendor(plugin / "vendor")
     print(f"package: vendor/ {', '.join(vendored) or '(none)'}")
     return plugin
@@ -157,7 +185,8 @@ def check_zip(zip_path: Path) -> None:
     tops = {n.split("/", 1)[0] for n in names}
     if tops != {PACKAGE}:
         sys.exit(f"package: the ZIP must have one top folder {PACKAGE}/, has {sorted(tops)}")
-    for required in ("__init__.py", "metadata.txt", "LICENSE", "resources/icons/icon.svg"):
+    for required in ("__init__.py", "metadata.txt", "LICENSE", "resources/icons/icon.svg",
+                     "help/usage.html"):
         if f"{PACKAGE}/{required}" not in names:
             sys.exit(f"package: {required} missing from the ZIP")
     junk = [n for n in names if "__pycache__" in n or n.endswith((".pyc", ".pyo"))

@@ -18,6 +18,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Callable
 
@@ -37,6 +38,7 @@ from .i18n import tr
 from .tasks import log
 
 MAP_ITEM_ID = "pm_map"
+STEP_GAP_MS = 15  # between two main-thread steps: the GUI handles its events
 _RUNNING: set[MapExport] = set()
 _BLANKS: list[QgsVectorLayer] = []  # the empty layers of the last pages composed
 
@@ -75,11 +77,12 @@ class MapExport:
         self.todo: list = []
         self.done = False
         self.cancelled = False
+        self.timings: list[tuple[str, float]] = []  # main-thread steps, seconds
         self.task = MapRenderTask(self)
 
     def start(self) -> MapExport:
         _RUNNING.add(self)
-        QTimer.singleShot(0, lambda: self._prepare_next())
+        QTimer.singleShot(STEP_GAP_MS, lambda: self._prepare_next())
         return self
 
     def _prepare_next(self) -> None:
@@ -91,9 +94,13 @@ class MapExport:
             if not self.makers:
                 QgsApplication.taskManager().addTask(self.task)
                 return
+            started = time.perf_counter()
             basename, layout = self.makers.pop(0)()
+            built = time.perf_counter()
             self._prepare(basename, layout)
-            QTimer.singleShot(0, lambda: self._prepare_next())
+            self.timings += [(f"layout {basename}", built - started),
+                             (f"prepare {basename}", time.perf_counter() - built)]
+            QTimer.singleShot(STEP_GAP_MS, lambda: self._prepare_next())
         except Exception as exc:  # noqa: BLE001 - reported to the user
             self._cleanup()
             self._fail(exc)
@@ -137,7 +144,7 @@ class MapExport:
             self._fail(RuntimeError(error or tr("Could not draw the maps")))
             return
         self.todo = [(b, lay, pic, fmt) for b, lay, pic in self.pages for fmt in ("png", "pdf")]
-        QTimer.singleShot(0, lambda: self._compose_next())
+        QTimer.singleShot(STEP_GAP_MS, lambda: self._compose_next())
 
     # -- main thread, one file per event-loop turn ----------------------------------
     def _compose_next(self) -> None:
@@ -151,10 +158,12 @@ class MapExport:
                 self._publish()
                 return
             basename, layout, picture, fmt = self.todo.pop(0)
+            started = time.perf_counter()
             page = picture_layout(layout, picture)
             self.files.append(export_layout_file(page, self.tmp / f"{basename}.{fmt}",
                                                  self.dpi))
-            QTimer.singleShot(0, lambda: self._compose_next())
+            self.timings.append((f"{fmt} {basename}", time.perf_counter() - started))
+            QTimer.singleShot(STEP_GAP_MS, lambda: self._compose_next())
         except Exception as exc:  # noqa: BLE001 - reported to the user
             self._cleanup()
             self._fail(exc)

@@ -92,3 +92,51 @@ def test_saved_qgis_connection(qgis_new_project, demo_pg):
         assert all(PASSWORD not in layer.source() for layer in layers.values())
     finally:
         meta.deleteConnection(name)
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_a_server_that_is_down_gives_one_clear_error(qgis_iface, qgis_new_project, qtbot):
+    """One connection check before any layer: no credential dialog per table, one
+    message that says what is wrong, nothing added to the project."""
+    from qgis.core import QgsCredentials
+
+    from pollution_map_plugin.qgis_layer.dock import PollutionDock
+
+    asked: list[str] = []
+
+    class Recording(QgsCredentials):
+        def request(self, realm, username, password, message=""):
+            asked.append(realm)
+            return False, username, password
+
+        def requestMasterPassword(self, password, stored=False):
+            return False, password
+
+    original = QgsCredentials.instance()
+    recorder = Recording()
+    recorder.setInstance(recorder)
+    errors: list[BaseException] = []
+    dock = PollutionDock(qgis_iface)
+    dock.project = qgis_new_project
+    dock.error = errors.append
+    port = _free_port()
+    try:
+        dock.load(f"host=127.0.0.1 port={port} dbname=bureau user=gis password=secret-pw")
+        qtbot.waitUntil(lambda: bool(errors), timeout=60_000)
+        qtbot.wait(300)
+    finally:
+        recorder.setInstance(original)
+    assert len(errors) == 1, errors
+    text = str(errors[0])
+    assert "Cannot open the database" in text and str(port) in text, text
+    assert "secret-pw" not in text
+    assert not qgis_new_project.mapLayers() and not asked
+    dock.unload()
+    dock.deleteLater()

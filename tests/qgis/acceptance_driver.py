@@ -219,8 +219,11 @@ def step_start():
     yield sleep(1.0)
     p = plugin()
     module = sys.modules.get(PACKAGE)
+    paths = sys.modules.get(PACKAGE + ".paths")
     step_record("start", loaded=p is not None,
                 plugin_file=getattr(module, "__file__", ""),
+                help_file=str(paths.help_path()) if paths else "",
+                help_exists=bool(paths and paths.help_path().is_file()),
                 dock=bool(p is not None and p.dock is not None),
                 canvas=canvas_state())
     # the crash case: QGIS has used a coordinate transform before the load
@@ -356,6 +359,7 @@ def step_export(name: str):
                "HTML export")
     layouts = [lay.name() for lay in QgsProject.instance().layoutManager().layouts()]
     step_record(f"export_{name}", seconds=seconds, worst_stall_s=stall,
+                main_thread_steps=export.timings,
                 files=sorted(os.listdir(out)) if os.path.isdir(out) else [],
                 html=sorted(os.listdir(html)) if os.path.isdir(html) else [],
                 layer_names_changed=sorted(set(names_before) ^ set(layer_names())),
@@ -419,7 +423,7 @@ def step_unload_cycles(cycles: int = 20):
                 sections = d.base_layer("sections")
                 code = next(sections.getFeatures())["code"]
                 d.trace_panel.trace(str(code))
-                yield Wait(lambda: d.trace_panel.result is not None, 60, "trace")
+                yield Wait(lambda d=d: d.trace_panel.result is not None, 60, "trace")
         utils.unloadPlugin(PACKAGE)
         yield sleep(0.1)
         if i == cycles - 1:

@@ -144,6 +144,8 @@ def test_runs_the_installed_plugin_without_errors(desktop_run: dict) -> None:
     start = _steps(desktop_run["workflow"])["start"]
     assert start["loaded"] and start["dock"], start
     assert "/profiles/default/python/plugins/" in start["plugin_file"], start
+    # help points at the guide bundled in the ZIP (offline), not at a web placeholder
+    assert start["help_exists"] and start["help_file"].endswith("help/usage.html"), start
 
 
 def test_canvas_projection_and_scale_after_loading(desktop_run: dict) -> None:

@@ -143,3 +143,38 @@ def test_render_maps_rejects_half_a_comparison(provider, demo_db_path, tmp_path)
         processing.run("pollutionmap:render_maps", {
             "DATABASE": str(demo_db_path), "COMPARE_FROM": "2024",
             "OUTPUT": str(tmp_path / "x")})
+
+
+@pytest.mark.parametrize("text", ["[% env('PGPASSWORD') %]", "a [%1+1%] b", "[%", "plain"])
+def test_text_from_the_data_is_never_evaluated_in_a_layout(qgis_new_project, text):
+    """A database or file named like an expression prints as it is (issue: a name
+    ``[% env('PGPASSWORD') %]`` printed the password on every map)."""
+    from qgis.core import QgsLayoutItemLabel, QgsPrintLayout
+
+    from pollution_map_plugin.qgis_layer.layouts import literal
+
+    os.environ["PGPASSWORD"] = "canary-secret"
+    layout = QgsPrintLayout(qgis_new_project)
+    label = QgsLayoutItemLabel(layout)
+    label.setText(literal(text))
+    assert label.currentText() == text
+    assert "canary-secret" not in label.currentText()
+
+
+def test_footer_of_a_database_named_like_an_expression(qgis_new_project, demo_db_path,
+                                                       tmp_path, data):
+    import shutil
+
+    from qgis.core import QgsLayoutItemLabel
+
+    from pollution_map_plugin.qgis_layer.layouts import build_layout
+
+    os.environ["PGPASSWORD"] = "canary-secret"
+    named = tmp_path / "[% env('PGPASSWORD') %].gpkg"
+    shutil.copy(demo_db_path, named)
+    group = load_database(named, qgis_new_project)
+    build_maps(group, data, qgis_new_project)
+    layout = build_layout(group, "sections", data, qgis_new_project)
+    texts = [i.currentText() for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
+    assert any("[% env('PGPASSWORD') %].gpkg" in t for t in texts), texts
+    assert not any("canary-secret" in t for t in texts), texts

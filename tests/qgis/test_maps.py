@@ -129,19 +129,23 @@ def test_dock_periods_warnings_and_zoom(qgis_iface, qgis_canvas, qgis_new_projec
     dock = PollutionDock(qgis_iface)
     dock.set_database(group)
     dock.update_maps(sync=True)
-    assert [dock.period_combo.itemText(i) for i in range(dock.period_combo.count())] == \
-        data.periods
-    assert dock.period_combo.currentText() == data.period
-    assert dock.warnings_list.count() == len(data.warnings) > 0
-    # another period: the maps follow
-    dock.period_combo.setCurrentText(data.periods[0])
+    combo = dock.period_picker.period_combo
+    assert [combo.itemText(i) for i in range(combo.count())] == data.periods
+    assert dock.period_picker.period() == data.period
+    assert dock.warnings_count() == len(data.warnings) > 0
+    # another period: the maps follow, in the same layers
+    layer_id = thematic_layers(group)["section_classes"].id()
+    assert dock.choose_period("year", 0) == data.periods[0]
     dock.update_maps(sync=True)
     assert dock.data.period == data.periods[0]
     assert thematic_layers(group)["section_classes"].name().endswith(data.periods[0])
+    assert thematic_layers(group)["section_classes"].id() == layer_id
+    # a quarter
+    quarter = dock.choose_period("quarter")
+    dock.update_maps(sync=True)
+    assert dock.data.period == quarter and "-Q" in quarter
     # a warning zooms the canvas to its section
-    item = dock.warnings_list.item(0)
-    code = item.data(256)  # Qt.UserRole
-    dock._warning_clicked(item)
+    code = dock.click_warning(0)
     section = next(f for f in group_layers(group)["sections"].getFeatures()
                    if f["code"] == code)
     from qgis.core import QgsCoordinateTransform
@@ -162,8 +166,14 @@ def test_dock_exports_maps_and_html(qgis_iface, qgis_new_project, demo_db_path, 
     dock = PollutionDock(qgis_iface)
     dock.set_database(group)
     dock._assessed(data)
-    files = dock.export_maps(str(tmp_path / "maps"), dpi=50)
-    assert len(files) == 10 and all(f.stat().st_size > 10_000 for f in files)
+    names_before = sorted(lyr.name() for lyr in qgis_new_project.mapLayers().values())
+    export = dock.export_maps(str(tmp_path / "maps"), dpi=50)
+    qtbot.waitUntil(lambda: not export.is_active(), timeout=120_000)
+    files = sorted((tmp_path / "maps").iterdir())
+    assert len(files) == 10 and all(f.stat().st_size > 10_000 for f in files), files
+    assert len(qgis_new_project.layoutManager().layouts()) == 5
+    # the user's layers keep their names
+    assert sorted(lyr.name() for lyr in qgis_new_project.mapLayers().values()) == names_before
     dock.export_html(str(tmp_path / "html"))
     qtbot.waitUntil(lambda: (tmp_path / "html" / "index.html").is_file(), timeout=120_000)
 
@@ -187,5 +197,6 @@ def test_dock_loads_and_assesses_in_tasks(qgis_iface, qgis_new_project, demo_db_
     assert group is not None and group.name() == "demo"
     assert set(thematic_layers(group)) >= {"section_classes", "section_changes",
                                            "problem_reaches"}
-    assert dock.period_combo.count() >= 2 and dock.map_buttons["change"].isEnabled()
+    assert dock.period_picker.period_combo.count() >= 2
+    assert dock.map_buttons["change"].isEnabled()
     dock.deleteLater()
