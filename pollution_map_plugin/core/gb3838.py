@@ -157,7 +157,8 @@ def classify_value(parameter: str, value: float, water_body_type: str = "river")
         return None
     v = float(value)
     lim = limits(parameter, water_body_type)
-    assert lim is not None
+    if lim is None:  # every item with a rule has limits; not an assert (gone under -O)
+        raise ValueError(f"GB 3838 item {parameter} has no class limits")
     if it.rule == "range":
         lo, hi = lim
         return 1 if lo * (1 - REL_TOL) <= v <= hi * (1 + REL_TOL) else WORSE_THAN_V

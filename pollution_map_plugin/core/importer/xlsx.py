@@ -16,7 +16,7 @@ import re
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
-from xml.etree import ElementTree
+from xml.parsers import expat
 
 from .readers import RawFile, RawRecord, ReadError, _blank
 
@@ -78,20 +78,34 @@ def _merged_ranges(path: Path, member: str | None) -> list[tuple[int, int, int, 
     if not member:
         return []
     ranges = []
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        if tag.endswith("}mergeCell"):
+            parts = [_REF.match(p) for p in attrs.get("ref", "").split(":")]
+            if len(parts) == 2 and all(parts):
+                (c1, r1), (c2, r2) = (p.groups() for p in parts)  # type: ignore[union-attr]
+                ranges.append((int(r1), int(r2), _column_index(c1), _column_index(c2)))
+
+    # Streamed with expat, keeping nothing but the ranges; a DTD is refused (as
+    # defusedxml does): a worksheet has none, and without one no entity can expand.
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartDoctypeDeclHandler = _refuse_dtd
+    parser.EntityDeclHandler = _refuse_dtd
+    parser.StartElementHandler = start
     try:
         with zipfile.ZipFile(path) as archive, archive.open(member.lstrip("/")) as handle:
-            for _event, element in ElementTree.iterparse(handle):
-                if element.tag.endswith("}mergeCell"):
-                    ref = element.get("ref", "")
-                    parts = [_REF.match(p) for p in ref.split(":")]
-                    if len(parts) == 2 and all(parts):
-                        (c1, r1), (c2, r2) = (p.groups() for p in parts)  # type: ignore[union-attr]
-                        ranges.append((int(r1), int(r2), _column_index(c1), _column_index(c2)))
-                elif element.tag.endswith("}row"):
-                    element.clear()
-    except (KeyError, zipfile.BadZipFile, ElementTree.ParseError):
+            parser.ParseFile(handle)
+    except (KeyError, zipfile.BadZipFile, expat.ExpatError, _DtdError):
         return []
     return ranges
+
+
+class _DtdError(Exception):
+    """A worksheet's XML declares a DTD."""
+
+
+def _refuse_dtd(*_args: object) -> None:
+    raise _DtdError
 
 
 def _is_formula(value) -> bool:
