@@ -12,6 +12,7 @@ from typing import Any
 
 from qgis.core import (
     QgsCategorizedSymbolRenderer,
+    QgsExpression,
     QgsFeature,
     QgsFeatureRequest,
     QgsGradientColorRamp,
@@ -173,8 +174,9 @@ def _join(base, rows, name, fields, key, geometry) -> QgsVectorLayer:
     out = []
     request = QgsFeatureRequest()
     if rows and len(rows) < 5000:
-        codes = ",".join("'" + str(c).replace("'", "''") + "'" for c in rows)
-        request.setFilterExpression(f'"{key}" IN ({codes})')
+        # quotedValue escapes quotes and backslashes (a code "S\\01" is data, not an escape)
+        codes = ",".join(QgsExpression.quotedValue(str(c)) for c in rows)
+        request.setFilterExpression(f"{QgsExpression.quotedColumnRef(key)} IN ({codes})")
     base_fields = base.fields()
     for feat in base.getFeatures(request):
         code = feat[key]

@@ -1184,6 +1184,11 @@
         <translation>面板不可用：{error}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/plugin.py"/>
+        <source>The usage guide is missing: {0}</source>
+        <translation>缺少使用说明：{0}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Thematic maps</source>
         <translation>专题图</translation>
@@ -1267,6 +1272,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
         <source>Upstream with tributaries</source>
         <translation>上游（含支流）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/plugin.py"/>
+        <source>Usage guide</source>
+        <translation>使用说明</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>

@@ -219,3 +219,18 @@ def test_chinese_qgis_gets_chinese_names_and_aliases(chinese_qgis, qgis_new_proj
     assert layers["enterprises"].attributeAlias(idx) == "化学需氧量年排放量 (t/a)"
     labels = [c.label() for c in layers["sections"].renderer().categories()]
     assert labels == [sym.SECTION_LEVEL_LABELS[k][0] for k in sym.SECTION_LEVEL_SHAPES]
+
+
+def test_every_label_style_ships_and_a_missing_one_is_an_error(monkeypatch, tmp_path,
+                                                               demo_db_path):
+    """The installed plugin once looked for its styles one folder too high and silently
+    drew no labels: the styles folder must hold every label style, and a missing
+    file must stop the load with a message, not be skipped."""
+    from pollution_map_plugin.qgis_layer import styles
+    from pollution_map_plugin.qgis_layer.connection import resolve
+    from pollution_map_plugin.qgis_layer.layers import make_layer
+
+    assert {p.stem for p in STYLES_DIR.glob("*.qml")} == set(styles.LABEL_STYLES)
+    monkeypatch.setattr(styles, "STYLES_DIR", tmp_path)
+    with pytest.raises(styles.StyleError, match="Style file missing"):
+        make_layer(resolve(demo_db_path), "sections")

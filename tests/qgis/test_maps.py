@@ -200,3 +200,30 @@ def test_dock_loads_and_assesses_in_tasks(qgis_iface, qgis_new_project, demo_db_
     assert dock.period_picker.period_combo.count() >= 2
     assert dock.map_buttons["change"].isEnabled()
     dock.deleteLater()
+
+
+def test_codes_with_backslashes_and_quotes_reach_the_maps(qgis_new_project, demo_db_path,
+                                                          tmp_path):
+    """A section code with a backslash once emptied the section and problem maps (it
+    was read as an escape in the layer filter); a quote must not break it either."""
+    import shutil
+
+    from osgeo import ogr
+
+    path = tmp_path / "codes.gpkg"
+    shutil.copy(demo_db_path, path)
+    ds = ogr.Open(str(path), 1)
+    layer = ds.ExecuteSQL("SELECT code FROM sections ORDER BY code LIMIT 2")
+    first, second = [f.GetField(0) for f in layer]
+    ds.ReleaseResultSet(layer)
+    for old, new in ((first, first + "\\01"), (second, second + "''B")):
+        for table, column in (("sections", "code"), ("measurements", "section_code")):
+            ds.ExecuteSQL(f"UPDATE {table} SET {column} = '{new}' WHERE {column} = '{old}'")
+    ds = None
+    data = compute_map_data(str(path))
+    group = load_database(path, qgis_new_project)
+    build_maps(group, data, qgis_new_project)
+    classes = thematic_layers(group)["section_classes"]
+    codes = {f["code"] for f in classes.getFeatures()}
+    assert first + "\\01" in codes and second + "'B" in codes, sorted(codes)[:5]
+    assert classes.featureCount() == len(data.sections)
