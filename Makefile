@@ -18,10 +18,12 @@ test: setup
 test-core: setup
 	@$(PY) -m pytest tests/core -p no:pytest_qgis -p no:pytestqt -q
 
-# ruff and the Qt 6 readiness check (skipped without ../shared).
+# ruff, the Qt 6 readiness check (skipped without ../shared) and the plugin repository's
+# upload scanners (Bandit, detect-secrets) on a freshly built ZIP.
 lint: setup
 	@.venv/bin/ruff check pollution_map_plugin tests scripts benchmarks
 	@$(PY) scripts/qt6_check.py
+	@$(PY) scripts/security_scan.py
 
 package: setup
 	@$(PY) scripts/package.py

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test: the core without QGIS, then QGIS, PostGIS and browser tests, then lint
-# (ruff, the Qt 6 readiness check).
+# (ruff, the Qt 6 readiness check, Bandit and detect-secrets on the built ZIP).
 # Runs all three even when one fails, and fails when any did.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,5 +19,8 @@ echo "== ruff"
 
 echo "== Qt 6 readiness (QGIS's pyqt5to6 script; skipped without ../shared)"
 $PY scripts/qt6_check.py || status=1
+
+echo "== Bandit and detect-secrets on the built plugin ZIP"
+$PY scripts/security_scan.py || status=1
 
 exit $status
