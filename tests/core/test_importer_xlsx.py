@@ -104,9 +104,14 @@ def test_wide_measurements(tmp_path: Path) -> None:
     assert "no measured value" in reasons[5]
     assert "unknown section" in reasons[6]
     assert "duplicate key" in reasons[7] and "first on line 2" in reasons[7]
-    assert (result.rows_read, result.accepted) == (6, 2)
+    # a bad cell loses that value only: line 4 is kept with its other four values
+    assert [r.line for r in result.rejects if r.kept] == [4]
+    assert reasons[4].startswith("row kept, value(s) lost")
+    assert (result.rows_read, result.accepted, result.rejected) == (6, 3, 3)
     frame = result.frame
-    assert len(frame) == 5 + 4  # five items on line 2, four on line 3
+    assert len(frame) == 5 + 4 + 4  # five items on line 2, four on lines 3 and 4
+    line4 = frame[frame["section_code"] == "S002"]
+    assert set(line4["parameter"]) == {"WT", "pH", "DO", "Pb"}
     nh3n = frame[(frame["parameter"] == "NH3N") & (frame["sampled_on"] == "2025-10-08")].iloc[0]
     assert bool(nh3n["below_detection"]) and nh3n["detection_limit"] == pytest.approx(0.02)
     assert math.isnan(nh3n["value"])
@@ -126,6 +131,7 @@ def test_wide_measurements_into_database(tmp_path: Path) -> None:
         report = import_file(db, "measurements", source)
         again = import_file(db, "measurements", source)
         stored = db.read_table("measurements")
-    assert (report.accepted, report.rejected, report.inserted) == (2, 4, 9)
-    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 9)
-    assert len(stored) == 9
+    assert (report.accepted, report.rejected, report.inserted) == (3, 3, 13)
+    assert report.kept_with_losses == 1 and "1 accepted with value(s) lost" in report.summary()
+    assert (again.inserted, again.updated, again.unchanged) == (0, 0, 13)
+    assert len(stored) == 13

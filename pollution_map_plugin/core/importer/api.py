@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import geopandas as gpd
 import pandas as pd
 
 from .. import schema
@@ -25,6 +26,7 @@ from .measurements import SectionIndex
 from .options import ImportOptions
 from .parsing import ImportFileError, open_input
 from .rejects import RejectsWriter, default_rejects_path
+from .release import default_class_report_path
 from .rows import Context, Reject
 
 IMPORTABLE_TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms",
@@ -52,7 +54,12 @@ class ParseResult:
 
     @property
     def rejected(self) -> int:
-        return len(self.rejects)
+        return sum(not r.kept for r in self.rejects)
+
+    @property
+    def kept_with_losses(self) -> int:
+        """Accepted rows that lost a value (listed in ``rejects`` with ``kept``)."""
+        return sum(r.kept for r in self.rejects)
 
     @property
     def accepted(self) -> int:
@@ -79,6 +86,9 @@ class ImportReport:
     rejects_path: str | None
     blank: str = "keep"
     blank_cells: dict[str, int] = field(default_factory=dict)
+    kept_with_losses: int = 0  # accepted rows that lost values (in the rejects file)
+    sections_created: int = 0
+    class_report_path: str | None = None
 
     def blank_summary(self) -> str:
         """What blank cells did to stored values ("" when they met none)."""
@@ -94,6 +104,8 @@ class ImportReport:
     def summary(self) -> str:
         """``read N, accepted A, rejected R (rejects: path)`` [; blank cells: …]."""
         text = f"read {self.rows_read}, accepted {self.accepted}, rejected {self.rejected}"
+        if self.kept_with_losses:
+            text += f", {self.kept_with_losses} accepted with value(s) lost"
         if self.rejects_path:
             text += f" (rejects: {self.rejects_path})"
         blank = self.blank_summary()
@@ -132,8 +144,10 @@ def build_context(db, table: str) -> Context:
     """Known sections (measurements) and the codes link columns may name, from ``db``."""
     context = Context()
     if table == "measurements":
-        sections = db.read_table("sections", columns=["code", "name"])
-        context.sections = SectionIndex.from_pairs(zip(sections["code"], sections["name"]))
+        sections = db.read_table("sections", columns=["code", "name", "water_body_type"])
+        context.sections = SectionIndex.from_pairs(
+            zip(sections["code"], sections["name"]),
+            dict(zip(sections["code"], sections["water_body_type"])))
         return context
     for link in links_of(table):
         codes: set[str] = set()
@@ -164,16 +178,24 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
     target = Path(options.rejects_path) if options.rejects_path else default_rejects_path(path)
     rejects = RejectsWriter(target, opened.headers)
     counts = WriteCounts()
+    stations = opened.validator.context.stations
+    created = WriteCounts()
     try:
         set_lock_wait(db, options.lock_wait_s)
         with db.transaction():
             lock_for_write(db, spec, options.lock_wait_s)
+            if table == "measurements":
+                lock_for_write(db, schema.table("sections"), options.lock_wait_s)
             for frame, chunk_rejects in opened.chunks():
                 rejects.add(chunk_rejects)
+                if stations.created:  # new sections first, unlocated, in the same transaction
+                    created.add(write_chunk(db, schema.table("sections"),
+                                            unlocated_sections(stations), options.blank))
                 counts.add(write_chunk(db, spec, frame, options.blank))
             # the report of the file's rejects is in place before the rows are committed,
             # as it was when rejects were written first: it never lags behind the database
             written = rejects.finish(remove_stale=options.rejects_path is None)
+            classes = _class_report(opened, options, path)
     except DatabaseError as exc:
         rejects.discard()
         if is_busy(exc):
@@ -191,5 +213,25 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
         inserted=counts.inserted, updated=counts.updated, unchanged=counts.unchanged,
         encoding=opened.raw.encoding, warnings=opened.warnings(),
         rejects_path=str(written) if written else None, blank=options.blank,
-        blank_cells=dict(counts.blank),
+        blank_cells=dict(counts.blank), kept_with_losses=rejects.kept,
+        sections_created=created.inserted, class_report_path=str(classes) if classes else None,
     )
+
+
+def unlocated_sections(stations) -> gpd.GeoDataFrame:
+    """The sections a release import created since the last call, without coordinates."""
+    rows = list(stations.created.values())
+    stations.created.clear()
+    frame = pd.DataFrame(rows, columns=["code", "name", "level", "water_body_type"])
+    return gpd.GeoDataFrame(frame, geometry=gpd.GeoSeries([None] * len(frame)).values,
+                            crs=f"EPSG:{schema.DEFAULT_SRID}")
+
+
+def _class_report(opened, options: ImportOptions, path) -> Path | None:
+    """The published-class disagreements (a measurements file with 水质类别)."""
+    checks = opened.validator.context.checks
+    if not checks.compared:
+        return None
+    target = Path(options.class_report_path) if options.class_report_path \
+        else default_class_report_path(path)
+    return checks.write(target)

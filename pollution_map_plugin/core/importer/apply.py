@@ -124,6 +124,8 @@ def apply_blanks(table: Table, frame: pd.DataFrame, existing: pd.DataFrame, blan
     if len(present) == 0:
         return frame, counts
     out = frame.reset_index(drop=True)
+    if table.is_spatial and "geometry" in frame.columns and "geometry" in old.columns:
+        out = _keep_points(out, old, present, position, blank, counts)
     for column in frame.columns:
         if column in key or column == "geometry" or column not in old.columns:
             continue
@@ -140,6 +142,24 @@ def apply_blanks(table: Table, frame: pd.DataFrame, existing: pd.DataFrame, blan
             out[column] = pd.Series(filled, index=out.index).astype(out[column].dtype) \
                 if out[column].dtype != object else pd.Series(filled, index=out.index)
     return out, counts
+
+
+def _keep_points(out: pd.DataFrame, old: pd.DataFrame, present: np.ndarray,
+                 position: np.ndarray, blank: str, counts: dict[str, int]) -> pd.DataFrame:
+    """A row without coordinates (an unlocated section) keeps the stored point."""
+    new_geoms = gpd.GeoSeries(out["geometry"]).iloc[present]
+    old_geoms = gpd.GeoSeries(old["geometry"]).iloc[position[present]]
+    mask = np.asarray(new_geoms.isna(), bool) & ~np.asarray(old_geoms.isna(), bool)
+    if not mask.any():
+        return out
+    counts["geometry"] = int(mask.sum())
+    if blank == "keep":
+        geoms = np.asarray(gpd.GeoSeries(out["geometry"]).values, dtype=object).copy()
+        geoms[present[mask]] = np.asarray(old_geoms.values, dtype=object)[mask]
+        out = gpd.GeoDataFrame(out.drop(columns="geometry"),
+                               geometry=gpd.GeoSeries(list(geoms), crs=out.crs).values,
+                               crs=out.crs)
+    return out
 
 
 def write_chunk(db, table: Table, frame: pd.DataFrame, blank: str = "keep") -> WriteCounts:

@@ -4,8 +4,9 @@ A header matches a column by the column's own name, its Chinese and English
 labels in ``core.schema`` and the synonyms below (case, width and whitespace
 ignored, a trailing ``(unit)`` or ``*`` marker ignored).  An explicit mapping
 ``{"file header": "column"}`` takes precedence; map a header to ``""`` to ignore
-it.  Pseudo-columns: ``lon``/``lat`` (point layers) and ``section_name``
-(measurements: resolved to a section code through the database).
+it.  Pseudo-columns: ``lon``/``lat`` (point layers), ``section_name``
+(measurements: resolved to a section code through the database) and, for the
+monitoring release, ``province`` (省份) and ``published_class`` (水质类别).
 
 Measurements come long (one row per item: 项目 + 监测值 [+ 单位]) or wide (one
 column per item, e.g. ``氨氮``, ``铅(μg/L)``): a file without a parameter column
@@ -22,8 +23,11 @@ from .parameters import parameter_code, unit_factor
 from .values import norm
 
 LON, LAT, SECTION_NAME = "lon", "lat", "section_name"
+PROVINCE, PUBLISHED_CLASS = "province", "published_class"  # the monitoring release
 GEOMETRY_TARGETS = (LON, LAT)
 HEADER_SCAN_ROWS = 50
+#: Layers whose rows may come without coordinates (stored unlocated, NULL geometry).
+UNLOCATED_TABLES = ("sections",)
 
 _COMMON: dict[str, tuple[str, ...]] = {
     "code": ("编码", "代码", "编号"),
@@ -89,6 +93,8 @@ SYNONYMS: dict[str, dict[str, tuple[str, ...]]] = {
     "measurements": {
         "section_code": ("断面代码", "站点编码", "断面编号", "section"),
         SECTION_NAME: ("断面名称", "断面", "站点名称", "站点", "监测断面"),
+        PROVINCE: ("省份", "省", "省份名称", "所在省份"),
+        PUBLISHED_CLASS: ("水质类别", "发布水质类别", "water_class"),
         "sampled_on": ("监测日期", "日期", "监测时间", "采样时间", "时间", "date", "监测年月"),
         "parameter": ("项目", "指标", "监测指标", "因子", "监测因子", "item", "parameter_code"),
         "value": ("浓度", "数值", "值", "结果", "监测结果", "concentration"),
@@ -177,7 +183,7 @@ def valid_targets(table: Table) -> set[str]:
     if table.is_spatial:
         names |= set(GEOMETRY_TARGETS)
     if table.name == "measurements":
-        names.add(SECTION_NAME)
+        names |= {SECTION_NAME, PROVINCE, PUBLISHED_CLASS}
     return names
 
 
@@ -249,7 +255,7 @@ def required_targets(table: Table, header_map: HeaderMap) -> list[str]:
     """Required targets the header map lacks (non-nullable columns, lon/lat)."""
     have = header_map.targets
     needed = [c.name for c in table.columns if not c.nullable and c.name != "fid"]
-    if table.is_spatial:
+    if table.is_spatial and table.name not in UNLOCATED_TABLES:
         needed += [LON, LAT]
     missing = []
     for target in needed:

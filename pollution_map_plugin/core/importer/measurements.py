@@ -1,7 +1,9 @@
 """Measurement rows (long or wide) → measurement records.
 
 Long: one item per row (项目, 监测值, optional 单位 and 检出限).  Wide: one column
-per item, the unit in the header (``铅(μg/L)``); empty cells are not measurements.
+per item, the unit in the header (``铅(μg/L)``); empty cells (and ``--``, ``*``) are not
+measurements, and a bad cell loses that value only (the row's other values are kept,
+the reason is listed).  The monitoring release (``release``) adds 省份 and 水质类别.
 Values are converted to the item's standard unit (``parameters.STANDARD_UNITS``).
 A value below detection is stored as ``value`` NaN, ``below_detection`` True and
 its ``detection_limit`` (from ``0.02L``/``<0.02``/``ND(0.02)`` or the 检出限 column).
@@ -16,20 +18,30 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
-from .headers import SECTION_NAME, HeaderMap
+from .headers import PROVINCE, PUBLISHED_CLASS, SECTION_NAME, HeaderMap
 from .parameters import STANDARD_UNITS, Measured, parameter_code, parse_value, unit_factor
-from .values import norm, parse_code, parse_date, parse_number, parse_text
+from .release import ClassCheck, MissingYearError, ReleaseTime, guess_water_body, section_code
+from .values import (
+    is_missing,
+    norm,
+    parse_code,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_water_class,
+)
 
 
 @dataclass
 class SectionIndex:
-    """Known sections: codes, and names → codes (None: not checked)."""
+    """Known sections: codes, names → codes, water-body types (codes None: not checked)."""
 
     codes: set[str] | None = None
     names: dict[str, list[str]] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_pairs(cls, pairs) -> SectionIndex:
+    def from_pairs(cls, pairs, types=None) -> SectionIndex:
         index = cls(set(), {})
         for code, name in pairs:
             if code is None:
@@ -37,7 +49,16 @@ class SectionIndex:
             index.codes.add(str(code))
             if name:
                 index.names.setdefault(norm(name), []).append(str(code))
+        index.types = {str(c): str(t) for c, t in (types or {}).items() if t}
         return index
+
+    def add(self, code: str, name: str, water_body_type: str) -> None:
+        """A section created during the import."""
+        if self.codes is None:
+            self.codes = set()
+        self.codes.add(code)
+        self.names.setdefault(norm(name), []).append(code)
+        self.types[code] = water_body_type
 
     def resolve(self, code: str | None, name: str | None) -> str:
         """The section code; ValueError with a reason when unknown or ambiguous."""
@@ -60,6 +81,74 @@ class SectionIndex:
         return found[0]
 
 
+@dataclass
+class Stations:
+    """Stations of a monitoring release: sections by (province, name), created on request.
+
+    A station is its section coded ``section_code(province, name)`` when that exists;
+    else the one section of that name (a bureau's own list), unless the name was
+    already matched so for another province of the file (新华 in two provinces);
+    else, with ``create``, a new unlocated section (level national, water-body type
+    ``water_body`` or guessed from the name).
+    """
+
+    create: bool = False
+    water_body: str = "guess"
+    created: dict[str, dict] = field(default_factory=dict)  # pending, drained per chunk
+    n_created: int = 0
+    guessed: dict[str, list[str]] = field(default_factory=dict)  # type → names
+    by_name: dict[str, str] = field(default_factory=dict)  # name → province matched
+    matched: int = 0
+
+    def resolve(self, sections: SectionIndex, province: str, name: str) -> str:
+        generated = section_code(province, name)  # ValueError: unknown province
+        if sections.codes is not None and generated in sections.codes:
+            return generated
+        key = norm(name)
+        owner = self.by_name.get(key)
+        if sections.codes is not None and owner in (None, province) and \
+                len(sections.names.get(key, [])) == 1:
+            self.by_name[key] = province
+            self.matched += owner is None
+            return sections.names[key][0]
+        if not self.create:
+            raise ValueError(f"断面名称 (section_name): unknown station {name!r} ({province}); "
+                             "--create-sections creates it, or import a section list first")
+        kind = guess_water_body(name) if self.water_body == "guess" else self.water_body
+        if self.water_body == "guess":
+            self.guessed.setdefault(kind, []).append(name)
+        self.created[generated] = {"code": generated, "name": name, "level": "national",
+                                   "water_body_type": kind}
+        self.n_created += 1
+        sections.add(generated, name, kind)
+        return generated
+
+    def notes(self) -> list[str]:
+        out = []
+        if self.matched:
+            out.append(f"{self.matched} station(s) matched to an existing section by name")
+        if self.n_created:
+            out.append(f"{self.n_created} section(s) created from (province, name), "
+                       "unlocated (no coordinates): import a section list with their codes "
+                       "and coordinates to place them")
+        for kind, names in sorted(self.guessed.items()):
+            shown = "、".join(names[:5]) + ("…" if len(names) > 5 else "")
+            why = "湖/水库/库心/库区 in the name" if kind == "lake" else "no lake word in the name"
+            out.append(f"water-body type guessed {kind} for {len(names)} new section(s) "
+                       f"({why}: {shown}); --water-body river|lake overrides it")
+        return out
+
+
+@dataclass
+class Outcome:
+    """One measurement row: its records, why it is rejected, values it lost."""
+
+    records: list[dict]
+    problems: list[str]
+    completed: bool = False
+    dropped: list[str] = field(default_factory=list)
+
+
 def _check(code: str, measured: Measured) -> None:
     v = measured.value
     if math.isnan(v):
@@ -78,9 +167,50 @@ def _record(section: str, day, code: str, measured: Measured) -> dict:
     }
 
 
-def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex
-                        ) -> tuple[list[dict], list[str], bool]:
-    """(records, problems, date completed from a year-month) for one row."""
+def _section(cell, sections: SectionIndex, stations: Stations | None) -> str:
+    code = parse_code(cell("section_code"))
+    name = parse_text(cell(SECTION_NAME))
+    province = parse_text(cell(PROVINCE))
+    if code is None and name is not None and province is not None and stations is not None:
+        return stations.resolve(sections, province, name)
+    return sections.resolve(code, name)
+
+
+def _day(cell, release: ReleaseTime | None) -> tuple[object, bool]:
+    raw = cell("sampled_on")
+    if release is not None:
+        day = release.date(raw)  # MissingYearError propagates: the import is refused
+        if day is not None:
+            return day, False
+    parsed = parse_date(raw)
+    if parsed is None:
+        raise ValueError("missing")
+    return parsed
+
+
+def _wide_items(cells: list, hmap: HeaderMap) -> tuple[list[tuple[str, Measured]], list[str]]:
+    """Every wide cell: a value, nothing (empty, ``--``, ``*``) or a reason it is lost."""
+    items: list[tuple[str, Measured]] = []
+    dropped: list[str] = []
+    for i, (code, factor, _unit) in hmap.wide.items():
+        raw = cells[i] if i < len(cells) else None
+        if is_missing(raw):
+            continue
+        try:
+            measured = parse_value(raw).scaled(factor)
+            _check(code, measured)
+            items.append((code, measured))
+        except ValueError as exc:
+            dropped.append(f"{hmap.headers[i]}: {exc}")
+    return items, dropped
+
+
+def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex,
+                        stations: Stations | None = None, release: ReleaseTime | None = None,
+                        checks: ClassCheck | None = None, line: int = 0) -> Outcome:
+    """The records of one row.  Wide rows: a bad cell loses that value only (listed in
+    ``dropped``); the row is rejected when no value is left or its section or date is
+    bad.  The published 水质类别, where given, is compared (``checks``)."""
     problems: list[str] = []
 
     def cell(target: str):
@@ -90,42 +220,41 @@ def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex
     section = day = None
     completed = False
     try:
-        code = parse_code(cell("section_code"))
-        name = parse_text(cell(SECTION_NAME))
-        section = sections.resolve(code, name)
+        section = _section(cell, sections, stations)
     except ValueError as exc:
         problems.append(str(exc))
     try:
-        parsed = parse_date(cell("sampled_on"))
-        if parsed is None:
-            problems.append("采样日期 (sampled_on): missing")
-        else:
-            day, completed = parsed
+        day, completed = _day(cell, release)
+    except MissingYearError:
+        raise
     except ValueError as exc:
         problems.append(f"采样日期 (sampled_on): {exc}")
-    items: list[tuple[str, Measured]] = []
+    dropped: list[str] = []
     if hmap.wide:
-        for i, (code, factor, _unit) in hmap.wide.items():
-            raw = cells[i] if i < len(cells) else None
-            if parse_text(raw) is None:
-                continue
-            try:
-                measured = parse_value(raw).scaled(factor)
-                _check(code, measured)
-                items.append((code, measured))
-            except ValueError as exc:
-                problems.append(f"{hmap.headers[i]}: {exc}")
-        if not items and not problems:
+        items, dropped = _wide_items(cells, hmap)
+        if not items and not dropped and not problems:
             problems.append("no measured value in the row")
     else:
         items_or_problem = _long_item(cell)
         if isinstance(items_or_problem, str):
             problems.append(items_or_problem)
+            items = []
         else:
-            items.append(items_or_problem)
-    if problems:
-        return [], problems, completed
-    return [_record(section, day, code, m) for code, m in items], [], completed
+            items = [items_or_problem]
+    published = None
+    try:
+        published = parse_water_class(cell(PUBLISHED_CLASS))
+    except ValueError as exc:
+        dropped.append(f"水质类别 (published class): {exc}")
+    if problems or not items:
+        return Outcome([], problems + dropped, completed)
+    if checks is not None and published is not None:
+        kind = sections.types.get(str(section), "river")
+        checks.add(line, parse_text(cell(PROVINCE)) or "", parse_text(cell(SECTION_NAME)) or "",
+                   str(section), parse_text(cell("sampled_on")) or "", published,
+                   [(c, m.value) for c, m in items], kind)
+    return Outcome([_record(section, day, code, m) for code, m in items], [], completed,
+                   dropped)
 
 
 def _long_item(cell) -> tuple[str, Measured] | str:

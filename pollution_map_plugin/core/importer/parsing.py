@@ -27,6 +27,7 @@ from .fields import label
 from .headers import HEADER_SCAN_ROWS, HeaderError, HeaderMap, choose_header, required_targets
 from .options import ImportOptions
 from .readers import RawFile, ReadError, read_file
+from .release import MissingYearError, file_date
 from .rows import Context, Reject, Validator
 
 
@@ -97,7 +98,10 @@ class OpenedFile:
         validator = self.validator
         pending = False
         for record in self.rest:
-            validator.add(record)
+            try:
+                validator.add(record)
+            except MissingYearError as exc:
+                raise ImportFileError(str(exc)) from None
             pending = True
             if len(validator.records) >= self.chunk_rows or \
                     len(validator.rejects) >= self.chunk_rows:
@@ -170,9 +174,25 @@ def open_input(path: str | Path, spec: schema.Table, options: ImportOptions,
         raise ImportFileError(str(exc)) from exc
     before = sum(1 for r in peeked if r.line < hmap.header_line)
     data = itertools.chain((r for r in peeked if r.line > hmap.header_line), rest)
-    validator = Validator(spec, hmap, crs, context or Context())
+    context = context or Context()
+    if spec.name == "measurements":
+        _release_context(context, options, path, [r.values for r in peeked
+                                                  if r.line < hmap.header_line])
+    validator = Validator(spec, hmap, crs, context)
     return OpenedFile(spec, raw, hmap, validator, before, _guarded(data), options.chunk_rows,
                       notes)
+
+
+def _release_context(context: Context, options: ImportOptions, path: Path,
+                     above: list[list]) -> None:
+    """The options of a monitoring release, and the file's own date for its year."""
+    context.stations.create = options.create_sections
+    context.stations.water_body = options.water_body
+    context.release.year = options.year
+    if options.year is None:
+        found = file_date(path, above)
+        if found is not None:
+            context.release.reference, context.release.source = found
 
 
 def _guarded(records: Iterator) -> Iterator:

@@ -1,4 +1,5 @@
-"""The rejects file: every rejected row with its line number and reason.
+"""The rejects file: every rejected row with its line number and reason, and every
+accepted row that lost a value (reason ``row kept, value(s) lost: …``).
 
 CSV in UTF-8 with a byte-order mark, so that Excel opens the Chinese text
 correctly.  Columns: ``行号 line``, ``原因 reason``, then the file's own headers
@@ -78,7 +79,8 @@ class RejectsWriter:
     def __init__(self, path: str | Path, headers: Sequence[str]) -> None:
         self.path = Path(path)
         self.headers = list(headers)
-        self.count = 0
+        self.count = 0  # rejected rows
+        self.kept = 0  # accepted rows that lost values (listed too)
         self.extra = 0
         self._body = tempfile.TemporaryFile(  # noqa: SIM115 - closed by finish/discard
             "w+", encoding="utf-8", newline="")
@@ -90,7 +92,10 @@ class RejectsWriter:
             cells = [_neutralised(_text(v)) for v in reject.values]
             self.extra = max(self.extra, len(cells) - width)
             self._writer.writerow([reject.line, _neutralised(reject.reason), *cells])
-            self.count += 1
+            if reject.kept:
+                self.kept += 1
+            else:
+                self.count += 1
 
     def discard(self) -> None:
         self._body.close()
@@ -99,7 +104,7 @@ class RejectsWriter:
         """Write the file if there were rejects (return its path); otherwise remove a
         stale file at the path when ``remove_stale``; None."""
         try:
-            if not self.count:
+            if not self.count and not self.kept:
                 if remove_stale:
                     self.path.unlink(missing_ok=True)
                 return None

@@ -27,11 +27,22 @@ import pandas as pd
 
 from ..coords import to_cgcs2000
 from ..schema import DEFAULT_SRID, Table
+from .credit import recover_credit_code
 from .fields import column_parser, label, point_from
-from .headers import GEOMETRY_TARGETS, LAT, LON, SECTION_NAME, HeaderMap
-from .measurements import SectionIndex, measurement_records
+from .headers import (
+    GEOMETRY_TARGETS,
+    LAT,
+    LON,
+    PROVINCE,
+    PUBLISHED_CLASS,
+    SECTION_NAME,
+    UNLOCATED_TABLES,
+    HeaderMap,
+)
+from .measurements import SectionIndex, Stations, measurement_records
 from .readers import RawRecord
-from .values import has_decimal_comma
+from .release import ClassCheck, ReleaseTime
+from .values import has_decimal_comma, parse_text
 
 MEASUREMENT_COLUMNS = ("section_code", "sampled_on", "parameter", "value", "below_detection",
                        "detection_limit", "unit")
@@ -43,15 +54,20 @@ class Context:
 
     sections: SectionIndex = field(default_factory=SectionIndex)
     known: dict[str, set[str]] = field(default_factory=dict)  # column → codes it may name
+    stations: Stations = field(default_factory=Stations)  # the monitoring release
+    release: ReleaseTime = field(default_factory=ReleaseTime)
+    checks: ClassCheck = field(default_factory=ClassCheck)
 
 
 @dataclass
 class Reject:
-    """A rejected row: its line, why, and its cells as read."""
+    """A rejected row: its line, why, and its cells as read.  ``kept``: the row was
+    accepted, only the values named in ``reason`` were lost (per-cell outcome)."""
 
     line: int
     reason: str
     values: list
+    kept: bool = False
 
 
 @dataclass
@@ -96,7 +112,8 @@ class Validator:
         self.positions = {target: i for i, target in hmap.columns.items()}
         self.parsers = {
             target: column_parser(table, table.column(target))
-            for target in hmap.targets if target not in (*GEOMETRY_TARGETS, SECTION_NAME)
+            for target in hmap.targets
+            if target not in (*GEOMETRY_TARGETS, SECTION_NAME, PROVINCE, PUBLISHED_CLASS)
         }
         self.columns = [c for c in table.column_names if c in self.parsers]
         self.required = [c.name for c in table.columns if not c.nullable]
@@ -109,6 +126,9 @@ class Validator:
         self.swapped = LineList()
         self.completed = LineList()
         self.decimal_commas = LineList()
+        self.unlocated = LineList()
+        self.partial = LineList()
+        self.recovered: dict[str, LineList] = {}
         self.unknown_links: dict[str, set[str]] = {}
         self.used = set(hmap.columns) | set(hmap.wide)
         self.numeric = sorted(set(hmap.wide) | {
@@ -143,12 +163,16 @@ class Validator:
         if cells:
             self.rejects.append(Reject(record.line, "; ".join(cells), record.values))
             return
+        dropped: list[str] = []
         if self.table.name == "measurements":
-            rows, problems, completed = measurement_records(
-                record.values, self.hmap, self.context.sections)
+            ctx = self.context
+            outcome = measurement_records(record.values, self.hmap, ctx.sections,
+                                          ctx.stations, ctx.release, ctx.checks, record.line)
+            rows, problems = outcome.records, outcome.problems
+            completed, dropped = outcome.completed, outcome.dropped
             point = None
         else:
-            row, problems, point = self.parse_row(record.values)
+            row, problems, point = self.parse_row(record.values, record.line)
             rows = [row]
         if not problems:
             problems = self.duplicates(rows, record.line)
@@ -158,6 +182,10 @@ class Validator:
         for row in rows:
             self.seen[hash(tuple(row[k] for k in self.table.natural_key))] = record.line
             self.records.append(row)
+        if dropped:
+            self.partial.append(record.line)
+            self.rejects.append(Reject(record.line, "row kept, value(s) lost: " +
+                                       "; ".join(dropped), record.values, kept=True))
         if any(isinstance(record.values[i], str) and has_decimal_comma(record.values[i])
                for i in self.numeric if i < len(record.values)):
             self.decimal_commas.append(record.line)
@@ -168,16 +196,22 @@ class Validator:
             self.points.append((lon, lat))
             if swapped:
                 self.swapped.append(record.line)
+        elif self.table.is_spatial:
+            self.points.append((np.nan, np.nan))
+            self.unlocated.append(record.line)
         self.note_links(rows)
 
     def cell(self, cells: list, target: str):
         i = self.positions.get(target)
         return cells[i] if i is not None and i < len(cells) else None
 
-    def parse_row(self, cells: list) -> tuple[dict, list[str], tuple | None]:
+    def parse_row(self, cells: list, line: int = 0) -> tuple[dict, list[str], tuple | None]:
         row: dict = {}
         problems: list[str] = []
         for name in self.columns:
+            if self.table.name == "enterprises" and name == "code":
+                problems += self.credit_code(cells, row, line)
+                continue
             try:
                 row[name] = self.parsers[name](self.cell(cells, name))
             except ValueError as exc:
@@ -186,12 +220,28 @@ class Validator:
             if row[name] is None and name in self.required:
                 problems.append(f"{label(self.table, name)}: missing")
         point = None
+        if self.table.name in UNLOCATED_TABLES and all(
+                parse_text(self.cell(cells, t)) is None for t in (LON, LAT)):
+            return row, problems, None  # no coordinates: stored unlocated
         if self.table.is_spatial:
             try:
                 point = point_from(self.cell(cells, LON), self.cell(cells, LAT))
             except ValueError as exc:
                 problems.append(str(exc))
         return row, problems, point
+
+    def credit_code(self, cells: list, row: dict, line: int) -> list[str]:
+        """The credit code, recovered from junk or the permit number (noted)."""
+        try:
+            code, how = recover_credit_code(self.cell(cells, "code"),
+                                            self.cell(cells, "permit_no"))
+        except ValueError as exc:
+            row["code"] = None
+            return [f"{label(self.table, 'code')}: {exc}"]
+        row["code"] = code
+        if how:
+            self.recovered.setdefault(how, LineList()).append(line)
+        return [] if code else [f"{label(self.table, 'code')}: missing"]
 
     def duplicates(self, rows: list[dict], line: int) -> list[str]:
         problems = []
@@ -236,9 +286,14 @@ class Validator:
         if not self.table.is_spatial:
             return frame
         xy = np.array(self.points, dtype=float).reshape(-1, 2)
-        lon, lat = to_cgcs2000(xy[:, 0], xy[:, 1], self.crs)
-        geometry = gpd.points_from_xy(lon, lat, crs=f"EPSG:{DEFAULT_SRID}")
-        return gpd.GeoDataFrame(frame, geometry=geometry, crs=f"EPSG:{DEFAULT_SRID}")
+        located = ~np.isnan(xy).any(axis=1)
+        lon, lat = xy[:, 0].copy(), xy[:, 1].copy()
+        if located.any():
+            lon[located], lat[located] = to_cgcs2000(lon[located], lat[located], self.crs)
+        points = gpd.points_from_xy(lon, lat, crs=f"EPSG:{DEFAULT_SRID}")
+        geometry = gpd.GeoSeries([p if ok else None for p, ok in zip(points, located)],
+                                 crs=f"EPSG:{DEFAULT_SRID}")
+        return gpd.GeoDataFrame(frame, geometry=geometry.values, crs=f"EPSG:{DEFAULT_SRID}")
 
     def warnings(self) -> list[str]:
         notes = []
@@ -251,6 +306,19 @@ class Validator:
         if self.completed:
             notes.append(f"{len(self.completed)} row(s) dated by year-month only; stored as "
                          f"the first of the month (lines {_lines(self.completed)})")
+        if self.unlocated:
+            notes.append(f"{len(self.unlocated)} row(s) without coordinates stored unlocated "
+                         f"(lines {_lines(self.unlocated)}): not on the map until located")
+        for how, lines in sorted(self.recovered.items()):
+            notes.append(f"credit code recovered {how} on {len(lines)} row(s) "
+                         f"(lines {_lines(lines)})")
+        if self.partial:
+            notes.append(f"{len(self.partial)} row(s) kept with value(s) lost, each listed "
+                         f"with its reason in the rejects file (lines {_lines(self.partial)})")
+        if self.table.name == "measurements":
+            ctx = self.context
+            notes += [n for n in (ctx.release.note(), ctx.checks.note(None)) if n]
+            notes += ctx.stations.notes()
         for column, values in sorted(self.unknown_links.items()):
             examples = ", ".join(repr(v) for v in sorted(values)[:3])
             notes.append(f"{column}: {len(values)} value(s) not in the database, e.g. {examples}")

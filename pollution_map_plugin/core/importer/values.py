@@ -20,7 +20,8 @@ import math
 import re
 import unicodedata
 
-MISSING_MARKS = frozenset({"", "-", "--", "—", "——", "/", "na", "n/a", "null", "none", "nan"})
+MISSING_MARKS = frozenset({"", "-", "--", "—", "——", "/", "*", "na", "n/a", "null", "none",
+                           "nan"})
 
 # Chinese synonyms of coded values, per choice value.
 CHOICE_SYNONYMS: dict[str, tuple[str, ...]] = {
