@@ -3,16 +3,17 @@
 
 The ZIP has one top folder, ``pollution_map_plugin/``, holding the Python package,
 ``metadata.txt``, ``LICENSE``, ``resources/`` (icons, styles, the ``.qm`` translations
-compiled here with Qt's ``lrelease``) and ``vendor/`` (the JS/CSS packages that
-``package.json`` lists, copied from ``node_modules/`` with their licences).  Tests,
-caches and ``.ts`` sources stay out.  The last line printed is the ZIP's path.
+compiled here with Qt's ``lrelease``), ``help/usage.html`` and ``vendor/`` (of each npm
+package in ``node_modules/``, only the files the HTML pages load, as
+``core/html/assets.py`` says, and the package's licence).  Tests, caches and ``.ts``
+sources stay out.  The last line printed is the ZIP's path.
 """
 
 from __future__ import annotations
 
 import argparse
 import configparser
-import json
+import importlib.util
 import shutil
 import subprocess
 import sys
@@ -24,8 +25,6 @@ REPO = Path(__file__).resolve().parents[1]
 PACKAGE = "pollution_map_plugin"
 EXCLUDED_DIRS = {"__pycache__", "tests", "test", ".pytest_cache", ".ruff_cache", ".git"}
 EXCLUDED_SUFFIXES = {".pyc", ".pyo", ".ts", ".qm", ".orig", ".rej", ".swp"}
-VENDOR_EXCLUDED_DIRS = {"node_modules", ".github", "test", "tests", "spec", "docs",
-                        "example", "examples", "demo", "bench", "benchmark"}
 LICENSE_MARKERS = ("license", "licence", "copying")
 LRELEASE_CANDIDATES = ("lrelease", "/usr/lib/qt5/bin/lrelease", "lrelease-qt5",
                        "/usr/lib/qt6/bin/lrelease", "lrelease-qt6")
@@ -88,36 +87,49 @@ def compile_translations(i18n_src: Path, i18n_dst: Path) -> list[Path]:
     return compiled
 
 
-def vendor_packages() -> list[str]:
-    """The npm packages ``package.json`` lists as dependencies."""
-    manifest = REPO / "package.json"
-    if not manifest.is_file():
-        return []
-    return sorted(json.loads(manifest.read_text(encoding="utf-8")).get("dependencies", {}))
+def html_assets():
+    """``core/html/assets.py`` loaded by itself (not the ``core.html`` package, which
+    needs folium and geopandas): what the pages read from each npm package."""
+    path = REPO / PACKAGE / "core" / "html" / "assets.py"
+    spec = importlib.util.spec_from_file_location("_pollution_map_html_assets", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+def vendor_files(node_modules: Path) -> dict[str, list[str]]:
+    """Per npm package, the files to bundle: those the pages load, and the licence."""
+    assets = html_assets()
+    files: dict[str, list[str]] = {}
+    for asset in assets.ASSETS.values():
+        src = node_modules / asset.package
+        used = files.setdefault(asset.package, [])
+        used += [f for f in assets.files_used(asset, src) if f not in used]
+        licences = sorted(p.name for p in src.iterdir() if p.is_file()
+                          and any(m in p.name.lower() for m in LICENSE_MARKERS))
+        if not licences:
+            sys.exit(f"package: node_modules/{asset.package} has no LICENSE file; "
+                     "cannot bundle it")
+        used += [n for n in licences if n not in used]
+    return files
 
 
 def copy_vendor(dst: Path) -> list[str]:
-    """Copy the pinned npm packages into ``dst`` (``vendor/``); warn when not installed."""
-    names = vendor_packages()
-    if not names:
-        return []
+    """Copy what the pages load of the pinned npm packages, with their licences, into
+    ``dst`` (``vendor/``); warn when they are not installed."""
     node_modules = REPO / "node_modules"
     if not node_modules.is_dir():
         print("package: WARNING: node_modules/ is absent (run `make setup`); "
               "the ZIP has no vendor/ assets", file=sys.stderr)
         return []
     copied = []
-    for name in names:
-        src = node_modules / name
-        if not src.is_dir():
-            print(f"package: WARNING: node_modules/{name} is missing; skipped", file=sys.stderr)
-            continue
-        copy_tree(src, dst / name, VENDOR_EXCLUDED_DIRS, {".map", ".ts"})
-        licences = [p for p in (dst / name).iterdir()
-                    if any(m in p.name.lower() for m in LICENSE_MARKERS)]
-        if not licences:
-            sys.exit(f"package: node_modules/{name} has no LICENSE file; cannot bundle it")
-        copied.append(name)
+    for name, files in sorted(vendor_files(node_modules).items()):
+        for rel in files:
+            target = dst / name / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(node_modules / name / rel, target)
+        copied.append(f"{name} ({len(files)} files)")
     return copied
 
 

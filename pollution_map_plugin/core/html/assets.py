@@ -2,8 +2,9 @@
 
 The JavaScript and CSS come from npm (``package.json``, pinned by
 ``package-lock.json``).  In a development checkout they are in
-``node_modules/``; in the installed plugin, ``scripts/package.py`` copies them
-to ``pollution_map_plugin/vendor/`` with their licences.  Nothing is fetched at
+``node_modules/``; in the installed plugin, ``scripts/package.py`` copies what
+:data:`ASSETS` uses (:func:`files_used`) to ``pollution_map_plugin/vendor/`` with
+their licences.  Nothing is fetched at
 run time: every script and stylesheet is written into the page, and every
 ``url(...)`` of a stylesheet becomes a ``data:`` URI, so the page makes no
 request to any other host (nor to a missing local file).
@@ -84,6 +85,14 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64,{base64.b64encode(path.read_bytes()).decode('ascii')}"
 
 
+def _local_file(url: str, base: Path) -> Path | None:
+    """The file a relative ``url(...)`` of stylesheet ``base`` names (None if absent)."""
+    if "://" in url or url.startswith("//"):
+        raise AssetError(f"stylesheet {base} refers to a remote resource {url}")
+    target = (base.parent / url.split("?")[0].split("#")[0]).resolve()
+    return target if target.is_file() else None
+
+
 def inline_css(text: str, base: Path) -> str:
     """CSS with every relative ``url(...)`` replaced by a data URI of the file."""
 
@@ -91,14 +100,30 @@ def inline_css(text: str, base: Path) -> str:
         url = m.group(2).strip()
         if url.startswith(("data:", "#")):
             return m.group(0)
-        if "://" in url or url.startswith("//"):
-            raise AssetError(f"stylesheet {base} refers to a remote resource {url}")
-        target = (base.parent / url.split("?")[0].split("#")[0]).resolve()
-        if not target.is_file():
+        target = _local_file(url, base)
+        if target is None:
             return "url(data:,)"  # a missing optional image: nothing to load
         return f'url("{_data_uri(target)}")'
 
     return _CSS_URL.sub(repl, _SOURCE_MAP.sub("", text))
+
+
+def files_used(asset: Asset, package_root: Path) -> list[str]:
+    """What the pages read from the npm package at ``package_root`` (POSIX paths inside
+    it): the asset's scripts and stylesheets and the files its stylesheets inline.
+    ``scripts/package.py`` vendors exactly these (and the licence)."""
+    root = package_root.resolve()
+    used = {*asset.js, *asset.css}
+    for rel in asset.css:
+        css = root / rel
+        for m in _CSS_URL.finditer(_SOURCE_MAP.sub("", css.read_text(encoding="utf-8"))):
+            url = m.group(2).strip()
+            target = None if url.startswith(("data:", "#")) else _local_file(url, css)
+            if target is not None:
+                if root not in target.parents:
+                    raise AssetError(f"stylesheet {css} refers to {url} outside its package")
+                used.add(target.relative_to(root).as_posix())
+    return sorted(used)
 
 
 def inline_js(text: str) -> str:
