@@ -28,6 +28,7 @@ CORE_DEPENDENCIES: dict[str, str] = {
     "branca": "branca",
     "psycopg2": "psycopg2",
     "openpyxl": "openpyxl",
+    "scipy": "scipy",
     "osgeo": "GDAL",
 }
 

@@ -371,6 +371,7 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
+        self.require_modules("pandas", "geopandas", "scipy")
         from ..core.network import trace_section
 
         code = (self.parameterAsString(parameters, self.SECTION, context) or "").strip()

@@ -70,7 +70,7 @@ class RenderMaps(PollutionAlgorithm):
         self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Number of files")))
 
     def processAlgorithm(self, parameters, context, feedback):
-        self.require_modules("geopandas")
+        self.require_modules("geopandas", "scipy")  # scipy: the problem-water-body map
         from ..qgis_layer.render import render_maps
 
         target = self.parameterAsString(parameters, self.DATABASE, context).strip()

@@ -1,4 +1,4 @@
-"""Optional Python packages (geopandas, folium, …): check them, explain how to install.
+"""Optional Python packages (geopandas, folium, scipy, …): check them, explain how to install.
 
 QGIS's own Python often lacks geopandas or folium (on Windows especially).  The
 plugin still loads; a feature that needs them calls :func:`require` first::
@@ -34,10 +34,12 @@ PACKAGES: dict[str, tuple[str, str]] = {
     "pyproj": ("pyproj", "python3-pyproj"),
     "psycopg2": ("psycopg2-binary", "python3-psycopg2"),
     "openpyxl": ("openpyxl", "python3-openpyxl"),
-    "networkx": ("networkx", "python3-networkx"),
+    "scipy": ("scipy", "python3-scipy"),
 }
-# What the plugin's main features need beyond QGIS itself.
-OPTIONAL_FEATURE_MODULES = ("geopandas", "folium")
+# What the plugin's main features need beyond QGIS itself: geopandas for every analysis,
+# folium for the HTML maps, scipy for the river network (tracing, problem-water-body map,
+# network import and linking).  pyproject.toml's [project] dependencies list them all.
+OPTIONAL_FEATURE_MODULES = ("geopandas", "folium", "scipy")
 LOG_TAG = "Pollution Map"
 
 
@@ -65,6 +67,13 @@ def missing_packages_of(errors) -> list[str]:
         if name and not name.startswith(__package__.split(".")[0]):
             names.add(name.split(".")[0])
     return sorted(names)
+
+
+def explain(error: BaseException) -> str:
+    """The text to show for ``error``: how to install the missing package(s) when it is
+    an ImportError of a third-party package, else the error itself."""
+    missing = missing_packages_of([error])
+    return install_hint(missing) if missing else str(error)
 
 
 def install_hint(modules: list[str] | tuple[str, ...]) -> str:
