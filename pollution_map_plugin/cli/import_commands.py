@@ -2,7 +2,8 @@
 
     python -m pollution_map_plugin import DB --layer enterprises 企业名单.csv \\
         [--crs wgs84|cgcs2000|gcj02|bd09] [--encoding auto|utf-8|gbk|gb18030|big5] \\
-        [--map '单位=name' ...] [--rejects PATH] [--sheet NAME] [--blank keep|clear]
+        [--map '单位=name' ...] [--rejects PATH] [--sheet NAME] [--blank keep|clear] \\
+        [--year YYYY] [--create-sections] [--water-body guess|river|lake] [--class-report PATH]
 
 Prints ``read N, accepted A, rejected R (rejects: path)`` and what blank cells did
 to stored values.  Exit code 0 when the
@@ -17,6 +18,7 @@ import sys
 
 from ..core.coords import CRS_NAMES
 from ..core.importer import BLANK_CHOICES, IMPORTABLE_TABLES, ImportFileError
+from ..core.importer.options import WATER_BODY_CHOICES
 
 
 def parse_mapping(items: list[str] | None) -> dict[str, str]:
@@ -43,9 +45,13 @@ def run_import(args: argparse.Namespace) -> int:
                               f"{', '.join(IMPORTABLE_TABLES)}")
     options = ImportOptions(crs=args.crs, encoding=args.encoding,
                             mapping=parse_mapping(args.map) or None, sheet=args.sheet,
-                            rejects_path=args.rejects, blank=args.blank)
-    # the rejects file must not overwrite the database, its sidecars or the input
+                            rejects_path=args.rejects, blank=args.blank, year=args.year,
+                            create_sections=args.create_sections, water_body=args.water_body,
+                            class_report_path=args.class_report)
+    # the reports must not overwrite the database, its sidecars or the input
     check_output(args.rejects, database=args.db, inputs=[args.file], what="rejects file")
+    check_output(args.class_report, database=args.db, inputs=[args.file],
+                 what="class report")
     with open_current(args.db, log=lambda m: print(m, file=sys.stderr)) as db:
         report = import_file(db, args.layer, args.file, options)
     for note in report.warnings:
@@ -53,6 +59,10 @@ def run_import(args: argparse.Namespace) -> int:
     print(report.summary())
     print(f"written: inserted {report.inserted}, updated {report.updated}, "
           f"unchanged {report.unchanged}")
+    if report.sections_created:
+        print(f"sections created: {report.sections_created} (unlocated)")
+    if report.class_report_path:
+        print(f"published class disagreements: {report.class_report_path}")
     return 0
 
 
@@ -83,5 +93,17 @@ def register(subparsers) -> None:
     p.add_argument("--blank", default="keep", choices=BLANK_CHOICES,
                    help="a blank cell for a row already stored: keep the stored value "
                         "(default) or clear it; either way reported")
+    p.add_argument("--year", type=int, metavar="YYYY",
+                   help="measurements dated without a year (监测时间 02-04 11:00): the year "
+                        "(default: the file's own date, in a title line or the file name)")
+    p.add_argument("--create-sections", action="store_true",
+                   help="measurements: create unknown stations as unlocated sections coded "
+                        "from province and name (50-朱沱)")
+    p.add_argument("--water-body", default="guess", choices=WATER_BODY_CHOICES,
+                   help="water-body type of created sections: guess from the name (湖, 水库, "
+                        "库心, 库区 → lake; default), river or lake")
+    p.add_argument("--class-report", metavar="PATH",
+                   help="where rows whose published 水质类别 disagrees with the computed class "
+                        "are listed (default FILE.classes.csv beside the input)")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run_import)

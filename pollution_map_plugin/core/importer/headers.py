@@ -32,7 +32,8 @@ UNLOCATED_TABLES = ("sections",)
 _COMMON: dict[str, tuple[str, ...]] = {
     "code": ("编码", "代码", "编号"),
     "name": ("名称",),
-    "district": ("区县", "所在区县", "行政区", "行政区划", "区域", "所属区县", "county"),
+    "district": ("区县", "所在区县", "行政区", "行政区划", "区域", "所属区县", "county",
+                 "市/区县", "市县", "所在地区"),
     LON: ("经度", "东经", "lon", "lng", "long", "longitude", "x", "x坐标", "坐标x"),
     LAT: ("纬度", "北纬", "lat", "latitude", "y", "y坐标", "坐标y"),
     "wastewater_t_a": ("年废水排放量", "废水排放量", "废水量", "wastewater"),

@@ -16,11 +16,12 @@ code must exist in ``sections`` and a name must match exactly one section.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 from .headers import PROVINCE, PUBLISHED_CLASS, SECTION_NAME, HeaderMap
 from .parameters import STANDARD_UNITS, Measured, parameter_code, parse_value, unit_factor
-from .release import ClassCheck, MissingYearError, ReleaseTime, guess_water_body, section_code
+from .release import MissingYearError, ReleaseTime, guess_water_body, section_code
 from .values import (
     is_missing,
     norm,
@@ -30,6 +31,8 @@ from .values import (
     parse_text,
     parse_water_class,
 )
+
+_GENERATED = re.compile(r"^\d{2}-")  # codes of stations created from a release
 
 
 @dataclass
@@ -100,20 +103,25 @@ class Stations:
     by_name: dict[str, str] = field(default_factory=dict)  # name → province matched
     matched: int = 0
 
-    def resolve(self, sections: SectionIndex, province: str, name: str) -> str:
+    def lookup(self, sections: SectionIndex, province: str, name: str) -> tuple[str, bool]:
+        """(section code, True when it is still to be created); ValueError if unknown."""
         generated = section_code(province, name)  # ValueError: unknown province
         if sections.codes is not None and generated in sections.codes:
-            return generated
+            return generated, False
         key = norm(name)
         owner = self.by_name.get(key)
-        if sections.codes is not None and owner in (None, province) and \
-                len(sections.names.get(key, [])) == 1:
+        own = [c for c in sections.names.get(key, []) if not _GENERATED.match(c)]
+        if sections.codes is not None and owner in (None, province) and len(own) == 1:
             self.by_name[key] = province
             self.matched += owner is None
-            return sections.names[key][0]
+            return own[0], False
         if not self.create:
             raise ValueError(f"断面名称 (section_name): unknown station {name!r} ({province}); "
                              "--create-sections creates it, or import a section list first")
+        return generated, True
+
+    def create_section(self, sections: SectionIndex, generated: str, name: str) -> None:
+        """Create the unlocated section ``generated`` (its row is accepted)."""
         kind = guess_water_body(name) if self.water_body == "guess" else self.water_body
         if self.water_body == "guess":
             self.guessed.setdefault(kind, []).append(name)
@@ -121,7 +129,6 @@ class Stations:
                                    "water_body_type": kind}
         self.n_created += 1
         sections.add(generated, name, kind)
-        return generated
 
     def notes(self) -> list[str]:
         out = []
@@ -147,6 +154,7 @@ class Outcome:
     problems: list[str]
     completed: bool = False
     dropped: list[str] = field(default_factory=list)
+    check: tuple | None = None  # ClassCheck.add arguments, once the row is accepted
 
 
 def _check(code: str, measured: Measured) -> None:
@@ -167,13 +175,14 @@ def _record(section: str, day, code: str, measured: Measured) -> dict:
     }
 
 
-def _section(cell, sections: SectionIndex, stations: Stations | None) -> str:
+def _section(cell, sections: SectionIndex, stations: Stations | None) -> tuple[str, bool]:
+    """(section code, to be created)."""
     code = parse_code(cell("section_code"))
     name = parse_text(cell(SECTION_NAME))
     province = parse_text(cell(PROVINCE))
     if code is None and name is not None and province is not None and stations is not None:
-        return stations.resolve(sections, province, name)
-    return sections.resolve(code, name)
+        return stations.lookup(sections, province, name)
+    return sections.resolve(code, name), False
 
 
 def _day(cell, release: ReleaseTime | None) -> tuple[object, bool]:
@@ -207,10 +216,10 @@ def _wide_items(cells: list, hmap: HeaderMap) -> tuple[list[tuple[str, Measured]
 
 def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex,
                         stations: Stations | None = None, release: ReleaseTime | None = None,
-                        checks: ClassCheck | None = None, line: int = 0) -> Outcome:
+                        line: int = 0) -> Outcome:
     """The records of one row.  Wide rows: a bad cell loses that value only (listed in
     ``dropped``); the row is rejected when no value is left or its section or date is
-    bad.  The published 水质类别, where given, is compared (``checks``)."""
+    bad.  ``check``: the published 水质类别 and the row's values, for ``ClassCheck``."""
     problems: list[str] = []
 
     def cell(target: str):
@@ -218,9 +227,9 @@ def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex,
         return cells[i] if i is not None and i < len(cells) else None
 
     section = day = None
-    completed = False
+    completed = new = False
     try:
-        section = _section(cell, sections, stations)
+        section, new = _section(cell, sections, stations)
     except ValueError as exc:
         problems.append(str(exc))
     try:
@@ -248,13 +257,16 @@ def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex,
         dropped.append(f"水质类别 (published class): {exc}")
     if problems or not items:
         return Outcome([], problems + dropped, completed)
-    if checks is not None and published is not None:
+    if new and stations is not None:
+        stations.create_section(sections, section, parse_text(cell(SECTION_NAME)) or "")
+    check = None
+    if published is not None:
         kind = sections.types.get(str(section), "river")
-        checks.add(line, parse_text(cell(PROVINCE)) or "", parse_text(cell(SECTION_NAME)) or "",
-                   str(section), parse_text(cell("sampled_on")) or "", published,
-                   [(c, m.value) for c, m in items], kind)
+        check = (line, parse_text(cell(PROVINCE)) or "", parse_text(cell(SECTION_NAME)) or "",
+                 str(section), parse_text(cell("sampled_on")) or "", published,
+                 [(c, m.value) for c, m in items], kind)
     return Outcome([_record(section, day, code, m) for code, m in items], [], completed,
-                   dropped)
+                   dropped, check)
 
 
 def _long_item(cell) -> tuple[str, Measured] | str:

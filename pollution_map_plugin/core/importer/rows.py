@@ -167,7 +167,7 @@ class Validator:
         if self.table.name == "measurements":
             ctx = self.context
             outcome = measurement_records(record.values, self.hmap, ctx.sections,
-                                          ctx.stations, ctx.release, ctx.checks, record.line)
+                                          ctx.stations, ctx.release, record.line)
             rows, problems = outcome.records, outcome.problems
             completed, dropped = outcome.completed, outcome.dropped
             point = None
@@ -182,6 +182,8 @@ class Validator:
         for row in rows:
             self.seen[hash(tuple(row[k] for k in self.table.natural_key))] = record.line
             self.records.append(row)
+        if self.table.name == "measurements" and outcome.check is not None:
+            self.context.checks.add(*outcome.check)
         if dropped:
             self.partial.append(record.line)
             self.rejects.append(Reject(record.line, "row kept, value(s) lost: " +

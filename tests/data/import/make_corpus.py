@@ -14,11 +14,13 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
+sys.path.insert(0, str(HERE))
 
 from pollution_map_plugin.core.coords import wgs84_to_bd09, wgs84_to_gcj02  # noqa: E402
 from pollution_map_plugin.core.identifiers import credit_code_check_char  # noqa: E402
 
 OK = "ok"
+KEPT = "row kept, value(s) lost: "  # accepted, listed in the rejects file with the lost values
 EXPECTED: dict = {"files": {}, "fatal": {}}
 
 
@@ -44,7 +46,8 @@ def csv_line(cells) -> str:
 
 
 def write_csv(name: str, header: list, rows: list[tuple[object, list]], *, encoding="utf-8",
-              bom=False, table="enterprises", expect=None, options=None, raw_lines=None) -> None:
+              bom=False, table="enterprises", expect=None, options=None, raw_lines=None,
+              first_line=2) -> None:
     """rows: (expected outcome, cells); the header is line 1, rows follow."""
     lines = [csv_line(header)] + [csv_line(cells) for _, cells in rows]
     if raw_lines:  # (index, text): insert literal lines (blank, broken) at positions
@@ -55,7 +58,7 @@ def write_csv(name: str, header: list, rows: list[tuple[object, list]], *, encod
     if bom:
         data = b"\xef\xbb\xbf" + data
     (HERE / name).write_bytes(data)
-    register(name, table, rows, expect, options)
+    register(name, table, rows, expect, options, first_line=first_line)
 
 
 def register(name, table, rows, expect=None, options=None, first_line=2, lines=None) -> None:
@@ -64,10 +67,11 @@ def register(name, table, rows, expect=None, options=None, first_line=2, lines=N
         line = lines[i] if lines else first_line + i
         outcomes[str(line)] = outcome
     rejects = {k: v for k, v in outcomes.items() if v != OK}
+    refused = [v for v in rejects.values() if not v.startswith(KEPT)]
     entry = {
         "table": table, "options": options or {},
-        "rows_read": len(rows), "accepted": len(rows) - len(rejects),
-        "rejected": len(rejects), "rejects": rejects,
+        "rows_read": len(rows), "accepted": len(rows) - len(refused),
+        "rejected": len(refused), "rejects": rejects,
     }
     entry.update(expect or {})
     EXPECTED["files"][name] = entry
@@ -448,6 +452,18 @@ def fatal() -> None:
         "options": {"mapping": {"no such header": "name"}}}
 
 
+def published_layouts() -> None:
+    """The monitoring release, a key-polluter list and a section list as published."""
+    import make_release_corpus as rel
+
+    rel.release(OK, KEPT, register, write_csv, HERE)
+    rel.key_polluters(OK, write_csv, cc, bad_cc)
+    rel.sections_unlocated(OK, write_csv)
+    EXPECTED["fatal"]["release_hubei.xlsx"] = {
+        "table": "measurements", "error": "has no year and the file has no date: give the "
+        "year (--year 2025)", "options": {"create_sections": True}}
+
+
 def main() -> None:
     enterprises()
     outfalls()
@@ -456,6 +472,7 @@ def main() -> None:
     simple_tables()
     issue11()
     fatal()
+    published_layouts()
     EXPECTED["sections"] = [["S001", "示范断面一"], ["S002", "示范断面二"]]
     text = json.dumps(EXPECTED, ensure_ascii=False, indent=1, sort_keys=True)
     (HERE / "expected.json").write_text(text + "\n", encoding="utf-8")
