@@ -9,10 +9,12 @@ cd "$(dirname "$0")/.."
 SUDO=""
 if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
 
-# Debian packages by name only (no version numbers: Debian 12 and 13 both work).
+# Debian packages by name only (no version numbers: Debian 12 and 13 both work).  The
+# plugin's runtime needs are pyproject.toml's [project] dependencies; networkx is for the
+# benchmarks' side-by-side alternative only.
 APT_PACKAGES=(
   qgis python3-qgis qgis-providers
-  python3-geopandas python3-folium python3-psycopg2 python3-openpyxl
+  python3-geopandas python3-folium python3-psycopg2 python3-openpyxl python3-scipy
   python3-networkx python3-hypothesis python3-pytest python3-selenium python3-markdown
   python3-venv python3-pip
   qttools5-dev-tools
