@@ -8,14 +8,16 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterEnum,
     QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
     QgsProcessingParameterString,
 )
 
 from .base import DatabaseFileParameter, PollutionAlgorithm, core_target
-from .compat import file_behavior
+from .compat import file_behavior, number_type
 
 # Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
 # pandas, which the plugin must not require just to list its algorithms).
@@ -24,6 +26,7 @@ TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms", "petrol
 CRS_VALUES = ("wgs84", "cgcs2000", "gcj02", "bd09")
 ENCODINGS = ("auto", "utf-8", "gbk", "gb18030", "big5")
 BLANKS = ("keep", "clear")  # core.importer.BLANK_CHOICES
+WATER_BODIES = ("guess", "river", "lake")  # core.importer.options.WATER_BODY_CHOICES
 
 
 def parse_mapping_text(text: str | None) -> dict[str, str]:
@@ -53,6 +56,10 @@ class ImportTable(PollutionAlgorithm):
     MAPPING = "MAPPING"
     REJECTS = "REJECTS"
     BLANK = "BLANK"
+    YEAR = "YEAR"
+    CREATE_SECTIONS = "CREATE_SECTIONS"
+    WATER_BODY = "WATER_BODY"
+    CLASS_REPORT = "CLASS_REPORT"
     COUNTS = ("ROWS_READ", "ACCEPTED", "REJECTED", "INSERTED", "UPDATED", "UNCHANGED")
 
     def displayName(self) -> str:
@@ -70,7 +77,14 @@ class ImportTable(PollutionAlgorithm):
             "written in one transaction, inserting or updating by the natural key: "
             "importing the same file again changes nothing. A blank cell keeps the value "
             "already stored unless you choose to clear it; the summary counts them. A "
-            "doubtful encoding guess is refused: then choose the encoding (Big5 included)."
+            "doubtful encoding guess is refused: then choose the encoding (Big5 included). "
+            "Sections without coordinates are stored unlocated. The national automatic "
+            "monitoring release (省份, 断面名称, 监测时间 without a year, 水质类别, one column per "
+            "item) is read as measurements: give the year unless the file carries its date; "
+            "'--' and '*' are no value; a bad cell loses only that value (listed in the rejects "
+            "file); unknown stations can be created as unlocated sections coded from province "
+            "and name, their water-body type guessed from the name; rows whose published class "
+            "disagrees with the computed one go to the class report."
         )
 
     def initAlgorithm(self, config: dict | None = None) -> None:
@@ -102,12 +116,28 @@ class ImportTable(PollutionAlgorithm):
         self.addParameter(QgsProcessingParameterFileDestination(
             self.REJECTS, self.tr("Rejected rows"), fileFilter="CSV (*.csv)", optional=True,
             createByDefault=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.YEAR, self.tr("Year of dates without one (monitoring release; default: the "
+                               "file's own date)"), number_type("Integer"), optional=True,
+            minValue=1900, maxValue=2100))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.CREATE_SECTIONS, self.tr("Create unknown stations as unlocated sections"),
+            defaultValue=False))
+        self.addParameter(QgsProcessingParameterEnum(
+            self.WATER_BODY, self.tr("Water-body type of created sections"),
+            options=[self.tr("Guess from the name (湖, 水库, 库心, 库区: lake)"),
+                     self.tr("River"), self.tr("Lake or reservoir")], defaultValue=0))
+        self.addParameter(QgsProcessingParameterFileDestination(
+            self.CLASS_REPORT, self.tr("Published class disagreements"),
+            fileFilter="CSV (*.csv)", optional=True, createByDefault=False))
         for name, label in zip(self.COUNTS, (
                 self.tr("Rows read"), self.tr("Rows accepted"), self.tr("Rows rejected"),
                 self.tr("Rows inserted"), self.tr("Rows updated"), self.tr("Rows unchanged"))):
             self.addOutput(QgsProcessingOutputNumber(name, label))
         self.addOutput(QgsProcessingOutputString("ENCODING", self.tr("Detected encoding")))
         self.addOutput(QgsProcessingOutputString("SUMMARY", self.tr("Summary")))
+        self.addOutput(QgsProcessingOutputNumber("SECTIONS_CREATED",
+                                                 self.tr("Sections created")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
@@ -123,7 +153,13 @@ class ImportTable(PollutionAlgorithm):
         sheet = self.parameterAsString(parameters, self.SHEET, context) or None
         blank = BLANKS[self.parameterAsEnum(parameters, self.BLANK, context)]
         rejects = self.parameterAsFileOutput(parameters, self.REJECTS, context) or None
-        self.check_outputs(files=(rejects,) if rejects else (), database=target,
+        classes = self.parameterAsFileOutput(parameters, self.CLASS_REPORT, context) or None
+        year = None
+        if parameters.get(self.YEAR) not in (None, ""):
+            year = self.parameterAsInt(parameters, self.YEAR, context)
+        create = self.parameterAsBoolean(parameters, self.CREATE_SECTIONS, context)
+        water_body = WATER_BODIES[self.parameterAsEnum(parameters, self.WATER_BODY, context)]
+        self.check_outputs(files=tuple(f for f in (rejects, classes) if f), database=target,
                            inputs=(source,))
         target = core_target(target)
         try:
@@ -131,7 +167,9 @@ class ImportTable(PollutionAlgorithm):
                                                                 context))
             with open_current(target, log=feedback.pushInfo) as db:
                 options = ImportOptions(crs=crs, encoding=encoding, mapping=mapping or None,
-                                        sheet=sheet, rejects_path=rejects, blank=blank)
+                                        sheet=sheet, rejects_path=rejects, blank=blank,
+                                        year=year, create_sections=create,
+                                        water_body=water_body, class_report_path=classes)
                 report = import_file(db, table, source, options)
         except (ImportFileError, DatabaseError, ValueError, OSError) as exc:
             raise QgsProcessingException(str(exc)) from exc
@@ -142,7 +180,9 @@ class ImportTable(PollutionAlgorithm):
                   report.updated, report.unchanged)
         results: dict = dict(zip(self.COUNTS, values))
         results.update({"ENCODING": report.encoding, "SUMMARY": report.summary(),
-                        self.REJECTS: report.rejects_path})
+                        self.REJECTS: report.rejects_path,
+                        self.CLASS_REPORT: report.class_report_path,
+                        "SECTIONS_CREATED": report.sections_created})
         return results
 
 

@@ -235,6 +235,11 @@
         <translation>创建空数据库</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Create unknown stations as unlocated sections</source>
+        <translation>将未知站点创建为未定位断面</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
         <source>Created {0}</source>
         <translation>已创建 {0}</translation>
@@ -492,6 +497,11 @@
         <translation>分组方式</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Guess from the name (湖, 水库, 库心, 库区: lake)</source>
+        <translation>按名称推断（含湖、水库、库心、库区：湖库）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
         <source>HTML reports</source>
         <translation>HTML 报告</translation>
@@ -523,8 +533,8 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
-        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing. A blank cell keeps the value already stored unless you choose to clear it; the summary counts them. A doubtful encoding guess is refused: then choose the encoding (Big5 included).</source>
-        <translation>将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。空白单元格默认保留已存储的值，也可选择清除；摘要中会统计。编码猜测存疑时拒绝导入：请指定编码（含 Big5）。</translation>
+        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing. A blank cell keeps the value already stored unless you choose to clear it; the summary counts them. A doubtful encoding guess is refused: then choose the encoding (Big5 included). Sections without coordinates are stored unlocated. The national automatic monitoring release (省份, 断面名称, 监测时间 without a year, 水质类别, one column per item) is read as measurements: give the year unless the file carries its date; '--' and '*' are no value; a bad cell loses only that value (listed in the rejects file); unknown stations can be created as unlocated sections coded from province and name, their water-body type guessed from the name; rows whose published class disagrees with the computed one go to the class report.</source>
+        <translation>将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。空白单元格默认保留已存储的值，也可选择清除；摘要中会统计。编码猜测存疑时拒绝导入：请指定编码（含 Big5）。没有坐标的断面按未定位存储。国家地表水自动监测发布数据（省份、断面名称、无年份的监测时间、水质类别、每个指标一列）按监测数据读取：文件未带日期时请给出年份；“--”和“*”表示无数值；错误的单元格只丢弃该值（列入拒绝文件）；未知站点可按省份和名称编码创建为未定位断面，水体类型按名称推断；发布类别与计算类别不一致的行写入类别报告。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -550,6 +560,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
         <source>Key rivers</source>
         <translation>重点河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Lake or reservoir</source>
+        <translation>湖泊或水库</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -899,6 +914,11 @@
         <translation>问题列表</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Published class disagreements</source>
+        <translation>发布类别不一致报告</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>Python version</source>
         <translation>Python 版本</translation>
@@ -995,6 +1015,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>River</source>
         <translation>河流</translation>
     </message>
@@ -1097,6 +1118,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Section water quality {0}</source>
         <translation>断面水质 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Sections created</source>
+        <translation>新建断面数</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
@@ -1330,6 +1356,11 @@
         <translation>水系与河流</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Water-body type of created sections</source>
+        <translation>新建断面的水体类型</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
         <source>Water-quality change map</source>
         <translation>水质变化图</translation>
@@ -1378,6 +1409,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
         <source>Year</source>
         <translation>年</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <source>Year of dates without one (monitoring release; default: the file's own date)</source>
+        <translation>无年份日期所用年份（自动监测发布数据；默认取文件自带日期）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -1449,6 +1485,10 @@
     <message>
         <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
         <translation type="vanished">将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。</translation>
+    </message>
+    <message>
+        <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing. A blank cell keeps the value already stored unless you choose to clear it; the summary counts them. A doubtful encoding guess is refused: then choose the encoding (Big5 included).</source>
+        <translation type="vanished">将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。空白单元格默认保留已存储的值，也可选择清除；摘要中会统计。编码猜测存疑时拒绝导入：请指定编码（含 Big5）。</translation>
     </message>
     <message>
         <source>Warnings (latest samples)</source>

@@ -87,3 +87,24 @@ def test_import_table_blank_choice_and_big5(qgis_processing, tmp_path: Path) -> 
     with open_database(db_path) as db:
         industries = db.read_table("enterprises", ["industry"])["industry"]
     assert industries.isna().sum() == 1
+
+
+def test_import_table_monitoring_release(qgis_processing, tmp_path: Path) -> None:
+    import processing
+
+    db_path = tmp_path / "p.gpkg"
+    create_database(db_path).close()
+    source = tmp_path / "release_hubei.xlsx"
+    shutil.copy(CORPUS / "release_hubei.xlsx", source)
+    params = {"DATABASE": str(db_path), "TABLE": IMPORTABLE_TABLES.index("measurements"),
+              "INPUT": str(source), "CREATE_SECTIONS": True}
+    with pytest.raises(QgsProcessingException, match="year"):
+        processing.run(ImportTable(), params)
+    params.update({"YEAR": 2025, "WATER_BODY": 1,
+                   "CLASS_REPORT": str(tmp_path / "classes.csv")})
+    results = processing.run(ImportTable(), params)
+    assert (results["ACCEPTED"], results["SECTIONS_CREATED"]) == (3, 3)
+    with open_database(db_path) as db:
+        sections = db.read_layer("sections")
+    assert set(sections["water_body_type"]) == {"river"}  # the guess overridden
+    assert sections.geometry.isna().all()
