@@ -141,6 +141,10 @@ class PollutionDock(QDockWidget):
             self.load_menu.addAction(tr("PostGIS: {0}").format(name),
                                      lambda _=False, n=name: self.load(f"pg:{n}"))
         self.load_menu.addAction(tr("PostgreSQL connection string…"), self._ask_dsn)
+        self.load_menu.addSeparator()
+        network = self.load_menu.addAction(tr("Import river network…"),
+                                           lambda: self.import_network())
+        network.setEnabled(self.group() is not None)
 
     def _pick_gpkg(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Open a pollution-source database"), "",
@@ -172,7 +176,9 @@ class PollutionDock(QDockWidget):
             bar.pushMessage(tr("Pollution Map"), text, level, 8)
 
     def error(self, exc: BaseException) -> None:
-        self.message(str(exc), Qgis.MessageLevel.Critical)
+        from .dependencies import explain
+
+        self.message(explain(exc), Qgis.MessageLevel.Critical)
 
     # --- database and project --------------------------------------------------------
     def load(self, target: Any) -> None:
@@ -288,6 +294,21 @@ class PollutionDock(QDockWidget):
         """The current database's layer of ``table``."""
         group = self.group()
         return group_layers(group).get(table) if group is not None else None
+
+    def import_network(self, files: list[str] | None = None, replace: bool | None = None):
+        """Import a bureau's river network into the current database (a task)."""
+        from .network_import_action import import_network_task
+
+        group = self.group()
+        if group is None:
+            return None
+        try:
+            self.task = import_network_task(self, group, self.message, self.error, files,
+                                            replace)
+        except Exception as exc:  # noqa: BLE001
+            self.error(exc)
+            return None
+        return self.task
 
     # --- assessment and maps -----------------------------------------------------------
     def update_maps(self, sync: bool = False, period: str | None = None,

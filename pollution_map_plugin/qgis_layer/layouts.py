@@ -362,7 +362,10 @@ def _legend_rows(layer) -> int:
 
 
 def nice_segment(width_km: float, share: float = 0.12) -> float:
-    """A round segment length (1-2-5 series) of about ``share`` of the map width."""
+    """A round segment length (1-2-5 series) of about ``share`` of the map width
+    (1 km when the map has no extent: a database with nothing located yet)."""
+    if not math.isfinite(width_km) or width_km <= 0:
+        return 1.0
     target = max(width_km * share, 1e-6)
     exp = math.floor(math.log10(target))
     return min((m * 10 ** exp for m in (1, 2, 5, 10)), key=lambda v: abs(v - target))

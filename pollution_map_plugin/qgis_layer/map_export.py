@@ -40,7 +40,6 @@ from .tasks import log
 MAP_ITEM_ID = "pm_map"
 STEP_GAP_MS = 15  # between two main-thread steps: the GUI handles its events
 _RUNNING: set[MapExport] = set()
-_BLANKS: list[QgsVectorLayer] = []  # the empty layers of the last pages composed
 
 
 def map_item(layout: QgsPrintLayout) -> QgsLayoutItemMap | None:
@@ -159,9 +158,10 @@ class MapExport:
                 return
             basename, layout, picture, fmt = self.todo.pop(0)
             started = time.perf_counter()
-            page = picture_layout(layout, picture)
+            page, blank = picture_layout(layout, picture)
             self.files.append(export_layout_file(page, self.tmp / f"{basename}.{fmt}",
                                                  self.dpi))
+            del page, blank  # the page first: its map item refers to the blank layer
             self.timings.append((f"{fmt} {basename}", time.perf_counter() - started))
             QTimer.singleShot(STEP_GAP_MS, lambda: self._compose_next())
         except Exception as exc:  # noqa: BLE001 - reported to the user
@@ -242,8 +242,10 @@ class MapRenderTask(QgsTask):
         self.export = None  # the task manager deletes this task; the export lives on
 
 
-def picture_layout(layout: QgsPrintLayout, picture: Path) -> QgsPrintLayout:
-    """A clone of ``layout`` whose map frame shows the pre-drawn ``picture``.
+def picture_layout(layout: QgsPrintLayout,
+                   picture: Path) -> tuple[QgsPrintLayout, QgsVectorLayer | None]:
+    """A clone of ``layout`` whose map frame shows the pre-drawn ``picture``, and the
+    empty layer its map item draws (keep it as long as the page).
 
     The map item keeps its extent and scale (the scale bar and the legend follow it)
     but draws one empty layer: an empty layer list would mean "all project layers".
@@ -251,10 +253,8 @@ def picture_layout(layout: QgsPrintLayout, picture: Path) -> QgsPrintLayout:
     page = layout.clone()
     item = map_item(page)
     if item is None:
-        return page
+        return page, None
     blank = QgsVectorLayer("Point?crs=EPSG:4490", "blank", "memory")
-    _BLANKS.append(blank)
-    del _BLANKS[:-8]
     item.setFollowVisibilityPreset(False)
     item.setKeepLayerSet(True)
     item.setLayers([blank])
@@ -266,4 +266,4 @@ def picture_layout(layout: QgsPrintLayout, picture: Path) -> QgsPrintLayout:
     image.attemptMove(item.positionWithUnits())
     image.attemptResize(item.sizeWithUnits())
     page.moveItemToBottom(image)
-    return page
+    return page, blank

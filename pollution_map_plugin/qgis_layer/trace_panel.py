@@ -28,6 +28,7 @@ from qgis.PyQt.QtWidgets import (
 )
 
 from .connection import DataSource
+from .dependencies import explain
 from .i18n import tr
 from .layers import group_layers
 from .tasks import run_task
@@ -140,7 +141,7 @@ class TracePanel(QGroupBox):
         if self.session.tracer is None:
             self.task = run_task(tr("Building the river network"), self.session.build,
                                  lambda _t: self.trace(section_code),
-                                 lambda exc: self.message(str(exc)))
+                                 lambda exc: self.message(explain(exc)))
             return
         try:
             self.show_result(self.session.trace(section_code, mode, distance))

@@ -4,6 +4,11 @@
 <context>
     <name>PollutionMap</name>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <source>(report: {0})</source>
+        <translation>（报告：{0}）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>About / version</source>
         <translation>关于 / 版本</translation>
@@ -523,13 +528,24 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
         <source>Import river network</source>
         <translation>导入河网</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>Import river network…</source>
+        <translation>导入河网…</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Import table from CSV/XLSX</source>
         <translation>从 CSV/XLSX 导入表格</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <source>Importing the river network</source>
+        <translation>正在导入河网</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -575,6 +591,11 @@
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Legend</source>
         <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <source>Line layers ({0})</source>
+        <translation>线图层（{0}）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
@@ -1030,6 +1051,16 @@
         <translation>河流线图层或文件</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <source>River network imported: {0}</source>
+        <translation>河网已导入：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <source>River network: one or more line layers</source>
+        <translation>河网：一个或多个线图层</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Rivers</source>
         <translation>河流</translation>
@@ -1198,6 +1229,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>The box is W,S,E,N</source>
         <translation>范围格式为 西,南,东,北</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <source>The database already holds {0} rivers and {1} reaches. Replace them?</source>
+        <translation>数据库中已有 {0} 条河流、{1} 个河段。是否替换？</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>

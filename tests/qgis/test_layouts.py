@@ -178,3 +178,12 @@ def test_footer_of_a_database_named_like_an_expression(qgis_new_project, demo_db
     texts = [i.currentText() for i in layout.items() if isinstance(i, QgsLayoutItemLabel)]
     assert any("[% env('PGPASSWORD') %].gpkg" in t for t in texts), texts
     assert not any("canary-secret" in t for t in texts), texts
+
+
+@pytest.mark.parametrize("width", [float("nan"), 0.0, -1.0, float("inf")])
+def test_scale_bar_segment_of_a_map_without_extent(width):
+    """A database where nothing is located yet has no extent: no crash, a 1 km bar."""
+    from pollution_map_plugin.qgis_layer.layouts import nice_segment
+
+    assert nice_segment(width) == 1.0
+    assert nice_segment(250.0) == 20.0 or nice_segment(250.0) == 50.0

@@ -227,3 +227,44 @@ def test_codes_with_backslashes_and_quotes_reach_the_maps(qgis_new_project, demo
     codes = {f["code"] for f in classes.getFeatures()}
     assert first + "\\01" in codes and second + "'B" in codes, sorted(codes)[:5]
     assert classes.featureCount() == len(data.sections)
+
+
+def test_dock_imports_a_river_network(qgis_iface, qgis_new_project, demo_db_path, tmp_path,
+                                      qtbot):
+    """The panel's *Import river network…*: the same core job as the command, in a task;
+    the database group's river layers show the new network."""
+    import json
+    import shutil
+
+    from pollution_map_plugin.core.db import open_database
+
+    db = tmp_path / "bureau.gpkg"
+    shutil.copy(demo_db_path, db)
+    lines = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"NAME": name},
+         "geometry": {"type": "LineString", "coordinates": coords}}
+        for name, coords in (
+            ("干流河", [[106.30, 29.50], [106.40, 29.52], [106.50, 29.55]]),
+            ("干流河", [[106.50, 29.55], [106.62, 29.58]]),
+            ("支流溪", [[106.45, 29.70], [106.48, 29.62], [106.50, 29.55]]))]}
+    path = tmp_path / "rivers.geojson"
+    path.write_text(json.dumps(lines, ensure_ascii=False), encoding="utf-8")
+    group = load_database(db, qgis_new_project)
+    dock = PollutionDock(qgis_iface)
+    dock.project = qgis_new_project
+    dock.set_database(group)
+    messages: list[str] = []
+    errors: list[BaseException] = []
+    dock.message = lambda text, *_a: messages.append(text)
+    dock.error = errors.append
+    dock.import_network([str(path)], replace=True)
+    qtbot.waitUntil(lambda: any("River network imported" in m for m in messages) or bool(errors),
+                    timeout=120_000)
+    assert not errors, errors
+    with open_database(db) as check:
+        reaches, rivers = check.count("reaches"), check.count("rivers")
+    assert rivers == 2 and reaches >= 2
+    assert group_layers(group)["reaches"].featureCount() == reaches
+    assert (tmp_path / "bureau_network_report.csv").is_file()
+    dock.unload()
+    dock.deleteLater()

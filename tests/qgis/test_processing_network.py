@@ -24,7 +24,7 @@ def test_algorithms_and_sources() -> None:
     assert _ogr_source("/d/a.shp|layerid=0") == "/d/a.shp"
 
 
-def test_import_and_link_run(qgis_processing, tmp_path: Path) -> None:
+def test_import_and_link_run(qgis_processing, qgis_new_project, tmp_path: Path) -> None:
     import processing
 
     lines = trunk() + [tributary(106.0 + D)]
@@ -32,6 +32,9 @@ def test_import_and_link_run(qgis_processing, tmp_path: Path) -> None:
     gpkg = write_lines(tmp_path / "lines.gpkg", lines, "GPKG")
     layer = QgsVectorLayer(f"{gpkg}|layername=rivers", "rivers", "ogr")
     assert layer.isValid()
+    # a layer of the project, as a user picks it (a free-standing layer handed to
+    # Processing and collected by Python crashes QGIS at exit)
+    qgis_new_project.addMapLayer(layer)
     db_path = tmp_path / "n.gpkg"
     create_database(db_path).close()
     report = tmp_path / "report.csv"
