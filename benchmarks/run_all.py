@@ -30,6 +30,7 @@ BENCHMARKS: dict[str, tuple[str, str, list[str]]] = {
     "network-import": ("network_import.py", "network_import.md", []),
     "html": ("html_export.py", "html.md", ["--db", "{db}"]),
     "qgis": ("qgis_load.py", "qgis.md", ["--db", "{db}"]),
+    "map-export": ("map_export.py", "map_export.md", ["--db", "{db}"]),
 }
 
 

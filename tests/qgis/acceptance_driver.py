@@ -278,6 +278,21 @@ def step_maps(name: str):
                 screenshot=shoot(f"{name}_sections_zoomed"))
 
 
+def step_density(name: str):
+    """The pollution map with the density option: a heatmap layer below the sources."""
+    d = dock()
+    d.density_check.setChecked(True)  # the user's tick
+    d.map_buttons["pollution"].click()
+    iface.mapCanvas().zoomToFullExtent()
+    yield from render_and_wait()
+    layers = {str(lyr.customProperty("pollution_map/thematic") or ""): lyr.renderer().type()
+              for lyr in iface.mapCanvas().layers()}
+    step_record(f"density_{name}", heatmap=layers.get("density", ""),
+                screenshot=shoot(f"{name}_density"))
+    d.density_check.setChecked(False)
+    yield from render_and_wait()
+
+
 def _failing_section() -> str:
     frame = dock().data.sections
     failing = frame.loc[frame["meets_target"].astype("boolean").fillna(True).eq(False)]
@@ -445,6 +460,7 @@ def workflow():
         yield from step_load(db, name)
         yield from step_maps(name)
         if i == 0:
+            yield from step_density(name)
             yield from step_trace(name)
             yield from step_warning(name)
             yield from step_periods(name)

@@ -189,6 +189,11 @@ def test_map_buttons_speak_the_interface_language(desktop_run: dict) -> None:
         assert text.isascii() and "map" in text.lower(), text
 
 
+def test_density_option_draws_a_heatmap(desktop_run: dict) -> None:
+    step = _steps(desktop_run["workflow"])["density_demo"]
+    assert step["heatmap"] == "heatmapRenderer", step
+
+
 def test_trace_from_a_failing_section(desktop_run: dict) -> None:
     step = _steps(desktop_run["workflow"])["trace_demo"]
     assert step["traced"] == step["section"], step
