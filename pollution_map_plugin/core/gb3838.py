@@ -18,6 +18,11 @@ Rules implemented:
 * TP has separate limits for lakes and reservoirs.
 * A value within a relative 1e-9 of a limit counts as equal to it, so that a
   period mean such as (0.2 + 0.4) / 2 = 0.30000000000000004 is TP class IV.
+
+Two measured parameters that are not in GB 3838 are declared here too (``in_table1``
+False, rule ``"none"``: never classified, never part of a class): chlorophyll a
+(``chla``, mg/m³ = µg/L) and transparency (``SD``, m), used with TP, TN and CODMn for
+the trophic state of lakes and reservoirs (:mod:`core.assessment.trophic`).
 """
 
 from __future__ import annotations
@@ -53,6 +58,7 @@ class Item:
     rule: str
     limits: tuple[float, ...] | None
     lake_limits: tuple[float, ...] | None = None
+    in_table1: bool = True
 
 
 _MG = "mg/L"
@@ -90,11 +96,20 @@ ITEMS: dict[str, Item] = {
         Item("S2", "硫化物", "Sulfide", "S2-", _MG, "le", (0.05, 0.1, 0.2, 0.5, 1.0)),
         Item("FC", "粪大肠菌群", "Fecal coliforms", "FC", "个/L", "le",
              (200, 2000, 10000, 20000, 40000)),
+        # measured, not in GB 3838: the trophic state of lakes and reservoirs
+        Item("chla", "叶绿素a", "Chlorophyll a", "Chl-a", "mg/m³", "none", None,
+             in_table1=False),
+        Item("SD", "透明度", "Transparency (Secchi depth)", "SD", "m", "none", None,
+             in_table1=False),
     )
 }
+#: The items of GB 3838-2002 Table 1 (without the measured-only chla and SD).
+TABLE1_ITEMS: tuple[str, ...] = tuple(c for c, it in ITEMS.items() if it.in_table1)
+#: Measured parameters outside GB 3838 (never classified).
+MEASURED_ONLY: tuple[str, ...] = tuple(c for c, it in ITEMS.items() if not it.in_table1)
 
 #: The 21 items evaluated routinely (Table 1 without WT, TN and FC).
-ROUTINE_ITEMS: tuple[str, ...] = tuple(c for c in ITEMS if c not in ("WT", "TN", "FC"))
+ROUTINE_ITEMS: tuple[str, ...] = tuple(c for c in TABLE1_ITEMS if c not in ("WT", "TN", "FC"))
 #: Evaluated separately: TN (lakes and reservoirs only) and fecal coliforms.
 SEPARATE_ITEMS: tuple[str, ...] = ("TN", "FC")
 #: Heavy metals; with cyanide they come first among the main pollutants when exceeding.

@@ -148,7 +148,8 @@ def test_water_class(raw, want) -> None:
 
 
 def test_all_24_parameters_by_chinese_name_and_code() -> None:
-    assert set(PARAMETER_CODES) == set(ITEMS) and len(PARAMETER_CODES) == 24
+    assert set(PARAMETER_CODES) == set(ITEMS) and len(PARAMETER_CODES) == 26
+    assert len([c for c in PARAMETER_CODES if ITEMS[c].in_table1]) == 24  # + chla, SD
     for code, (zh, _others) in PARAMETERS.items():
         assert parameter_code(zh) == code
         assert parameter_code(code) == code
@@ -158,10 +159,19 @@ def test_all_24_parameters_by_chinese_name_and_code() -> None:
                        ("NH₃-N", "NH3N"), ("BOD₅", "BOD5"), ("pH值", "pH"), ("Cr6+", "Cr6"),
                        ("氟化物（以F⁻计）", "F"), ("粪大肠菌群", "FC"), ("水温", "WT")):
         assert parameter_code(name) == code, name
-    assert parameter_code("叶绿素a") is None
+    for name in ("叶绿素a", "叶绿素α", "Chl-a", "chla", "叶绿素a（Chla）"):
+        assert parameter_code(name) == "chla", name
+    for name in ("透明度", "SD", "Secchi depth", "透明度(SD)"):
+        assert parameter_code(name) == "SD", name
+    assert parameter_code("藻密度") is None
 
 
 def test_units() -> None:
+    assert unit_factor("chla", "mg/m³") == unit_factor("chla", "µg/L") == 1
+    assert unit_factor("chla", "mg/L") == 1000 and unit_factor("chla", "") == 1
+    assert unit_factor("SD", "m") == 1 and unit_factor("SD", "cm") == pytest.approx(0.01)
+    with pytest.raises(ValueError, match="unknown unit"):
+        unit_factor("SD", "mg/L")
     assert unit_factor("NH3N", "mg/L") == 1
     assert unit_factor("NH3N", "") == 1
     for micro in ("µg/L", "μg/L", "ug/L", "微克/升"):

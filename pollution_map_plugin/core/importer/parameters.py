@@ -1,7 +1,10 @@
 """Water-quality parameters, units and measured values as monitoring stations write them.
 
 * ``parameter_code("氨氮")`` → ``"NH3N"``: the 24 item codes of GB 3838-2002 Table 1
-  (and water temperature) from Chinese names, chemical notation or the codes.
+  (and water temperature) from Chinese names, chemical notation or the codes, and
+  the two measured-only parameters of the lakes' trophic state: chlorophyll a
+  (``chla``: 叶绿素a, 叶绿素α, Chl-a; mg/m³ = µg/L, mg/L × 1000) and transparency
+  (``SD``: 透明度, Secchi depth; m, cm × 0.01).  They are stored, never classified.
 * ``unit_factor("NH3N", "µg/L")`` → ``0.001``: the factor to the item's standard unit
   (``STANDARD_UNITS``); an empty unit means the standard unit.
 * ``parse_value("0.02L")`` → ``Measured(nan, True, 0.02)``: ``0.02L``, ``ND``,
@@ -44,6 +47,10 @@ PARAMETERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "S2": ("硫化物", ("s2", "s2-")),
     "FC": ("粪大肠菌群", ("fc", "粪大肠菌群数", "粪大肠杆菌")),
     "WT": ("水温", ("wt", "温度", "watertemperature")),
+    # not in GB 3838: measured for the trophic state of lakes and reservoirs
+    "chla": ("叶绿素a", ("叶绿素α", "叶绿素", "chl-a", "chl.a", "chl_a", "chlorophyll-a",
+                      "叶绿素a(chla)", "叶绿素a(chl-a)")),
+    "SD": ("透明度", ("sd", "secchidepth", "transparency", "透明度(sd)", "塞氏盘透明度")),
 }
 PARAMETER_CODES = tuple(PARAMETERS)
 
@@ -60,6 +67,10 @@ _DIMENSIONLESS = {"": 1.0, "无量纲": 1.0, "无": 1.0, "-": 1.0, "/": 1.0, "ph
 _COUNTS = {"个/l": 1.0, "mpn/l": 1.0, "cfu/l": 1.0,
            "个/100ml": 10.0, "mpn/100ml": 10.0, "cfu/100ml": 10.0,
            "个/ml": 1000.0, "mpn/ml": 1000.0, "cfu/ml": 1000.0}
+# chlorophyll a in mg/m³ (= µg/L); transparency in m
+_CHLOROPHYLL = {"mg/m3": 1.0, "μg/l": 1.0, "ug/l": 1.0, "微克/升": 1.0, "mcg/l": 1.0,
+                "毫克/立方米": 1.0, "mg/l": 1000.0, "毫克/升": 1000.0, "ng/l": 1e-3}
+_LENGTH = {"m": 1.0, "米": 1.0, "cm": 0.01, "厘米": 0.01}
 _TEMPERATURE = {"℃": 1.0, "°c": 1.0, "c": 1.0, "摄氏度": 1.0, "度": 1.0, "oc": 1.0}
 
 
@@ -94,6 +105,10 @@ def unit_factor(code: str, unit) -> float:
         table = {**_COUNTS, "": 1.0}
     elif code == "WT":
         table = {**_TEMPERATURE, "": 1.0}
+    elif code == "chla":
+        table = {**_CHLOROPHYLL, "": 1.0}
+    elif code == "SD":
+        table = {**_LENGTH, "": 1.0}
     else:
         table = {**_CONCENTRATION, "": 1.0}
     if key not in table:

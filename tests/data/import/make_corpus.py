@@ -276,7 +276,8 @@ def measurements() -> None:
         ("duplicate key", ["S001", "2025-10-08", "NH3N", "0.53", "mg/L"]),
         ("not a value", ["S001", "2025-10-09", "氨氮", "abc", "mg/L"]),
         ("missing value", ["S001", "2025-10-10", "氨氮", "", "mg/L"]),
-        ("unknown parameter", ["S001", "2025-10-08", "叶绿素a", "3", "mg/L"]),
+        # 叶绿素a is accepted since chlorophyll counts for lakes' trophic state
+        ("unknown parameter", ["S001", "2025-10-08", "藻密度", "3", "cells/L"]),
         ("unknown unit", ["S001", "2025-10-08", "总氮", "1.5", "ppt"]),
         ("unknown unit", ["S001", "2025-10-08", "pH", "7", "mg/L"]),
         ("no such date", ["S001", "2025-02-30", "氨氮", "0.5", "mg/L"]),
