@@ -60,7 +60,7 @@ def measure(db: str, dpi: int, out: Path) -> dict:
     export = MapExport([lambda k=m.key: layouts.ensure_layout(group, k, data, project)
                         for m in MAPS], out / "background", dpi,
                        lambda _f: loop.quit(), lambda exc: (print(exc), loop.quit())).start()
-    loop.exec_()
+    loop.exec()
     results["background"] = {"seconds": time.perf_counter() - t0,
                              "worst_stall_s": gaps["worst"],
                              "files": len(list((out / "background").glob("*.p*")))}
@@ -74,7 +74,7 @@ def measure(db: str, dpi: int, out: Path) -> dict:
 
     gaps.update(worst=0.0, last=time.perf_counter())
     QTimer.singleShot(50, synchronous)
-    loop.exec_()
+    loop.exec()
     results["synchronous"]["worst_stall_s"] = gaps["worst"]
     return results
 
