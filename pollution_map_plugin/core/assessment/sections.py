@@ -11,6 +11,7 @@ from .. import gb3838
 from ..symbology import CLASS_BY_VALUE
 from .engine import build_items, section_attributes, section_classes, separate_items
 from .periods import Period, parse_period, period_keys
+from .trophic import TROPHIC_COLUMNS, trophic_states
 from .values import check_non_detect
 
 _NAME_ZH = {c: it.name_zh for c, it in gb3838.ITEMS.items()}
@@ -24,7 +25,7 @@ SECTION_COLUMNS = (
     "water_class", "roman", "label_zh", "label_en", "target_class", "target_roman",
     "meets_target", "n_failing", "failing_items", "failing_items_text",
     "main_pollutants", "main_pollutants_en", "main_pollutant_codes", "exceedance",
-    "tn_value", "tn_class", "fc_value", "fc_class", "status", "located",
+    "tn_value", "tn_class", "fc_value", "fc_class", *TROPHIC_COLUMNS, "status", "located",
 )
 #: ``status`` of a section's result: only ``misses_target`` is a miss.
 STATUS_LABELS = {
@@ -153,7 +154,7 @@ def _run(measurements, attrs, codes, periods, non_detect, details):
     if details:
         frame = items.frame()
         groups = groups.join(_failing(frame)).join(_exceedance(frame)).join(
-            separate_items(frame))
+            separate_items(frame)).join(trophic_states(frame))
     return items, frame, groups
 
 
@@ -226,6 +227,9 @@ def assess(
             df[col] = np.nan
     for col in ("tn_class", "fc_class"):
         df[col] = df[col].astype("Int64") if col in df else pd.array([None] * len(df), "Int64")
+    df["tli"] = pd.to_numeric(df["tli"]).astype(float) if "tli" in df else np.nan
+    for col in TROPHIC_COLUMNS[1:]:  # None for rivers and lakes without the parameters
+        df[col] = df[col].astype(object).where(df[col].notna(), None) if col in df else None
     df = df[list(SECTION_COLUMNS)].sort_values("section_code", kind="stable")
     return Assessment(period, df.reset_index(drop=True), _finish_items(frame, [period]),
                       non_detect)
@@ -243,7 +247,9 @@ def assess_sections(
     boolean (NA without class or target); ``failing_items`` a list of dicts
     (parameter, name_zh, value, unit, item_class, target_class, limit, limit_text,
     exceedance); ``exceedance`` a dict parameter → (C − C_III)/C_III of the routine
-    items above Class III; ``tn_*`` only for lakes and reservoirs.
+    items above Class III; ``tn_*`` only for lakes and reservoirs, as are ``tli``
+    (TLI(Σ), :mod:`.trophic`), ``trophic_state`` (贫营养 … 重度富营养),
+    ``trophic_state_en`` and ``tli_parameters`` (the codes used).
     """
     return assess(measurements, sections, period, **kwargs).sections  # type: ignore[arg-type]
 
