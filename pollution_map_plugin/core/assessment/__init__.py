@@ -13,9 +13,14 @@ pandas DataFrames whose columns are listed in each function's docstring, with
 from .aggregate import BY_COLUMNS, GROUP_COLUMNS, assess_groups, share_label
 from .compare import (
     CHANGE_COLUMNS,
+    GROUP_CHANGE_COLUMNS,
+    METHOD_CHANGES,
     PROBLEM_GROUP_COLUMNS,
     PROBLEM_SECTION_COLUMNS,
+    change_by_levels,
+    change_by_shares,
     compare_assessments,
+    compare_groups,
     compare_periods,
     problem_water_bodies,
 )
@@ -37,15 +42,18 @@ from .sections import (
     class_history,
     class_labels,
 )
+from .trophic import TROPHIC_COLUMNS, trophic_states
 from .values import NON_DETECT_METHODS, effective_values
 from .warnings import KINDS, WARNING_COLUMNS, WarningSettings, find_warnings
 
 __all__ = [
-    "BY_COLUMNS", "CHANGE_COLUMNS", "GROUP_COLUMNS", "HISTORY_COLUMNS", "ITEM_COLUMNS",
-    "KINDS", "NON_DETECT_METHODS", "PROBLEM_GROUP_COLUMNS", "PROBLEM_SECTION_COLUMNS",
-    "SECTION_COLUMNS", "WARNING_COLUMNS", "Assessment", "Period", "WarningSettings",
-    "assess", "assess_database", "assess_groups", "assess_sections", "class_history",
-    "class_history_database", "class_labels", "compare_assessments", "compare_periods",
+    "BY_COLUMNS", "CHANGE_COLUMNS", "GROUP_CHANGE_COLUMNS", "GROUP_COLUMNS",
+    "HISTORY_COLUMNS", "ITEM_COLUMNS", "KINDS", "METHOD_CHANGES", "NON_DETECT_METHODS",
+    "PROBLEM_GROUP_COLUMNS", "PROBLEM_SECTION_COLUMNS", "SECTION_COLUMNS",
+    "TROPHIC_COLUMNS", "WARNING_COLUMNS", "Assessment", "Period", "WarningSettings",
+    "assess", "assess_database", "assess_groups", "assess_sections", "change_by_levels",
+    "change_by_shares", "class_history", "class_history_database", "class_labels",
+    "compare_assessments", "compare_groups", "compare_periods", "trophic_states",
     "effective_values", "find_warnings", "flat", "latest_period", "load_frames",
     "parse_period", "period_keys", "plain", "problem_water_bodies", "share_label",
     "to_json", "to_records", "warnings_database",
