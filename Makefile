@@ -4,7 +4,7 @@ PY := .venv/bin/python
 VERSION := $(shell sed -n 's/^version=//p' metadata.txt)
 export QT_QPA_PLATFORM ?= offscreen
 
-.PHONY: setup demo test test-core lint package deploy bench reliability translations clean
+.PHONY: setup demo test test-matrix test-core lint package deploy bench reliability translations clean
 
 setup:
 	@bash scripts/setup.sh
@@ -14,6 +14,12 @@ demo: setup
 
 test: setup
 	@bash scripts/run_tests.sh
+
+# The whole suite in a Debian chroot per QGIS version (trixie: 3.40, forky: 3.44), built
+# by debootstrap and cached in /var/cache/pollution-map/chroots; as root.  Not part of
+# `make test`.  SUITES="trixie" for one.
+test-matrix:
+	@nice -n 10 bash scripts/test_matrix.sh $(SUITES)
 
 test-core: setup
 	@$(PY) -m pytest tests/core -p no:pytest_qgis -p no:pytestqt -q
