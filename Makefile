@@ -15,9 +15,9 @@ demo: setup
 test: setup
 	@bash scripts/run_tests.sh
 
-# The whole suite in a Debian chroot per QGIS version (trixie: 3.40, forky: 3.44), built
-# by debootstrap and cached in /var/cache/pollution-map/chroots; as root.  Not part of
-# `make test`.  SUITES="trixie" for one.
+# The whole suite in a Debian chroot per QGIS version (trixie: 3.40, forky: 3.44),
+# built by debootstrap and cached in /var/cache/pollution-map/chroots; as root.  Not part
+# of `make test`.  SUITES="trixie" for one; "host" runs this machine on a clean copy.
 test-matrix:
 	@nice -n 10 bash scripts/test_matrix.sh $(SUITES)
 

@@ -7,6 +7,7 @@
 #
 #   trixie  Debian 13        QGIS 3.40, Python 3.13
 #   forky   Debian testing   QGIS 3.44, Python 3.14
+#   host    this machine (no chroot), on a clean copy in $CHROOT_CACHE/../host
 #
 # Each chroot is built once by debootstrap from Debian's own archive and cached outside
 # the repository in $CHROOT_CACHE/<suite> (default /var/cache/pollution-map/chroots),
@@ -59,6 +60,18 @@ build_chroot() {  # suite dir
   touch "$dir/.pollution-map-ready"
 }
 
+# Inside the chroot (or the host's clean copy): set-up, versions, the whole suite.
+INNER='
+  set -uo pipefail
+  cd "${MATRIX_WORK:-/work/main}" || exit 2
+  bash scripts/setup.sh || { echo "MATRIX setup failed"; exit 3; }
+  echo "MATRIX qgis $(.venv/bin/python -c "from qgis.core import Qgis; print(Qgis.version())")"
+  echo "MATRIX python $(.venv/bin/python -c "import sys; print(sys.version.split()[0])")"
+  echo "MATRIX debian $(cat /etc/debian_version)"
+  bash scripts/run_tests.sh
+  echo "MATRIX exit $?"'
+export INNER
+
 # Runs in a new mount + PID namespace (see the unshare call below).
 run_inside() {  # dir log
   local dir=$1
@@ -71,19 +84,22 @@ run_inside() {  # dir log
   cp /etc/resolv.conf "$dir/etc/resolv.conf"
   chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    /bin/bash -c '
-      set -uo pipefail
-      cd /work/main || exit 2
-      bash scripts/setup.sh || { echo "MATRIX setup failed"; exit 3; }
-      echo "MATRIX qgis $(.venv/bin/python -c "from qgis.core import Qgis; print(Qgis.version())")"
-      echo "MATRIX python $(.venv/bin/python -c "import sys; print(sys.version.split()[0])")"
-      echo "MATRIX debian $(cat /etc/debian_version)"
-      bash scripts/run_tests.sh
-      echo "MATRIX exit $?"'
+    /bin/bash -c "$INNER"
 }
 
 run_suite() {  # suite dir
   local suite=$1 dir=$2
+  if [ "$suite" = host ]; then  # this machine, on a clean copy beside its own ../shared
+    echo "test-matrix: host: git archive HEAD ($(git rev-parse --short HEAD)) into $dir"
+    rm -rf --one-file-system "$dir"
+    mkdir -p "$dir/main"
+    git archive HEAD | tar -x -C "$dir/main" || return 1
+    if [ -d "$SHARED" ]; then cp -a "$SHARED" "$dir/shared" || return 1; fi
+    MATRIX_WORK=$dir/main unshare --pid --fork --kill-child --mount-proc \
+      /usr/bin/env -i HOME="$HOME" LANG=C.UTF-8 TERM=dumb PATH="$PATH" MATRIX_WORK="$dir/main" \
+      /bin/bash -c "$INNER"
+    return
+  fi
   build_chroot "$suite" "$dir" || { echo "MATRIX debootstrap failed"; return 1; }
   echo "test-matrix: $suite: copying git archive HEAD ($(git rev-parse --short HEAD)) and ../shared"
   rm -rf --one-file-system "$dir/work"
@@ -98,6 +114,7 @@ summary=()
 overall=0
 for suite in "${SUITES[@]}"; do
   dir=$CACHE/$suite
+  [ "$suite" = host ] && dir=$(dirname "$CACHE")/host
   log=$LOGS/$suite.log
   start=$(date +%s)
   run_suite "$suite" "$dir" > >(tee "$log") 2>&1 || true
