@@ -58,28 +58,26 @@ def _open(target: str, out: str | None = None):
 
 
 def cmd_assess(args: argparse.Namespace) -> int:
-    from ..core.assessment import (
-        assess,
-        class_history,
-        compare_assessments,
-        load_frames,
-        problem_water_bodies,
-    )
+    from ..core.assessment import class_history_database, problem_water_bodies
+    from ..core.assessment.service import AssessmentRequest, run_assessment
 
-    with _open(args.db, args.out) as db:
-        f = load_frames(db)
-    kw = {"rivers": f["rivers"], "control_units": f["control_units"],
-          "non_detect": args.non_detect}
     if args.history:
-        frame = class_history(f["measurements"], f["sections"], args.history,
-                              period=args.period, non_detect=args.non_detect)
+        with _open(args.db, args.out) as db:
+            frame = class_history_database(db, args.history, period=args.period,
+                                           non_detect=args.non_detect)
         _emit(frame, args.format, args.out, TABLE_COLUMNS["history"])
         return 0
-    result = assess(f["measurements"], f["sections"], args.period, **kw)
+    request = AssessmentRequest(
+        period=args.period, compare=(args.change_from, None) if args.change_from else None,
+        compare_default=False, non_detect=args.non_detect, with_warnings=False,
+        with_stretches=False)
+    with _open(args.db, args.out) as db:
+        bundle = run_assessment(db, request)
+    result = bundle.assessment
+    if result is None:
+        raise ValueError("the database has no measurements to assess")
     if args.change_from:
-        before = assess(f["measurements"], f["sections"], args.change_from, **kw)
-        _emit(compare_assessments(before, result), args.format, args.out,
-              TABLE_COLUMNS["change"])
+        _emit(bundle.change, args.format, args.out, TABLE_COLUMNS["change"])
     elif args.problems:
         frame = problem_water_bodies(result, args.problems)
         key = "problems" if args.problems == "section" else "problem_groups"

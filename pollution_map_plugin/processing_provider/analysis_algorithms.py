@@ -161,6 +161,25 @@ class _AnalysisAlgorithm(PollutionAlgorithm):
         except Exception as exc:  # noqa: BLE001 - shown to the user
             raise QgsProcessingException(str(exc)) from exc
 
+    def _assess(self, parameters: dict, context: QgsProcessingContext, period: str,
+                non_detect: str):
+        """The period's assessment by the assessment service, and the frames read."""
+        from ..core.assessment import load_frames
+        from ..core.assessment.service import AssessmentRequest, assess_frames
+
+        with self.open_database(parameters, context) as db:
+            frames = load_frames(db)
+        request = AssessmentRequest(period=period or None, compare_default=False,
+                                    non_detect=non_detect, with_warnings=False,
+                                    with_stretches=False)
+        try:
+            bundle = assess_frames(frames, request)
+        except ValueError as exc:
+            raise QgsProcessingException(str(exc)) from exc
+        if bundle.assessment is None:
+            raise QgsProcessingException(self.tr("The database has no measurements."))
+        return bundle.assessment, frames
+
     def section_geometries(self, sections, codes) -> list:
         geom = dict(zip(sections["code"], sections.geometry)) if len(sections) else {}
         return [geom.get(c) for c in codes]
@@ -197,19 +216,9 @@ class AssessSectionsAlgorithm(_AnalysisAlgorithm):
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
-        from ..core.assessment import assess, load_frames
-
         period = (self.parameterAsString(parameters, self.PERIOD, context) or "").strip()
         nd = NON_DETECT[self.parameterAsEnum(parameters, self.NON_DETECT_P, context)]
-        with self.open_database(parameters, context) as db:
-            f = load_frames(db)
-        feedback.setProgress(40)
-        try:
-            result = assess(f["measurements"], f["sections"], period or None,
-                            rivers=f["rivers"], control_units=f["control_units"],
-                            non_detect=nd)
-        except ValueError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+        result, f = self._assess(parameters, context, period, nd)
         feedback.setProgress(80)
         frame = result.sections.drop(columns=["failing_items"]).rename(
             columns={"failing_items_text": "failing_items"})
@@ -251,17 +260,9 @@ class AssessGroupsAlgorithm(_AnalysisAlgorithm):
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
-        from ..core.assessment import assess, load_frames
-
         period = (self.parameterAsString(parameters, self.PERIOD, context) or "").strip()
         by = BY[self.parameterAsEnum(parameters, self.BY_P, context)]
-        with self.open_database(parameters, context) as db:
-            f = load_frames(db)
-        try:
-            result = assess(f["measurements"], f["sections"], period or None,
-                            rivers=f["rivers"], control_units=f["control_units"])
-        except ValueError as exc:
-            raise QgsProcessingException(str(exc)) from exc
+        result, _f = self._assess(parameters, context, period, "half")
         frame = result.groups(by)
         dest = write_frame(self, parameters, self.OUTPUT, context, frame, None,
                            _wkb("NoGeometry"))

@@ -1236,6 +1236,11 @@
         <translation>数据库中已有 {0} 条河流、{1} 个河段。是否替换？</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>The database has no measurements.</source>
+        <translation>数据库中没有监测数据。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>The outlet is lon,lat</source>
         <translation>出口格式为 经度,纬度</translation>

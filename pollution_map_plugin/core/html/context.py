@@ -95,10 +95,10 @@ class ExportContext:
 
     # ---- assessment -------------------------------------------------------------
     def _assess(self, measurements: pd.DataFrame, period: Any) -> None:
-        from ..assessment.sections import assess, class_history
-        from ..assessment.warnings import find_warnings
+        """The period's assessment, yearly class history and warnings, by the
+        assessment service (the same defaults as the CLI, Processing and the panel)."""
+        from ..assessment.service import AssessmentRequest, assess_frames
 
-        sections = self.layers["sections"]
         self.period = parse_period(period) if period is not None else None
         self.results = pd.DataFrame()
         self.groups = pd.DataFrame()
@@ -106,21 +106,25 @@ class ExportContext:
         self.warnings = pd.DataFrame()
         if len(measurements) == 0:
             return
-        a = assess(measurements, sections, self.period, rivers=self.layers["rivers"],
-                   control_units=self.layers["control_units"])
+        request = AssessmentRequest(period=self.period.label if self.period else None,
+                                    compare_default=False, history="year",
+                                    with_stretches=False)
+        frames = {"measurements": measurements, "sections": self.layers["sections"],
+                  "rivers": self.layers["rivers"],
+                  "control_units": self.layers["control_units"]}
+        bundle = assess_frames(frames, request)
+        a = bundle.assessment
         self.period = a.period
         self.results = a.sections.set_index("section_code", drop=False)
         groups = a.groups("river")
         self.groups = groups.set_index("group", drop=False) if len(groups) else groups
-        end = pd.Timestamp(self.period.end) + pd.Timedelta(days=1)
-        upto = measurements.loc[measurements["sampled_on"] < end]
-        hist = class_history(upto, sections, "year")
+        hist = bundle.history
         years = pd.to_numeric(hist["period"].astype(str).str[:4], errors="coerce")
         cls = hist["water_class"].astype("Float64").fillna(0).astype(int)
         for code, y, c in zip(hist["section_code"], years, cls):
             if pd.notna(y):
                 self.history.setdefault(code, []).append([int(y), int(c)])
-        self.warnings = find_warnings(upto, sections)
+        self.warnings = bundle.warnings
 
     @property
     def period_label(self) -> str:

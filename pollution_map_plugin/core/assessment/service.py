@@ -1,0 +1,173 @@
+"""The assessment service: read the database, assess a period, compare two periods,
+class history, warnings and problem stretches — once, the same way for every front end.
+
+The CLI, Processing, the QGIS panel and the HTML export all call :func:`run_assessment`
+with one :class:`AssessmentRequest` and get one :class:`AssessmentBundle`; the default
+period (the latest year with data) and comparison (the period before: the year before,
+or the same quarter or month a year earlier, 同比) are decided here and nowhere else.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Any, Callable
+
+import pandas as pd
+
+from .compare import compare_assessments
+from .database import load_frames
+from .periods import Period, parse_period
+from .sections import Assessment, assess, class_history
+from .stretches import controlled_stretches
+from .warnings import WarningSettings, find_warnings
+
+HISTORY_FREQUENCIES = ("year", "quarter", "month")
+
+
+@dataclass(frozen=True)
+class AssessmentRequest:
+    """What to assess.  ``None`` means the service's default for that choice."""
+
+    period: str | None = None  # default: the latest year with measurements
+    compare: tuple[str, str | None] | None = None  # (before, after); after None: the period
+    # (default: see default_comparison())
+    compare_default: bool = True  # False: no comparison unless ``compare`` is given
+    non_detect: str = "half"  # "half" | "limit" | "zero" (of the detection limit)
+    history: str | None = None  # "year" | "quarter" | "month": class history up to the end
+    warnings: WarningSettings | None = None  # None: WarningSettings() when with_warnings
+    with_warnings: bool = True
+    with_stretches: bool = True  # the river stretches failing sections control
+    with_groups: bool = True  # rivers and control units for the group assessments
+
+    def __post_init__(self) -> None:
+        if self.history is not None and self.history not in HISTORY_FREQUENCIES:
+            raise ValueError(f"history must be one of {', '.join(HISTORY_FREQUENCIES)}")
+
+
+@dataclass
+class AssessmentBundle:
+    """Everything one assessment produces (DataFrames; no QGIS object)."""
+
+    request: AssessmentRequest
+    assessment: Assessment | None  # None: the database has no measurements
+    period: Period | None
+    compare: tuple[str, str] | None = None
+    change: pd.DataFrame | None = None  # compare_assessments(before, after)
+    history: pd.DataFrame | None = None
+    warnings: pd.DataFrame | None = None
+    stretches: pd.DataFrame | None = None  # STRETCH_COLUMNS
+    years: list[str] = field(default_factory=list)  # with measurements, oldest first
+    months: list[str] = field(default_factory=list)  # YYYY-MM with measurements
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def sections(self) -> pd.DataFrame:
+        return self.assessment.sections if self.assessment is not None else pd.DataFrame()
+
+    @property
+    def period_label(self) -> str:
+        return self.period.label if self.period is not None else ""
+
+    @property
+    def synthetic(self) -> bool:
+        return str(self.metadata.get("synthetic", "")).lower() in ("yes", "true", "1")
+
+
+def available_years(measurements: pd.DataFrame) -> list[str]:
+    """The years with measurements, oldest first (labels ``parse_period`` accepts)."""
+    if measurements.empty:
+        return []
+    years = pd.to_datetime(measurements["sampled_on"]).dt.year.dropna().astype(int)
+    return [str(y) for y in sorted(years.unique())]
+
+
+def available_months(measurements: pd.DataFrame) -> list[str]:
+    """The months with measurements (``YYYY-MM``), oldest first."""
+    if measurements.empty:
+        return []
+    days = pd.to_datetime(measurements["sampled_on"]).dropna()
+    return sorted(set(days.dt.strftime("%Y-%m")))
+
+
+def default_comparison(period: Period, years: list[str],
+                       months: list[str]) -> tuple[str, str] | None:
+    """The period the change map compares ``period`` with: the year before for a year;
+    the same quarter or month a year earlier (同比) for those; none for other ranges
+    or when that period has no measurements."""
+    label = period.label
+    if period.kind == "year":
+        before = str(int(label) - 1)
+        return (before, label) if before in years else None
+    if period.kind in ("quarter", "month"):
+        before = f"{int(label[:4]) - 1:04d}{label[4:]}"
+        start = parse_period(before)
+        has_data = any(start.start.strftime("%Y-%m") <= m <= start.end.strftime("%Y-%m")
+                       for m in months)
+        return (before, label) if has_data else None
+    return None
+
+
+def run_assessment(db: Any, request: AssessmentRequest | None = None,
+                   step: Callable[[float], bool] | None = None) -> AssessmentBundle | None:
+    """Assess ``db`` as ``request`` asks.  ``step(percent)`` reports progress and returns
+    True to cancel (then None is returned)."""
+    request = request or AssessmentRequest()
+
+    def cancelled(value: float) -> bool:
+        return bool(step is not None and step(value))
+
+    frames = load_frames(db, with_groups=request.with_groups)
+    metadata = dict(db.metadata()) if hasattr(db, "metadata") else {}
+    reaches = db.read_layer("reaches") if request.with_stretches else None
+    if cancelled(40):
+        return None
+    return assess_frames(frames, request, reaches, metadata, cancelled)
+
+
+def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
+                  reaches: pd.DataFrame | None = None, metadata: dict | None = None,
+                  cancelled: Callable[[float], bool] = lambda _v: False
+                  ) -> AssessmentBundle | None:
+    """:func:`run_assessment` over frames already read (``load_frames``' keys)."""
+    measurements, sections = frames["measurements"], frames["sections"]
+    groups = {"rivers": frames.get("rivers"), "control_units": frames.get("control_units")}
+    years, months = available_years(measurements), available_months(measurements)
+    bundle = AssessmentBundle(request, None, None, years=years, months=months,
+                              metadata=dict(metadata or {}))
+    if measurements.empty:
+        return bundle
+    period = request.period or (years[-1] if years else None)
+    kw = {**groups, "non_detect": request.non_detect}
+    result = assess(measurements, sections, period, **kw)
+    bundle.assessment, bundle.period = result, result.period
+    if cancelled(60):
+        return None
+    compare = request.compare
+    if compare is None and request.compare_default:
+        compare = default_comparison(result.period, years, months)
+    if compare is not None:
+        before = assess(measurements, sections, compare[0], **kw)
+        same = compare[1] is None or parse_period(compare[1]).label == result.period.label
+        after = result if same else assess(measurements, sections, compare[1], **kw)
+        bundle.compare = (before.period.label, after.period.label)
+        bundle.change = compare_assessments(before, after)
+    if cancelled(75):
+        return None
+    end = pd.Timestamp(result.period.end) + pd.Timedelta(days=1)
+    upto = measurements.loc[pd.to_datetime(measurements["sampled_on"]) < end]
+    if request.history:
+        bundle.history = class_history(upto, sections, request.history,
+                                       non_detect=request.non_detect)
+    if request.with_warnings:
+        settings = request.warnings or WarningSettings(non_detect=request.non_detect)
+        bundle.warnings = find_warnings(upto, sections, settings)
+    if request.with_stretches and reaches is not None:
+        bundle.stretches = controlled_stretches(reaches, result.sections)
+    cancelled(100)
+    return bundle
+
+
+def with_period(request: AssessmentRequest, period: str | None,
+                compare: tuple[str, str] | None = None) -> AssessmentRequest:
+    """``request`` for another period (and comparison)."""
+    return replace(request, period=period, compare=compare)
