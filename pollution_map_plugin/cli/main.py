@@ -13,6 +13,7 @@ COMMAND_MODULES = (
     "pollution_map_plugin.cli.import_commands",
     "pollution_map_plugin.cli.network_commands",
     "pollution_map_plugin.cli.analysis_commands",
+    "pollution_map_plugin.cli.trend_commands",
     "pollution_map_plugin.cli.html_commands",
     "pollution_map_plugin.cli.render_commands",
 )
