@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     """Export and print where the files are."""
     from ..core.db import open_database
-    from ..core.html import ExportContext, export_all, export_river_report
+    from ..core.html import ExportContext, HtmlExportOptions, export_all, export_river_report
     from ..core.output_paths import check_output_dir
 
     start = time.perf_counter()
@@ -59,16 +59,17 @@ def run(args: argparse.Namespace) -> int:
     failed: dict[str, str] = {}
     with open_database(args.db) as db:
         check_output_dir(args.out, database=db)  # before reading: nothing written
-        ctx = ExportContext(db, args.period, args.lang, args.basemap, args.offline,
-                            args.tianditu_key)
+        options = HtmlExportOptions(
+            period=args.period, lang=args.lang, basemap=args.basemap, offline=args.offline,
+            tianditu_key=args.tianditu_key, rivers="all" if args.every_river else None)
+        ctx = ExportContext(db, options)
         if args.river:
             paths = [export_river_report(ctx, code, args.out)
                      for code in ctx.river_codes(args.river)]  # codes or names
             for path in paths:
                 print(path)
         else:
-            result = export_all(ctx, args.out, rivers="all" if args.every_river else None,
-                                progress=progress)
+            result = export_all(ctx, args.out, progress=progress)
             failed = result.failed
             print(f"index:    {result.index}")
             print(f"overview: {result.overview}")

@@ -82,7 +82,13 @@ class ExportHtml(PollutionAlgorithm):
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("pandas", "geopandas", "folium")
         from ..core.db import open_database
-        from ..core.html import ExportCancelled, ExportContext, export_all, export_river_report
+        from ..core.html import (
+            ExportCancelled,
+            ExportContext,
+            HtmlExportOptions,
+            export_all,
+            export_river_report,
+        )
 
         target = (self.parameterAsString(parameters, self.DSN, context) or "").strip() or (
             self.parameterAsFile(parameters, self.DATABASE, context) or "").strip()
@@ -101,7 +107,9 @@ class ExportHtml(PollutionAlgorithm):
         try:
             with open_database(target) as db:
                 feedback.pushInfo(self.tr("Reading {db}").format(db=db.describe()))
-                ctx = ExportContext(db, period, lang, basemap, offline, key or None)
+                ctx = ExportContext(db, HtmlExportOptions(
+                    period=period, lang=lang, basemap=basemap, offline=offline,
+                    tianditu_key=key or None))
                 if river:
                     main = export_river_report(ctx, river, out)
                 else:

@@ -385,28 +385,49 @@ class PollutionDock(QDockWidget):
             return None
         return self.export_task
 
-    def export_html(self, out_dir: str | None = None) -> None:
-        """``core.html.export_all`` in a task."""
+    def export_html(self, out_dir: str | None = None, options: Any = None) -> Any:
+        """``core.html.export_all`` in a task; returns the task.
+
+        Without ``out_dir`` a dialog asks for the folder and every option (period,
+        language, basemap, offline, Tianditu key, rivers); with it, ``options`` (an
+        ``HtmlExportOptions``) or the current period in the interface's language.
+        """
+        from ..core.html.export_options import HtmlExportOptions
+
         group = self.group()
         if group is None:
-            return
-        out_dir = out_dir or QFileDialog.getExistingDirectory(self, tr("Export HTML reports to"))
-        if not out_dir:
-            return
-        target = group_source(group).core_target()
+            return None
         period = self.data.period if self.data is not None else None
+        if out_dir is None:
+            from .html_export_dialog import HtmlExportDialog
+
+            dialog = HtmlExportDialog(period, self)
+            if not dialog.exec() or not dialog.folder():
+                return None
+            out_dir, options = dialog.folder(), dialog.options()
+        options = options or HtmlExportOptions(period=period,
+                                               lang="zh" if is_chinese() else "en")
+        target = group_source(group).core_target()
 
         def work(progress, cancelled):
             from ..core.db import open_database
             from ..core.html import export_all
 
             with open_database(target) as db:
-                return export_all(db, out_dir, period=period,
+                return export_all(db, out_dir, options,
                                   progress=lambda f, _m: progress(100.0 * f), cancel=cancelled)
 
-        self.task = run_task(tr("Exporting HTML reports"), work, lambda _r: self.message(
-            tr("HTML reports written to {0}").format(out_dir), Qgis.MessageLevel.Success),
-            self.error)
+        def done(result) -> None:
+            if result.failed:
+                self.message(tr("HTML export incomplete: {0} page(s) not written, listed in "
+                                "{1}").format(len(result.failed), result.index),
+                             Qgis.MessageLevel.Warning)
+            else:
+                self.message(tr("HTML reports written to {0}").format(out_dir),
+                             Qgis.MessageLevel.Success)
+
+        self.task = run_task(tr("Exporting HTML reports"), work, done, self.error)
+        return self.task
 
     # --- warnings --------------------------------------------------------------------
     def warnings_count(self) -> int:

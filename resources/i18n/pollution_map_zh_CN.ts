@@ -90,6 +90,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
@@ -97,6 +98,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Blank cells of rows already stored</source>
         <translation>已入库行的空白单元格</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
@@ -379,6 +385,11 @@
         <translation>编码</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Every river</source>
+        <translation>全部河流</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
         <source>Exceedance</source>
         <translation>超标</translation>
@@ -389,7 +400,12 @@
         <translation>超标与突变预警</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Export HTML reports</source>
+        <translation>导出 HTML 报告</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
         <source>Export HTML reports to</source>
         <translation>HTML 报告导出到</translation>
     </message>
@@ -449,6 +465,11 @@
         <translation>高德（GCJ-02）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Gaode / Amap (GCJ-02)</source>
+        <translation>高德地图（GCJ-02）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>Generates a synthetic, hydrologically consistent pollution-source database (rivers, reaches, control units, sections, sources, monthly measurements, river chiefs, problems and projects) and writes it to a GeoPackage. The same seed always gives the same data. Scale 'demo' is one city and takes seconds; 'chongqing' has the size of a municipal deployment (about a million measurements) and takes a few minutes. The data is fictitious and the database metadata says so.</source>
         <translation>生成一个合成的、水文上自洽的污染源数据库（河流、河段、控制单元、断面、污染源、逐月监测数据、河长、问题清单和治理项目），写入 GeoPackage。相同的随机种子总是生成相同的数据。规模“demo”为一个城市，只需几秒；“chongqing”相当于一个直辖市的部署规模（约一百万条监测数据），需要几分钟。数据均为虚构，数据库元数据中已注明。</translation>
@@ -505,6 +526,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Guess from the name (湖, 水库, 库心, 库区: lake)</source>
         <translation>按名称推断（含湖、水库、库心、库区：湖库）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <source>HTML export incomplete: {0} page(s) not written, listed in {1}</source>
+        <translation>HTML 导出不完整：{0} 个页面未写入，见 {1}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
@@ -578,6 +604,11 @@
         <translation>重点河流</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Key rivers (all with sections or sources if none is flagged)</source>
+        <translation>重点河流（未标记重点河流时为所有有断面或污染源的河流）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Lake or reservoir</source>
         <translation>湖泊或水库</translation>
@@ -586,6 +617,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Language</source>
         <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Language of the pages</source>
+        <translation>页面语言</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -750,6 +786,11 @@
         <translation>未检出按以下值计</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>None (rivers drawn as the background)</source>
+        <translation>无（以水系为底图）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>None (water systems as background)</source>
         <translation>无（以水系为背景）</translation>
@@ -780,9 +821,19 @@
         <translation>离线（启动时不请求任何外部主机）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Offline: everything inside the files</source>
+        <translation>离线：所有内容内嵌于文件</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
         <source>Open a pollution-source database</source>
         <translation>打开污染源数据库</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>OpenStreetMap</source>
+        <translation>OpenStreetMap</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
@@ -802,6 +853,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
@@ -817,6 +869,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
         <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
         <source>Period</source>
         <translation>时段</translation>
@@ -1061,6 +1114,7 @@
         <translation>河网：一个或多个线图层</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>Rivers</source>
         <translation>河流</translation>
@@ -1272,8 +1326,14 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
         <source>Tianditu (needs a key)</source>
         <translation>天地图（需要密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>Tianditu key</source>
+        <translation>天地图密钥</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -1479,6 +1539,11 @@
         <translation>或 PostgreSQL 连接（DSN 或 service=…）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>or the TIANDITU_KEY environment variable</source>
+        <translation>或环境变量 TIANDITU_KEY</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
         <source>synthetic demo data</source>
         <translation>合成演示数据</translation>
@@ -1487,6 +1552,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>the detection limit</source>
         <translation>检出限</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <source>the latest year</source>
+        <translation>最近一年</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>

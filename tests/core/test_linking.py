@@ -112,7 +112,7 @@ def test_reports_select_through_links_and_show_gaps(linked_db, tmp_path):
     db.write("measurements", pd.DataFrame({"section_code": ["S4"], "sampled_on":
                                            pd.to_datetime(["2025-03-02"]),
                                            "parameter": ["NH3N"], "value": [0.2]}))
-    ctx = ExportContext(db, "2025")
+    ctx = ExportContext(db, period="2025")
     res = ctx.results.set_index("section_code")
     assert res.at["S1", "status"] == "meets_target"
     assert res.at["S2", "status"] == "no_target" and pd.isna(res.at["S2", "meets_target"])

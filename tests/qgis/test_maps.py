@@ -268,3 +268,38 @@ def test_dock_imports_a_river_network(qgis_iface, qgis_new_project, demo_db_path
     assert (tmp_path / "bureau_network_report.csv").is_file()
     dock.unload()
     dock.deleteLater()
+
+
+def test_html_export_dialog_offers_every_option(qgis_iface, demo_db_path, qgis_new_project,
+                                                tmp_path, qtbot):
+    """The panel's HTML export once dropped the language, basemap and key: the dialog
+    fills one HtmlExportOptions with all of them, and the export uses it."""
+    from pollution_map_plugin.qgis_layer.html_export_dialog import HtmlExportDialog
+
+    dialog = HtmlExportDialog("2024")
+    dialog.folder_edit.setText(str(tmp_path / "html"))
+    dialog.lang_combo.setCurrentIndex(dialog.lang_combo.findData("en"))
+    dialog.basemap_combo.setCurrentIndex(dialog.basemap_combo.findData("tianditu"))
+    dialog.key_edit.setText("0123456789abcdef0123456789abcdef")
+    dialog.rivers_combo.setCurrentIndex(1)
+    options = dialog.options()
+    assert (options.period, options.lang, options.basemap, options.rivers) == \
+        ("2024", "en", "tianditu", "all")
+    assert options.tianditu_key and options.offline
+    dialog.basemap_combo.setCurrentIndex(dialog.basemap_combo.findData("none"))
+    dialog.offline_check.setChecked(False)
+    assert dialog.options().basemap == "none"  # "none" stays none online too
+
+    group = load_database(demo_db_path, qgis_new_project)
+    dock = PollutionDock(qgis_iface)
+    dock.project = qgis_new_project
+    dock.set_database(group)
+    from pollution_map_plugin.core.html import HtmlExportOptions
+
+    out = tmp_path / "html"
+    dock.export_html(str(out), HtmlExportOptions(period="2024", lang="en"))
+    qtbot.waitUntil(lambda: (out / "index.html").is_file(), timeout=120_000)
+    text = (out / "overview.html").read_text(encoding="utf-8")
+    assert 'lang="en"' in text and "2024" in text
+    dock.unload()
+    dock.deleteLater()

@@ -16,11 +16,13 @@ from .basemaps import BASEMAPS, TIANDITU_ENV
 from .batch import ExportCancelled, ExportResult, export_all
 from .context import ExportContext
 from .escaping import safe_filename
+from .export_options import HtmlExportOptions
 from .i18n import LANGUAGES
 from .overview import export_overview
 from .report import export_river_report, report_filename
 
 __all__ = [
     "BASEMAPS", "LANGUAGES", "TIANDITU_ENV", "ExportCancelled", "ExportContext", "ExportResult",
+    "HtmlExportOptions",
     "export_all", "export_overview", "export_river_report", "report_filename", "safe_filename",
 ]

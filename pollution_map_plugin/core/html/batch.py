@@ -20,6 +20,7 @@ from urllib.parse import quote
 from ..output_paths import check_output_dir
 from .context import ExportContext
 from .escaping import esc, text
+from .export_options import HtmlExportOptions
 from .i18n import t
 from .overview import overview_page
 from .page import template_text, write_page
@@ -117,15 +118,15 @@ def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> st
         f'<tbody>{"".join(body)}</tbody></table></div></main></body></html>')
 
 
-def export_all(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None, lang: str = "zh",
-               basemap: str | None = None, offline: bool = True,
-               tianditu_key: str | None = None, rivers: str | list[str] | None = None,
-               overview: bool = True, progress: Optional[Progress] = None,
-               cancel: Optional[Cancel] = None) -> ExportResult:
+def export_all(db_or_ctx: Any, out_dir: str | Path, options: HtmlExportOptions | None = None,
+               *, progress: Optional[Progress] = None, cancel: Optional[Cancel] = None,
+               **changes: Any) -> ExportResult:
     """Write ``index.html``, ``overview.html`` and one report per river into ``out_dir``.
 
-    ``rivers``: ``None`` for the key rivers (every river when none is flagged),
-    ``"all"`` for every river, or a list of codes.  ``progress(fraction, message)``
+    ``options``: an :class:`HtmlExportOptions` (keyword ``changes`` are shorthand for its
+    fields; with an :class:`ExportContext`, its options).  ``options.rivers``: ``None``
+    for the key rivers (every river with sections or sources when none is flagged),
+    ``"all"`` for every river, or codes or names.  ``progress(fraction, message)``
     is called as the work advances; when ``cancel()`` returns True the export
     stops with :class:`ExportCancelled`.
 
@@ -149,9 +150,14 @@ def export_all(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None, lang:
             progress(max(0.0, min(1.0, fraction)), message)
 
     step(0.0, "reading the database")
-    ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
-        db_or_ctx, period, lang, basemap, offline, tianditu_key)
-    codes = ctx.river_codes(rivers)
+    if isinstance(db_or_ctx, ExportContext):
+        ctx = db_or_ctx
+        options = HtmlExportOptions.build(options or ctx.options, **changes)
+    else:
+        options = HtmlExportOptions.build(options, **changes)
+        ctx = ExportContext(db_or_ctx, options)
+    overview = options.overview
+    codes = ctx.river_codes(options.rivers)
     result = ExportResult(out)
     total = len(codes) + (2 if overview else 1)
     done = 1

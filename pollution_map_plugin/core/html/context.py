@@ -18,6 +18,7 @@ import pandas as pd
 from ..assessment.periods import parse_period
 from .basemaps import coordinate_transform, resolve_basemap
 from .encode import encode_lines, encode_polygons, geometry_list, origin_of, point_coords
+from .export_options import HtmlExportOptions
 from .i18n import check_lang
 from .spatial import MetricPoints, boxes, touching
 
@@ -29,7 +30,6 @@ TABLES = ("river_chiefs", "problems", "projects")
 MAX_LINES = 600  # rivers drawn per layer at most (the longest): Chongqing has 36,000
 MEASUREMENT_COLUMNS = ["section_code", "sampled_on", "parameter", "value",
                        "below_detection", "detection_limit"]
-FARM_DISTANCE_M = 2000.0
 
 
 def _database_name(db: Any) -> str:
@@ -62,19 +62,22 @@ class RiverSelection:
 class ExportContext:
     """The database's layers, tables and assessment, loaded once for many pages."""
 
-    def __init__(self, db: Any, period: Any = None, lang: str = "zh", basemap: str | None = None,
-                 offline: bool = True, tianditu_key: str | None = None,
-                 farm_distance_m: float = FARM_DISTANCE_M) -> None:
-        self.lang = check_lang(lang)
-        self.offline = offline
-        self.basemap = resolve_basemap(basemap, offline)
-        self.tianditu_key = tianditu_key
+    def __init__(self, db: Any, options: HtmlExportOptions | None = None,
+                 **changes: Any) -> None:
+        """``options`` (an :class:`HtmlExportOptions`; keyword ``changes`` are shorthand
+        for its fields)."""
+        self.options = options = HtmlExportOptions.build(options, **changes)
+        self.lang = check_lang(options.lang)
+        self.offline = options.offline
+        self.basemap = resolve_basemap(options.basemap, options.offline)
+        self.tianditu_key = options.tianditu_key
         if self.basemap == "tianditu":
             from .basemaps import tianditu_key as check_key
 
-            self.tianditu_key = check_key(tianditu_key)
+            self.tianditu_key = check_key(options.tianditu_key)
         self.transform = coordinate_transform(self.basemap)
-        self.farm_distance_m = float(farm_distance_m)
+        self.farm_distance_m = float(options.farm_distance_m)
+        period = options.period
         self.description = db.describe() if hasattr(db, "describe") else ""
         self.database_file = getattr(db, "path", None)  # a GeoPackage: never overwritten
         self.database_name = _database_name(db)

@@ -23,6 +23,7 @@ from .basemaps import base_layers
 from .context import ExportContext
 from .encode import bounds_of, box_of_points
 from .escaping import esc
+from .export_options import HtmlExportOptions
 from .i18n import t, with_min_length
 from .layers import (
     area_swatch,
@@ -113,12 +114,13 @@ def overview_page(ctx: ExportContext) -> str:
                            lang, SOURCE_LAYERS, lines), offline=ctx.offline)
 
 
-def export_overview(db_or_ctx: Any, out_dir: str | Path, *, period: Any = None,
-                    lang: str = "zh", basemap: str | None = None, offline: bool = True,
-                    tianditu_key: str | None = None, filename: str = "overview.html") -> Path:
-    """Write the overview page into ``out_dir``; return its path."""
+def export_overview(db_or_ctx: Any, out_dir: str | Path,
+                    options: HtmlExportOptions | None = None, *,
+                    filename: str = "overview.html", **changes: Any) -> Path:
+    """Write the overview page into ``out_dir``; return its path (``options`` and the
+    keyword ``changes`` as for ``export_all``)."""
     ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
-        db_or_ctx, period, lang, basemap, offline, tianditu_key)
+        db_or_ctx, options, **changes)
     out = check_output_dir(out_dir, database=ctx.database_file)
     return write_page(out / filename, overview_page(ctx), ctx.database_file)
 

@@ -13,6 +13,7 @@ from .basemaps import base_layers
 from .context import ExportContext, RiverSelection
 from .encode import bounds_of, box_of_points
 from .escaping import esc, safe_filename, text
+from .export_options import HtmlExportOptions
 from .i18n import t, with_min_length
 from .layers import (
     area_swatch,
@@ -158,17 +159,16 @@ def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
     return html, sel
 
 
-def export_river_report(db_or_ctx: Any, river_code: str, out_dir: str | Path, *,
-                        period: Any = None, lang: str = "zh", basemap: str | None = None,
-                        offline: bool = True, tianditu_key: str | None = None,
-                        filename: str | None = None) -> Path:
+def export_river_report(db_or_ctx: Any, river_code: str, out_dir: str | Path,
+                        options: HtmlExportOptions | None = None, *,
+                        filename: str | None = None, **changes: Any) -> Path:
     """Write river ``river_code``'s report into ``out_dir``; return the file's path.
 
     ``db_or_ctx`` is a ``core.db`` database or an :class:`ExportContext` (to reuse
     one loaded database for many reports).
     """
     ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
-        db_or_ctx, period, lang, basemap, offline, tianditu_key)
+        db_or_ctx, options, **changes)
     out = check_output_dir(out_dir, database=ctx.database_file)
     html, sel = river_page(ctx, river_code)
     name = filename or report_filename(sel.river["code"], sel.river["name"])
