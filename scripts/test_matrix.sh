@@ -76,9 +76,24 @@ INNER='
   echo "MATRIX exit $?"'
 export INNER
 
+# TLS trust and proxy settings from this machine (the names only in this list), so pip and
+# npm inside reach PyPI and npm the way they do here; the CA certificates themselves are
+# copied into the chroot (update-ca-certificates) by run_suite.
+pass_env() {
+  PASS_ENV=()
+  local v
+  for v in SSL_CERT_FILE SSL_CERT_DIR REQUESTS_CA_BUNDLE PIP_CERT NODE_EXTRA_CA_CERTS \
+           PIP_DEFAULT_TIMEOUT http_proxy https_proxy no_proxy HTTP_PROXY HTTPS_PROXY NO_PROXY; do
+    if [ -n "${!v:-}" ]; then PASS_ENV+=("$v=${!v}"); fi
+  done
+}
+pass_env
+export -f pass_env
+
 # Runs in a new mount + PID namespace (see the unshare call below).
-run_inside() {  # dir log
+run_inside() {  # dir
   local dir=$1
+  pass_env
   mount --make-rprivate /
   mount -t proc proc "$dir/proc"
   mount --rbind /sys "$dir/sys"
@@ -86,7 +101,7 @@ run_inside() {  # dir log
   mount -t tmpfs -o size=2g,mode=1777 shm "$dir/dev/shm"
   mount -t tmpfs -o mode=1777 tmp "$dir/tmp"
   cp /etc/resolv.conf "$dir/etc/resolv.conf"
-  chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb \
+  chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb "${PASS_ENV[@]}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     /bin/bash -c "$INNER"
 }
@@ -101,6 +116,7 @@ run_suite() {  # suite dir
     if [ -d "$SHARED" ]; then cp -a "$SHARED" "$dir/shared" || return 1; fi
     MATRIX_WORK=$dir/main unshare --pid --fork --kill-child --mount-proc \
       /usr/bin/env -i HOME="$HOME" LANG=C.UTF-8 TERM=dumb PATH="$PATH" MATRIX_WORK="$dir/main" \
+      "${PASS_ENV[@]}" \
       /bin/bash -c "$INNER"
     return
   fi
@@ -110,6 +126,10 @@ run_suite() {  # suite dir
   mkdir -p "$dir/work/main"
   git archive HEAD | tar -x -C "$dir/work/main" || return 1
   if [ -d "$SHARED" ]; then cp -a "$SHARED" "$dir/work/shared" || return 1; fi
+  if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+    cp /usr/local/share/ca-certificates/*.crt "$dir/usr/local/share/ca-certificates/"
+    chroot "$dir" update-ca-certificates >/dev/null || return 1
+  fi
   export -f run_inside
   unshare --mount --pid --fork --kill-child bash -c 'run_inside "$1"' _ "$dir"
 }
