@@ -303,3 +303,24 @@ def test_html_export_dialog_offers_every_option(qgis_iface, demo_db_path, qgis_n
     assert 'lang="en"' in text and "2024" in text
     dock.unload()
     dock.deleteLater()
+
+
+def test_errors_stay_in_the_message_bar_with_details(qgis_iface):
+    """An error once vanished after 8 s: it stays until closed, with a button that
+    opens the log panel where the details are."""
+    from qgis.core import Qgis
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    dock = PollutionDock(qgis_iface)
+    bar = qgis_iface.messageBar()
+    bar.clearWidgets()
+    dock.error(RuntimeError("the database is locked"))
+    items = bar.items()
+    assert len(items) == 1, items
+    item = items[0]
+    assert item.duration() == 0
+    assert item.level() == Qgis.MessageLevel.Critical
+    assert "the database is locked" in item.text()
+    assert [b.text() for b in item.findChildren(QPushButton) if b.text()] == ["Details…"]
+    dock.unload()
+    dock.deleteLater()
