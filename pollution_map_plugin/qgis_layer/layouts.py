@@ -54,6 +54,7 @@ PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, mm
 MAP_RECT = (10.0, 24.0, 212.0, 170.0)  # x, y, w, h
 DEFAULT_DPI = 150
 FONT = "Sans Serif"
+COUNTED = ("section_classes", "problem_sections", "section_changes")  # legends with counts
 
 
 def expected_png_size(dpi: int = DEFAULT_DPI) -> tuple[int, int]:
@@ -253,6 +254,12 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
             keep = [max(keep)]  # one line, named after the layer
             QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, keep[0], layer.name())
             node.setCustomProperty("legend/title-style", "hidden")
+        if keep and layer.customProperty(PROP_THEMATIC) in COUNTED:
+            # "Class IV (7)": a reader sees how many sections each entry stands for
+            items = layer.renderer().legendSymbolItems()
+            for i, n in item_counts(layer, keep).items():
+                QgsMapLayerLegendUtils.setLegendNodeUserLabel(
+                    node, i, f"{items[i].label()} ({n})")
         if keep is not None:
             QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
             legend.model().refreshLayerLegend(node)
@@ -294,6 +301,34 @@ def present_items(layer, scale: float = 0.0) -> list[int] | None:
     one limited request each, so a legend lists only what the map shows; rules hidden
     at ``scale`` are left out too.
     """
+    exprs = item_filters(layer, scale)
+    if exprs is None:
+        return None
+    keep = []
+    for i, expr in enumerate(exprs):
+        request = QgsFeatureRequest().setFilterExpression(expr).setLimit(1)
+        request.setFlags(no_geometry_flag())
+        if next(layer.getFeatures(request), None) is not None:
+            keep.append(i)
+    return keep
+
+
+def item_counts(layer, indices: list[int]) -> dict[int, int]:
+    """How many features legend items ``indices`` of ``layer`` draw."""
+    exprs = item_filters(layer) or []
+    out = {}
+    for i in indices:
+        if i < len(exprs):
+            request = QgsFeatureRequest().setFilterExpression(exprs[i])
+            request.setFlags(no_geometry_flag())
+            request.setNoAttributes()
+            out[i] = sum(1 for _ in layer.getFeatures(request))
+    return out
+
+
+def item_filters(layer, scale: float = 0.0) -> list[str] | None:
+    """One filter expression per legend item of ``layer``'s renderer (None: unknown
+    renderer); items not drawn at ``scale`` get ``FALSE``."""
     renderer = layer.renderer()
     if renderer is None:
         return None
@@ -317,13 +352,7 @@ def present_items(layer, scale: float = 0.0) -> list[int] | None:
                  if _drawn_at(r.symbol(), scale) else "FALSE" for r in ranges]
     else:
         return None
-    keep = []
-    for i, expr in enumerate(exprs):
-        request = QgsFeatureRequest().setFilterExpression(expr).setLimit(1)
-        request.setFlags(no_geometry_flag())
-        if next(layer.getFeatures(request), None) is not None:
-            keep.append(i)
-    return keep
+    return exprs
 
 
 def _drawn_at(symbol, scale: float) -> bool:

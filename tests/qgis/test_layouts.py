@@ -187,3 +187,23 @@ def test_scale_bar_segment_of_a_map_without_extent(width):
 
     assert nice_segment(width) == 1.0
     assert nice_segment(250.0) == 20.0 or nice_segment(250.0) == 50.0
+
+
+def test_section_legends_count_what_they_stand_for(group, data, qgis_new_project):
+    """'Class IV (7)': the counts of a section map's legend add up to its sections."""
+    import re
+
+    from qgis.core import QgsLayoutItemLegend, QgsLegendRenderer
+
+    layout = build_layout(group, "sections", data, qgis_new_project)
+    legend = next(i for i in layout.items() if isinstance(i, QgsLayoutItemLegend))
+    model = legend.model()
+    texts = []
+    for node in model.rootGroup().findLayers():
+        for legend_node in model.layerLegendNodes(node):
+            texts.append(legend_node.data(0))
+    classes = [t for t in texts if re.search(r"\(\d+\)$", str(t)) and "target" not in str(t)
+               and "目标" not in str(t)]
+    counts = [int(re.search(r"\((\d+)\)$", str(t)).group(1)) for t in classes]
+    assert counts and sum(counts) == len(data.sections), texts
+    assert QgsLegendRenderer(model, legend.legendSettings()).minimumSize().width() > 0
