@@ -200,6 +200,7 @@ SECTION_FIELDS = [
     ("water_class", "integer"), ("roman", "string"), ("label_zh", "string"),
     ("target_class", "integer"), ("meets_target", "integer"),
     ("main_pollutants", "string"), ("failing_items_text", "string"),
+    ("status", "string"), ("tli", "double"), ("trophic_state", "string"),
 ]
 CHANGE_FIELDS = [
     ("code", "string"), ("name", "string"), ("level", "string"),

@@ -324,3 +324,15 @@ def test_errors_stay_in_the_message_bar_with_details(qgis_iface):
     assert [b.text() for b in item.findChildren(QPushButton) if b.text()] == ["Details…"]
     dock.unload()
     dock.deleteLater()
+
+
+def test_section_layer_says_why_a_section_has_no_verdict(maps, data):
+    """Identify on a section shows its status (no target / no data are not misses) and,
+    for lakes, the trophic state fields."""
+    group = maps[0]
+    layer = thematic_layers(group)["section_classes"]
+    names = layer.fields().names()
+    assert {"status", "tli", "trophic_state"} <= set(names)
+    statuses = {f["status"] for f in layer.getFeatures()}
+    assert statuses and statuses <= {"meets_target", "misses_target", "no_target", "no_data"}
+    assert statuses == set(data.sections["status"].dropna())
