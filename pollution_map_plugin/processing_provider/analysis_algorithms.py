@@ -28,8 +28,9 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..qgis_layer.compat import enum_value
-from .base import DatabaseFileParameter, DatabaseStringParameter, PollutionAlgorithm, core_target
+from .base import PollutionAlgorithm
 from .compat import FAST_INSERT, number_type, source_type
+from .database_input import DatabaseInputMixin
 
 NON_DETECT = ("half", "limit", "zero")
 BY = ("river", "control_unit", "water_system", "district")
@@ -89,7 +90,7 @@ def _value(v: Any) -> Any:
     return v
 
 
-def _check_layer_output(alg: PollutionAlgorithm, parameters: dict, name: str,
+def _check_layer_output(alg: _AnalysisAlgorithm, parameters: dict, name: str,
                         context: QgsProcessingContext) -> None:
     """Refuse a layer output that is the database (a sink to its .gpkg would replace
     the file) or one of its sidecars."""
@@ -100,12 +101,10 @@ def _check_layer_output(alg: PollutionAlgorithm, parameters: dict, name: str,
     path = dest.split("|", 1)[0]
     if not path or path.startswith(("memory:", "postgres:", "postgis:", "postgresql:")):
         return  # no file
-    database = (alg.parameterAsString(parameters, "DSN", context) or "").strip() or (
-        alg.parameterAsFile(parameters, "DATABASE", context) or "").strip()
-    alg.check_outputs(files=(path,), database=database or None)
+    alg.check_outputs(files=(path,), database=alg.database_target(parameters, context))
 
 
-def write_frame(alg: PollutionAlgorithm, parameters: dict, name: str,
+def write_frame(alg: _AnalysisAlgorithm, parameters: dict, name: str,
                 context: QgsProcessingContext, frame, geometries: list | None,
                 wkb: Any) -> str:
     """Write a DataFrame (and shapely geometries) to the sink ``name``; its id."""
@@ -132,34 +131,12 @@ def write_frame(alg: PollutionAlgorithm, parameters: dict, name: str,
     return dest
 
 
-class _AnalysisAlgorithm(PollutionAlgorithm):
-    """Shared parameters: the database (a GeoPackage file or a PostgreSQL DSN)."""
+class _AnalysisAlgorithm(DatabaseInputMixin, PollutionAlgorithm):
+    """Shared parameters: the database (``DatabaseInputMixin``: a GeoPackage, a DSN, a
+    saved connection or ``authcfg``; the old ``DSN`` parameter still works)."""
 
     GROUP_ID = "analysis"
-    DATABASE = "DATABASE"
-    DSN = "DSN"
     OUTPUT = "OUTPUT"
-
-    def add_database_parameters(self) -> None:
-        self.addParameter(DatabaseFileParameter(
-            self.DATABASE, self.tr("Database (GeoPackage)"), extension="gpkg", optional=True))
-        self.addParameter(DatabaseStringParameter(
-            self.DSN, self.tr("or PostgreSQL connection (DSN or service=…)"), optional=True))
-
-    def open_database(self, parameters: dict, context: QgsProcessingContext):
-        self.require_modules("pandas", "geopandas")
-        from ..core.db import open_database
-
-        target = (self.parameterAsString(parameters, self.DSN, context) or "").strip() or (
-            self.parameterAsFile(parameters, self.DATABASE, context) or "").strip()
-        if not target:
-            raise QgsProcessingException(
-                self.tr("Give a database: a GeoPackage file or a PostgreSQL connection"))
-        target = core_target(target)
-        try:
-            return open_database(target)
-        except Exception as exc:  # noqa: BLE001 - shown to the user
-            raise QgsProcessingException(str(exc)) from exc
 
     def _assess(self, parameters: dict, context: QgsProcessingContext, period: str,
                 non_detect: str):
@@ -204,7 +181,7 @@ class AssessSectionsAlgorithm(_AnalysisAlgorithm):
             "(环办〔2011〕22号). Non-detects count as half the detection limit by default.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.add_database_parameters()
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterString(
             self.PERIOD, self.tr("Period"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
@@ -248,7 +225,7 @@ class AssessGroupsAlgorithm(_AnalysisAlgorithm):
             "and the share of sections meeting their targets.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.add_database_parameters()
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterString(
             self.PERIOD, self.tr("Period"), optional=True))
         self.addParameter(QgsProcessingParameterEnum(
@@ -290,7 +267,7 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
             "change).")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.add_database_parameters()
+        self.add_database_parameter()
         double = number_type("Double")
         integer = number_type("Integer")
         self.addParameter(QgsProcessingParameterNumber(
@@ -352,7 +329,7 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
             "discharging into them ranked by distance and load, and the control units.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.add_database_parameters()
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterString(self.SECTION, self.tr("Section code")))
         self.addParameter(QgsProcessingParameterEnum(
             self.MODE, self.tr("Mode"),

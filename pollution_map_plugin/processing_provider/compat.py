@@ -13,6 +13,7 @@ from qgis.core import (
     Qgis,
     QgsFeatureSink,
     QgsProcessing,
+    QgsProcessingParameterDefinition,
     QgsProcessingParameterFile,
     QgsProcessingParameterNumber,
 )
@@ -44,3 +45,9 @@ def file_behavior(name: str) -> Any:
 def source_type(name: str) -> Any:
     """A layer source type by its QGIS 3.36 name (``"VectorLine"``, ``"VectorPoint"`` …)."""
     return _member("ProcessingSourceType", name, QgsProcessing, "SourceType", f"Type{name}")
+
+
+def parameter_flag(name: str) -> Any:
+    """A parameter flag by its QGIS 3.36 name (``"Hidden"``, ``"Optional"`` …)."""
+    return _member("ProcessingParameterFlag", name, QgsProcessingParameterDefinition, "Flag",
+                   f"Flag{name}")

@@ -1,7 +1,8 @@
 """Processing algorithms of the database: create, validate and migrate.
 
-The DATABASE parameter takes a GeoPackage path, a PostgreSQL DSN or ``service=NAME``,
-or the name of a PostgreSQL connection saved in QGIS (resolved by the QGIS layer).
+Validate and migrate take the one database input (``DatabaseInputMixin``: a GeoPackage,
+a DSN or ``service=NAME``, a connection saved in QGIS as ``pg:NAME``, ``NAME`` or picked
+in ``CONNECTION``, ``authcfg=ID``).  Create takes the same forms, typed, as its output.
 """
 
 from __future__ import annotations
@@ -13,34 +14,14 @@ from qgis.core import (
     QgsProcessingOutputNumber,
     QgsProcessingOutputString,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
 )
 
-from .base import (
-    DatabaseDestinationParameter,
-    DatabaseFileParameter,
-    PollutionAlgorithm,
-    core_target,
-    masked,
-)
-from .compat import file_behavior
+from .base import DatabaseDestinationParameter, PollutionAlgorithm, core_target, masked
+from .database_input import DatabaseInputMixin
 
 
-def _core_target(target: str) -> str:
-    """What core.db accepts: saved QGIS connection names and authcfg become DSNs (in
-    memory)."""
-    return core_target(target)
-
-
-class _DatabaseAlgorithm(PollutionAlgorithm):
+class _DatabaseAlgorithm(DatabaseInputMixin, PollutionAlgorithm):
     GROUP_ID = "database"
-    DATABASE = "DATABASE"
-
-    def _database_parameter(self) -> QgsProcessingParameterFile:
-        return DatabaseFileParameter(
-            self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
-            behavior=file_behavior("File"),
-            fileFilter="GeoPackage (*.gpkg);;All files (*.*)")
 
 
 class ValidateDatabase(_DatabaseAlgorithm):
@@ -59,18 +40,16 @@ class ValidateDatabase(_DatabaseAlgorithm):
             "measurements to sections). Every problem is listed; nothing is changed.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(self._database_parameter())
+        self.add_database_parameter()
         self.addOutput(QgsProcessingOutputNumber("PROBLEMS", self.tr("Number of problems")))
         self.addOutput(QgsProcessingOutputString("MESSAGES", self.tr("Problems")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
-        self.require_modules("pandas", "geopandas")
-        from ..core.db import DatabaseError, open_database
+        from ..core.db import DatabaseError
 
-        target = _core_target(self.parameterAsFile(parameters, self.DATABASE, context))
         try:
-            with open_database(target, check=False) as db:
+            with self.open_database(parameters, context, check=False) as db:
                 feedback.pushInfo(self.tr("Validating {0}").format(db.describe()))
                 messages = db.validate()
         except (DatabaseError, OSError, ValueError) as exc:
@@ -82,9 +61,11 @@ class ValidateDatabase(_DatabaseAlgorithm):
         return {"PROBLEMS": len(messages), "MESSAGES": "\n".join(messages)}
 
 
-class CreateDatabase(_DatabaseAlgorithm):
-    """Create an empty GeoPackage with the plugin's schema."""
+class CreateDatabase(PollutionAlgorithm):
+    """Create an empty GeoPackage with the plugin's schema (or the tables in PostGIS:
+    ``OUTPUT`` takes the forms of the database input, typed)."""
 
+    GROUP_ID = "database"
     NAME = "create_database"
     OUTPUT = "OUTPUT"
     OVERWRITE = "OVERWRITE"
@@ -96,7 +77,8 @@ class CreateDatabase(_DatabaseAlgorithm):
         return self.tr(
             "Creates an empty pollution-source GeoPackage with every layer and table of "
             "the plugin's schema (CGCS2000, EPSG:4490), spatial indexes and unique "
-            "natural keys. A PostgreSQL connection string creates the tables in PostGIS.")
+            "natural keys. A PostgreSQL connection string, or the name of a connection "
+            "saved in QGIS (pg:NAME), creates the tables in PostGIS.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
         self.addParameter(DatabaseDestinationParameter(
@@ -112,7 +94,7 @@ class CreateDatabase(_DatabaseAlgorithm):
         target = self.parameterAsFileOutput(parameters, self.OUTPUT, context)
         overwrite = self.parameterAsBool(parameters, self.OVERWRITE, context)
         try:
-            with create_database(_core_target(target), overwrite=overwrite) as db:
+            with create_database(core_target(target), overwrite=overwrite) as db:
                 feedback.pushInfo(self.tr("Created {0}").format(db.describe()))
         except (DatabaseError, OSError, ValueError) as exc:
             raise QgsProcessingException(str(exc)) from None
@@ -133,17 +115,15 @@ class MigrateDatabase(_DatabaseAlgorithm):
             "plugin, in one transaction: a failure leaves the database as it was.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(self._database_parameter())
+        self.add_database_parameter()
         self.addOutput(QgsProcessingOutputNumber("VERSION", self.tr("Schema version")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
-        self.require_modules("pandas", "geopandas")
-        from ..core.db import DatabaseError, open_database
+        from ..core.db import DatabaseError
 
-        target = _core_target(self.parameterAsFile(parameters, self.DATABASE, context))
         try:
-            with open_database(target, check=False) as db:
+            with self.open_database(parameters, context, check=False) as db:
                 applied = db.migrate()
                 version = db.schema_version()
         except (DatabaseError, OSError, ValueError) as exc:

@@ -14,19 +14,20 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import DatabaseFileParameter, DatabaseStringParameter, PollutionAlgorithm, core_target
+from .base import PollutionAlgorithm
+from .database_input import DatabaseInputMixin
 
 BASEMAPS = ("none", "osm", "tianditu", "gaode")
 LANGS = ("zh", "en")
 
 
-class ExportHtml(PollutionAlgorithm):
-    """index.html, overview.html and one report (一河一策) per river, or one river."""
+class ExportHtml(DatabaseInputMixin, PollutionAlgorithm):
+    """index.html, overview.html and one report (一河一策) per river, or one river.
+
+    The database: ``DatabaseInputMixin`` (the old ``DSN`` parameter still works)."""
 
     NAME = "export_html"
     GROUP_ID = "html"
-    DATABASE = "DATABASE"
-    DSN = "DSN"
     RIVER = "RIVER"
     BASEMAP = "BASEMAP"
     LANGUAGE = "LANGUAGE"
@@ -50,10 +51,7 @@ class ExportHtml(PollutionAlgorithm):
             "start. Tianditu needs your key; Gaode shifts the data to GCJ-02.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(DatabaseFileParameter(
-            self.DATABASE, self.tr("Database (GeoPackage)"), extension="gpkg", optional=True))
-        self.addParameter(DatabaseStringParameter(
-            self.DSN, self.tr("or PostgreSQL connection (DSN or service=…)"), optional=True))
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterString(
             self.RIVER, self.tr("River code (empty: every key river, overview and index)"),
             optional=True))
@@ -81,7 +79,6 @@ class ExportHtml(PollutionAlgorithm):
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("pandas", "geopandas", "folium")
-        from ..core.db import open_database
         from ..core.html import (
             ExportCancelled,
             ExportContext,
@@ -90,11 +87,7 @@ class ExportHtml(PollutionAlgorithm):
             export_river_report,
         )
 
-        target = (self.parameterAsString(parameters, self.DSN, context) or "").strip() or (
-            self.parameterAsFile(parameters, self.DATABASE, context) or "").strip()
-        if not target:
-            raise QgsProcessingException(
-                self.tr("Give a database: a GeoPackage file or a PostgreSQL connection"))
+        target = self.database_target(parameters, context)
         out = self.parameterAsString(parameters, self.OUTPUT, context)
         river = (self.parameterAsString(parameters, self.RIVER, context) or "").strip()
         period = (self.parameterAsString(parameters, self.PERIOD, context) or "").strip() or None
@@ -103,9 +96,8 @@ class ExportHtml(PollutionAlgorithm):
         lang = LANGS[self.parameterAsEnum(parameters, self.LANGUAGE, context)]
         offline = self.parameterAsBoolean(parameters, self.OFFLINE, context)
         self.check_outputs(folders=(out,), database=target)
-        target = core_target(target)
         try:
-            with open_database(target) as db:
+            with self.open_database(parameters, context) as db:
                 feedback.pushInfo(self.tr("Reading {db}").format(db=db.describe()))
                 ctx = ExportContext(db, HtmlExportOptions(
                     period=period, lang=lang, basemap=basemap, offline=offline,

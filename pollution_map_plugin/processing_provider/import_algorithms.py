@@ -16,8 +16,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import DatabaseFileParameter, PollutionAlgorithm, core_target
+from .base import PollutionAlgorithm
 from .compat import file_behavior, number_type
+from .database_input import DatabaseInputMixin
 
 # Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
 # pandas, which the plugin must not require just to list its algorithms).
@@ -42,12 +43,11 @@ def parse_mapping_text(text: str | None) -> dict[str, str]:
     return mapping
 
 
-class ImportTable(PollutionAlgorithm):
-    """Import a CSV or XLSX file into one table of the database."""
+class ImportTable(DatabaseInputMixin, PollutionAlgorithm):
+    """Import a CSV or XLSX file into one table of the database (``DatabaseInputMixin``)."""
 
     NAME = "import_table"
     GROUP_ID = "import"
-    DATABASE = "DATABASE"
     TABLE = "TABLE"
     INPUT = "INPUT"
     CRS = "CRS"
@@ -88,9 +88,7 @@ class ImportTable(PollutionAlgorithm):
         )
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(DatabaseFileParameter(
-            self.DATABASE, self.tr("Database (GeoPackage file or PostgreSQL connection)"),
-            behavior=file_behavior("File")))
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterEnum(
             self.TABLE, self.tr("Table"), options=list(TABLES), defaultValue=0))
         self.addParameter(QgsProcessingParameterFile(
@@ -142,10 +140,10 @@ class ImportTable(PollutionAlgorithm):
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("pandas", "geopandas")
-        from ..core.db import DatabaseError, open_current
+        from ..core.db import DatabaseError
         from ..core.importer import ImportFileError, ImportOptions, import_file
 
-        target = self.parameterAsFile(parameters, self.DATABASE, context)
+        target = self.database_target(parameters, context)
         table = TABLES[self.parameterAsEnum(parameters, self.TABLE, context)]
         source = self.parameterAsFile(parameters, self.INPUT, context)
         crs = CRS_VALUES[self.parameterAsEnum(parameters, self.CRS, context)]
@@ -161,11 +159,10 @@ class ImportTable(PollutionAlgorithm):
         water_body = WATER_BODIES[self.parameterAsEnum(parameters, self.WATER_BODY, context)]
         self.check_outputs(files=tuple(f for f in (rejects, classes) if f), database=target,
                            inputs=(source,))
-        target = core_target(target)
         try:
             mapping = parse_mapping_text(self.parameterAsString(parameters, self.MAPPING,
                                                                 context))
-            with open_current(target, log=feedback.pushInfo) as db:
+            with self.open_current(parameters, context, feedback) as db:
                 options = ImportOptions(crs=crs, encoding=encoding, mapping=mapping or None,
                                         sheet=sheet, rejects_path=rejects, blank=blank,
                                         year=year, create_sections=create,

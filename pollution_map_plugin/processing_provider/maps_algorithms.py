@@ -15,16 +15,19 @@ from qgis.core import (
 )
 
 from ..qgis_layer.compat import enum_value
-from .base import DatabaseStringParameter, PollutionAlgorithm, core_target, split_authcfg
+from .base import PollutionAlgorithm, core_target, split_authcfg
 from .compat import number_type
+from .database_input import DatabaseInputMixin
 
 
-class RenderMaps(PollutionAlgorithm):
-    """The watershed, section, pollution, problem-water-body and change maps."""
+class RenderMaps(DatabaseInputMixin, PollutionAlgorithm):
+    """The watershed, section, pollution, problem-water-body and change maps.
+
+    The database: ``DatabaseInputMixin`` (``DATABASE`` keeps its name; it was a string
+    parameter, and a string is still what it takes)."""
 
     NAME = "render_maps"
     GROUP_ID = "maps"
-    DATABASE = "DATABASE"
     PERIOD = "PERIOD"
     BEFORE = "COMPARE_FROM"
     AFTER = "COMPARE_TO"
@@ -39,7 +42,8 @@ class RenderMaps(PollutionAlgorithm):
 
     def shortHelpString(self) -> str:
         return self.tr(
-            "Loads the database (a GeoPackage path or a PostgreSQL connection string) "
+            "Loads the database (a GeoPackage, a PostgreSQL connection string or a saved "
+            "connection) "
             "into a project of its own, assesses the period (default: the latest year "
             "with data) and exports the watershed river-system, monitoring-section, "
             "pollution-distribution, problem-water-body and water-quality change maps as "
@@ -53,8 +57,7 @@ class RenderMaps(PollutionAlgorithm):
         return super().flags() | no_threading
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.addParameter(DatabaseStringParameter(
-            self.DATABASE, self.tr("Database (GeoPackage path or PostgreSQL connection)")))
+        self.add_database_parameter()
         for name, text in ((self.PERIOD, self.tr("Period (e.g. 2024; empty: latest year)")),
                            (self.BEFORE, self.tr("Change map: first period")),
                            (self.AFTER, self.tr("Change map: second period"))):
@@ -73,9 +76,7 @@ class RenderMaps(PollutionAlgorithm):
         self.require_modules("geopandas", "scipy")  # scipy: the problem-water-body map
         from ..qgis_layer.render import render_maps
 
-        target = self.parameterAsString(parameters, self.DATABASE, context).strip()
-        if not target:
-            raise QgsProcessingException(self.tr("No database given."))
+        target = self.database_target(parameters, context)
         period = self.parameterAsString(parameters, self.PERIOD, context).strip() or None
         before = self.parameterAsString(parameters, self.BEFORE, context).strip()
         after = self.parameterAsString(parameters, self.AFTER, context).strip()

@@ -8,7 +8,6 @@ from qgis.core import (
     QgsProcessingFeedback,
     QgsProcessingOutputNumber,
     QgsProcessingParameterBoolean,
-    QgsProcessingParameterFile,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterMultipleLayers,
     QgsProcessingParameterNumber,
@@ -17,6 +16,7 @@ from qgis.core import (
 
 from .base import PollutionAlgorithm
 from .compat import number_type, source_type
+from .database_input import DatabaseInputMixin
 
 
 def _ogr_source(source: str) -> str:
@@ -26,34 +26,11 @@ def _ogr_source(source: str) -> str:
     return f"{path}|layer={names[0]}" if names else path
 
 
-class _DatabaseAlgorithm(PollutionAlgorithm):
-    DATABASE = "DATABASE"
-    DSN = "DSN"
+class _DatabaseAlgorithm(DatabaseInputMixin, PollutionAlgorithm):
+    """The database: ``DatabaseInputMixin`` (the old ``DSN`` parameter still works); an
+    older schema is migrated before writing, and said so."""
+
     GROUP_ID = "import"
-
-    def add_database(self) -> None:
-        self.addParameter(QgsProcessingParameterFile(
-            self.DATABASE, self.tr("Database (GeoPackage)"), extension="gpkg", optional=True))
-        self.addParameter(QgsProcessingParameterString(
-            self.DSN, self.tr("or PostgreSQL connection (DSN or service=…)"), optional=True))
-
-    def target(self, parameters: dict, context: QgsProcessingContext) -> str:
-        target = (self.parameterAsString(parameters, self.DSN, context) or "").strip() or (
-            self.parameterAsFile(parameters, self.DATABASE, context) or "").strip()
-        if not target:
-            raise QgsProcessingException(
-                self.tr("Give a database: a GeoPackage file or a PostgreSQL connection"))
-        return target
-
-    @staticmethod
-    def open_current(target: str):
-        from ..core.db import open_database
-        from ..core.schema import SCHEMA_VERSION
-
-        db = open_database(target)
-        if db.schema_version() < SCHEMA_VERSION:
-            db.migrate()
-        return db
 
 
 class ImportNetwork(_DatabaseAlgorithm):
@@ -86,7 +63,7 @@ class ImportNetwork(_DatabaseAlgorithm):
             "Every input feature is listed in the report as used, merged or dropped.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.add_database()
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterMultipleLayers(
             self.LINES, self.tr("River line layers or files"),
             layerType=source_type("VectorLine")))
@@ -137,7 +114,7 @@ class ImportNetwork(_DatabaseAlgorithm):
         from ..core.linking import link
         from ..core.network.network_import import NetworkImportOptions, import_network
 
-        target = self.target(parameters, context)
+        self.database_target(parameters, context)  # a database is given
         layers = self.parameterAsLayerList(parameters, self.LINES, context)
         sources = [_ogr_source(lyr.source()) for lyr in layers]
         if not sources:
@@ -154,7 +131,7 @@ class ImportNetwork(_DatabaseAlgorithm):
             bbox=bbox, replace=self.parameterAsBoolean(parameters, self.REPLACE, context))
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         try:
-            with self.open_current(target) as db:
+            with self.open_current(parameters, context, feedback) as db:
                 result = import_network(db, opts)
                 for line in result.report_lines():
                     feedback.pushInfo(line)
@@ -189,7 +166,7 @@ class LinkToNetwork(_DatabaseAlgorithm):
             "too far or disagrees with the data (the data is kept).")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
-        self.add_database()
+        self.add_database_parameter()
         self.addParameter(QgsProcessingParameterBoolean(
             self.DRY_RUN, self.tr("Report only, write nothing"), defaultValue=False))
         self.addParameter(QgsProcessingParameterFileDestination(
@@ -202,11 +179,11 @@ class LinkToNetwork(_DatabaseAlgorithm):
         self.require_modules("pandas", "geopandas", "scipy")
         from ..core.linking import LinkOptions, link
 
-        target = self.target(parameters, context)
+        self.database_target(parameters, context)  # a database is given
         report = self.parameterAsFileOutput(parameters, self.REPORT, context)
         dry = self.parameterAsBoolean(parameters, self.DRY_RUN, context)
         try:
-            with self.open_current(target) as db:
+            with self.open_current(parameters, context, feedback) as db:
                 rep = link(db, LinkOptions(dry_run=dry))
         except (KeyError, ValueError) as exc:
             raise QgsProcessingException(str(exc)) from exc

@@ -257,8 +257,8 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
-        <source>Creates an empty pollution-source GeoPackage with every layer and table of the plugin's schema (CGCS2000, EPSG:4490), spatial indexes and unique natural keys. A PostgreSQL connection string creates the tables in PostGIS.</source>
-        <translation>创建一个空的污染源 GeoPackage，包含本插件数据库结构中的全部图层和表（CGCS2000，EPSG:4490）、空间索引和自然键唯一约束。给出 PostgreSQL 连接字符串时，则在 PostGIS 中创建这些表。</translation>
+        <source>Creates an empty pollution-source GeoPackage with every layer and table of the plugin's schema (CGCS2000, EPSG:4490), spatial indexes and unique natural keys. A PostgreSQL connection string, or the name of a connection saved in QGIS (pg:NAME), creates the tables in PostGIS.</source>
+        <translation>创建一个空的污染源 GeoPackage，包含本插件数据库结构中的全部图层和表（CGCS2000，EPSG:4490）、空间索引和自然键唯一约束。给出 PostgreSQL 连接字符串或 QGIS 中已保存连接的名称（pg:名称）时，则在 PostGIS 中创建这些表。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
@@ -296,22 +296,9 @@
         <translation>数据库</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
-        <source>Database (GeoPackage file or PostgreSQL connection)</source>
-        <translation>数据库（GeoPackage 文件或 PostgreSQL 连接）</translation>
-    </message>
-    <message>
-        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
-        <source>Database (GeoPackage path or PostgreSQL connection)</source>
-        <translation>数据库（GeoPackage 路径或 PostgreSQL 连接）</translation>
-    </message>
-    <message>
-        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
-        <source>Database (GeoPackage)</source>
-        <translation>数据库（GeoPackage）</translation>
+        <location filename="../../pollution_map_plugin/processing_provider/database_input.py"/>
+        <source>Database (GeoPackage file, PostgreSQL connection string or saved connection name)</source>
+        <translation>数据库（GeoPackage 文件、PostgreSQL 连接字符串或已保存连接的名称）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
@@ -496,9 +483,7 @@
         <translation>未找到 GeoPackage：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/database_input.py"/>
         <source>Give a database: a GeoPackage file or a PostgreSQL connection</source>
         <translation>请指定数据库：GeoPackage 文件或 PostgreSQL 连接</translation>
     </message>
@@ -511,6 +496,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Give both change periods or neither.</source>
         <translation>变化时段要么两个都给，要么都不给。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_input.py"/>
+        <source>Give one database, not several: {targets}</source>
+        <translation>只能指定一个数据库，而不是多个：{targets}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
@@ -675,8 +665,8 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
-        <source>Loads the database (a GeoPackage path or a PostgreSQL connection string) into a project of its own, assesses the period (default: the latest year with data) and exports the watershed river-system, monitoring-section, pollution-distribution, problem-water-body and water-quality change maps as A4 print layouts to PNG and PDF.</source>
-        <translation>将数据库（GeoPackage 路径或 PostgreSQL 连接字符串）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
+        <source>Loads the database (a GeoPackage, a PostgreSQL connection string or a saved connection) into a project of its own, assesses the period (default: the latest year with data) and exports the watershed river-system, monitoring-section, pollution-distribution, problem-water-body and water-quality change maps as A4 print layouts to PNG and PDF.</source>
+        <translation>将数据库（GeoPackage、PostgreSQL 连接字符串或已保存的连接）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
@@ -759,11 +749,6 @@
         <location filename="../../pollution_map_plugin/qgis_layer/thematic.py"/>
         <source>No data</source>
         <translation>无数据</translation>
-    </message>
-    <message>
-        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
-        <source>No database given.</source>
-        <translation>未指定数据库。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
@@ -1532,11 +1517,14 @@
         <translation>不限</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/database_input.py"/>
         <source>or PostgreSQL connection (DSN or service=…)</source>
         <translation>或 PostgreSQL 连接（DSN 或 service=…）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/database_input.py"/>
+        <source>or PostgreSQL connection saved in QGIS</source>
+        <translation>或 QGIS 中已保存的 PostgreSQL 连接</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
@@ -1594,12 +1582,36 @@
         <translation>{n} 条预警</translation>
     </message>
     <message>
+        <source>Creates an empty pollution-source GeoPackage with every layer and table of the plugin's schema (CGCS2000, EPSG:4490), spatial indexes and unique natural keys. A PostgreSQL connection string creates the tables in PostGIS.</source>
+        <translation type="vanished">创建一个空的污染源 GeoPackage，包含本插件数据库结构中的全部图层和表（CGCS2000，EPSG:4490）、空间索引和自然键唯一约束。给出 PostgreSQL 连接字符串时，则在 PostGIS 中创建这些表。</translation>
+    </message>
+    <message>
+        <source>Database (GeoPackage file or PostgreSQL connection)</source>
+        <translation type="vanished">数据库（GeoPackage 文件或 PostgreSQL 连接）</translation>
+    </message>
+    <message>
+        <source>Database (GeoPackage path or PostgreSQL connection)</source>
+        <translation type="vanished">数据库（GeoPackage 路径或 PostgreSQL 连接）</translation>
+    </message>
+    <message>
+        <source>Database (GeoPackage)</source>
+        <translation type="vanished">数据库（GeoPackage）</translation>
+    </message>
+    <message>
         <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
         <translation type="vanished">将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。</translation>
     </message>
     <message>
         <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing. A blank cell keeps the value already stored unless you choose to clear it; the summary counts them. A doubtful encoding guess is refused: then choose the encoding (Big5 included).</source>
         <translation type="vanished">将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。空白单元格默认保留已存储的值，也可选择清除；摘要中会统计。编码猜测存疑时拒绝导入：请指定编码（含 Big5）。</translation>
+    </message>
+    <message>
+        <source>Loads the database (a GeoPackage path or a PostgreSQL connection string) into a project of its own, assesses the period (default: the latest year with data) and exports the watershed river-system, monitoring-section, pollution-distribution, problem-water-body and water-quality change maps as A4 print layouts to PNG and PDF.</source>
+        <translation type="vanished">将数据库（GeoPackage 路径或 PostgreSQL 连接字符串）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
+    </message>
+    <message>
+        <source>No database given.</source>
+        <translation type="vanished">未指定数据库。</translation>
     </message>
     <message>
         <source>Warnings (latest samples)</source>
