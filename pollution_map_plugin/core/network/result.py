@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 import geopandas as gpd
 import numpy as np
@@ -14,6 +15,9 @@ import pandas as pd
 from pollution_map_plugin.core.network.issues import NetworkIssue
 from pollution_map_plugin.core.network.readers import object_array
 from pollution_map_plugin.core.network.sources import LOAD_COLUMNS
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pollution_map_plugin.core.network.trace_arrays import TraceArrays
 
 OUTPUT_CRS = "EPSG:4490"
 SCORE_FORMULA = "score = load / max(load) * exp(-distance_km / decay_km)"
@@ -104,40 +108,82 @@ def to_geodataframe(frame: pd.DataFrame, geoms, crs=None) -> gpd.GeoDataFrame:
     return out if same else out.to_crs(output_crs())
 
 
-@dataclass
 class TraceResult:
     """The reaches, candidate sources and control units found from a section.
 
+    A trace's arrays (``found``, a ``TraceArrays``) become frames on first use:
     ``reaches``: the navigation columns (see ``ReachNetwork.navigate``); ``sources``:
     ``SOURCE_RESULT_COLUMNS``, sorted by ``rank``; ``control_units``:
     ``UNIT_RESULT_COLUMNS``.  ``geometries`` holds their lines, points and polygons (in
     ``crs``); ``reaches_gdf``, ``sources_gdf`` and ``control_units_gdf`` are the same as
-    GeoDataFrames in EPSG:4490 (made on first use).
+    GeoDataFrames in EPSG:4490.  ``top(n)`` is the first ``n`` rows of ``sources_gdf``,
+    made without the others.
     """
 
-    section: dict
-    mode: str
-    distance_km: float | None
-    start_reach: str
-    start_fraction: float | None
-    reaches: pd.DataFrame
-    sources: pd.DataFrame
-    control_units: pd.DataFrame
-    geometries: dict[str, np.ndarray] = field(default_factory=dict)
-    crs: object = None
-    load_field: str = "equivalent_load"
-    decay_km: float = 20.0
-    notes: list[str] = field(default_factory=list)
-    issues: list[NetworkIssue] = field(default_factory=list)
+    def __init__(self, section: dict, mode: str, distance_km: float | None,
+                 start_reach: str, start_fraction: float | None, found: TraceArrays,
+                 crs: object = None, load_field: str = "equivalent_load",
+                 decay_km: float = 20.0, notes: list[str] | None = None,
+                 issues: list[NetworkIssue] | None = None) -> None:
+        self.section = section
+        self.mode = mode
+        self.distance_km = distance_km
+        self.start_reach = start_reach
+        self.start_fraction = start_fraction
+        self.found = found
+        self.crs = crs
+        self.load_field = load_field
+        self.decay_km = decay_km
+        self.notes = [] if notes is None else notes
+        self.issues = [] if issues is None else issues
+        self._gdfs: dict[str, gpd.GeoDataFrame] = {}
+
+    def __repr__(self) -> str:
+        return (f"TraceResult(section={self.section.get('code')!r}, mode={self.mode!r}, "
+                f"distance_km={self.distance_km!r}, n_reaches={self.n_reaches}, "
+                f"n_sources={self.n_sources})")
+
+    @property
+    def n_reaches(self) -> int:
+        return len(self.found.reach_idx)
+
+    @property
+    def n_sources(self) -> int:
+        return len(self.found.source_rows)
+
+    @cached_property
+    def reaches(self) -> pd.DataFrame:
+        return self.found.sorted_reaches[0]
+
+    @cached_property
+    def sources(self) -> pd.DataFrame:
+        return self.found.source_frame()
+
+    @cached_property
+    def control_units(self) -> pd.DataFrame:
+        return self.found.units[0]
+
+    @cached_property
+    def geometries(self) -> dict[str, np.ndarray]:
+        found = self.found
+        return {"reaches": found.reach_geometries(), "sources": found.source_geometries(),
+                "control_units": object_array(found.units[1])}
 
     def _gdf(self, name: str) -> gpd.GeoDataFrame:
-        cache = self.__dict__.setdefault("_gdfs", {})
+        cache = self._gdfs
         if name not in cache:
             frame = getattr(self, name)
             geoms = self.geometries.get(name)
             cache[name] = to_geodataframe(frame, [None] * len(frame) if geoms is None
                                           else geoms, self.crs)
         return cache[name]
+
+    def top(self, n: int = 20) -> gpd.GeoDataFrame:
+        """The ``n`` best-ranked sources: ``sources_gdf.head(n)``, without making the rest."""
+        if "sources" in self._gdfs:
+            return self._gdfs["sources"].head(n).copy()
+        return to_geodataframe(self.found.source_frame(n), self.found.source_geometries(n),
+                               self.crs)
 
     @property
     def reaches_gdf(self) -> gpd.GeoDataFrame:

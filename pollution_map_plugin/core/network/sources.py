@@ -179,15 +179,22 @@ def rank_arrays(distance: np.ndarray, load: np.ndarray, tiebreak: np.ndarray,
     dist = np.round(np.asarray(distance, dtype=float), 6)
     load = np.asarray(load, dtype=float)
     neg_load = np.where(np.isnan(load), np.inf, -load)
-    top = np.nanmax(load) if np.isfinite(load).any() else np.nan
-    share = np.where(np.isfinite(load) & (top > 0), load / (top if top > 0 else 1.0), 0.0)
-    score = np.clip(share, 0.0, None) * np.exp(-np.clip(dist, 0.0, None) / decay_km)
+    score = scores(dist, load, decay_km)
     return {
         "rank_distance": _ranks(np.lexsort((tiebreak, neg_load, dist))),
         "rank_load": _ranks(np.lexsort((tiebreak, dist, neg_load))),
         "score": score,
         "rank": _ranks(np.lexsort((tiebreak, dist, -score))),
     }
+
+
+def scores(distance: np.ndarray, load: np.ndarray, decay_km: float) -> np.ndarray:
+    """``load / max(load) · exp(−distance / decay_km)``, 0 where the load is missing."""
+    load = np.asarray(load, dtype=float)
+    finite = np.isfinite(load)
+    top = np.nanmax(load) if finite.any() else np.nan
+    share = np.where(finite & (top > 0), load / (top if top > 0 else 1.0), 0.0)
+    return np.clip(share, 0.0, None) * np.exp(-np.clip(distance, 0.0, None) / decay_km)
 
 
 def tiebreak_order(layer: np.ndarray, code: np.ndarray) -> np.ndarray:

@@ -20,19 +20,20 @@ import numpy as np
 import pandas as pd
 
 from pollution_map_plugin.core.network.build import clean_text
-from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, point_xy
+from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, point_xy, ranges
 from pollution_map_plugin.core.network.graph import ReachNetwork
 from pollution_map_plugin.core.network.readers import object_array
-from pollution_map_plugin.core.network.result import SOURCE_RESULT_COLUMNS, TraceResult
+from pollution_map_plugin.core.network.result import TraceResult
 from pollution_map_plugin.core.network.sources import (
     DEFAULT_DECAY_KM,
     LOAD_FIELDS,
     SOURCE_LAYERS,
     assign_sources,
     point_coordinates,
-    rank_arrays,
+    scores,
     tiebreak_order,
 )
+from pollution_map_plugin.core.network.trace_arrays import TraceArrays, rank_order
 from pollution_map_plugin.core.network.units import ControlUnits
 
 __all__ = ["Tracer", "nearest_section", "trace_section"]
@@ -77,10 +78,19 @@ class Tracer:
                              else self.sources[c].to_numpy()) for c in self.sources.columns}
         self._columns["reach_idx"] = self._columns["reach_idx"].astype(np.int64)
         self._columns["fraction"] = self._columns["fraction"].astype(float)
-        self._columns["tiebreak"] = tiebreak_order(self._columns["layer"],
-                                                   self._columns["code"])
+        tiebreak = tiebreak_order(self._columns["layer"], self._columns["code"])
+        self._columns["tiebreak"] = tiebreak
+        # the source arrays in tie-break order, so that a selection in row order is in it
+        by_tie = np.argsort(tiebreak, kind="stable")
+        self._columns = {c: a[by_tie] for c, a in self._columns.items()}
+        reach = self._columns["reach_idx"]
+        placed = np.flatnonzero(reach >= 0)
+        self._by_reach = placed[np.argsort(reach[placed], kind="stable")]
+        self._reach_ptr = np.zeros(len(network) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(reach[placed], minlength=len(network)), out=self._reach_ptr[1:])
         self.units = ControlUnits(_read(data, "control_units"), network)
         self._issue_reaches: tuple[np.ndarray, np.ndarray] | None = None
+        self._located: dict[str, tuple] = {}
 
     def section_codes(self) -> list[str]:
         return [c for c in self._section_codes if c is not None]
@@ -119,16 +129,24 @@ class Tracer:
               load_field: str = "equivalent_load",
               decay_km: float = DEFAULT_DECAY_KM) -> TraceResult:
         """Trace from a section; see the module docstring.  ValueError on bad input."""
-        row, start, fraction, notes = self.locate_section(section_code)
-        sec = self.sections.iloc[row]
-        section = {k: sec.get(k) for k in ("code", "name", "river_code", "reach_code",
-                                            "level", "target_class") if k in sec.index}
-        xy = self._section_xy[row]
-        section.update(lon=float(xy[0]) if np.isfinite(xy[0]) else None,
-                       lat=float(xy[1]) if np.isfinite(xy[1]) else None)
-        return self._trace(start, fraction, section, _section_point(self.sections, row),
-                           sec.get("control_unit_code"), notes, mode, distance_km,
-                           load_field, decay_km)
+        start, fraction, section, point, unit_code, notes = self._section_start(section_code)
+        return self._trace(start, fraction, dict(section), point, unit_code, list(notes),
+                           mode, distance_km, load_field, decay_km)
+
+    def _section_start(self, section_code: str) -> tuple:
+        """(start reach, fraction, section dict, point, unit code, notes), once per code."""
+        key = str(section_code).strip()
+        if key not in self._located:
+            row, start, fraction, notes = self.locate_section(section_code)
+            sec = self.sections.iloc[row]
+            section = {k: sec.get(k) for k in ("code", "name", "river_code", "reach_code",
+                                                "level", "target_class") if k in sec.index}
+            xy = self._section_xy[row]
+            section.update(lon=float(xy[0]) if np.isfinite(xy[0]) else None,
+                           lat=float(xy[1]) if np.isfinite(xy[1]) else None)
+            self._located[key] = (start, fraction, section, _section_point(self.sections, row),
+                                  sec.get("control_unit_code"), notes)
+        return self._located[key]
 
     def trace_point(self, lon: float, lat: float, *, mode: str = "UT",
                     distance_km: float | None = None, max_distance_m: float | None = None,
@@ -155,22 +173,21 @@ class Tracer:
         if load_field not in LOAD_FIELDS:
             raise ValueError(f"unknown load field {load_field!r}; use one of "
                              f"{', '.join(LOAD_FIELDS)}")
+        if not decay_km > 0:
+            raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
         net = self.network
         mode = str(mode).upper()
         idx, near, far = net.navigate_indices(start, mode, distance_km, fraction=fraction)
-        reaches, idx_sorted = net.navigation_frame(idx, near, far, distance_km)
         upward = mode in ("UT", "UM")
         f0 = (1.0 if upward else 0.0) if fraction is None else fraction
-        sources, source_geoms = self._sources_on(idx, near, start, f0, upward, distance_km,
-                                                 load_field, decay_km)
-        units, unit_geoms = self.units.for_trace(idx_sorted, reaches["covered_km"].to_numpy(),
-                                                 point, unit_code)
-        issues = self._issues_on(idx_sorted)
-        geometries = {"reaches": net.geometry_array(idx_sorted),
-                      "sources": source_geoms, "control_units": object_array(unit_geoms)}
+        rows, reach, dist, score = self._sources_on(idx, near, start, f0, upward,
+                                                    distance_km, load_field, decay_km)
+        found = TraceArrays(self, idx, near, far, distance_km, rows, reach, dist, score,
+                            load_field, self.units.touched(idx, point, unit_code), point,
+                            unit_code)
         return TraceResult(section, mode, distance_km, str(net.codes[start]), fraction,
-                           reaches, sources, units, geometries, net.crs, load_field,
-                           float(decay_km), self.notes + notes, issues)
+                           found, net.crs, load_field, float(decay_km), self.notes + notes,
+                           self._issues_on(idx))
 
     def _issues_on(self, idx: np.ndarray) -> list:
         """The network issues naming any of the reaches ``idx``."""
@@ -193,15 +210,19 @@ class Tracer:
         hit[owner[mark[reach]]] = True
         return [i for i, h in zip(net.issues, hit) if h]
 
-    def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field,
-                    decay_km) -> tuple[pd.DataFrame, np.ndarray]:
-        """Sources entering the reaches ``idx``, ranked: (``SOURCE_RESULT_COLUMNS``, points)."""
+    def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field, decay_km
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Sources entering the reaches ``idx``, ranked: (rows, reach, km, score)."""
         net, col = self.network, self._columns
         pos = np.full(len(net), -1, dtype=np.int64)
         pos[idx] = np.arange(len(idx))
-        r = col["reach_idx"]
-        sel = np.flatnonzero((r >= 0) & (pos[np.maximum(r, 0)] >= 0))
-        r = r[sel]
+        if 4 * len(idx) < len(net):  # few reaches: their sources, back in row order
+            ptr = self._reach_ptr
+            sel = np.sort(self._by_reach[ranges(ptr[idx], ptr[idx + 1] - ptr[idx])])
+        else:
+            r = col["reach_idx"]
+            sel = np.flatnonzero((r >= 0) & (pos[np.maximum(r, 0)] >= 0))
+        r = col["reach_idx"][sel]
         frac = col["fraction"][sel]
         length = net.length_km[r]
         base = near[pos[r]]
@@ -217,16 +238,10 @@ class Tracer:
         if distance_km is not None:
             keep &= dist <= distance_km + _TOL
         sel, r, dist = sel[keep], r[keep], np.maximum(dist[keep], 0.0)
-        ranks = rank_arrays(dist, col[load_field][sel], col["tiebreak"][sel], decay_km)
-        order = np.argsort(ranks["rank"], kind="stable")
-        sel, r = sel[order], r[order]  # every column is taken once, in rank order
-        out = {c: col[c][sel] for c in SOURCE_RESULT_COLUMNS if c in col}
-        out.update({k: v[order] for k, v in ranks.items()})
-        out.update(reach_code=net.codes[r], river_code=net.river_codes[r],
-                   distance_km=dist[order], load=col[load_field][sel])
-        frame = pd.DataFrame({c: out[c] for c in SOURCE_RESULT_COLUMNS},
-                             columns=SOURCE_RESULT_COLUMNS)
-        return frame, col["geometry"][sel]
+        rounded = np.round(dist, 6)
+        score = scores(rounded, col[load_field][sel], decay_km)
+        order = rank_order(score, rounded)  # rows ascending = tie-break order
+        return sel[order], r[order], dist[order], score[order]
 
 
 def _section_point(sections: pd.DataFrame, row: int):

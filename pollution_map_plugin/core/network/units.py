@@ -48,6 +48,8 @@ class ControlUnits:
         self._area: np.ndarray | None = None
         self._members: csr_matrix | None = None
         self._attrs: dict | None = None
+        self._by_unit: csr_matrix | None = None
+        self._contained: dict[bytes, list[int]] = {}
 
     def area_km2(self) -> np.ndarray:
         if self._area is None:
@@ -91,8 +93,34 @@ class ControlUnits:
         return self._members
 
     def containing(self, point) -> list[int]:
+        """The units that contain or touch ``point`` (remembered per point)."""
         if self.n == 0 or point is None:
             return []
+        key = point.wkb
+        if key not in self._contained:
+            self._contained[key] = self._containing(point)
+        return list(self._contained[key])
+
+    def touched(self, idx: np.ndarray, point, unit_code) -> np.ndarray:
+        """The units ``for_trace`` lists (ascending), from the reaches ``idx`` in any order."""
+        if self.n == 0:
+            return np.empty(0, dtype=np.int64)
+        if self._by_unit is None:
+            self._by_unit = self.members().T.tocsr()
+        mark = np.zeros(len(self.net))
+        mark[np.asarray(idx, dtype=np.int64)] = 1.0
+        count = self._by_unit @ mark
+        return np.flatnonzero((count > 0) | self._contains(point, unit_code))
+
+    def _contains(self, point, unit_code) -> np.ndarray:
+        contains = np.zeros(self.n, dtype=bool)
+        contains[self.containing(point)] = True
+        code = clean_text([unit_code])[0]
+        if code is not None:
+            contains |= self.codes == code
+        return contains
+
+    def _containing(self, point) -> list[int]:
         try:
             import shapely
 
@@ -121,11 +149,7 @@ class ControlUnits:
         sub = self.members()[np.asarray(idx, dtype=np.int64)]
         count = np.asarray(sub.sum(axis=0)).ravel().astype(np.int64)
         covered = np.asarray(sub.T @ np.asarray(covered_km, dtype=float)).ravel()
-        contains = np.zeros(self.n, dtype=bool)
-        contains[self.containing(point)] = True
-        code = clean_text([unit_code])[0]
-        if code is not None:
-            contains |= self.codes == code
+        contains = self._contains(point, unit_code)
         chosen = np.flatnonzero((count > 0) | contains)
         if len(chosen) == 0:
             return empty(), []
