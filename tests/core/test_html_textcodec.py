@@ -16,14 +16,17 @@ def test_numbered_codes_round_trip_and_shrink():
     assert compact(values) == enc
 
 
+_RNG = random.Random(7)  # the parameters below are the same in every run
+
+
 @pytest.mark.parametrize("values", [
     ["A01", "A1"] * 40,  # mixed widths with a leading zero cannot be rebuilt
     ["x", "y"] * 40,  # no number
-    [f"{i}-{random.random()}" for i in range(60)],
-])
+    [f"{i}-{_RNG.random()}" for i in range(60)],  # a prefix per value: nothing to share
+], ids=["mixed-widths", "no-number", "a-prefix-each"])
 def test_numbered_refuses_what_it_cannot_rebuild(values):
-    enc = numbered(values)
-    assert enc is None or decode(enc) == values
+    assert numbered(values) is None
+    assert decode(compact(values)) == values  # and the column still round-trips
 
 
 def test_names_with_common_endings_round_trip():
@@ -39,5 +42,6 @@ def test_names_with_common_endings_round_trip():
 
 def test_short_or_irregular_columns_stay_plain():
     assert compact(["a", "b"]) == ["a", "b"]
-    values = [str(random.random()) for _ in range(100)]
-    assert decode(compact(values)) == values
+    rng = random.Random(3)
+    values = [str(rng.random()) for _ in range(100)]
+    assert compact(values) == values

@@ -184,8 +184,12 @@ def test_json_output_is_geojson_and_keeps_chinese(tracer):
     assert feat["properties"]["code"] == res.sources_gdf["code"].iloc[0]
     lon, lat = feat["geometry"]["coordinates"]
     assert lon == pytest.approx(at(3.5, 0.05)[0])
-    nan_free = [f["properties"]["load"] for f in doc["sources"]["features"]]
-    assert None in nan_free or all(v is not None for v in nan_free)
+    # an unknown load (NaN in the frame) is JSON null, a known one its number
+    loads = {f["properties"]["code"]: f["properties"]["load"]
+             for f in doc["sources"]["features"]}
+    assert loads == {"O_M4": EQ["O_M4"], "E_BIG": EQ["E_BIG"], "F1": EQ["F1"],
+                     "E_SMALL": EQ["E_SMALL"], "O_NEAR": None, "O_M3_LOW": None}
+    assert res.sources_gdf.set_index("code")["load"][["O_NEAR", "O_M3_LOW"]].isna().all()
     summary = doc["summary"]
     assert summary["section_code"] == "S_OUT" and summary["n_reaches"] == len(res.reaches_gdf)
     assert summary["top_sources"][0]["code"] == "O_M4"
