@@ -53,8 +53,11 @@ build_chroot() {  # suite dir
   fi
   echo "test-matrix: $suite: debootstrap into $dir"
   rm -rf --one-file-system "$dir"
+  # An older debootstrap (Debian 12's) has no script for a newer suite: sid's fits.
+  local script=()
+  [ -e "/usr/share/debootstrap/scripts/$suite" ] || script=(/usr/share/debootstrap/scripts/sid)
   debootstrap --variant=minbase --include=ca-certificates,make,git,procps \
-    "$suite" "$dir" "$MIRROR" || return 1
+    "$suite" "$dir" "$MIRROR" "${script[@]}" || return 1
   echo "deb $MIRROR $suite main" > "$dir/etc/apt/sources.list"
   printf 'APT::Install-Recommends "false";\n' > "$dir/etc/apt/apt.conf.d/90pollution-map"
   # No service starts during package installs (PostgreSQL's cluster, D-Bus...): the tests
