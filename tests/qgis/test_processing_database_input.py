@@ -6,7 +6,10 @@ with the same answer from every form."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,7 +38,8 @@ from pollution_map_plugin.qgis_layer.connection import resolve
 from tests.core.test_network_import import D, tributary, trunk, write_lines
 from tests.fixtures.postgis import PASSWORD
 
-CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = REPO / "tests" / "data" / "import"
 READ_NAME = "pm-input-read"
 WRITE_NAME = "pm-input-write"
 # every way to name the saved connection (the GeoPackage is the reference)
@@ -78,7 +82,7 @@ def read_databases(qgis_processing, postgis_server, demo_dataset,
     linked = data["sections"][data["sections"]["reach_code"].notna()]
     try:
         with saved_connection(dsn, READ_NAME):
-            yield {"gpkg": str(gpkg), "section": str(linked["code"].iloc[0]),
+            yield {"gpkg": str(gpkg), "dsn": dsn, "section": str(linked["code"].iloc[0]),
                    "river": str(data["rivers"]["code"].iloc[0])}
     finally:
         postgis_server.drop_database(name)
@@ -217,3 +221,82 @@ def test_every_algorithm_with_a_database_uses_the_one_input(qgis_processing):
         "validate_database", "migrate_database", "import_table", "import_network",
         "link_network", "assess_sections", "assess_groups", "warnings", "trace_upstream",
         "export_html", "render_maps"])
+
+
+AUTHCFG_SCRIPT = r"""
+import json, sys
+from pathlib import Path
+from qgis.core import (QgsApplication, QgsAuthMethodConfig, QgsProcessingContext,
+                       QgsProcessingFeedback, QgsProviderRegistry, QgsVectorLayer)
+app = QgsApplication([], False)
+app.initQgis()
+dsn, user, password, section, river, out, gpkg = sys.argv[1:8]
+auth = QgsApplication.authManager()
+assert auth.setMasterPassword("master-of-tests", True)
+cfg = QgsAuthMethodConfig("Basic")
+cfg.setName("pm")
+cfg.setConfig("username", user)
+cfg.setConfig("password", password)
+ok, cfg = auth.storeAuthenticationConfig(cfg)
+assert ok
+meta = QgsProviderRegistry.instance().providerMetadata("postgres")
+meta.saveConnection(meta.createConnection(dsn + " authcfg=" + cfg.id(), {}), "pm-auth")
+from pollution_map_plugin.processing_provider import (analysis_algorithms as aa,
+    database_algorithms as da, html_algorithms as ha, maps_algorithms as ma)
+
+def count(path):
+    return QgsVectorLayer(path, "o", "ogr").featureCount()
+
+JOBS = [
+    (da.ValidateDatabase, {}, lambda r: r["PROBLEMS"]),
+    (da.MigrateDatabase, {}, lambda r: r["VERSION"]),
+    (aa.AssessSectionsAlgorithm, {"PERIOD": "2025", "OUTPUT": "{o}/s.gpkg"},
+     lambda r: count(r["OUTPUT"])),
+    (aa.AssessGroupsAlgorithm, {"PERIOD": "2025", "OUTPUT": "{o}/g.gpkg"},
+     lambda r: count(r["OUTPUT"])),
+    (aa.WarningsAlgorithm, {"OUTPUT": "{o}/w.gpkg"}, lambda r: count(r["OUTPUT"])),
+    (aa.TraceUpstreamAlgorithm, {"SECTION": section, "OUTPUT_REACHES": "{o}/r.gpkg",
+                                 "OUTPUT_SOURCES": "{o}/q.gpkg"},
+     lambda r: json.loads(r["SUMMARY"])["n_reaches"]),
+    (ha.ExportHtml, {"RIVER": river, "OUTPUT": "{o}/html"}, lambda r: Path(r["INDEX"]).name),
+    (ma.RenderMaps, {"DPI": 50, "OUTPUT": "{o}/maps"}, lambda r: r["COUNT"]),
+]
+report = {}
+for form, database in (("gpkg", {"DATABASE": gpkg}),
+                       ("authcfg", {"DATABASE": dsn + " authcfg=" + cfg.id()}),
+                       ("saved with authcfg", {"CONNECTION": "pm-auth"})):
+    for cls, params, answer in JOBS:
+        o = Path(out) / form.replace(" ", "_") / cls.__name__
+        o.mkdir(parents=True)
+        full = {k: v.replace("{o}", str(o)) if isinstance(v, str) else v
+                for k, v in params.items()}
+        feedback = QgsProcessingFeedback()
+        results, ok = cls().create().run({**full, **database}, QgsProcessingContext(),
+                                         feedback)
+        report.setdefault(form, {})[cls.__name__] = answer(results) if ok else "failed"
+print(json.dumps(report))
+"""
+
+
+def test_an_authcfg_works_in_every_reader(read_databases, tmp_path):
+    """In a profile of its own: QGIS's authentication database holds user and password,
+    given as ``authcfg=ID`` in a DSN or behind a saved connection."""
+    params = resolve(read_databases["dsn"]).params
+    dsn = (f"host={params['host']} port={params['port']} dbname={params['dbname']} "
+           "sslmode=disable")
+    env = {**os.environ, "QGIS_CUSTOM_CONFIG_PATH": str(tmp_path / "profile"),
+           "QT_QPA_PLATFORM": "offscreen", "PYTHONPATH": str(REPO),
+           "HOME": str(tmp_path)}
+    env.pop("PGPASSWORD", None)
+    run = subprocess.run(
+        [sys.executable, "-c", AUTHCFG_SCRIPT, dsn, params["user"], PASSWORD,
+         read_databases["section"], read_databases["river"], str(tmp_path / "out"),
+         read_databases["gpkg"]], capture_output=True, text=True, env=env, timeout=400)
+    assert run.returncode == 0, run.stderr[-3000:]
+    report = json.loads(run.stdout.strip().splitlines()[-1])
+    reference = report.pop("gpkg")
+    assert "failed" not in reference.values() and reference["RenderMaps"] == 10
+    assert reference["WarningsAlgorithm"] > 0 and reference["ValidateDatabase"] == 0
+    for form, answers in report.items():
+        assert answers == reference, form
+    assert PASSWORD not in run.stdout
