@@ -47,11 +47,14 @@ def run_import(args: argparse.Namespace) -> int:
                             mapping=parse_mapping(args.map) or None, sheet=args.sheet,
                             rejects_path=args.rejects, blank=args.blank, year=args.year,
                             create_sections=args.create_sections, water_body=args.water_body,
-                            class_report_path=args.class_report)
+                            class_report_path=args.class_report,
+                            daily_report_path=args.daily_report)
     # the reports must not overwrite the database, its sidecars or the input
     check_output(args.rejects, database=args.db, inputs=[args.file], what="rejects file")
     check_output(args.class_report, database=args.db, inputs=[args.file],
                  what="class report")
+    check_output(args.daily_report, database=args.db, inputs=[args.file],
+                 what="daily-mean report")
     with open_current(args.db, log=lambda m: print(m, file=sys.stderr)) as db:
         report = import_file(db, args.layer, args.file, options)
     for note in report.warnings:
@@ -63,6 +66,8 @@ def run_import(args: argparse.Namespace) -> int:
         print(f"sections created: {report.sections_created} (unlocated)")
     if report.class_report_path:
         print(f"published class disagreements: {report.class_report_path}")
+    if report.daily_report_path:
+        print(f"readings averaged into daily means: {report.daily_report_path}")
     return 0
 
 
@@ -105,5 +110,8 @@ def register(subparsers) -> None:
     p.add_argument("--class-report", metavar="PATH",
                    help="where rows whose published 水质类别 disagrees with the computed class "
                         "are listed (default FILE.classes.csv beside the input)")
+    p.add_argument("--daily-report", metavar="PATH",
+                   help="where the daily means of several readings of one section and day "
+                        "are listed (default FILE.daily.csv beside the input)")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run_import)

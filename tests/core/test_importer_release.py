@@ -81,7 +81,7 @@ def test_credit_codes_recovered_or_refused() -> None:
 def test_release_with_created_sections(db, files: Path) -> None:
     source = files / "release_chongqing.csv"
     report = import_file(db, "measurements", source, CREATE)
-    assert (report.rows_read, report.accepted, report.rejected) == (13, 9, 4)
+    assert (report.rows_read, report.accepted, report.rejected) == (14, 10, 4)
     assert report.kept_with_losses == 3 and report.sections_created == 9
     sections = db.read_layer("sections").set_index("code")
     assert sections.geometry.isna().all()  # created unlocated
@@ -98,7 +98,10 @@ def test_release_with_created_sections(db, files: Path) -> None:
     classes = list(csv.reader(_lines(report.class_report_path)))
     assert len(classes) == 2 and classes[1][2] == "示范镇" and classes[1][5:7] == ["II", "IV"]
     rejects = list(csv.DictReader(_lines(report.rejects_path)))
-    assert [r["行号 line"] for r in rejects] == ["5", "7", "9", "10", "11", "12", "13"]
+    assert [r["行号 line"] for r in rejects] == ["5", "7", "9", "10", "11", "13", "14"]
+    daily = stored[(stored["section_code"] == "50-示范江大桥") & (stored["parameter"] == "NH3N")]
+    assert len(daily) == 1 and daily["value"].iloc[0] == pytest.approx(0.2)  # (0.15+0.25)/2
+    assert report.daily_report_path and "2 readings" in _lines(report.daily_report_path)[1]
     again = import_file(db, "measurements", source, CREATE)
     assert (again.inserted, again.updated, again.sections_created) == (0, 0, 0)
     assert db.count("sections") == 9

@@ -22,6 +22,7 @@ from ..db.errors import DatabaseError
 from ..db.keyed import is_busy, lock_for_write, set_lock_wait
 from ..db.links import links_of
 from .apply import WriteCounts, write_chunk
+from .daily import default_daily_report_path
 from .measurements import SectionIndex
 from .options import ImportOptions
 from .parsing import ImportFileError, open_input
@@ -89,6 +90,7 @@ class ImportReport:
     kept_with_losses: int = 0  # accepted rows that lost values (in the rejects file)
     sections_created: int = 0
     class_report_path: str | None = None
+    daily_report_path: str | None = None  # readings averaged into daily means, listed
 
     def blank_summary(self) -> str:
         """What blank cells did to stored values ("" when they met none)."""
@@ -174,7 +176,11 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
     options = ImportOptions.of(options, **overrides)
     spec = _table(table)
     db.require_current()  # an older schema: SchemaError naming ``migrate``, nothing read
-    opened = open_input(path, spec, options, build_context(db, table))
+    context = build_context(db, table)
+    daily_target = Path(options.daily_report_path) if options.daily_report_path \
+        else default_daily_report_path(path)
+    context.daily_report = daily_target if table == "measurements" else None
+    opened = open_input(path, spec, options, context)
     target = Path(options.rejects_path) if options.rejects_path else default_rejects_path(path)
     rejects = RejectsWriter(target, opened.headers)
     counts = WriteCounts()
@@ -196,6 +202,7 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
             # as it was when rejects were written first: it never lags behind the database
             written = rejects.finish(remove_stale=options.rejects_path is None)
             classes = _class_report(opened, options, path)
+            daily = context.daily.write(daily_target) if table == "measurements" else None
     except DatabaseError as exc:
         rejects.discard()
         if is_busy(exc):
@@ -215,6 +222,7 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
         rejects_path=str(written) if written else None, blank=options.blank,
         blank_cells=dict(counts.blank), kept_with_losses=rejects.kept,
         sections_created=created.inserted, class_report_path=str(classes) if classes else None,
+        daily_report_path=str(daily) if daily else None,
     )
 
 

@@ -3,7 +3,9 @@
 Long: one item per row (项目, 监测值, optional 单位 and 检出限).  Wide: one column
 per item, the unit in the header (``铅(μg/L)``); empty cells (and ``--``, ``*``) are not
 measurements, and a bad cell loses that value only (the row's other values are kept,
-the reason is listed).  The monitoring release (``release``) adds 省份 and 水质类别.
+the reason is listed).  Readings with a time of day (``02-04 11:00``) of one section
+and day are averaged into the daily mean (``daily.DailyMeans``).  The monitoring
+release (``release``) adds 省份 and 水质类别.
 Values are converted to the item's standard unit (``parameters.STANDARD_UNITS``).
 A value below detection is stored as ``value`` NaN, ``below_detection`` True and
 its ``detection_limit`` (from ``0.02L``/``<0.02``/``ND(0.02)`` or the 检出限 column).
@@ -19,6 +21,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from .daily import time_of_day
 from .headers import PROVINCE, PUBLISHED_CLASS, SECTION_NAME, HeaderMap
 from .parameters import STANDARD_UNITS, Measured, parameter_code, parse_value, unit_factor
 from .release import MissingYearError, ReleaseTime, guess_water_body, section_code
@@ -155,6 +158,7 @@ class Outcome:
     completed: bool = False
     dropped: list[str] = field(default_factory=list)
     check: tuple | None = None  # ClassCheck.add arguments, once the row is accepted
+    time: str | None = None  # the reading's time of day (``HH:MM``), when given
 
 
 def _check(code: str, measured: Measured) -> None:
@@ -266,7 +270,7 @@ def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex,
                  str(section), parse_text(cell("sampled_on")) or "", published,
                  [(c, m.value) for c, m in items], kind)
     return Outcome([_record(section, day, code, m) for code, m in items], [], completed,
-                   dropped, check)
+                   dropped, check, time_of_day(cell("sampled_on")))
 
 
 def _long_item(cell) -> tuple[str, Measured] | str:

@@ -26,7 +26,8 @@ class ImportOptions:
     (province, name); ``water_body`` is their type: ``guess`` (from the name: 湖, 水库,
     库心, 库区 → lake), ``river`` or ``lake``; ``class_report_path`` is where rows whose
     published 水质类别 disagrees with the computed class are listed (default
-    ``<file name>.classes.csv``).
+    ``<file name>.classes.csv``); ``daily_report_path`` is where the daily means of
+    several readings of a day are listed (default ``<file name>.daily.csv``).
     """
 
     crs: str = "wgs84"
@@ -41,6 +42,7 @@ class ImportOptions:
     create_sections: bool = False
     water_body: str = "guess"
     class_report_path: str | Path | None = None
+    daily_report_path: str | Path | None = None
 
     def __post_init__(self) -> None:
         if self.blank not in BLANK_CHOICES:

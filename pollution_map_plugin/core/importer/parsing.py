@@ -107,7 +107,8 @@ class OpenedFile:
                     len(validator.rejects) >= self.chunk_rows:
                 yield validator.drain()
                 pending = False
-        if pending or validator.rows_read == 0:
+        validator.finish()  # the daily means of readings with a time of day
+        if pending or validator.records or validator.rows_read == 0:
             yield validator.drain()
 
     def warnings(self) -> list[str]:

@@ -124,9 +124,7 @@ class ReleaseTime:
         if not self.used:
             return None
         where = f"--year {self.year}" if self.year is not None else self.source
-        return (f"监测时间 without a year on {self.used} row(s): year from {where}; one value "
-                "per section, day and item is kept (a later reading of the same day is a "
-                "duplicate)")
+        return (f"监测时间 without a year on {self.used} row(s): year from {where}")
 
 
 class MissingYearError(ValueError):

@@ -8,7 +8,10 @@ Rules per row, all problems of a row reported together: the field count matches
 the header (extra empty trailing fields are tolerated), required fields are present,
 every cell parses (``fields.column_parser``), point rows have a point inside China,
 and the natural key was not already taken by an earlier accepted row of the file
-(the **first** occurrence wins; later ones are rejected naming its line).  A cell the
+(the **first** occurrence wins; later ones are rejected naming its line).  Measurement
+readings with a time of day are the exception: several of one section and day are
+averaged into the daily mean (``daily.DailyMeans``, handed over by ``finish()``); a
+second reading of the same section at the same time is a duplicate.  A cell the
 reader could not use (an XLSX formula without a calculated value) rejects its row
 when its column is imported.
 
@@ -20,6 +23,7 @@ so far, so a big file is validated in chunks; what it keeps across chunks is sma
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -28,6 +32,7 @@ import pandas as pd
 from ..coords import to_cgcs2000
 from ..schema import DEFAULT_SRID, Table
 from .credit import recover_credit_code
+from .daily import DailyMeans
 from .fields import column_parser, label, point_from
 from .headers import (
     GEOMETRY_TARGETS,
@@ -57,6 +62,8 @@ class Context:
     stations: Stations = field(default_factory=Stations)  # the monitoring release
     release: ReleaseTime = field(default_factory=ReleaseTime)
     checks: ClassCheck = field(default_factory=ClassCheck)
+    daily: DailyMeans = field(default_factory=DailyMeans)  # readings → daily means
+    daily_report: Path | None = None  # where the daily means are listed
 
 
 @dataclass
@@ -174,12 +181,15 @@ class Validator:
         else:
             row, problems, point = self.parse_row(record.values, record.line)
             rows = [row]
+        reading = self.table.name == "measurements" and outcome.time is not None
         if not problems:
-            problems = self.duplicates(rows, record.line)
+            problems = self.duplicates(rows, record.line, outcome.time if reading else None)
         if problems:
             self.rejects.append(Reject(record.line, "; ".join(problems), record.values))
             return
-        for row in rows:
+        if reading:
+            self.context.daily.add(rows, outcome.time, record.line)
+        for row in [] if reading else rows:
             self.seen[hash(tuple(row[k] for k in self.table.natural_key))] = record.line
             self.records.append(row)
         if self.table.name == "measurements" and outcome.check is not None:
@@ -245,16 +255,31 @@ class Validator:
             self.recovered.setdefault(how, LineList()).append(line)
         return [] if code else [f"{label(self.table, 'code')}: missing"]
 
-    def duplicates(self, rows: list[dict], line: int) -> list[str]:
-        problems = []
+    def duplicates(self, rows: list[dict], line: int, time: str | None = None) -> list[str]:
+        """A key already accepted; for a reading (``time``): the same section and time
+        already read, or the day's key taken by a row without a time."""
+        daily = self.context.daily
+        if time is not None and rows:
+            first = rows[0]
+            earlier = daily.seen_time(first["section_code"], first["sampled_on"], time)
+            if earlier is not None:
+                return [f"duplicate reading (section_code={first['section_code']}, "
+                        f"{first['sampled_on']} {time}): first on line {earlier}"]
         for row in rows:
             key = tuple(row[k] for k in self.table.natural_key)
             first = self.seen.get(hash(key))
             if first is not None:
                 shown = ", ".join(f"{k}={v}" for k, v in zip(self.table.natural_key, key))
-                problems.append(f"duplicate key ({shown}): first on line {first}")
-                break
-        return problems
+                return [f"duplicate key ({shown}): first on line {first}"]
+            if time is None and self.table.name == "measurements" and key in daily:
+                shown = ", ".join(f"{k}={v}" for k, v in zip(self.table.natural_key, key))
+                return [f"duplicate key ({shown}): already given by readings with a time "
+                        f"of day (line {daily.days[key].lines[0]})"]
+        return []
+
+    def finish(self) -> None:
+        """The file is read: the readings' daily means join the accepted records."""
+        self.records += self.context.daily.drain()
 
     def note_links(self, rows: list[dict]) -> None:
         for column, codes in self.context.known.items():
@@ -319,7 +344,8 @@ class Validator:
                          f"with its reason in the rejects file (lines {_lines(self.partial)})")
         if self.table.name == "measurements":
             ctx = self.context
-            notes += [n for n in (ctx.release.note(), ctx.checks.note(None)) if n]
+            notes += [n for n in (ctx.release.note(), ctx.checks.note(None),
+                                  ctx.daily.note(ctx.daily_report)) if n]
             notes += ctx.stations.notes()
         for column, values in sorted(self.unknown_links.items()):
             examples = ", ".join(repr(v) for v in sorted(values)[:3])
@@ -333,6 +359,7 @@ def validate_records(records: list[RawRecord], table: Table, hmap: HeaderMap,
     validator = Validator(table, hmap, crs, context or Context())
     for record in records:
         validator.add(record)
+    validator.finish()
     frame = validator.frame()
     if len(validator.rejects) > validator.rows_read:  # a real check: asserts vanish under -O
         raise RuntimeError(f"importer: {len(validator.rejects)} rejects from "

@@ -38,7 +38,8 @@ def release(ok: str, kept: str, register, write_csv, here) -> None:
         (kept + "水质类别 (published class): not a water class",
          _reading(cq, "示范桥", "02-04 08:00", "VII")),
         ("no such date", _reading(cq, "示范渡口", "13-40 08:00", "Ⅱ")),
-        ("duplicate key", _reading(cq, "示范江大桥", "02-04 12:00", "Ⅱ")),
+        (ok, _reading(cq, "示范江大桥", "02-04 12:00", "Ⅱ", nh3n="0.25")),  # daily mean
+        ("duplicate reading", _reading(cq, "示范江大桥", "02-04 08:00", "Ⅱ")),  # same time
         ("unknown province", _reading("火星省", "示范站", "02-04 08:00", "Ⅱ")),
         (ok, _reading(cq, "示范水库库区", "02-04 08:00", "劣Ⅴ", tp="0.5")),
         (ok, _reading(cq, "跨年断面", "12-31 20:00", "Ⅱ")),                     # year before
@@ -50,9 +51,10 @@ def release(ok: str, kept: str, register, write_csv, here) -> None:
                   "year from 2025-02-04 in line 1",
                   "9 section(s) created from (province, name)",
                   "water-body type guessed lake for 2 new section(s)",
-                  "compared with the computed single-factor class on 8 row(s): 7 agree, "
+                  "compared with the computed single-factor class on 9 row(s): 8 agree, "
                   "1 disagree",
-                  "3 row(s) kept with value(s) lost"]})
+                  "3 row(s) kept with value(s) lost",
+                  "readings of the same day averaged: 16 readings into 8 daily mean(s)"]})
     import openpyxl
 
     book = openpyxl.Workbook()
