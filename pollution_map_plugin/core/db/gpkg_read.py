@@ -16,6 +16,19 @@ import pandas as pd
 from .. import schema
 from ..schema import Table
 
+# GDAL 3.7 to 3.11.3 read a GeoPackage's Arrow stream with worker threads that can crash
+# the process at random (a condition variable's spurious wake-up, OSGeo/gdal#12934, fixed in
+# 3.11.4); seen in QGIS 3.40 on Debian 13 (GDAL 3.10) with two reads at once.  There the
+# read uses one thread (OGR_GPKG_NUM_THREADS=1, for this thread only).
+_THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
+_THREADS_OPTION = "OGR_GPKG_NUM_THREADS"
+
+
+def threaded_arrow_crashes(version_num: int) -> bool:
+    """Whether GDAL ``version_num`` has the crashing multi-threaded GeoPackage reader."""
+    low, high = _THREADED_ARROW_CRASHES
+    return low <= version_num < high
+
 
 def _split(arr: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.ma.getdata(arr), np.ma.getmaskarray(arr)
@@ -91,10 +104,18 @@ def read_columns(path: Path, table: Table, columns: list[str], geometry: bool
     if table.is_spatial and not geometry:
         ignored.append("OGR_GEOMETRY")
     layer.SetIgnoredFields(ignored)
+    from osgeo import gdal
+    single = threaded_arrow_crashes(int(gdal.VersionInfo("VERSION_NUM")))
+    previous = gdal.GetThreadLocalConfigOption(_THREADS_OPTION, None)
+    if single:
+        gdal.SetThreadLocalConfigOption(_THREADS_OPTION, "1")
     try:
         batches = list(layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]))
     except Exception:  # noqa: BLE001 - any failure: the sqlite3 path reads instead
         return None
+    finally:
+        if single:
+            gdal.SetThreadLocalConfigOption(_THREADS_OPTION, previous)
     if not batches:
         return None
     geom_name = layer.GetGeometryColumn() or schema.GEOMETRY_COLUMN
