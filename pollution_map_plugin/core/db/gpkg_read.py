@@ -16,10 +16,11 @@ import pandas as pd
 from .. import schema
 from ..schema import Table
 
-# GDAL 3.7 to 3.11.3 read a GeoPackage's Arrow stream with worker threads that can crash
-# the process at random (a condition variable's spurious wake-up, OSGeo/gdal#12934, fixed in
-# 3.11.4); seen in QGIS 3.40 on Debian 13 (GDAL 3.10) with two reads at once.  There the
-# read uses one thread (OGR_GPKG_NUM_THREADS=1, for this thread only).
+# GDAL reads a GeoPackage's Arrow stream with worker threads that can crash the process at
+# random (a condition variable's spurious wake-up, OSGeo/gdal#12934, fixed in 3.11.4); seen
+# in QGIS 3.40 on Debian 13 (GDAL 3.10) with two reads at once.  On 3.7 to 3.11.3 the read
+# uses one thread (OGR_GPKG_NUM_THREADS=1, for this thread only; about 2x slower).  The
+# threaded reader is older, but Debian 12's GDAL 3.6 has never crashed here and keeps it.
 _THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
 _THREADS_OPTION = "OGR_GPKG_NUM_THREADS"
 
