@@ -28,6 +28,17 @@ from .base import DatabaseFileParameter, DatabaseStringParameter, core_target, m
 from .compat import file_behavior, parameter_flag
 
 
+class DatabaseInputParameter(DatabaseFileParameter):  # type: ignore[misc, valid-type]
+    """A GeoPackage file parameter that also accepts typed text (a DSN, ``pg:NAME`` …):
+    QGIS's file check would refuse it in the dialog and in ``qgis_process``; the
+    algorithm resolves it and says clearly what is wrong."""
+
+    def checkValueIsAcceptable(self, value: object, context=None) -> bool:  # noqa: N802
+        if isinstance(value, str) and value.strip():
+            return True
+        return super().checkValueIsAcceptable(value, context)
+
+
 class DatabaseInputMixin:
     """``add_database_parameter()`` in ``initAlgorithm``; ``database_target`` /
     ``open_database`` / ``open_current`` in ``processAlgorithm`` (mixed into a
@@ -39,7 +50,7 @@ class DatabaseInputMixin:
 
     def add_database_parameter(self: Any) -> None:
         """The database parameters (see the module doc)."""
-        self.addParameter(DatabaseFileParameter(
+        self.addParameter(DatabaseInputParameter(
             self.DATABASE,
             self.tr("Database (GeoPackage file, PostgreSQL connection string or saved "
                     "connection name)"),

@@ -217,6 +217,11 @@ def test_every_algorithm_with_a_database_uses_the_one_input(qgis_processing):
         command = alg.asPythonCommand({"DSN": "host=h dbname=d password=Canary-9x"},
                                       QgsProcessingContext())
         assert "Canary-9x" not in command
+        database = alg.parameterDefinition("DATABASE")
+        for typed in ("pg:x", "x", "service=s", "host=h dbname=d authcfg=ab12cd3",
+                      "/d/a.gpkg"):  # what the dialog and qgis_process check first
+            assert database.checkValueIsAcceptable(typed, QgsProcessingContext()), typed
+        assert connection.checkValueIsAcceptable("x", QgsProcessingContext())
     assert sorted(users) == sorted([
         "validate_database", "migrate_database", "import_table", "import_network",
         "link_network", "assess_sections", "assess_groups", "warnings", "trace_upstream",
@@ -300,3 +305,25 @@ def test_an_authcfg_works_in_every_reader(read_databases, tmp_path):
     for form, answers in report.items():
         assert answers == reference, form
     assert PASSWORD not in run.stdout
+
+
+def test_qgis_process_takes_a_typed_connection(read_databases, qgis_process_cmd,
+                                               qgis_profile, tmp_path):
+    """The packaged plugin under ``qgis_process``: a connection string typed into
+    ``DATABASE`` works (the password comes from libpq's PGPASSWORD, not a parameter)."""
+    params = resolve(read_databases["dsn"]).params
+    dsn = (f"host={params['host']} port={params['port']} dbname={params['dbname']} "
+           f"user={params['user']} sslmode=disable")
+    env = {**os.environ, "QGIS_CUSTOM_CONFIG_PATH": str(qgis_profile),
+           "QT_QPA_PLATFORM": "offscreen", "HOME": str(tmp_path), "PGPASSWORD": PASSWORD}
+    out = tmp_path / "sections.gpkg"
+    for args in (["pollutionmap:validate_database", "--", f"DATABASE={dsn}"],
+                 ["pollutionmap:assess_sections", "--", f"DATABASE={dsn}", "PERIOD=2025",
+                  f"OUTPUT={out}"]):
+        run = subprocess.run([*qgis_process_cmd, "--json", "run", *args],
+                             capture_output=True, text=True, env=env, timeout=300)
+        assert run.returncode == 0, f"{run.stdout[-2000:]}\n{run.stderr[-2000:]}"
+        results = json.loads(run.stdout[run.stdout.find("{"):])["results"]
+        if "PROBLEMS" in results:
+            assert results["PROBLEMS"] == 0
+    assert _rows(str(out))
