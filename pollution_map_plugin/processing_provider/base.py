@@ -8,14 +8,15 @@ override.  Modules import geopandas/folium inside ``processAlgorithm`` after
 ``self.require_modules(...)``, never at module level, so that the plugin loads
 without them.
 
-Databases: ``core_target`` accepts a GeoPackage, a DSN, ``service=NAME``, the name of
-a PostgreSQL connection saved in QGIS (``pg:NAME`` or ``NAME``) and a DSN with
-``authcfg=ID`` (QGIS's authentication database), so a password never needs to be a
-parameter.  A password that is one is masked in the algorithm's Python command (the
-Processing history), in the dialog's log (the ``Database…Parameter`` classes) and in
-what the algorithms report.  ``qgis_process`` itself
-echoes its inputs verbatim: pass a saved connection, ``authcfg``, ``service`` or the
-``PGPASSWORD`` / ``.pgpass`` of libpq there, never ``password=``.
+Databases: an algorithm that opens one takes it through ``database_input.
+DatabaseInputMixin`` (one input for all).  ``core_target`` accepts a GeoPackage, a DSN,
+``service=NAME``, the name of a PostgreSQL connection saved in QGIS (``pg:NAME`` or
+``NAME``) and a DSN with ``authcfg=ID`` (QGIS's authentication database), so a password
+never needs to be a parameter.  A password that is one is masked in the algorithm's
+Python command (the Processing history), in the dialog's log (the ``Database…Parameter``
+classes) and in what the algorithms report.  ``qgis_process`` itself echoes its inputs
+verbatim: pass a saved connection, ``authcfg``, ``service`` or the ``PGPASSWORD`` /
+``.pgpass`` of libpq there, never ``password=``.
 """
 
 from __future__ import annotations
