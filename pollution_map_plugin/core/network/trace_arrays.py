@@ -25,12 +25,14 @@ def rank_order(score: np.ndarray, distance: np.ndarray) -> np.ndarray:
     """Indices by ``score`` (highest first), then ``distance``, then index.
 
     The same as ``np.lexsort((np.arange(n), distance, -score))``, faster: one quicksort
-    on the score, then only the runs of equal score are ordered by distance and index.
+    on the score (scores are >= 0 and not NaN, so their bits sort as integers), then only
+    the runs of equal score are ordered by distance and index.
     """
     n = len(score)
     if n < 2:
         return np.arange(n, dtype=np.int64)
-    order = np.argsort(-score).astype(np.int64, copy=False)
+    bits = np.ascontiguousarray(score + 0.0).view(np.int64)  # + 0.0: no -0.0
+    order = np.argsort(-bits).astype(np.int64, copy=False)
     s = score[order]
     tie = s[1:] == s[:-1]
     if not tie.any():
