@@ -7,6 +7,7 @@ The layouts are A4 landscape; at the default 150 dpi a PNG is 1753 × 1240 pixel
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 
@@ -301,6 +302,9 @@ def present_items(layer, scale: float = 0.0) -> list[int] | None:
     one limited request each, so a legend lists only what the map shows; rules hidden
     at ``scale`` are left out too.
     """
+    quick = _graduated_presence(layer, scale)
+    if quick is not None:
+        return quick
     exprs = item_filters(layer, scale)
     if exprs is None:
         return None
@@ -309,6 +313,40 @@ def present_items(layer, scale: float = 0.0) -> list[int] | None:
         request = QgsFeatureRequest().setFilterExpression(expr).setLimit(1)
         request.setFlags(no_geometry_flag())
         if next(layer.getFeatures(request), None) is not None:
+            keep.append(i)
+    return keep
+
+
+_FIELD_OR_COALESCE = re.compile(
+    r'^\s*(?:coalesce\(\s*"([^"]+)"\s*,\s*(-?[\d.]+)\s*\)|"([^"]+)")\s*$', re.IGNORECASE)
+
+
+def _graduated_presence(layer, scale: float) -> list[int] | None:
+    """:func:`present_items` of a graduated renderer on a field (or ``coalesce(field,
+    default)``) from the field's distinct values: one provider query instead of a scan
+    per class (a Chongqing-size source layer has tens of thousands of points)."""
+    renderer = layer.renderer()
+    if renderer is None or renderer.type() != "graduatedSymbol":
+        return None
+    match = _FIELD_OR_COALESCE.match(renderer.classAttribute())
+    if match is None:
+        return None
+    field = match.group(1) or match.group(3)
+    default = float(match.group(2)) if match.group(1) else None
+    idx = layer.fields().indexOf(field)
+    if idx < 0:
+        return None
+    values = []
+    for v in layer.uniqueValues(idx):
+        try:
+            values.append(float(v))
+        except (TypeError, ValueError):  # NULL
+            if default is not None:
+                values.append(default)
+    keep = []
+    for i, r in enumerate(renderer.ranges()):
+        if _drawn_at(r.symbol(), scale) and any(
+                r.lowerValue() <= v < r.upperValue() for v in values):
             keep.append(i)
     return keep
 

@@ -207,3 +207,26 @@ def test_section_legends_count_what_they_stand_for(group, data, qgis_new_project
     counts = [int(re.search(r"\((\d+)\)$", str(t)).group(1)) for t in classes]
     assert counts and sum(counts) == len(data.sections), texts
     assert QgsLegendRenderer(model, legend.legendSettings()).minimumSize().width() > 0
+
+
+@pytest.mark.parametrize("table", ["enterprises", "livestock_farms", "sewage_plants",
+                                   "outfalls"])
+@pytest.mark.parametrize("scale", [0.0, 2_000_000.0, 50_000.0])
+def test_legend_presence_from_distinct_values_matches_a_scan(group, table, scale):
+    """The quick legend check of graduated source layers (distinct values) finds the
+    same classes as one filtered request per class."""
+    from qgis.core import QgsFeatureRequest
+
+    from pollution_map_plugin.qgis_layer.layers import group_layers
+    from pollution_map_plugin.qgis_layer.layouts import (
+        _graduated_presence,
+        item_filters,
+        present_items,
+    )
+
+    layer = group_layers(group)[table]
+    assert layer.renderer().type() == "graduatedSymbol"
+    scanned = [i for i, expr in enumerate(item_filters(layer, scale))
+               if next(layer.getFeatures(QgsFeatureRequest().setFilterExpression(expr)
+                                         .setLimit(1)), None) is not None]
+    assert _graduated_presence(layer, scale) == scanned == present_items(layer, scale)
