@@ -29,6 +29,7 @@ from .parsing import ImportFileError, open_input
 from .rejects import RejectsWriter, default_rejects_path
 from .release import default_class_report_path
 from .rows import Context, Reject
+from .values import norm
 
 IMPORTABLE_TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms",
                      "petrol_stations", "sections", "measurements", "river_chiefs",
@@ -156,8 +157,20 @@ def build_context(db, table: str) -> Context:
         for target_table, target_column in link.targets:
             values = db.read_table(target_table, columns=[target_column])[target_column]
             codes |= {str(v) for v in values.dropna()}
+            if (target_table, target_column) == ("rivers", "code"):
+                context.names[link.column] = river_names(db)
         context.known[link.column] = codes
     return context
+
+
+def river_names(db) -> dict[str, str | None]:
+    """Normalised river name → its code (None when several rivers have that name)."""
+    rivers = db.read_table("rivers", columns=["code", "name"]).dropna()
+    out: dict[str, str | None] = {}
+    for code, name in zip(rivers["code"].astype(str), rivers["name"].astype(str)):
+        key = norm(name)
+        out[key] = code if key not in out else None
+    return out
 
 
 def import_file(db, table: str, path: str | Path, options: ImportOptions | None = None,

@@ -47,7 +47,7 @@ from .headers import (
 from .measurements import SectionIndex, Stations, measurement_records
 from .readers import RawRecord
 from .release import ClassCheck, ReleaseTime
-from .values import has_decimal_comma, parse_text
+from .values import has_decimal_comma, norm, parse_text
 
 MEASUREMENT_COLUMNS = ("section_code", "sampled_on", "parameter", "value", "below_detection",
                        "detection_limit", "unit")
@@ -59,6 +59,8 @@ class Context:
 
     sections: SectionIndex = field(default_factory=SectionIndex)
     known: dict[str, set[str]] = field(default_factory=dict)  # column → codes it may name
+    # column → river name → code (None: several rivers of that name): a name in a code column
+    names: dict[str, dict[str, str | None]] = field(default_factory=dict)
     stations: Stations = field(default_factory=Stations)  # the monitoring release
     release: ReleaseTime = field(default_factory=ReleaseTime)
     checks: ClassCheck = field(default_factory=ClassCheck)
@@ -136,6 +138,8 @@ class Validator:
         self.unlocated = LineList()
         self.partial = LineList()
         self.recovered: dict[str, LineList] = {}
+        self.by_name: dict[str, LineList] = {}  # column → rows whose river name became its code
+        self.ambiguous: dict[str, set[str]] = {}  # column → names of several rivers
         self.unknown_links: dict[str, set[str]] = {}
         self.used = set(hmap.columns) | set(hmap.wide)
         self.numeric = sorted(set(hmap.wide) | {
@@ -181,6 +185,8 @@ class Validator:
         else:
             row, problems, point = self.parse_row(record.values, record.line)
             rows = [row]
+            if not problems:
+                self.codes_from_names(row, record.line)
         reading = self.table.name == "measurements" and outcome.time is not None
         if not problems:
             problems = self.duplicates(rows, record.line, outcome.time if reading else None)
@@ -241,6 +247,22 @@ class Validator:
             except ValueError as exc:
                 problems.append(str(exc))
         return row, problems, point
+
+    def codes_from_names(self, row: dict, line: int) -> None:
+        """A river's name where its code belongs (所在河流 长江): the code of the one
+        river of that name (noted); a name of several rivers is left (and noted)."""
+        for column, names in self.context.names.items():
+            value = row.get(column)
+            if value is None or value in self.context.known.get(column, ()):
+                continue
+            key = norm(str(value))
+            if key not in names:
+                continue
+            if names[key] is None:
+                self.ambiguous.setdefault(column, set()).add(str(value))
+                continue
+            row[column] = names[key]
+            self.by_name.setdefault(column, LineList()).append(line)
 
     def credit_code(self, cells: list, row: dict, line: int) -> list[str]:
         """The credit code, recovered from junk or the permit number (noted)."""
@@ -347,6 +369,13 @@ class Validator:
             notes += [n for n in (ctx.release.note(), ctx.checks.note(None),
                                   ctx.daily.note(ctx.daily_report)) if n]
             notes += ctx.stations.notes()
+        for column, lines in sorted(self.by_name.items()):
+            notes.append(f"{column}: a river's name read as its code on {len(lines)} row(s) "
+                         f"(lines {_lines(lines)})")
+        for column, names in sorted(self.ambiguous.items()):
+            shown = "、".join(sorted(names)[:5])
+            notes.append(f"{column}: {shown} name(s) several rivers; give the river code "
+                         "(the rivers layer), or leave it empty for link to find")
         for column, values in sorted(self.unknown_links.items()):
             examples = ", ".join(repr(v) for v in sorted(values)[:3])
             notes.append(f"{column}: {len(values)} value(s) not in the database, e.g. {examples}")
