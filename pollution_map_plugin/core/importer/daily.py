@@ -34,7 +34,7 @@ from .parameters import PARAMETERS
 
 _TIME = re.compile(r"(?:^|[T\s日])(\d{1,2})\s*[:时]\s*(\d{2})(?:\s*[:分]\s*\d{2}(?:\.\d+)?)?"
                    r"\s*秒?\s*$")
-LINES_SHOWN = 12
+LINES_SHOWN = 6
 DAILY_HEADER = ["断面编码 section_code", "日期 day", "项目 parameter", "读数 readings",
                 "未检出 non_detects", "日均值 daily_mean", "单位 unit", "行号 lines",
                 "说明 note"]
@@ -53,11 +53,12 @@ def time_of_day(raw) -> str | None:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-@dataclass
+@dataclass(slots=True)
 class _Day:
-    """Running sums of one (section, day, item)."""
+    """Running sums of one (section, day, item): a few numbers, whatever the readings."""
 
-    record: dict  # the first reading's record
+    unit: str | None
+    first: dict | None = None  # the reading itself while it is the only one
     readings: int = 0
     non_detects: int = 0
     total: float = 0.0
@@ -67,6 +68,7 @@ class _Day:
 
     def add(self, record: dict, line: int) -> None:
         self.readings += 1
+        self.first = record if self.readings == 1 else None
         if len(self.lines) < LINES_SHOWN:
             self.lines.append(line)
         value = record["value"]
@@ -82,11 +84,13 @@ class _Day:
             self.total += value
             self.evaluated += 1
 
-    def mean(self) -> dict:
-        """The day's record: the first reading's when read once, else the mean."""
-        if self.readings == 1:
-            return self.record
-        out = dict(self.record)
+    def mean(self, key: tuple) -> dict:
+        """The day's record: the reading as read when it is the only one, else the mean."""
+        if self.first is not None:
+            return self.first
+        section, day, parameter = key
+        out = {"section_code": section, "sampled_on": day, "parameter": parameter,
+               "unit": self.unit}
         if self.non_detects == self.readings:
             out.update(value=math.nan, below_detection=True, detection_limit=self.limit)
         else:
@@ -115,19 +119,19 @@ class DailyMeans:
             key = (record["section_code"], record["sampled_on"], record["parameter"])
             day = self.days.get(key)
             if day is None:
-                day = self.days[key] = _Day(record)
+                day = self.days[key] = _Day(record["unit"])
             day.add(record, line)
         if records:
             first = records[0]
             self.times.setdefault(hash((first["section_code"], first["sampled_on"], time)), line)
 
-    def averaged(self) -> list[_Day]:
-        return [d for d in self.days.values() if d.readings > 1]
-
     def drain(self) -> list[dict]:
         """Every day's record (then forgotten, except what the note and report need)."""
-        out = [d.mean() for d in self.days.values()]
-        self.done += [(d, d.mean()) for d in self.averaged()]
+        out = []
+        for key, day in self.days.items():
+            out.append(day.mean(key))
+            if day.readings > 1:
+                self.done.append((day, out[-1]))
         self.days = {}
         return out
 
