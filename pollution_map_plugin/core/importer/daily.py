@@ -53,18 +53,19 @@ def time_of_day(raw) -> str | None:
     return f"{int(match.group(1)):02d}:{match.group(2)}"
 
 
-@dataclass(slots=True)
 class _Day:
     """Running sums of one (section, day, item): a few numbers, whatever the readings."""
 
-    unit: str | None
-    first: dict | None = None  # the reading itself while it is the only one
-    readings: int = 0
-    non_detects: int = 0
-    total: float = 0.0
-    evaluated: int = 0
-    limit: float = math.nan
-    lines: list[int] = field(default_factory=list)
+    __slots__ = ("unit", "first", "readings", "non_detects", "total", "evaluated", "limit",
+                 "lines")
+
+    def __init__(self, unit: str | None) -> None:
+        self.unit = unit
+        self.first: dict | None = None  # the reading itself while it is the only one
+        self.readings = self.non_detects = self.evaluated = 0
+        self.total = 0.0
+        self.limit = math.nan
+        self.lines: list[int] = []
 
     def add(self, record: dict, line: int) -> None:
         self.readings += 1
