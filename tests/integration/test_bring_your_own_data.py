@@ -230,6 +230,7 @@ def write_enterprises(path: Path, reaches: gpd.GeoDataFrame) -> dict[str, tuple]
     return where
 
 
+@pytest.mark.slow
 @pytest.mark.timeout(300)
 def test_bring_your_own_data(real_network, tmp_path):
     db = tmp_path / "water.gpkg"
@@ -374,3 +375,6 @@ def test_bring_your_own_data(real_network, tmp_path):
     assert rows["金子"][1] == "无数据" and rows["金子"][3] == "无数据"  # no data, not a miss
     assert "断面达标率 100% (3/3)" in text
     assert set(point_names(pages["R01_长江.html"], "enterprises")) == {"寸滩电镀厂", "全角代码厂"}
+    one = tmp_path / "one"
+    pm("export-html", str(db), "--out", str(one), "--river", "嘉陵江", "--offline")  # by name
+    assert [p.name for p in one.glob("R*.html")] == ["R02_嘉陵江.html"]
