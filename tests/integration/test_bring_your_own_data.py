@@ -340,7 +340,8 @@ def test_bring_your_own_data(real_network, tmp_path):
 
     # 5. assess, maps, reports
     out = pm("assess", str(db), "--period", "2025", "--format", "json")
-    result = {r["section_code"]: r for r in json.loads(out[out.index("["):])}
+    result = {r["section_code"]: r
+              for r in json.JSONDecoder().raw_decode(out[out.index("["):])[0]}
     assert result["50-临江门"]["status"] == "misses_target"
     assert result["50-井口"]["status"] == "no_target"
     assert result["50-金子"]["status"] == "no_data"
@@ -348,6 +349,11 @@ def test_bring_your_own_data(real_network, tmp_path):
     assert result["50-朱沱"]["status"] == "meets_target"
     misses = {c for c, r in result.items() if r["status"] == "misses_target"}
     assert misses == {"50-临江门"}, misses
+
+    out = pm("trace", str(db), "--section", "50-临江门", "--mode", "UT", "--distance-km", "30")
+    traced = json.JSONDecoder().raw_decode(out[out.index("{"):])[0]["sources"]["features"]
+    upstream = {f["properties"]["name"] for f in traced}
+    assert "井口造纸厂" in upstream and "寸滩电镀厂" not in upstream, upstream  # linked, upstream
 
     maps = tmp_path / "maps"
     pm("render-maps", str(db), "--out", str(maps), "--period", "2025", timeout=240)
