@@ -14,7 +14,8 @@ from shapely.ops import transform
 
 from ..schema import DEFAULT_SRID, PRIMARY_KEY, Table
 
-_SHAPELY2 = int(shapely.__version__.split(".")[0]) >= 2
+# shapely 2 by its API: Debian testing's shapely 2.2 reports __version__ "0+unknown".
+_SHAPELY2 = hasattr(shapely, "from_wkb")
 GEOMETRY = "geometry"  # the geometry column of every GeoDataFrame we return
 _TRUE = {"1", "t", "true", "y", "yes", "是", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "否", "off"}

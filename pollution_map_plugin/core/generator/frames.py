@@ -12,7 +12,8 @@ from .. import schema
 from .network import Network
 
 CRS = f"EPSG:{schema.DEFAULT_SRID}"
-_SHAPELY2 = int(shapely.__version__.split(".")[0]) >= 2
+# shapely 2 by its API: Debian testing's shapely 2.2 reports __version__ "0+unknown".
+_SHAPELY2 = hasattr(shapely, "from_wkb")
 
 
 def columns(name: str) -> list[str]:

@@ -163,7 +163,7 @@ def default_reader() -> str:
     if _DEFAULT is None:
         import shapely
 
-        if int(shapely.__version__.split(".")[0]) >= 2:
+        if hasattr(shapely, "from_wkb"):  # shapely 2 (its __version__ may be "0+unknown")
             _DEFAULT = "shapely2"
         else:
             try:
