@@ -6,7 +6,8 @@ a section list (XLSX: sections without coordinates, without a target, a bad cell
 national automatic-monitoring release (CSV: 监测时间 without a year, ``--``, ``*``,
 4-hourly readings, a station in maintenance, a bad cell, a station not in the list), a
 key-polluter list (credit codes with junk or only inside the permit number, a wrong
-check character).  Then ``link``, ``assess``, ``render-maps`` and ``export-html --all``.
+check character).  Then ``link``, ``assess``, ``trace``, ``render-maps`` and
+``export-html --all``.
 Every command runs as ``python -m pollution_map_plugin …`` from the checkout, as the
 guide shows.  Skipped only when the real network cannot be downloaded.
 """

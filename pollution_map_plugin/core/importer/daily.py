@@ -95,8 +95,8 @@ class _Day:
         if self.non_detects == self.readings:
             out.update(value=math.nan, below_detection=True, detection_limit=self.limit)
         else:
-            out.update(value=self.total / self.evaluated, below_detection=False,
-                       detection_limit=math.nan)
+            mean = self.total / self.evaluated if self.evaluated else math.nan
+            out.update(value=mean, below_detection=False, detection_limit=math.nan)
         return out
 
 
