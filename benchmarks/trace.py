@@ -119,14 +119,19 @@ def ms(values) -> str:
             f" ms, max {1000 * v[-1]:.2f} ms")
 
 
-def gpkg_figures(path: str, say, nx) -> None:
-    """The same measures on a demo database (``demo-db --scale chongqing``)."""
-    from pollution_map_plugin.core.db import open_database
+def gpkg_figures(path: str, say, nx, before: str | None = None) -> None:
+    """The same measures on a demo database (``demo-db --scale chongqing``), the full trace
+    side by side with networkx + pandas and, with ``before``, with ``Tracer`` at that
+    revision (times, and a digest of every result that must be the same)."""
+    from trace_alternative import NxPandasTracer
+    from trace_before import LAYERS, digest
 
+    from pollution_map_plugin.core.db import open_database
+    from pollution_map_plugin.core.network.trace_arrays import EAGER_TOP
+
+    old = run_before(before, path) if before else None
     with open_database(path) as db:
-        t_read, demo = timed(lambda: {n: db.read_layer(n) for n in (
-            "reaches", "sections", "outfalls", "enterprises", "sewage_plants",
-            "livestock_farms", "control_units")})
+        t_read, demo = timed(lambda: {n: db.read_layer(n) for n in LAYERS})
     gc.collect()
     reaches = demo["reaches"]
     src = reaches["code"].to_numpy()
@@ -141,29 +146,102 @@ def gpkg_figures(path: str, say, nx) -> None:
     t_nx, graph = timed(nx_build, 3)
     t_b, net = timed(lambda: ReachNetwork.from_reaches(reaches), 3)
     t_i, tracer = timed(lambda: Tracer(demo, network=net))
-    ours, theirs, sizes, res = [], [], [], []
+    t_alt, alt = timed(lambda: NxPandasTracer(tracer, nx))
+    starts = {}
     for c in tracer.section_codes():
         try:
-            _, start, frac, _ = tracer.locate_section(c)
+            tracer.trace(c)  # the first trace of a section also finds where it lies
         except ValueError:
             continue
+        starts[c] = tracer.locate_section(c)[1:3]
+    ours, theirs, sizes, full, frames, top, pandas_t, same, order = ([] for _ in range(9))
+    digests = {}
+    gc.collect()
+    for c, (start, frac) in starts.items():
         t, (idx, _, _) = timed(lambda s=start, f=frac: net.navigate_indices(s, "UT",
                                                                            fraction=f))
         ours.append(t)
         theirs.append(timed(lambda s=start: nx.ancestors(graph, net.codes[s]))[0])
         sizes.append(len(idx))
-        res.append(timed(lambda c=c: tracer.trace(c))[0])
+        t, res = timed(lambda c=c: tracer.trace(c))
+        full.append(t)
+        frames.append(timed(lambda r=res: (r.sources_gdf, r.reaches_gdf))[0])
+        top.append(timed(lambda c=c: tracer.trace(c).top(20))[0])
+        t, (_, alt_src, _) = timed(lambda s=start, f=frac: alt.trace(net.codes[s], f))
+        pandas_t.append(t)
+        mine = res.sources
+        same.append(set(mine["code"]) == set(alt_src["code"]) and np.allclose(
+            mine.sort_values("code")["distance_km"], alt_src.sort_values("code")["distance_km"],
+            rtol=0, atol=1e-6))
+        order.append(mine["code"].tolist() == alt_src["code"].tolist())
+        if old is not None:
+            digests[c] = digest(res)
+        del res
+    outlet = max(starts, key=lambda c: sizes[list(starts).index(c)])
+    o_full, o_frames, o_top, o_alt, o_order = [], [], [], [], []
+    for _ in range(20):
+        t, res = timed(lambda: tracer.trace(outlet))
+        o_full.append(t)
+        o_order.append(timed(lambda r=res: r.found.order)[0])
+        o_frames.append(timed(lambda r=res: (r.sources_gdf, r.reaches_gdf))[0])
+        o_top.append(timed(lambda: tracer.trace(outlet).top(20))[0])
+        del res
+        gc.collect()
+    o_src = tracer.trace(outlet).n_sources
+    for _ in range(5):
+        o_alt.append(timed(lambda: alt.trace(net.codes[starts[outlet][0]], starts[outlet][1]))[0])
     say()
-    say(f"Demo database `{Path(path).name}` ({len(net):,} reaches, {len(res)} sections "
+    say(f"Demo database `{Path(path).name}` ({len(net):,} reaches, {len(full)} sections "
         f"traced, upstream sets median {int(np.median(sizes)):,}, max {max(sizes):,} "
         f"reaches; layers read in {t_read:.1f} s):")
     say()
-    say("| measure | ReachNetwork | networkx | ratio |")
+    say("| measure | ReachNetwork / Tracer | networkx (+ pandas) | ratio |")
     say("|---|---|---|---|")
     say(f"| index build (best of 3) | {t_b:.2f} s | {t_nx:.2f} s | {t_nx / t_b:.2f} |")
     say(f"| UT from every section | {ms(ours)} | {ms(theirs)} | {ratios(theirs, ours)} |")
-    say(f"| `Tracer` set-up (sources placed) | {t_i:.1f} s | — | |")
-    say(f"| `Tracer.trace` from every section | {ms(res)} | — | |")
+    say(f"| set-up (sources placed; the networkx + pandas tables from it) | {t_i:.1f} s | "
+        f"{t_alt:.1f} s | |")
+    say(f"| **full trace** from every section (navigation, scored sources and the best "
+        f"{EAGER_TOP} ranked, control units: the arrays) | {ms(full)} | {ms(pandas_t)} | "
+        f"{ratios(pandas_t, full)} |")
+    say(f"| the same plus the two frames the panel reads (`sources_gdf`, `reaches_gdf`) | "
+        f"{ms([a + b for a, b in zip(full, frames)])} | {ms(pandas_t)} | "
+        f"{ratios(pandas_t, [a + b for a, b in zip(full, frames)])} |")
+    say(f"| full trace plus `top(20)` only | {ms(top)} | | |")
+    say(f"| **full trace from the outlet** `{outlet}` ({max(sizes):,} reaches, {o_src:,} "
+        f"sources; 20 runs, networkx + pandas 5) | {ms(o_full)} | {ms(o_alt)} | "
+        f"{ratios(o_alt, o_full)} |")
+    say(f"| the outlet, the rank order beyond the first {EAGER_TOP} (on first use) | "
+        f"{ms(o_order)} | | |")
+    say(f"| the outlet, frames the panel reads (after the trace) | {ms(o_frames)} | | |")
+    say(f"| the outlet, full trace plus `top(20)` | {ms(o_top)} | | |")
+    say()
+    say(f"networkx + pandas finds the same sources at the same distances (±1 µm) from "
+        f"{sum(same)} of {len(same)} sections, in the same rank order from {sum(order)}.")
+    if old is not None:
+        hit = sum(digests[c] == old["digests"].get(c) for c in digests)
+        say()
+        say(f"`Tracer.trace` at `{before}` (before the arrays; the frames made in the trace): "
+            f"every section {ms(old['times'].values())}; the outlet {ms(old['outlet_times'])}. "
+            f"Its three GeoDataFrames (columns, dtypes, values, order, geometries) are "
+            f"identical to today's from {hit} of {len(digests)} sections.")
+
+
+def run_before(rev: str, path: str) -> dict:
+    """Times and digests of ``Tracer.trace`` at git revision ``rev`` (a child process)."""
+    import json
+    import subprocess
+    import tempfile
+
+    repo = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "pollution_map_plugin"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        out = Path(tmp) / "before.json"
+        subprocess.run([sys.executable, str(Path(__file__).with_name("trace_before.py")), tmp,
+                        path, str(out)], check=True)
+        return json.loads(out.read_text(encoding="utf-8"))
 
 
 def ratios(theirs, ours) -> str:
@@ -187,9 +265,16 @@ precomputed "river below" array.  Reaches below a braid or in a cycle fall back 
 SciPy's Dijkstra.  The build reads every line (end points for the reversed-reach and
 gap checks, lengths where `length_km` is missing), which the networkx build does not.
 
-`Tracer.trace` returns the reaches, the ranked sources and the control units as
-DataFrames; from sections near the outlet that is up to 100,000 reaches and all the
-sources, which is what its 95th percentile and maximum show.
+The full trace (`Tracer.trace`: navigation, the candidate sources with their network
+distances and scores, the best 100 of them in rank order, the control units met) works
+on arrays (the rank order of the others is made on first use): the result holds
+indices into the tracer's arrays, and its DataFrames and GeoDataFrames are made on first
+use (`core/network/trace_arrays.py`), so a click waits for the arrays and then for the
+frames the panel reads; `top(n)` makes the first n ranked sources alone.  The
+alternative for the full trace (`benchmarks/trace_alternative.py`) is networkx
+(`single_source_dijkstra_path_length` upstream) and pandas (merge, score, `sort_values`,
+`isin` for the units), from the same sources placed once.  `--before REV` also runs
+`Tracer.trace` as at REV (`benchmarks/trace_before.py`) and compares every result.
 
 Times are wall-clock on a shared 2-core machine with other jobs running (expect noise in
 the maxima; the garbage collector is off inside the timings, as in `timeit`).  Targets
@@ -204,6 +289,7 @@ def main(argv=None) -> int:
     ap.add_argument("--traces", type=int, default=1000)
     ap.add_argument("--gpkg", help="also trace every section of this demo database")
     ap.add_argument("--write", help="write the figures (markdown) to this file")
+    ap.add_argument("--before", metavar="REV", help="with --gpkg: also Tracer.trace at REV")
     args = ap.parse_args(argv)
     import networkx as nx
 
@@ -306,17 +392,18 @@ def main(argv=None) -> int:
         return res.reaches_gdf, res.sources_gdf, res.control_units_gdf, res.to_json()
 
     out = [timed(lambda c=c: with_outputs(c))[0] for c in codes[:100]]
-    sizes = [len(tracer.trace(c).sources) for c in codes[:100]]
+    sizes = [tracer.trace(c).n_sources for c in codes[:100]]
     say(f"`Tracer.trace` from 400 sections (40,000 sources, 42 control units); set-up "
         f"(every source placed on its reach) {t_init:.1f} s:")
     say()
-    say(f"- UT, first call (also finds the control units of every reach, once): {ms(first)}")
-    say(f"- UT, again: {ms(full)}")
+    say(f"- full trace (arrays), first call (also finds the control units of every reach, "
+        f"once): {ms(first)}")
+    say(f"- full trace (arrays), again: {ms(full)}")
     say(f"- UT within 20 km: {ms(lim)}")
     say(f"- UT plus the three GeoDataFrames and `to_json()` (100 sections, median "
         f"{int(np.median(sizes))} sources): {ms(out)}")
     if args.gpkg:
-        gpkg_figures(args.gpkg, say, nx)
+        gpkg_figures(args.gpkg, say, nx, args.before)
     if args.write:
         Path(args.write).parent.mkdir(parents=True, exist_ok=True)
         Path(args.write).write_text(HEADER + "\n".join(lines) + "\n", encoding="utf-8")

@@ -105,6 +105,9 @@ def test_lazy_frames_equal_the_eager_ones_on_every_demo_section(tracer):
             assert res.n_sources == len(want["sources"])
             assert res.n_reaches == len(want["reaches"])
             assert_same(res.top(3), want["sources"].head(3), f"{code} {mode} {km} top")
+            found = res.found
+            for n in (1, 7, len(found.rows) // 2):
+                assert found.best(n).tolist() == found.order[:n].tolist()
     assert traced >= 0.9 * len(tracer.section_codes()) * len(CASES)
 
 
@@ -131,3 +134,16 @@ def test_top_of_an_empty_or_short_list(tracer):
     assert_same(res.top(n + 10), res.sources_gdf, code)
     assert len(res.top(0)) == 0
     assert list(res.top(0).columns) == [*SOURCE_RESULT_COLUMNS, "geometry"]
+
+
+def test_rank_order_and_best_equal_a_full_lexsort():
+    from pollution_map_plugin.core.network.trace_arrays import rank_order
+
+    rng = np.random.default_rng(7)
+    for trial in range(200):
+        n = int(rng.integers(0, 300))
+        score = (rng.choice([0.0, 0.25, 0.5, 1.0], n) if trial % 2
+                 else rng.uniform(0, 1, n) * (rng.random(n) > 0.2))
+        km = np.round(rng.choice([0.0, 1.0, 2.5], n) if trial % 3 else rng.uniform(0, 9, n), 6)
+        want = np.lexsort((np.arange(n), km, -score))
+        assert rank_order(score, km).tolist() == want.tolist()

@@ -149,7 +149,7 @@ class TraceResult:
 
     @property
     def n_sources(self) -> int:
-        return len(self.found.source_rows)
+        return len(self.found.rows)
 
     @cached_property
     def reaches(self) -> pd.DataFrame:

@@ -33,7 +33,7 @@ from pollution_map_plugin.core.network.sources import (
     scores,
     tiebreak_order,
 )
-from pollution_map_plugin.core.network.trace_arrays import TraceArrays, rank_order
+from pollution_map_plugin.core.network.trace_arrays import TraceArrays
 from pollution_map_plugin.core.network.units import ControlUnits
 
 __all__ = ["Tracer", "nearest_section", "trace_section"]
@@ -180,10 +180,11 @@ class Tracer:
         idx, near, far = net.navigate_indices(start, mode, distance_km, fraction=fraction)
         upward = mode in ("UT", "UM")
         f0 = (1.0 if upward else 0.0) if fraction is None else fraction
-        rows, reach, dist, score = self._sources_on(idx, near, start, f0, upward,
-                                                    distance_km, load_field, decay_km)
-        found = TraceArrays(self, idx, near, far, distance_km, rows, reach, dist, score,
-                            load_field, self.units.touched(idx, point, unit_code), point,
+        rows, reach, dist, rounded, score = self._sources_on(idx, near, start, f0, upward,
+                                                             distance_km, load_field,
+                                                             decay_km)
+        found = TraceArrays(self, idx, near, far, distance_km, rows, reach, dist, rounded,
+                            score, load_field, self.units.touched(idx, point, unit_code), point,
                             unit_code)
         return TraceResult(section, mode, distance_km, str(net.codes[start]), fraction,
                            found, net.crs, load_field, float(decay_km), self.notes + notes,
@@ -211,8 +212,8 @@ class Tracer:
         return [i for i, h in zip(net.issues, hit) if h]
 
     def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field, decay_km
-                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        """Sources entering the reaches ``idx``, ranked: (rows, reach, km, score)."""
+                    ) -> tuple[np.ndarray, ...]:
+        """Sources entering the reaches ``idx``: (rows, reach, km, km to the mm, score)."""
         net, col = self.network, self._columns
         pos = np.full(len(net), -1, dtype=np.int64)
         pos[idx] = np.arange(len(idx))
@@ -239,9 +240,7 @@ class Tracer:
             keep &= dist <= distance_km + _TOL
         sel, r, dist = sel[keep], r[keep], np.maximum(dist[keep], 0.0)
         rounded = np.round(dist, 6)
-        score = scores(rounded, col[load_field][sel], decay_km)
-        order = rank_order(score, rounded)  # rows ascending = tie-break order
-        return sel[order], r[order], dist[order], score[order]
+        return sel, r, dist, rounded, scores(rounded, col[load_field][sel], decay_km)
 
 
 def _section_point(sections: pd.DataFrame, row: int):

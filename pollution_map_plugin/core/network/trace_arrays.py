@@ -44,14 +44,21 @@ def rank_order(score: np.ndarray, distance: np.ndarray) -> np.ndarray:
     return order
 
 
+#: How many sources a trace puts in rank order at once (``top``); the rest on first use.
+EAGER_TOP = 100
+
+
 @dataclass
 class TraceArrays:
     """The reaches, sources and control units a trace found, as arrays.
 
     ``reach_idx``, ``near``, ``far``: the reaches (network indices, unsorted) and the km
-    from the start point to their near and far ends.  ``source_rows`` (rows of the
-    tracer's source arrays), ``source_reach``, ``source_km`` and ``score``: the candidate
-    sources in rank order.  ``unit_idx``: the control units met (ascending).
+    from the start point to their near and far ends.  ``rows`` (rows of the tracer's
+    source arrays, ascending: the tie-break order), ``reach``, ``km``, ``rounded`` (km to
+    the mm, as ranked) and ``scores``: the candidate sources.  ``order`` puts them in rank
+    order (made on first use; ``best(n)`` gives its first ``n`` without the rest), and
+    ``source_rows``, ``source_reach``, ``source_km`` and ``score`` are in that order.
+    ``unit_idx``: the control units met (ascending).
     """
 
     tracer: Tracer
@@ -59,14 +66,18 @@ class TraceArrays:
     near: np.ndarray
     far: np.ndarray
     distance_km: float | None
-    source_rows: np.ndarray
-    source_reach: np.ndarray
-    source_km: np.ndarray
-    score: np.ndarray
+    rows: np.ndarray
+    reach: np.ndarray
+    km: np.ndarray
+    rounded: np.ndarray
+    scores: np.ndarray
     load_field: str
     unit_idx: np.ndarray
     point: object = None
     unit_code: object = None
+
+    def __post_init__(self) -> None:
+        self.top_order = self.best(EAGER_TOP)
 
     # ------------------------------------------------------------------ reaches
     @cached_property
@@ -80,36 +91,88 @@ class TraceArrays:
         return self.tracer.network.geometry_array(self.sorted_reaches[1])
 
     # ------------------------------------------------------------------ sources
+    def best(self, n: int) -> np.ndarray:
+        """Positions of the ``n`` best-ranked sources, in rank order (``order[:n]``)."""
+        total = len(self.rows)
+        n = min(max(int(n), 0), total)
+        if "order" in self.__dict__ or n == total:
+            return self.order[:n]
+        if n == 0:
+            return np.empty(0, dtype=np.int64)
+        kth = np.partition(self.scores, total - n)[total - n]  # the n-th highest score
+        cand = np.flatnonzero(self.scores >= kth)
+        return cand[rank_order(self.scores[cand], self.rounded[cand])][:n]
+
+    @cached_property
+    def order(self) -> np.ndarray:
+        return rank_order(self.scores, self.rounded)
+
+    @cached_property
+    def source_rows(self) -> np.ndarray:
+        return self.rows[self.order]
+
+    @cached_property
+    def source_reach(self) -> np.ndarray:
+        return self.reach[self.order]
+
+    @cached_property
+    def source_km(self) -> np.ndarray:
+        return self.km[self.order]
+
+    @cached_property
+    def score(self) -> np.ndarray:
+        return self.scores[self.order]
+
+    def _rank_keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        col = self.tracer._columns
+        load = np.asarray(col[self.load_field][self.rows], dtype=float)
+        return (col["tiebreak"][self.rows], np.where(np.isnan(load), np.inf, -load),
+                self.rounded)
+
     @cached_property
     def secondary_ranks(self) -> tuple[np.ndarray, np.ndarray]:
-        """(rank_distance, rank_load) of the sources, in rank order."""
-        col = self.tracer._columns
-        rows = self.source_rows
-        tiebreak = col["tiebreak"][rows]
-        dist = np.round(self.source_km, 6)
-        load = np.asarray(col[self.load_field][rows], dtype=float)
-        neg_load = np.where(np.isnan(load), np.inf, -load)
+        """(rank_distance, rank_load) of the sources, by position in ``rows``."""
+        tiebreak, neg_load, dist = self._rank_keys()
         return (_ranks(np.lexsort((tiebreak, neg_load, dist))),
                 _ranks(np.lexsort((tiebreak, dist, neg_load))))
+
+    def _secondary_of(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(rank_distance, rank_load) of the sources at ``pos``: counted for a few."""
+        if "secondary_ranks" in self.__dict__ or len(pos) * len(self.rows) > 2_000_000:
+            rd, rl = self.secondary_ranks
+            return rd[pos], rl[pos]
+        tiebreak, neg_load, dist = self._rank_keys()
+
+        def before(a, b, c) -> np.ndarray:  # 1 + how many sort before, by (a, b, c)
+            a0, b0, c0 = a[pos, None], b[pos, None], c[pos, None]
+            first = (a < a0) | ((a == a0) & ((b < b0) | ((b == b0) & (c < c0))))
+            return 1 + first.sum(axis=1)
+
+        return before(dist, neg_load, tiebreak), before(neg_load, dist, tiebreak)
 
     def source_frame(self, n: int | None = None) -> pd.DataFrame:
         """``SOURCE_RESULT_COLUMNS`` of the first ``n`` ranked sources (all if None)."""
         net, col = self.tracer.network, self.tracer._columns
-        cut = slice(None) if n is None else slice(0, max(int(n), 0))
-        rows, r = self.source_rows[cut], self.source_reach[cut]
-        rank_distance, rank_load = self.secondary_ranks
+        pos = self._positions(n)
+        rows, r = self.rows[pos], self.reach[pos]
+        rank_distance, rank_load = self._secondary_of(pos)
         out = {c: col[c][rows] for c in SOURCE_RESULT_COLUMNS if c in col}
         out.update(rank=np.arange(1, len(rows) + 1, dtype=np.int64),
-                   rank_distance=rank_distance[cut], rank_load=rank_load[cut],
-                   score=self.score[cut], reach_code=net.codes[r],
-                   river_code=net.river_codes[r], distance_km=self.source_km[cut],
-                   load=col[self.load_field][rows])
+                   rank_distance=rank_distance.astype(np.int64),
+                   rank_load=rank_load.astype(np.int64), score=self.scores[pos],
+                   reach_code=net.codes[r], river_code=net.river_codes[r],
+                   distance_km=self.km[pos], load=col[self.load_field][rows])
         return pd.DataFrame({c: out[c] for c in SOURCE_RESULT_COLUMNS},
                             columns=SOURCE_RESULT_COLUMNS)
 
     def source_geometries(self, n: int | None = None) -> np.ndarray:
-        rows = self.source_rows if n is None else self.source_rows[:max(int(n), 0)]
-        return self.tracer._columns["geometry"][rows]
+        return self.tracer._columns["geometry"][self.rows[self._positions(n)]]
+
+    def _positions(self, n: int | None) -> np.ndarray:
+        if n is None:
+            return self.order
+        n = max(int(n), 0)
+        return self.top_order[:n] if n <= len(self.top_order) else self.best(n)
 
     # ------------------------------------------------------------ control units
     @cached_property
