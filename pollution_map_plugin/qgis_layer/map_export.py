@@ -74,6 +74,7 @@ class MapExport:
         self.pages: list[tuple[str, QgsPrintLayout, Path]] = []
         self.files: list[Path] = []
         self.todo: list = []
+        self.page: tuple | None = None  # the page being composed and its blank layer
         self.done = False
         self.cancelled = False
         self.timings: list[tuple[str, float]] = []  # main-thread steps, seconds
@@ -94,11 +95,15 @@ class MapExport:
                 QgsApplication.taskManager().addTask(self.task)
                 return
             started = time.perf_counter()
-            basename, layout = self.makers.pop(0)()
-            built = time.perf_counter()
-            self._prepare(basename, layout)
-            self.timings += [(f"layout {basename}", built - started),
-                             (f"prepare {basename}", time.perf_counter() - built)]
+            maker = self.makers.pop(0)
+            if callable(maker):  # first turn: build the page's layout
+                basename, layout = maker()
+                self.makers.insert(0, (basename, layout))
+                self.timings.append((f"layout {basename}", time.perf_counter() - started))
+            else:  # next turn: prepare its map job
+                basename, layout = maker
+                self._prepare(basename, layout)
+                self.timings.append((f"prepare {basename}", time.perf_counter() - started))
             QTimer.singleShot(STEP_GAP_MS, lambda: self._prepare_next())
         except Exception as exc:  # noqa: BLE001 - reported to the user
             self._cleanup()
@@ -142,7 +147,9 @@ class MapExport:
                 return
             self._fail(RuntimeError(error or tr("Could not draw the maps")))
             return
-        self.todo = [(b, lay, pic, fmt) for b, lay, pic in self.pages for fmt in ("png", "pdf")]
+        # per page: its clone with the picture, then the PNG, then the PDF (three turns)
+        self.todo = [(b, lay, pic, step) for b, lay, pic in self.pages
+                     for step in ("clone", "png", "pdf")]
         QTimer.singleShot(STEP_GAP_MS, lambda: self._compose_next())
 
     # -- main thread, one file per event-loop turn ----------------------------------
@@ -156,13 +163,17 @@ class MapExport:
             if not self.todo:
                 self._publish()
                 return
-            basename, layout, picture, fmt = self.todo.pop(0)
+            basename, layout, picture, step = self.todo.pop(0)
             started = time.perf_counter()
-            page, blank = picture_layout(layout, picture)
-            self.files.append(export_layout_file(page, self.tmp / f"{basename}.{fmt}",
-                                                 self.dpi))
-            del page, blank  # the page first: its map item refers to the blank layer
-            self.timings.append((f"{fmt} {basename}", time.perf_counter() - started))
+            if step == "clone":
+                self.page = picture_layout(layout, picture)
+            else:
+                page, _blank = self.page
+                self.files.append(export_layout_file(page, self.tmp / f"{basename}.{step}",
+                                                     self.dpi))
+                if step == "pdf":
+                    self.page = None  # the page, then its blank layer
+            self.timings.append((f"{step} {basename}", time.perf_counter() - started))
             QTimer.singleShot(STEP_GAP_MS, lambda: self._compose_next())
         except Exception as exc:  # noqa: BLE001 - reported to the user
             self._cleanup()
