@@ -18,6 +18,7 @@ import contextlib
 import os
 import shutil
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Callable
@@ -75,6 +76,7 @@ class MapExport:
         self.files: list[Path] = []
         self.todo: list = []
         self.page: tuple | None = None  # the page being composed and its blank layer
+        self.savers: list[_Saver] = []  # the PNG encoders
         self.done = False
         self.cancelled = False
         self.timings: list[tuple[str, float]] = []  # main-thread steps, seconds
@@ -167,6 +169,10 @@ class MapExport:
             started = time.perf_counter()
             if step == "clone":
                 self.page = picture_layout(layout, picture)
+            elif step == "png":  # drawn here, encoded (the slow part) in a thread
+                page, _blank = self.page
+                self.savers.append(save_png_in_thread(page, self.tmp / f"{basename}.png",
+                                                      self.dpi))
             else:
                 page, _blank = self.page
                 self.files.append(export_layout_file(page, self.tmp / f"{basename}.{step}",
@@ -180,7 +186,18 @@ class MapExport:
             self._fail(exc)
 
     def _publish(self) -> None:
-        """Move the finished set into the output folder (each file by rename)."""
+        """Move the finished set into the output folder (each file by rename), once the
+        PNG encoders are done."""
+        if any(saver.is_alive() for saver in self.savers):
+            QTimer.singleShot(50, lambda: self._publish())
+            return
+        failed = [str(saver.path) for saver in self.savers if not saver.ok]
+        if failed:
+            self._cleanup()
+            self._fail(RuntimeError(tr("Could not write {0}").format(", ".join(failed))))
+            return
+        self.files.extend(saver.path for saver in self.savers)
+        self.savers = []
         final = []
         for path in self.files:
             target = self.out_dir / path.name
@@ -251,6 +268,30 @@ class MapRenderTask(QgsTask):
         self.release()
         self.export.rendered(ok and not self.isCanceled(), self.error)
         self.export = None  # the task manager deletes this task; the export lives on
+
+
+class _Saver(threading.Thread):
+    """Encodes one rendered page as PNG (QImage.save releases the GIL)."""
+
+    def __init__(self, image: QImage, path: Path) -> None:
+        super().__init__(name=f"png {path.name}", daemon=True)
+        self.image, self.path, self.ok = image, path, False
+
+    def run(self) -> None:
+        self.ok = bool(self.image.save(str(self.path), "PNG"))
+        self.image = QImage()
+
+
+def save_png_in_thread(page: QgsPrintLayout, path: Path, dpi: int) -> _Saver:
+    """Render ``page`` (main thread) and encode it to ``path`` in a thread."""
+    from qgis.core import QgsLayoutExporter
+
+    image = QgsLayoutExporter(page).renderPageToImage(0, QSize(), dpi)
+    if image.isNull():
+        raise RuntimeError(tr("Could not write {0}").format(path))
+    saver = _Saver(image, path)
+    saver.start()
+    return saver
 
 
 def picture_layout(layout: QgsPrintLayout,
