@@ -105,6 +105,9 @@ class ReachNetwork:
         self._geoms: np.ndarray | None = None
         self._tree = tree_order(self.length_km, self.up_ptr, self.up_idx, self.down_ptr,
                                 self.down_idx)
+        # river below and length in the depth-first order: an upstream set is one slice
+        self._below_ord = self._tree.below[self._tree.order]
+        self._length_ord = self.length_km[self._tree.order]
 
     @classmethod
     def from_reaches(cls, reaches: pd.DataFrame, *, snap_tolerance_m: float = 5.0,
@@ -228,14 +231,17 @@ class ReachNetwork:
         limit = np.inf if distance_km is None else float(distance_km)
         if mode == "UT" and self._tree.exact[start]:
             t = self._tree
-            p = t.pos[start]
-            idx = t.order[p:p + t.size[start]]
-            near = t.below[idx] - (t.below[start] + length0 - inside)
+            p, q = t.pos[start], t.pos[start] + t.size[start]
+            idx = t.order[p:q]
+            near = self._below_ord[p:q] - (t.below[start] + length0 - inside)
             near[0] = 0.0  # the start reach itself
             near = np.maximum(near, 0.0)
+            far = near + self._length_ord[p:q]
+            far[0] = inside
             if np.isfinite(limit):
                 keep = near <= limit + _TOL
-                idx, near = idx[keep], near[keep]
+                idx, near, far = idx[keep], near[keep], far[keep]
+            return idx, near, far
         elif mode in ("UT", "DD"):
             graph = self._up_graph if upward else self._down_graph
             offset = w0 - inside  # the part of the start reach not travelled

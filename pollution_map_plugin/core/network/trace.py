@@ -85,6 +85,7 @@ class Tracer:
         self._columns = {c: a[by_tie] for c, a in self._columns.items()}
         reach = self._columns["reach_idx"]
         placed = np.flatnonzero(reach >= 0)
+        self._placed, self._placed_reach = placed, reach[placed]
         self._by_reach = placed[np.argsort(reach[placed], kind="stable")]
         self._reach_ptr = np.zeros(len(network) + 1, dtype=np.int64)
         np.cumsum(np.bincount(reach[placed], minlength=len(network)), out=self._reach_ptr[1:])
@@ -215,18 +216,20 @@ class Tracer:
                     ) -> tuple[np.ndarray, ...]:
         """Sources entering the reaches ``idx``: (rows, reach, km, km to the mm, score)."""
         net, col = self.network, self._columns
-        pos = np.full(len(net), -1, dtype=np.int64)
-        pos[idx] = np.arange(len(idx))
+        at = np.full(len(net), np.nan)  # km to each traced reach's near end
+        at[idx] = near
         if 4 * len(idx) < len(net):  # few reaches: their sources, back in row order
             ptr = self._reach_ptr
             sel = np.sort(self._by_reach[ranges(ptr[idx], ptr[idx + 1] - ptr[idx])])
+            r = col["reach_idx"][sel]
+            base = at[r]
         else:
-            r = col["reach_idx"]
-            sel = np.flatnonzero((r >= 0) & (pos[np.maximum(r, 0)] >= 0))
-        r = col["reach_idx"][sel]
+            base = at[self._placed_reach]
+            hit = ~np.isnan(base)
+            sel, base = self._placed[hit], base[hit]
+            r = self._placed_reach[hit]
         frac = col["fraction"][sel]
         length = net.length_km[r]
-        base = near[pos[r]]
         if upward:
             dist = base + np.where(np.isnan(frac), 0.0, (1.0 - frac) * length)
             here = (f0 - frac) * length
