@@ -365,7 +365,7 @@ class PollutionDock(QDockWidget):
         The layouts are kept in the project's layout manager (edit them there; an
         edited layout is exported as edited).  Nothing in the project changes.
         """
-        from .layouts import ensure_layout
+        from .layouts import ensure_layout_steps
         from .map_export import MapExport
 
         group = self.group()
@@ -376,7 +376,8 @@ class PollutionDock(QDockWidget):
             return None
         try:
             data, project = self.data, self.project
-            pages = [lambda k=spec.key: ensure_layout(group, k, data, project) for spec in MAPS]
+            pages = [lambda k=spec.key: ensure_layout_steps(group, k, data, project)
+                     for spec in MAPS]
             self.export_task = MapExport(pages, out_dir, dpi, lambda files: self.message(
                 tr("Wrote {0} files to {1}").format(len(files), out_dir),
                 Qgis.MessageLevel.Success), self.error).start()

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from qgis.core import (
     NULL,
@@ -132,6 +134,23 @@ def subtitle(key: str, data: MapData | None) -> str:
 def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
                  project: QgsProject | None = None) -> QgsPrintLayout:
     """The print layout of map ``key`` (themes must exist: ``themes.build_maps``)."""
+    return run_steps(layout_steps(group, key, data, project))
+
+
+def run_steps(steps: Iterator[None]) -> Any:
+    """Run a step generator to its end; its return value."""
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
+                 project: QgsProject | None = None) -> Iterator[None]:
+    """:func:`build_layout` in steps (``yield`` between the frame, the legend and the
+    rest), so the panel can build a layout over several event-loop turns; returns the
+    layout."""
     project = project or QgsProject.instance()
     spec = MAP_BY_KEY[key]
     layout = QgsPrintLayout(project)
@@ -158,8 +177,10 @@ def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     layout.addLayoutItem(item)
     extent = group_extent(group, crs, project)
     item.setExtent(fit_extent(extent, MAP_RECT[2] / MAP_RECT[3]))  # scale for the legend
+    yield
 
     legend = _legend(layout, item, key, project, group)
+    yield
     # the legend takes what it needs on the right, the map the rest
     legend_w = max(legend.sizeWithUnits().width(), 40.0)
     legend.attemptMove(_pt(PAGE_W - 10 - legend_w, MAP_RECT[1]))
@@ -193,11 +214,18 @@ def ensure_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     A layout already there (the user may have edited its title or added a logo) is
     kept; its period line and footer are brought up to date.  A missing one is built.
     """
+    return run_steps(ensure_layout_steps(group, key, data, project))
+
+
+def ensure_layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
+                        project: QgsProject | None = None) -> Iterator[None]:
+    """:func:`ensure_layout` in steps (see :func:`layout_steps`)."""
     project = project or QgsProject.instance()
     manager = project.layoutManager()
     layout = manager.layoutByName(layout_name(group, key))
     if layout is None:
-        layout = build_layout(group, key, data, project)
+        layout = yield from layout_steps(group, key, data, project)
+        yield
         manager.addLayout(layout)
     else:
         for item_id, text in (("pm_subtitle", subtitle(key, data)),

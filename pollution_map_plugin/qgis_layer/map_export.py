@@ -15,6 +15,7 @@ when the whole set is done; a cancel or an error leaves the output folder as it 
 from __future__ import annotations
 
 import contextlib
+import inspect
 import os
 import shutil
 import tempfile
@@ -64,8 +65,9 @@ class MapExport:
                  out_dir: Path | str, dpi: int,
                  on_done: Callable[[list[Path]], None] | None = None,
                  on_error: Callable[[BaseException], None] | None = None) -> None:
-        """``pages``: one function per page giving (file basename, layout); each is
-        called on its own event-loop turn (building a layout takes a moment)."""
+        """``pages``: one function per page giving (file basename, layout), or a step
+        generator returning it (``layouts.ensure_layout_steps``); each step runs on
+        its own event-loop turn (building a layout takes a moment)."""
         self.out_dir = Path(out_dir)
         self.out_dir.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=".pollution-maps-", dir=self.out_dir))
@@ -98,11 +100,18 @@ class MapExport:
                 return
             started = time.perf_counter()
             maker = self.makers.pop(0)
-            if callable(maker):  # first turn: build the page's layout
-                basename, layout = maker()
-                self.makers.insert(0, (basename, layout))
-                self.timings.append((f"layout {basename}", time.perf_counter() - started))
-            else:  # next turn: prepare its map job
+            if callable(maker):  # a page's function: a layout, or the steps building one
+                maker = maker()
+            if inspect.isgenerator(maker):  # one step of the layout per turn
+                try:
+                    next(maker)
+                    self.makers.insert(0, maker)
+                except StopIteration as built:
+                    self.makers.insert(0, built.value)
+                self.timings.append(("layout step", time.perf_counter() - started))
+            elif not isinstance(maker, tuple):
+                raise TypeError(f"not a page: {maker!r}")
+            else:  # the layout is built: prepare its map job
                 basename, layout = maker
                 self._prepare(basename, layout)
                 self.timings.append((f"prepare {basename}", time.perf_counter() - started))
