@@ -272,9 +272,11 @@ indices into the tracer's arrays, and its DataFrames and GeoDataFrames are made 
 use (`core/network/trace_arrays.py`), so a click waits for the arrays and then for the
 frames the panel reads; `top(n)` makes the first n ranked sources alone.  The
 alternative for the full trace (`benchmarks/trace_alternative.py`) is networkx
-(`single_source_dijkstra_path_length` upstream) and pandas (merge, score, `sort_values`,
-`isin` for the units), from the same sources placed once.  `--before REV` also runs
-`Tracer.trace` as at REV (`benchmarks/trace_before.py`) and compares every result.
+(`single_source_dijkstra_path_length` upstream) and pandas (the sources grouped by reach
+once; per trace `take`, `map`, the score, `sort_values`, `isin` for the units), from the
+same sources placed once.  `--before REV` also runs `Tracer.trace` as at REV
+(`benchmarks/trace_before.py`) and compares every result (`benchmarks/run_all.py --only
+network` passes `--before 893353b^`, the last revision that made the frames in the trace).
 
 Times are wall-clock on a shared 2-core machine with other jobs running (expect noise in
 the maxima; the garbage collector is off inside the timings, as in `timeit`).  Targets

@@ -14,7 +14,8 @@ Public API (stable)::
     res = trace_section(db_or_frames, "S001", mode="UT", distance_km=20.0,
                         snap_distance_m=500.0, network=None)
     tracer = Tracer(db_or_frames)   # many traces: tracer.trace(code, ...), .trace_point(x, y)
-    res.reaches_gdf, res.sources_gdf, res.control_units_gdf   # EPSG:4490
+    res.reaches_gdf, res.sources_gdf, res.control_units_gdf   # EPSG:4490, made on first use
+    res.top(20), res.n_sources, res.n_reaches   # the best-ranked sources alone; counts
     res.by_distance(), res.by_load(), res.summary(), res.to_dict(), res.to_json()
     nearest_section(sections_gdf, lon, lat, max_distance_m=1000.0)   # dict or None
 
