@@ -174,11 +174,11 @@ class Tracer:
         if load_field not in LOAD_FIELDS:
             raise ValueError(f"unknown load field {load_field!r}; use one of "
                              f"{', '.join(LOAD_FIELDS)}")
-        if not decay_km > 0:
-            raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
         net = self.network
         mode = str(mode).upper()
         idx, near, far = net.navigate_indices(start, mode, distance_km, fraction=fraction)
+        if not decay_km > 0:  # after the navigation's own checks, as before
+            raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
         upward = mode in ("UT", "UM")
         f0 = (1.0 if upward else 0.0) if fraction is None else fraction
         rows, reach, dist, rounded, score = self._sources_on(idx, near, start, f0, upward,
