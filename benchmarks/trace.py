@@ -124,7 +124,7 @@ def gpkg_figures(path: str, say, nx, before: str | None = None) -> None:
     side by side with networkx + pandas and, with ``before``, with ``Tracer`` at that
     revision (times, and a digest of every result that must be the same)."""
     from trace_alternative import NxPandasTracer
-    from trace_before import LAYERS, digest
+    from trace_before import LAYERS, digest, run_before
 
     from pollution_map_plugin.core.db import open_database
     from pollution_map_plugin.core.network.trace_arrays import EAGER_TOP
@@ -225,23 +225,6 @@ def gpkg_figures(path: str, say, nx, before: str | None = None) -> None:
             f"every section {ms(old['times'].values())}; the outlet {ms(old['outlet_times'])}. "
             f"Its three GeoDataFrames (columns, dtypes, values, order, geometries) are "
             f"identical to today's from {hit} of {len(digests)} sections.")
-
-
-def run_before(rev: str, path: str) -> dict:
-    """Times and digests of ``Tracer.trace`` at git revision ``rev`` (a child process)."""
-    import json
-    import subprocess
-    import tempfile
-
-    repo = Path(__file__).resolve().parents[1]
-    with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "pollution_map_plugin"],
-                                 check=True, capture_output=True).stdout
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-        out = Path(tmp) / "before.json"
-        subprocess.run([sys.executable, str(Path(__file__).with_name("trace_before.py")), tmp,
-                        path, str(out)], check=True)
-        return json.loads(out.read_text(encoding="utf-8"))
 
 
 def ratios(theirs, ours) -> str:

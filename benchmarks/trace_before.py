@@ -35,6 +35,23 @@ def digest(result) -> str:
     return h.hexdigest()
 
 
+def run_before(rev: str, path: str) -> dict:
+    """Times and digests of ``Tracer.trace`` at git revision ``rev`` (a child process)."""
+    import subprocess
+    import tempfile
+    from pathlib import Path
+
+    repo = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        archive = subprocess.run(["git", "-C", str(repo), "archive", rev, "pollution_map_plugin"],
+                                 check=True, capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        out = Path(tmp) / "before.json"
+        subprocess.run([sys.executable, str(Path(__file__).with_name("trace_before.py")), tmp,
+                        path, str(out)], check=True)
+        return json.loads(out.read_text(encoding="utf-8"))
+
+
 def main(root: str, path: str, out: str) -> int:
     sys.path.insert(0, root)
     from pollution_map_plugin.core.db import open_database
