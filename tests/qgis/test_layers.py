@@ -179,7 +179,8 @@ def test_dense_data_gets_scale_dependent_symbols():
     shown_below = order_visibility(counts, full, sorted(sym.RIVER_WIDTH_BY_ORDER_MM))
     assert shown_below[5] == 0  # the widest class is always drawn
     assert 0 < shown_below[1] < shown_below[2] < shown_below[3] < shown_below[4] < full
-    rules = river_order_renderer(counts, full).rootRule().children()
+    renderer = river_order_renderer(counts, full)  # kept alive: its rules belong to it
+    rules = renderer.rootRule().children()
     assert [r.minimumScale() for r in rules] == [round(shown_below[k]) for k in sorted(shown_below)]
     assert size_factor(400, full) is None  # a demo city: full sizes
     assert "@map_scale" in size_factor(30000, full)
