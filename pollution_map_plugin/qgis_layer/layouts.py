@@ -179,7 +179,7 @@ def layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     item.setExtent(fit_extent(extent, MAP_RECT[2] / MAP_RECT[3]))  # scale for the legend
     yield
 
-    legend = _legend(layout, item, key, project, group)
+    legend = yield from _legend(layout, item, key, project, group)
     yield
     # the legend takes what it needs on the right, the map the rest
     legend_w = max(legend.sizeWithUnits().width(), 40.0)
@@ -254,8 +254,9 @@ def page_basename(key: str, data: MapData | None) -> str:
 
 
 def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
-            project: QgsProject, group: QgsLayerTreeGroup) -> QgsLayoutItemLegend:
-    """The map's legend: the theme's layers, the river backdrop compacted."""
+            project: QgsProject, group: QgsLayerTreeGroup) -> Iterator[None]:
+    """The map's legend: the theme's layers, the river backdrop compacted (in steps:
+    one ``yield`` per layer; returns the legend item)."""
     legend = QgsLayoutItemLegend(layout)
     legend.setTitle(tr("Legend"))
     legend.setLinkedMap(map_item)
@@ -296,6 +297,7 @@ def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
         if layer.customProperty(PROP_THEMATIC) in ("section_classes", "problem_sections",
                                                   "section_changes"):
             rows += _add_level_key(root, group)
+        yield
     legend.setColumnCount(2 if rows > 30 else 1)
     legend.setSplitLayer(False)
     legend.setSymbolWidth(6)

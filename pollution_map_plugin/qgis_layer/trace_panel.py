@@ -35,6 +35,7 @@ from .tasks import run_task
 from .trace_tool import SectionPickTool, TraceHighlight, TraceSession, result_layers
 
 TRACE_COLUMNS = ("rank", "name", "layer", "distance_km", "load", "score")
+MAX_ROWS = 200  # sources listed (all are in "Save as layers")
 
 
 def zoom_canvas_to(canvas: Any, x: float, y: float, crs: Any, project: QgsProject,
@@ -153,7 +154,7 @@ class TracePanel(QGroupBox):
         self.result = result
         if self.highlight is not None:
             self.highlight.show(result)
-        frame = result.sources_gdf
+        frame = result.top(MAX_ROWS)  # the ranked head only: the outlet has 36,000 sources
         self.table.setRowCount(len(frame))
         from .layers import table_title
 
@@ -172,13 +173,13 @@ class TracePanel(QGroupBox):
                 self.table.setItem(r, c, item)
         self.message(tr("{0}: {1} upstream reaches, {2} candidate sources").format(
             result.section.get("name") or result.section.get("code"),
-            len(result.reaches_gdf), len(frame)))
+            result.n_reaches, result.n_sources))
 
     def listed_codes(self) -> list[str]:
         """Codes of the listed sources in rank order (what the user sees)."""
         if self.result is None:
             return []
-        return [str(c) for c in self.result.sources_gdf["code"]]
+        return [str(c) for c in self.result.top(MAX_ROWS)["code"]]
 
     def save(self) -> list:
         """Save the current result as layers in the database group."""

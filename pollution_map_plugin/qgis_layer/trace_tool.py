@@ -150,7 +150,7 @@ class TraceHighlight:
         points.setIcon(QgsRubberBand.IconType.ICON_CIRCLE)
         points.setIconSize(14)
         points.setWidth(2)
-        for geom in result.sources_gdf.geometry.head(top):
+        for geom in result.top(top).geometry:
             points.addGeometry(shapely_to_qgs(geom), CRS_4490)
         self.bands = [reaches, points]
         self.canvas.refresh()
