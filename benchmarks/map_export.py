@@ -57,7 +57,7 @@ def measure(db: str, dpi: int, out: Path) -> dict:
     loop = QEventLoop()
     gaps.update(worst=0.0, last=time.perf_counter())
     t0 = time.perf_counter()
-    export = MapExport([lambda k=m.key: layouts.ensure_layout(group, k, data, project)
+    export = MapExport([lambda k=m.key: layouts.ensure_layout_steps(group, k, data, project)
                         for m in MAPS], out / "background", dpi,
                        lambda _f: loop.quit(), lambda exc: (print(exc), loop.quit())).start()
     loop.exec()
