@@ -1,5 +1,5 @@
-"""GDAL's columnar GeoPackage reader: one worker thread on the GDAL versions whose
-multi-threaded reader crashes at random (OSGeo/gdal#12934), the caller's setting kept."""
+"""GDAL's columnar GeoPackage reader: one worker thread and one read at a time on the GDAL
+versions whose threaded reader crashes (OSGeo/gdal#12934), the caller's setting kept."""
 
 from __future__ import annotations
 
@@ -66,3 +66,19 @@ def test_reads_in_parallel_threads_agree(demo_db_path, monkeypatch):
         t.join()
     assert len(results) == 3
     assert all(np.array_equal(r, expected) for r in results)
+
+
+@pytest.mark.parametrize("crashing", [True, False])
+def test_one_columnar_read_at_a_time_only_where_gdal_crashes(demo_db_path, monkeypatch,
+                                                              crashing):
+    here = int(gdal.VersionInfo("VERSION_NUM"))
+    window = (0, here + 1) if crashing else (here + 1, here + 2)
+    monkeypatch.setattr(gpkg_read, "_THREADED_ARROW_CRASHES", window)
+    done = threading.Event()
+    reader = threading.Thread(target=lambda: (_read(demo_db_path), done.set()))
+    with gpkg_read._ONE_READ_AT_A_TIME:  # another read is under way
+        reader.start()
+        finished_meanwhile = done.wait(0.5 if crashing else 30)
+    reader.join(30)
+    assert done.is_set()
+    assert finished_meanwhile is not crashing

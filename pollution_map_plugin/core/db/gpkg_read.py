@@ -8,6 +8,8 @@ gets the fids to read them with.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -16,13 +18,16 @@ import pandas as pd
 from .. import schema
 from ..schema import Table
 
-# GDAL reads a GeoPackage's Arrow stream with worker threads that can crash the process at
-# random (a condition variable's spurious wake-up, OSGeo/gdal#12934, fixed in 3.11.4); seen
-# in QGIS 3.40 on Debian 13 (GDAL 3.10) with two reads at once.  On 3.7 to 3.11.3 the read
-# uses one thread (OGR_GPKG_NUM_THREADS=1, for this thread only; about 2x slower).  The
-# threaded reader is older, but Debian 12's GDAL 3.6 has never crashed here and keeps it.
+# QGIS 3.40 on Debian 13 (GDAL 3.10) crashed in GetNextRecordBatch whenever two tasks read
+# at once (twice in the desktop suite, both threads inside GDAL's columnar reader); GDAL's
+# threaded GeoPackage reader has a known random crash (OSGeo/gdal#12934, fixed in 3.11.4).
+# On 3.7 to 3.11.3 the read therefore uses one worker thread (OGR_GPKG_NUM_THREADS=1, for
+# this thread only; about 2x slower) and one columnar read runs at a time in the process:
+# one thread alone did not prevent the crash.  Debian 12's GDAL 3.6 never crashed here and
+# keeps both.
 _THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
 _THREADS_OPTION = "OGR_GPKG_NUM_THREADS"
+_ONE_READ_AT_A_TIME = threading.Lock()
 
 
 def threaded_arrow_crashes(version_num: int) -> bool:
@@ -111,7 +116,8 @@ def read_columns(path: Path, table: Table, columns: list[str], geometry: bool
     if single:
         gdal.SetThreadLocalConfigOption(_THREADS_OPTION, "1")
     try:
-        batches = list(layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]))
+        with _ONE_READ_AT_A_TIME if single else contextlib.nullcontext():
+            batches = list(layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]))
     except Exception:  # noqa: BLE001 - any failure: the sqlite3 path reads instead
         return None
     finally:
