@@ -8,7 +8,6 @@ gets the fids to read them with.
 
 from __future__ import annotations
 
-import contextlib
 import threading
 from pathlib import Path
 
@@ -22,9 +21,10 @@ from ..schema import Table
 # at once (twice in the desktop suite, both threads inside GDAL's columnar reader); GDAL's
 # threaded GeoPackage reader has a known random crash (OSGeo/gdal#12934, fixed in 3.11.4).
 # On 3.7 to 3.11.3 the read therefore uses one worker thread (OGR_GPKG_NUM_THREADS=1, for
-# this thread only; about 2x slower) and one columnar read runs at a time in the process:
-# one thread alone did not prevent the crash.  Debian 12's GDAL 3.6 never crashed here and
-# keeps both.
+# this thread only; about 2x slower) and one columnar read, from opening the file to
+# closing it, runs at a time in the process: neither one thread nor serialising the stream
+# alone prevented the crash (the second time one thread was opening the file).  Debian
+# 12's GDAL 3.6 never crashed here and keeps both.
 _THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
 _THREADS_OPTION = "OGR_GPKG_NUM_THREADS"
 _ONE_READ_AT_A_TIME = threading.Lock()
@@ -92,9 +92,18 @@ def read_columns(path: Path, table: Table, columns: list[str], geometry: bool
                  ) -> tuple[dict[str, pd.Series], list | None, np.ndarray] | None:
     """Non-boolean ``columns``, WKB and fids of ``table`` in fid order, or None."""
     try:
-        from osgeo import ogr
+        from osgeo import gdal
     except ImportError:  # pragma: no cover - GDAL is a dependency
         return None
+    if not threaded_arrow_crashes(int(gdal.VersionInfo("VERSION_NUM"))):
+        return _read_columns(path, table, columns, geometry, single=False)
+    with _ONE_READ_AT_A_TIME:  # from opening the file to closing it
+        return _read_columns(path, table, columns, geometry, single=True)
+
+
+def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, single: bool
+                  ) -> tuple[dict[str, pd.Series], list | None, np.ndarray] | None:
+    from osgeo import gdal, ogr
     ds = ogr.Open(str(path))
     if ds is None:
         return None
@@ -110,14 +119,11 @@ def read_columns(path: Path, table: Table, columns: list[str], geometry: bool
     if table.is_spatial and not geometry:
         ignored.append("OGR_GEOMETRY")
     layer.SetIgnoredFields(ignored)
-    from osgeo import gdal
-    single = threaded_arrow_crashes(int(gdal.VersionInfo("VERSION_NUM")))
     previous = gdal.GetThreadLocalConfigOption(_THREADS_OPTION, None)
     if single:
         gdal.SetThreadLocalConfigOption(_THREADS_OPTION, "1")
     try:
-        with _ONE_READ_AT_A_TIME if single else contextlib.nullcontext():
-            batches = list(layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]))
+        batches = list(layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]))
     except Exception:  # noqa: BLE001 - any failure: the sqlite3 path reads instead
         return None
     finally:
