@@ -13,11 +13,13 @@ file, if any, untouched; a failure removes the temporary file.
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import re
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 PARTIAL = ".partial"  # in every temporary name, so leftovers are recognisable
@@ -119,3 +121,15 @@ def write_bytes_atomic(path: Path | str, data: bytes) -> Path:
 def write_text_atomic(path: Path | str, text: str, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically; return the path."""
     return write_bytes_atomic(path, text.encode(encoding))
+
+
+def write_csv_atomic(path: Path | str, header: Sequence[str],
+                     rows: Iterable[Sequence[object]]) -> Path:
+    """Write a CSV report (UTF-8 with BOM, so Excel opens it) to ``path`` atomically."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return write_text_atomic(path, buffer.getvalue(), encoding="utf-8-sig")

@@ -20,16 +20,14 @@ with more readings of a day gives a new mean, which updates the stored one.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import math
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..atomic_files import write_csv_atomic
 from .parameters import PARAMETERS
 
 _TIME = re.compile(r"(?:^|[T\s日])(\d{1,2})\s*[:时]\s*(\d{2})(?:\s*[:分]\s*\d{2}(?:\.\d+)?)?"
@@ -155,20 +153,7 @@ class DailyMeans:
         if not done:
             path.unlink(missing_ok=True)
             return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".daily-", suffix=".csv", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(DAILY_HEADER)
-                for day, rec in done:
-                    writer.writerow(_row(day, rec))
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_csv_atomic(path, DAILY_HEADER, (_row(day, rec) for day, rec in done))
 
 
 def _row(day: _Day, rec: dict) -> list:

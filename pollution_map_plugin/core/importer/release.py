@@ -20,16 +20,14 @@ measurement import:
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import os
 import re
-import tempfile
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import gb3838
+from ..atomic_files import write_csv_atomic
 
 PROVINCES: dict[str, str] = {
     "北京": "11", "天津": "12", "河北": "13", "山西": "14", "内蒙古": "15", "辽宁": "21",
@@ -184,19 +182,8 @@ class ClassCheck:
         if not self.rows:
             path.unlink(missing_ok=True)
             return None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".classes-", suffix=".csv", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(REPORT_HEADER)
-                writer.writerows([_inert(c) for c in row] for row in self.rows)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return path
+        return write_csv_atomic(path, REPORT_HEADER, ([_inert(c) for c in row]
+                                                      for row in self.rows))
 
 
 def _inert(value) -> str:
