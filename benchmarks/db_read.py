@@ -47,7 +47,7 @@ def best(func, repeat: int) -> float:
 
 
 def build_gpkg(path: Path) -> float:
-    from pollution_map_plugin.core.generator import build_database
+    from pollution_map_plugin.synthetic_data import build_database
 
     start = time.perf_counter()
     build_database(path, "chongqing", seed=1, overwrite=True).close()

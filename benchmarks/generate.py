@@ -32,12 +32,12 @@ sys.path.insert(0, str(REPO))
 import geopandas as gpd  # noqa: E402
 import shapely  # noqa: E402
 
-from pollution_map_plugin.core.generator import build_database, generate  # noqa: E402
-from pollution_map_plugin.core.generator.config import CHONGQING, stream  # noqa: E402
-from pollution_map_plugin.core.generator.frames import geoseries  # noqa: E402
-from pollution_map_plugin.core.generator.network import build_network  # noqa: E402
-from pollution_map_plugin.core.generator.routing import ROUTED, Router  # noqa: E402
-from pollution_map_plugin.core.generator.terrain import build_terrain  # noqa: E402
+from pollution_map_plugin.synthetic_data import build_database, generate  # noqa: E402
+from pollution_map_plugin.synthetic_data.config import CHONGQING, stream  # noqa: E402
+from pollution_map_plugin.synthetic_data.river_network import build_network  # noqa: E402
+from pollution_map_plugin.synthetic_data.routing import ROUTED, Router  # noqa: E402
+from pollution_map_plugin.synthetic_data.schema_frames import geoseries  # noqa: E402
+from pollution_map_plugin.synthetic_data.terrain import build_terrain  # noqa: E402
 
 
 def clock(func):

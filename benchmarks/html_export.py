@@ -58,7 +58,7 @@ def get_db(path: Path | None, work: Path) -> Path:
     cmd = [sys.executable, "-m", "pollution_map_plugin", "demo-db", str(out), "--scale",
            "chongqing"]
     if subprocess.run(cmd, cwd=REPO).returncode != 0 or not out.exists():
-        from pollution_map_plugin.core.generator import build_database
+        from pollution_map_plugin.synthetic_data import build_database
 
         build_database(out, "chongqing", seed=1, overwrite=True).close()
     return out

@@ -32,11 +32,11 @@ def measure(db: str, dpi: int, out: Path) -> dict:
 
     app = QgsApplication([], False)
     app.initQgis()
-    from pollution_map_plugin.qgis_layer import layouts
-    from pollution_map_plugin.qgis_layer.layers import load_database
-    from pollution_map_plugin.qgis_layer.map_data import compute_map_data
-    from pollution_map_plugin.qgis_layer.map_export import MapExport
-    from pollution_map_plugin.qgis_layer.themes import MAPS, build_maps
+    from pollution_map_plugin.qgis_desktop import layouts
+    from pollution_map_plugin.qgis_desktop.layer_loading import load_database
+    from pollution_map_plugin.qgis_desktop.map_data import compute_map_data
+    from pollution_map_plugin.qgis_desktop.map_export import MapExport
+    from pollution_map_plugin.qgis_desktop.map_themes import MAPS, build_maps
 
     project = QgsProject.instance()
     group = load_database(db, project)

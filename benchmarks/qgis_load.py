@@ -6,7 +6,7 @@ with the obvious alternatives.
 
 Variants (each timed in a fresh process, so every run pays for opening the file):
 
-* ``plugin``: ``qgis_layer.load_database`` — 15 layers, groups, renderers from
+* ``plugin``: ``qgis_desktop.load_database`` — 15 layers, groups, renderers from
   ``core.symbology`` (graduated sizes from the load values), labels from QML, bilingual
   aliases, relations.
 * ``unstyled``: one ``QgsVectorLayer(path|layername=…, "ogr")`` per table added to the
@@ -42,7 +42,7 @@ def worker(variant: str, db: str) -> dict:
     app = QgsApplication([], False)
     app.initQgis()
     project = QgsProject.instance()
-    from pollution_map_plugin.qgis_layer.layers import GROUPS, load_database
+    from pollution_map_plugin.qgis_desktop.layer_loading import GROUPS, load_database
 
     t0 = time.perf_counter()
     if variant == "plugin":

@@ -20,13 +20,13 @@ except ImportError:  # Qt 5
 
 from . import paths
 from .processing_provider.provider import PollutionMapProvider
-from .qgis_layer.dependencies import (
+from .qgis_desktop.dependencies import (
     OPTIONAL_FEATURE_MODULES,
     install_hint,
     missing_packages_of,
     require,
 )
-from .qgis_layer.i18n import install_translator, remove_translator, tr
+from .qgis_desktop.translation import install_translator, remove_translator, tr
 
 OBJECT_PREFIX = "PollutionMap"
 
@@ -107,7 +107,7 @@ class PollutionMapPlugin:
     def _create_dock(self) -> QDockWidget | None:
         """The dock panel; None (with an explanation) when it cannot be built."""
         try:
-            from .qgis_layer.dock import PollutionDock
+            from .qgis_desktop.dock import PollutionDock
 
             dock = PollutionDock(self.iface, self.iface.mainWindow())
         except ImportError as exc:

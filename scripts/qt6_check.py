@@ -64,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"qt6-check: {name}: the PyQt5→PyQt6 script would change:\n{output}\n")
     if failed:
         print(f"qt6-check: FAILED in {', '.join(failed)}: use scoped enums that exist on "
-              "QGIS 3.22 and 4 (see processing_provider/compat.py, qgis_layer/compat.py)",
+              "QGIS 3.22 and 4 (see processing_provider/processing_enums.py, "
+              "qgis_desktop/qgis_compat.py)",
               file=sys.stderr)
         return 1
     print(f"qt6-check: ok ({', '.join(args.folders)}: no PyQt5-only enum or API)")

@@ -6,7 +6,7 @@ import argparse
 import sys
 import time
 
-from ..core.generator import NOTICE_EN, NOTICE_ZH, SCALES
+from ..synthetic_data import NOTICE_EN, NOTICE_ZH, SCALES
 
 
 def register(subparsers) -> None:
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..core.db import gpkg_path, is_postgres_target
-    from ..core.generator import build_database, generate
+    from ..synthetic_data import build_database, generate
 
     if not is_postgres_target(args.out) and gpkg_path(args.out).exists() and not args.overwrite:
         print(f"error: {args.out} exists; pass --overwrite to replace it", file=sys.stderr)

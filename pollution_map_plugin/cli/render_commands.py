@@ -37,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from pollution_map_plugin.core.output_paths import check_output_dir
 
     check_output_dir(args.out, database=args.db)  # before QGIS starts: nothing written
-    from pollution_map_plugin.qgis_layer.render import render_maps, start_headless_qgis
+    from pollution_map_plugin.qgis_desktop.render import render_maps, start_headless_qgis
 
     app = start_headless_qgis()
     files = render_maps(args.db, args.out, args.period,

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pollution_map_plugin.core.network.coordinate_arrays import object_array
 from pollution_map_plugin.core.network.geometry import (
     LineCoords,
     LocalProjection,
@@ -31,7 +32,6 @@ from pollution_map_plugin.core.network.geometry import (
     line_coords,
     point_xy,
 )
-from pollution_map_plugin.core.network.readers import object_array
 
 #: metres: how far a point of each table may be from its reach
 DEFAULT_TOLERANCES_M = {

@@ -1,6 +1,6 @@
 """The single source of truth for colours and symbols.
 
-QGIS renderers (``qgis_layer``) and the HTML export (``core.html``) both read
+QGIS renderers (``qgis_desktop``) and the HTML export (``core.html``) both read
 these definitions; nothing else in the project writes a class colour or a source
 symbol.  Colours follow the customary Chinese water-quality palette (优 blue,
 良好 green, 轻度 yellow, 中度 orange, 重度 red).

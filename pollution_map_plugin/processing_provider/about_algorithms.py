@@ -15,7 +15,7 @@ from qgis.core import (
 )
 
 from .. import paths
-from .base import PollutionAlgorithm
+from .algorithm_base import PollutionAlgorithm
 
 # import name → distribution name, for the versions the core relies on.
 CORE_DEPENDENCIES: dict[str, str] = {

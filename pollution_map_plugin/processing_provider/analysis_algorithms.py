@@ -27,10 +27,10 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..qgis_layer.compat import enum_value
-from .base import PollutionAlgorithm
-from .compat import FAST_INSERT, number_type, source_type
+from ..qgis_desktop.qgis_compat import enum_value
+from .algorithm_base import PollutionAlgorithm
 from .database_input import DatabaseInputMixin
+from .processing_enums import FAST_INSERT, number_type, source_type
 
 NON_DETECT = ("half", "limit", "zero")
 BY = ("river", "control_unit", "water_system", "district")

@@ -16,7 +16,7 @@ from qgis.core import (
     QgsProcessingParameterBoolean,
 )
 
-from .base import DatabaseDestinationParameter, PollutionAlgorithm, core_target, masked
+from .algorithm_base import DatabaseDestinationParameter, PollutionAlgorithm, core_target, masked
 from .database_input import DatabaseInputMixin
 
 

@@ -24,8 +24,8 @@ from qgis.core import (
     QgsProcessingParameterProviderConnection,
 )
 
-from .base import DatabaseFileParameter, DatabaseStringParameter, core_target, masked
-from .compat import file_behavior, parameter_flag
+from .algorithm_base import DatabaseFileParameter, DatabaseStringParameter, core_target, masked
+from .processing_enums import file_behavior, parameter_flag
 
 
 class DatabaseInputParameter(DatabaseFileParameter):  # type: ignore[misc, valid-type]

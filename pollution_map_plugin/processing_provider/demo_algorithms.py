@@ -11,8 +11,8 @@ from qgis.core import (
     QgsProcessingParameterNumber,
 )
 
-from .base import PollutionAlgorithm
-from .compat import number_type
+from .algorithm_base import PollutionAlgorithm
+from .processing_enums import number_type
 
 SCALES = ("demo", "chongqing")
 
@@ -54,7 +54,7 @@ class BuildDemoDatabase(PollutionAlgorithm):
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("numpy", "pandas", "shapely", "geopandas", "pyproj")
-        from ..core.generator import NOTICE_EN, build_database, generate
+        from ..synthetic_data import NOTICE_EN, build_database, generate
 
         scale = SCALES[self.parameterAsEnum(parameters, self.SCALE, context)]
         seed = self.parameterAsInt(parameters, self.SEED, context)

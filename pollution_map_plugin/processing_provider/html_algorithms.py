@@ -14,7 +14,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm
+from .algorithm_base import PollutionAlgorithm
 from .database_input import DatabaseInputMixin
 
 BASEMAPS = ("none", "osm", "tianditu", "gaode")

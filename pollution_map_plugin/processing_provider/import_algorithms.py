@@ -16,9 +16,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm
-from .compat import file_behavior, number_type
+from .algorithm_base import PollutionAlgorithm
 from .database_input import DatabaseInputMixin
+from .processing_enums import file_behavior, number_type
 
 # Kept in step with core.importer.IMPORTABLE_TABLES (not imported here: the core needs
 # pandas, which the plugin must not require just to list its algorithms).

@@ -14,10 +14,10 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from ..qgis_layer.compat import enum_value
-from .base import PollutionAlgorithm, core_target, split_authcfg
-from .compat import number_type
+from ..qgis_desktop.qgis_compat import enum_value
+from .algorithm_base import PollutionAlgorithm, core_target, split_authcfg
 from .database_input import DatabaseInputMixin
+from .processing_enums import number_type
 
 
 class RenderMaps(DatabaseInputMixin, PollutionAlgorithm):
@@ -74,7 +74,7 @@ class RenderMaps(DatabaseInputMixin, PollutionAlgorithm):
 
     def processAlgorithm(self, parameters, context, feedback):
         self.require_modules("geopandas", "scipy")  # scipy: the problem-water-body map
-        from ..qgis_layer.render import render_maps
+        from ..qgis_desktop.render import render_maps
 
         target = self.database_target(parameters, context)
         period = self.parameterAsString(parameters, self.PERIOD, context).strip() or None

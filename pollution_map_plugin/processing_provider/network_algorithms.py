@@ -14,9 +14,9 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .base import PollutionAlgorithm
-from .compat import number_type, source_type
+from .algorithm_base import PollutionAlgorithm
 from .database_input import DatabaseInputMixin
+from .processing_enums import number_type, source_type
 
 
 def _ogr_source(source: str) -> str:

@@ -14,7 +14,7 @@ import pytest
 
 from pollution_map_plugin.core.atomic_files import PARTIAL, temporary_path
 from pollution_map_plugin.core.db import DatabaseError, create_database, open_database
-from pollution_map_plugin.core.generator import build_database
+from pollution_map_plugin.synthetic_data import build_database
 
 
 def digest(path: Path) -> str:

@@ -9,9 +9,9 @@ from pyproj import Geod
 from shapely.ops import unary_union
 
 from pollution_map_plugin.core import schema
-from pollution_map_plugin.core.generator import generate, get_scale
-from pollution_map_plugin.core.generator.measurements import ROUTINE, item_class
 from pollution_map_plugin.core.identifiers import is_valid_credit_code
+from pollution_map_plugin.synthetic_data import generate, get_scale
+from pollution_map_plugin.synthetic_data.measurement_series import ROUTINE, item_class
 
 GEOD = Geod(ellps="GRS80")
 GEOM_TYPES = {"POINT": "Point", "LINESTRING": "LineString", "MULTILINESTRING": "MultiLineString",

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from shapely import wkb, wkt
 
-from pollution_map_plugin.core.html.encode import (
+from pollution_map_plugin.core.html.layer_encoding import (
     SCALE,
     encode_column,
     encode_lines,

@@ -12,7 +12,7 @@ from pollution_map_plugin.core.db import create_database, open_database
 from pollution_map_plugin.core.db.gpkg import GeoPackageDatabase
 from pollution_map_plugin.core.identifiers import credit_code_check_char
 from pollution_map_plugin.core.importer import ImportOptions, import_file, parse_file
-from pollution_map_plugin.core.importer.readers import read_csv
+from pollution_map_plugin.core.importer.record_readers import read_csv
 
 HEADER = "企业名称,统一社会信用代码,行业,经度,纬度,化学需氧量排放量\n"
 ROWS = 23

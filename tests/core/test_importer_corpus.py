@@ -14,7 +14,7 @@ import pytest
 
 from pollution_map_plugin.core.coords import distance_m
 from pollution_map_plugin.core.importer import Context, ImportFileError, parse_file
-from pollution_map_plugin.core.importer.measurements import SectionIndex
+from pollution_map_plugin.core.importer.measurement_import import SectionIndex
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
 EXPECTED = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))

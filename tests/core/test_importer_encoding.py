@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from pollution_map_plugin.core.importer import encoding
-from pollution_map_plugin.core.importer.encoding import (
+from pollution_map_plugin.core.importer import text_encoding as encoding
+from pollution_map_plugin.core.importer.text_encoding import (
     EncodingError,
     common_share,
     decode_bytes,

@@ -10,7 +10,14 @@ import pytest
 
 from pollution_map_plugin.core import schema
 from pollution_map_plugin.core.gb3838 import ITEMS
-from pollution_map_plugin.core.importer.encoding import EncodingError, decode_bytes
+from pollution_map_plugin.core.importer.cell_parsers import (
+    parse_choice,
+    parse_code,
+    parse_date,
+    parse_number,
+    parse_text,
+    parse_water_class,
+)
 from pollution_map_plugin.core.importer.headers import (
     HeaderError,
     choose_header,
@@ -24,14 +31,7 @@ from pollution_map_plugin.core.importer.parameters import (
     parse_value,
     unit_factor,
 )
-from pollution_map_plugin.core.importer.values import (
-    parse_choice,
-    parse_code,
-    parse_date,
-    parse_number,
-    parse_text,
-    parse_water_class,
-)
+from pollution_map_plugin.core.importer.text_encoding import EncodingError, decode_bytes
 
 D = dt.date(2025, 10, 8)
 

@@ -17,7 +17,7 @@ from pollution_map_plugin.core.importer import (
     import_file,
     parse_file,
 )
-from pollution_map_plugin.core.importer.measurements import SectionIndex
+from pollution_map_plugin.core.importer.measurement_import import SectionIndex
 
 
 def _code(body: str) -> str:

@@ -11,7 +11,7 @@ import pytest
 
 from pollution_map_plugin.core.network import SOURCE_RESULT_COLUMNS, ReachNetwork, Tracer
 from pollution_map_plugin.core.network.result import to_geodataframe
-from pollution_map_plugin.core.network.sources import rank_arrays
+from pollution_map_plugin.core.network.source_entry import rank_arrays
 
 CASES = [(mode, km) for mode in ("UT", "UM", "DM") for km in (None, 5.0)]
 

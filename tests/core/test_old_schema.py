@@ -93,7 +93,7 @@ def test_open_current_on_a_current_database_says_nothing(tmp_path, demo_db_path)
 
 
 def test_a_failed_migration_leaves_version_1_readable(v1, monkeypatch):
-    from pollution_map_plugin.core.db import base
+    from pollution_map_plugin.core.db import backend as base
 
     with open_database(v1) as db:
         real = base.Database._record_version

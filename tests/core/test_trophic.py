@@ -14,7 +14,7 @@ from pollution_map_plugin.core import gb3838
 from pollution_map_plugin.core.assessment import SECTION_COLUMNS, assess, flat
 from pollution_map_plugin.core.assessment.trophic import grade, tli, tli_single, weights
 from pollution_map_plugin.core.importer import Context, parse_file
-from pollution_map_plugin.core.importer.measurements import SectionIndex
+from pollution_map_plugin.core.importer.measurement_import import SectionIndex
 
 USAGE = Path(__file__).resolve().parents[2] / "docs" / "usage.md"
 

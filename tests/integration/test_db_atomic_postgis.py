@@ -8,8 +8,8 @@ import pytest
 from pollution_map_plugin.cli.main import main
 from pollution_map_plugin.core import schema
 from pollution_map_plugin.core.db import create_database, open_database
-from pollution_map_plugin.core.generator import build_database
 from pollution_map_plugin.core.html import export_all
+from pollution_map_plugin.synthetic_data import build_database
 from tests.fixtures.postgis import PASSWORD, USER
 
 TABLES = [t.name for t in schema.TABLES if t.name not in ("db_metadata", "schema_version")]

@@ -42,7 +42,7 @@ def test_assess_and_export_html_on_a_version_1_postgis(v1_pg, tmp_path):
 
 
 def test_qgis_loads_a_version_1_postgis(qgis_new_project, v1_pg):
-    from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
+    from pollution_map_plugin.qgis_desktop.layer_loading import group_layers, load_database
 
     with open_database(v1_pg) as db:
         counts = db.counts()

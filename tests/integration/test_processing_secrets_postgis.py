@@ -20,7 +20,7 @@ from pollution_map_plugin.processing_provider.database_algorithms import (
     CreateDatabase,
     ValidateDatabase,
 )
-from pollution_map_plugin.qgis_layer.connection import resolve
+from pollution_map_plugin.qgis_desktop.connection import resolve
 from tests.fixtures.postgis import PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]
@@ -60,7 +60,7 @@ def test_a_saved_connection_name_works_in_every_algorithm(qgis_processing, postg
                                                           demo_dataset):
     import processing
 
-    from pollution_map_plugin.core.generator import build_database
+    from pollution_map_plugin.synthetic_data import build_database
 
     data = {k: v.iloc[:5000] if k == "measurements" else v for k, v in demo_dataset.items()}
     build_database(postgis_db_dsn, data=data, overwrite=True).close()
@@ -126,6 +126,6 @@ def test_an_authcfg_gives_the_credentials(postgis_db_dsn, tmp_path):
 
 @pytest.mark.parametrize("dsn_part", ["password={pw}", "postgresql://u:{pw}@h/db"])
 def test_masked_helper(dsn_part):
-    from pollution_map_plugin.processing_provider.base import masked
+    from pollution_map_plugin.processing_provider.algorithm_base import masked
 
     assert PASSWORD not in masked(dsn_part.format(pw=PASSWORD))

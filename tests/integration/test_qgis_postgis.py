@@ -9,10 +9,14 @@ from qgis.core import QgsProviderRegistry
 from pollution_map_plugin.core import schema
 from pollution_map_plugin.core import symbology as sym
 from pollution_map_plugin.core.db import create_database, open_database
-from pollution_map_plugin.qgis_layer.connection import resolve
-from pollution_map_plugin.qgis_layer.layers import group_layers, group_source, load_database
-from pollution_map_plugin.qgis_layer.map_data import compute_map_data
-from pollution_map_plugin.qgis_layer.themes import MAPS, build_maps, thematic_layers
+from pollution_map_plugin.qgis_desktop.connection import resolve
+from pollution_map_plugin.qgis_desktop.layer_loading import (
+    group_layers,
+    group_source,
+    load_database,
+)
+from pollution_map_plugin.qgis_desktop.map_data import compute_map_data
+from pollution_map_plugin.qgis_desktop.map_themes import MAPS, build_maps, thematic_layers
 from tests.fixtures.postgis import PASSWORD
 
 TABLES = [t.name for t in schema.TABLES if t.name not in ("db_metadata", "schema_version")]
@@ -107,7 +111,7 @@ def test_a_server_that_is_down_gives_one_clear_error(qgis_iface, qgis_new_projec
     message that says what is wrong, nothing added to the project."""
     from qgis.core import QgsCredentials
 
-    from pollution_map_plugin.qgis_layer.dock import PollutionDock
+    from pollution_map_plugin.qgis_desktop.dock import PollutionDock
 
     asked: list[str] = []
 

@@ -57,7 +57,7 @@ def _set_locale(profile: Path, locale: str) -> None:
 @pytest.fixture(scope="session")
 def chongqing_lite_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The Chongqing area at full point density, a coarser network, two years."""
-    from pollution_map_plugin.core.generator import build_database
+    from pollution_map_plugin.synthetic_data import build_database
 
     path = tmp_path_factory.mktemp("cq") / "chongqing.gpkg"
     build_database(path, "chongqing-lite", seed=1).close()

@@ -11,15 +11,15 @@ from qgis.core import QgsLayerTreeGroup, QgsWkbTypes
 from pollution_map_plugin.core import schema
 from pollution_map_plugin.core import symbology as sym
 from pollution_map_plugin.core.db import open_database
-from pollution_map_plugin.qgis_layer.connection import TargetError, resolve
-from pollution_map_plugin.qgis_layer.layers import (
+from pollution_map_plugin.qgis_desktop.connection import TargetError, resolve
+from pollution_map_plugin.qgis_desktop.layer_loading import (
     GROUPS,
     PROP_KIND,
     group_layers,
     load_database,
     load_database_task,
 )
-from pollution_map_plugin.qgis_layer.styles import STYLES_DIR, quantile_breaks
+from pollution_map_plugin.qgis_desktop.styles import STYLES_DIR, quantile_breaks
 
 SPATIAL = [t.name for t in schema.SPATIAL_TABLES]
 
@@ -171,8 +171,8 @@ def test_bad_targets_are_clear_errors(tmp_path):
 
 def test_dense_data_gets_scale_dependent_symbols():
     """Chongqing-like counts: small stream orders only when zoomed in, shrinking points."""
-    from pollution_map_plugin.qgis_layer.density import order_visibility, size_factor
-    from pollution_map_plugin.qgis_layer.styles import river_order_renderer
+    from pollution_map_plugin.qgis_desktop.density import order_visibility, size_factor
+    from pollution_map_plugin.qgis_desktop.styles import river_order_renderer
 
     counts = {1: 60000, 2: 21000, 3: 11000, 4: 6000, 5: 3000, 6: 2000, 7: 1500}
     full = 1_400_000.0
@@ -227,9 +227,9 @@ def test_every_label_style_ships_and_a_missing_one_is_an_error(monkeypatch, tmp_
     """The installed plugin once looked for its styles one folder too high and silently
     drew no labels: the styles folder must hold every label style, and a missing
     file must stop the load with a message, not be skipped."""
-    from pollution_map_plugin.qgis_layer import styles
-    from pollution_map_plugin.qgis_layer.connection import resolve
-    from pollution_map_plugin.qgis_layer.layers import make_layer
+    from pollution_map_plugin.qgis_desktop import styles
+    from pollution_map_plugin.qgis_desktop.connection import resolve
+    from pollution_map_plugin.qgis_desktop.layer_loading import make_layer
 
     assert {p.stem for p in STYLES_DIR.glob("*.qml")} == set(styles.LABEL_STYLES)
     monkeypatch.setattr(styles, "STYLES_DIR", tmp_path)

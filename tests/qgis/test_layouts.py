@@ -18,14 +18,14 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QImage
 
-from pollution_map_plugin.qgis_layer.layers import load_database
-from pollution_map_plugin.qgis_layer.layouts import (
+from pollution_map_plugin.qgis_desktop.layer_loading import load_database
+from pollution_map_plugin.qgis_desktop.layouts import (
     build_layout,
     expected_png_size,
     export_layout,
 )
-from pollution_map_plugin.qgis_layer.map_data import compute_map_data
-from pollution_map_plugin.qgis_layer.themes import MAPS, build_maps
+from pollution_map_plugin.qgis_desktop.map_data import compute_map_data
+from pollution_map_plugin.qgis_desktop.map_themes import MAPS, build_maps
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -151,7 +151,7 @@ def test_text_from_the_data_is_never_evaluated_in_a_layout(qgis_new_project, tex
     ``[% env('PGPASSWORD') %]`` printed the password on every map)."""
     from qgis.core import QgsLayoutItemLabel, QgsPrintLayout
 
-    from pollution_map_plugin.qgis_layer.layouts import literal
+    from pollution_map_plugin.qgis_desktop.layouts import literal
 
     os.environ["PGPASSWORD"] = "canary-secret"
     layout = QgsPrintLayout(qgis_new_project)
@@ -167,7 +167,7 @@ def test_footer_of_a_database_named_like_an_expression(qgis_new_project, demo_db
 
     from qgis.core import QgsLayoutItemLabel
 
-    from pollution_map_plugin.qgis_layer.layouts import build_layout
+    from pollution_map_plugin.qgis_desktop.layouts import build_layout
 
     os.environ["PGPASSWORD"] = "canary-secret"
     named = tmp_path / "[% env('PGPASSWORD') %].gpkg"
@@ -183,7 +183,7 @@ def test_footer_of_a_database_named_like_an_expression(qgis_new_project, demo_db
 @pytest.mark.parametrize("width", [float("nan"), 0.0, -1.0, float("inf")])
 def test_scale_bar_segment_of_a_map_without_extent(width):
     """A database where nothing is located yet has no extent: no crash, a 1 km bar."""
-    from pollution_map_plugin.qgis_layer.layouts import nice_segment
+    from pollution_map_plugin.qgis_desktop.layouts import nice_segment
 
     assert nice_segment(width) == 1.0
     assert nice_segment(250.0) == 20.0 or nice_segment(250.0) == 50.0
@@ -217,8 +217,8 @@ def test_legend_presence_from_distinct_values_matches_a_scan(group, table, scale
     same classes as one filtered request per class."""
     from qgis.core import QgsFeatureRequest
 
-    from pollution_map_plugin.qgis_layer.layers import group_layers
-    from pollution_map_plugin.qgis_layer.layouts import (
+    from pollution_map_plugin.qgis_desktop.layer_loading import group_layers
+    from pollution_map_plugin.qgis_desktop.layouts import (
         _graduated_presence,
         item_filters,
         present_items,

@@ -8,10 +8,10 @@ import pytest
 from qgis.core import QgsLayerTreeModel, QgsPointXY
 
 from pollution_map_plugin.core import symbology as sym
-from pollution_map_plugin.qgis_layer.dock import PollutionDock
-from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
-from pollution_map_plugin.qgis_layer.map_data import compute_map_data
-from pollution_map_plugin.qgis_layer.themes import (
+from pollution_map_plugin.qgis_desktop.dock import PollutionDock
+from pollution_map_plugin.qgis_desktop.layer_loading import group_layers, load_database
+from pollution_map_plugin.qgis_desktop.map_data import compute_map_data
+from pollution_map_plugin.qgis_desktop.map_themes import (
     MAPS,
     THEME_LAYERS,
     apply_theme,
@@ -274,7 +274,7 @@ def test_html_export_dialog_offers_every_option(qgis_iface, demo_db_path, qgis_n
                                                 tmp_path, qtbot):
     """The panel's HTML export once dropped the language, basemap and key: the dialog
     fills one HtmlExportOptions with all of them, and the export uses it."""
-    from pollution_map_plugin.qgis_layer.html_export_dialog import HtmlExportDialog
+    from pollution_map_plugin.qgis_desktop.html_export_dialog import HtmlExportDialog
 
     dialog = HtmlExportDialog("2024")
     dialog.folder_edit.setText(str(tmp_path / "html"))

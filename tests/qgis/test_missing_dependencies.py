@@ -88,7 +88,7 @@ def test_plugin_loads_without_geopandas_and_folium(
 
 
 def test_require_explains_in_the_message_bar(hidden_packages, qgis_iface) -> None:
-    from pollution_map_plugin.qgis_layer.dependencies import missing_modules, require
+    from pollution_map_plugin.qgis_desktop.dependencies import missing_modules, require
 
     bar = qgis_iface.messageBar()
     bar.clear_messages()
@@ -105,7 +105,7 @@ def test_require_without_iface_logs_the_explanation(
     hidden_packages, qgis_iface, monkeypatch
 ) -> None:
     """Under qgis_process there is no message bar: the explanation goes to the log."""
-    from pollution_map_plugin.qgis_layer.dependencies import require
+    from pollution_map_plugin.qgis_desktop.dependencies import require
 
     monkeypatch.setattr(utils, "iface", None)
     logged: list[str] = []

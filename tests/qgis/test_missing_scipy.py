@@ -45,7 +45,7 @@ def _is_scipy_hint(text: str) -> bool:
 
 
 def test_check_dependencies_names_scipy(no_scipy, qgis_iface) -> None:
-    from pollution_map_plugin.qgis_layer.dependencies import (
+    from pollution_map_plugin.qgis_desktop.dependencies import (
         OPTIONAL_FEATURE_MODULES,
         missing_modules,
         require,
@@ -60,7 +60,7 @@ def test_check_dependencies_names_scipy(no_scipy, qgis_iface) -> None:
 
 
 def test_an_import_error_of_scipy_is_explained(no_scipy) -> None:
-    from pollution_map_plugin.qgis_layer.dependencies import explain
+    from pollution_map_plugin.qgis_desktop.dependencies import explain
 
     with pytest.raises(ImportError) as caught:
         importlib.import_module("pollution_map_plugin.core.network")

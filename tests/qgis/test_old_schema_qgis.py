@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pollution_map_plugin.core.db import open_database
-from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
+from pollution_map_plugin.qgis_desktop.layer_loading import group_layers, load_database
 
 ROOT = Path(__file__).resolve().parents[2]
 

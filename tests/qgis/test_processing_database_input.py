@@ -31,10 +31,10 @@ from pollution_map_plugin.processing_provider import (
     maps_algorithms,
     network_algorithms,
 )
-from pollution_map_plugin.processing_provider.compat import parameter_flag
 from pollution_map_plugin.processing_provider.database_input import DatabaseInputMixin
+from pollution_map_plugin.processing_provider.processing_enums import parameter_flag
 from pollution_map_plugin.processing_provider.provider import algorithm_classes
-from pollution_map_plugin.qgis_layer.connection import resolve
+from pollution_map_plugin.qgis_desktop.connection import resolve
 from tests.core.test_network_import import D, tributary, trunk, write_lines
 from tests.fixtures.postgis import PASSWORD
 
@@ -71,7 +71,7 @@ def read_databases(qgis_processing, postgis_server, demo_dataset,
                    tmp_path_factory) -> Iterator[dict]:
     """The same demo data (synthetic) in a GeoPackage and in PostGIS behind a saved
     connection."""
-    from pollution_map_plugin.core.generator import build_database
+    from pollution_map_plugin.synthetic_data import build_database
 
     data = {k: v.iloc[-5000:] if k == "measurements" else v for k, v in demo_dataset.items()}
     gpkg = tmp_path_factory.mktemp("input") / "demo.gpkg"

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsProcessingContext, QgsProcessingException
 
+from pollution_map_plugin.processing_provider.algorithm_base import split_authcfg
 from pollution_map_plugin.processing_provider.analysis_algorithms import (
     AssessSectionsAlgorithm,
     TraceUpstreamAlgorithm,
 )
-from pollution_map_plugin.processing_provider.base import split_authcfg
 from pollution_map_plugin.processing_provider.database_algorithms import ValidateDatabase
 from pollution_map_plugin.processing_provider.html_algorithms import ExportHtml
 from pollution_map_plugin.processing_provider.import_algorithms import ImportTable

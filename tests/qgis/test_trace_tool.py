@@ -10,10 +10,10 @@ from qgis.core import QgsPointXY
 from qgis.gui import QgsMapMouseEvent
 from qgis.PyQt.QtCore import QEvent, QPoint, Qt
 
-from pollution_map_plugin.qgis_layer.dock import PollutionDock
-from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
-from pollution_map_plugin.qgis_layer.themes import group_extent
-from pollution_map_plugin.qgis_layer.trace_tool import SectionPickTool
+from pollution_map_plugin.qgis_desktop.dock import PollutionDock
+from pollution_map_plugin.qgis_desktop.layer_loading import group_layers, load_database
+from pollution_map_plugin.qgis_desktop.map_themes import group_extent
+from pollution_map_plugin.qgis_desktop.trace_tool import SectionPickTool
 from tests.qgis.tiny_network import (
     NOT_UPSTREAM,
     UPSTREAM_OF_S1,

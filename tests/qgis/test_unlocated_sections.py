@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pollution_map_plugin.core.db import create_database
 from pollution_map_plugin.core.importer import ImportOptions, import_file
-from pollution_map_plugin.qgis_layer.layers import group_layers, load_database
+from pollution_map_plugin.qgis_desktop.layer_loading import group_layers, load_database
 
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "import"
 

@@ -24,15 +24,16 @@ from .compare import (
     compare_periods,
     problem_water_bodies,
 )
-from .database import (
+from .database_reads import (
     assess_database,
     class_history_database,
     load_frames,
     warnings_database,
 )
+from .measurement_values import NON_DETECT_METHODS, effective_values
 from .periods import Period, latest_period, parse_period, period_keys
 from .records import flat, plain, to_json, to_records
-from .sections import (
+from .section_assessment import (
     HISTORY_COLUMNS,
     ITEM_COLUMNS,
     SECTION_COLUMNS,
@@ -43,7 +44,6 @@ from .sections import (
     class_labels,
 )
 from .trophic import TROPHIC_COLUMNS, trophic_states
-from .values import NON_DETECT_METHODS, effective_values
 from .warnings import KINDS, WARNING_COLUMNS, WarningSettings, find_warnings
 
 __all__ = [

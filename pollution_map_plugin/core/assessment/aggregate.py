@@ -16,7 +16,7 @@ import pandas as pd
 from .. import gb3838
 from ..symbology import LABEL_EN
 from .engine import main_pollutants
-from .sections import Assessment, class_labels
+from .section_assessment import Assessment, class_labels
 
 BY_COLUMNS = {
     "section": "section_code",

@@ -21,7 +21,7 @@ from .. import gb3838
 from ..symbology import CHANGE_LABELS
 from .aggregate import BY_COLUMNS
 from .periods import Period
-from .sections import Assessment, assess, class_labels
+from .section_assessment import Assessment, assess, class_labels
 
 #: The method's words for a change: code → (zh, en), best first.
 METHOD_CHANGES: dict[str, tuple[str, str]] = {

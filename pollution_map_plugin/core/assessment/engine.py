@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from .. import gb3838
-from .values import effective_values, factorize, group_means
+from .measurement_values import effective_values, factorize, group_means
 
 SECTION_ATTRS = (
     "name", "level", "river_code", "reach_code", "control_unit_code", "district",

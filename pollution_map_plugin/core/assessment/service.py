@@ -15,9 +15,9 @@ from typing import Any, Callable
 import pandas as pd
 
 from .compare import compare_assessments
-from .database import load_frames
+from .database_reads import load_frames
 from .periods import Period, parse_period
-from .sections import Assessment, assess, class_history
+from .section_assessment import Assessment, assess, class_history
 from .stretches import controlled_stretches
 from .warnings import WarningSettings, find_warnings
 

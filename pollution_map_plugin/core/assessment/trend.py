@@ -22,8 +22,8 @@ import pandas as pd
 
 from .. import gb3838
 from .engine import build_items, section_attributes, section_classes
+from .measurement_values import check_non_detect
 from .periods import Period, parse_period
-from .values import check_non_detect
 
 #: W_p of the method's table (附表 秩相关系数 r_s 的临界值): N → (one-tailed α = 0.05,
 #: α = 0.01), the same as two-tailed α = 0.10, 0.02.  Source: 《地表水环境质量评价办法

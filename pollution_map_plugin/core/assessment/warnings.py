@@ -23,7 +23,7 @@ import pandas as pd
 
 from .. import gb3838
 from .engine import section_attributes
-from .values import (
+from .measurement_values import (
     check_non_detect,
     effective_values,
     factorize,

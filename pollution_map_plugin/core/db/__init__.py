@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Optional, Union
 
 from .. import schema
-from .base import WRITE_MODES, Database
+from .backend import WRITE_MODES, Database
 from .errors import DatabaseError, MigrationError, SchemaError
 from .gpkg import GeoPackageDatabase, create_gpkg
 from .links import LINKS, Link

@@ -16,9 +16,9 @@ import pandas as pd
 from .. import schema
 from ..atomic_files import replacing
 from ..schema import Column, Table
-from .base import Database, initial_metadata
+from .backend import Database, initial_metadata
 from .errors import DatabaseError, SchemaError
-from .frames import Prepared
+from .frame_conversion import Prepared
 from .gpkg_geom import blobs_to_wkb, register_functions
 from .gpkg_read import read_columns
 from .gpkg_sql import column_type, compose, join, marks

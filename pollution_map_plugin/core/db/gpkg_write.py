@@ -15,7 +15,7 @@ from contextlib import contextmanager
 
 from .. import schema
 from ..schema import Table
-from .frames import Prepared
+from .frame_conversion import Prepared
 from .gpkg_geom import encode_blobs
 from .gpkg_sql import compose, join, marks
 

@@ -17,9 +17,9 @@ import pandas as pd
 
 from .. import schema
 from ..schema import Table
-from .base import Database
+from .backend import Database
 from .errors import DatabaseError
-from .frames import build_frame, build_geoframe, prepare
+from .frame_conversion import build_frame, build_geoframe, prepare
 
 _BUSY = ("database is locked", "database table is locked", "lock timeout",
          "could not obtain lock")

@@ -19,9 +19,9 @@ from psycopg2.extensions import parse_dsn
 
 from .. import schema
 from ..schema import Column, Table
-from .base import Database, initial_metadata
+from .backend import Database, initial_metadata
 from .errors import DatabaseError
-from .frames import Prepared
+from .frame_conversion import Prepared
 from .postgis_copy import copy_buffer, key_constraint_off
 from .targets import DEFAULT_PG_SCHEMA, scrub, split_schema
 

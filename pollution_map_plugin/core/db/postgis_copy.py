@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from psycopg2 import sql
 
 from ..schema import Table
-from .frames import Prepared
+from .frame_conversion import Prepared
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _SEP = "\x00"  # cannot occur in PostgreSQL text, so it can join values for one translate()

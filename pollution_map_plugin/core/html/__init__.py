@@ -17,8 +17,8 @@ from .batch import ExportCancelled, ExportResult, export_all
 from .context import ExportContext
 from .escaping import safe_filename
 from .export_options import HtmlExportOptions
-from .i18n import LANGUAGES
 from .overview import export_overview
+from .page_strings import LANGUAGES
 from .report import export_river_report, report_filename
 
 __all__ = [

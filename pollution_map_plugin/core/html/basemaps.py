@@ -22,7 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .escaping import esc
-from .i18n import t
+from .page_strings import t
 
 BASEMAPS = ("osm", "tianditu", "gaode", "none")
 TIANDITU_ENV = "TIANDITU_KEY"

@@ -21,9 +21,9 @@ from ..output_paths import check_output_dir
 from .context import ExportContext
 from .escaping import esc, text
 from .export_options import HtmlExportOptions
-from .i18n import t
 from .overview import overview_page
 from .page import template_text, write_page
+from .page_strings import t
 from .panels import label_badge, share_text, synthetic_note
 from .report import report_filename, river_page
 

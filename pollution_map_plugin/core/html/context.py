@@ -17,9 +17,9 @@ import pandas as pd
 
 from ..assessment.periods import parse_period
 from .basemaps import coordinate_transform, resolve_basemap
-from .encode import encode_lines, encode_polygons, geometry_list, origin_of, point_coords
 from .export_options import HtmlExportOptions
-from .i18n import check_lang
+from .layer_encoding import encode_lines, encode_polygons, geometry_list, origin_of, point_coords
+from .page_strings import check_lang
 from .spatial import MetricPoints, boxes, touching
 
 LAYERS = (

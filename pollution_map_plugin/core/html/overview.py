@@ -21,11 +21,11 @@ from ..symbology import (
 )
 from .basemaps import base_layers
 from .context import ExportContext
-from .encode import bounds_of, box_of_points
 from .escaping import esc
 from .export_options import HtmlExportOptions
-from .i18n import t, with_min_length
-from .layers import (
+from .layer_encoding import bounds_of, box_of_points
+from .page import base_payload, render_page, write_page
+from .page_layers import (
     area_swatch,
     background_layers,
     control_unit_layer,
@@ -36,7 +36,7 @@ from .layers import (
     source_layer,
     vector_layer,
 )
-from .page import base_payload, render_page, write_page
+from .page_strings import t, with_min_length
 from .panels import fact, legend_html, synthetic_note
 
 SIMPLIFY_DEG = 0.0005  # ≈ 50 m: invisible at overview scales, much smaller files

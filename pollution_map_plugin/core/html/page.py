@@ -21,10 +21,10 @@ from ..atomic_files import write_text_atomic
 from ..output_paths import check_output
 from ..symbology import CLASS_BY_VALUE, NO_DATA_COLOUR
 from .assets import RawHtml, bundle_html, remote_references
-from .encode import SCALE
 from .escaping import esc, json_for_script
-from .i18n import js_strings, t
-from .layers import section_icon_sizes
+from .layer_encoding import SCALE
+from .page_layers import section_icon_sizes
+from .page_strings import js_strings, t
 from .symbols import section_icons, source_css
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"

@@ -21,7 +21,7 @@ from ..symbology import (
     class_roman,
 )
 from .escaping import esc, text
-from .i18n import (
+from .page_strings import (
     CHIEF_LEVEL_LABELS,
     PROBLEM_STATUS_LABELS,
     WARNING_KIND_LABELS,

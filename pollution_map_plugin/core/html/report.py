@@ -11,11 +11,11 @@ from ..output_paths import check_output_dir
 from ..symbology import CONTROL_UNIT_OUTLINE, DRINKING_WATER_FILL, DRINKING_WATER_OUTLINE
 from .basemaps import base_layers
 from .context import ExportContext, RiverSelection
-from .encode import bounds_of, box_of_points
 from .escaping import esc, safe_filename, text
 from .export_options import HtmlExportOptions
-from .i18n import t, with_min_length
-from .layers import (
+from .layer_encoding import bounds_of, box_of_points
+from .page import base_payload, render_page, write_page
+from .page_layers import (
     area_swatch,
     background_layers,
     control_unit_layer,
@@ -26,7 +26,7 @@ from .layers import (
     source_layer,
     vector_layer,
 )
-from .page import base_payload, render_page, write_page
+from .page_strings import t, with_min_length
 from .panels import (
     chiefs_html,
     fact,

@@ -23,7 +23,7 @@ SIMPLIFY_DEG = 0.0005  # ≈ 50 m, for the selection tests only
 
 def boxes(geoms: Iterable) -> np.ndarray:
     """``(n, 4)`` bounds (x0, y0, x1, y1), NaN for missing or empty geometries."""
-    from .encode import geometry_list
+    from .layer_encoding import geometry_list
 
     arr = geometry_list(geoms)
     if _bounds is not None:

@@ -22,14 +22,14 @@ from ..db.errors import DatabaseError
 from ..db.keyed import is_busy, lock_for_write, set_lock_wait
 from ..db.links import links_of
 from .apply import WriteCounts, write_chunk
+from .cell_parsers import norm
 from .daily import default_daily_report_path
-from .measurements import SectionIndex
+from .measurement_import import SectionIndex
 from .options import ImportOptions
 from .parsing import ImportFileError, open_input
 from .rejects import RejectsWriter, default_rejects_path
 from .release import default_class_report_path
 from .rows import Context, Reject
-from .values import norm
 
 IMPORTABLE_TABLES = ("enterprises", "outfalls", "sewage_plants", "livestock_farms",
                      "petrol_stations", "sections", "measurements", "river_chiefs",

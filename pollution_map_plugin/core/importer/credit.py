@@ -23,7 +23,7 @@ import re
 import unicodedata
 
 from .. import identifiers
-from .values import is_missing, parse_text
+from .cell_parsers import is_missing, parse_text
 
 _LEAD = re.compile(r"^([0-9A-Z]{18})")
 _PERMIT = re.compile(r"^([0-9A-Z]{18})(\d{3}[A-Z])?")

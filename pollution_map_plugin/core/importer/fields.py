@@ -30,7 +30,7 @@ from typing import Callable
 from .. import identifiers
 from ..coords import in_china, parse_coordinate
 from ..schema import Column, Table
-from .values import (
+from .cell_parsers import (
     parse_choice,
     parse_code,
     parse_date,

@@ -19,8 +19,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..schema import Table
+from .cell_parsers import norm
 from .parameters import parameter_code, unit_factor
-from .values import norm
 
 LON, LAT, SECTION_NAME = "lon", "lat", "section_name"
 PROVINCE, PUBLISHED_CLASS = "province", "published_class"  # the monitoring release

@@ -19,7 +19,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from ..gb3838 import ITEMS
-from .values import number_text
+from .cell_parsers import number_text
 
 # code: (Chinese name, other spellings)
 PARAMETERS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -22,13 +22,13 @@ import pandas as pd
 
 from .. import schema
 from ..coords import normalize_crs
-from .encoding import EncodingError, normalize_encoding
 from .fields import label
 from .headers import HEADER_SCAN_ROWS, HeaderError, HeaderMap, choose_header, required_targets
 from .options import ImportOptions
-from .readers import RawFile, ReadError, read_file
+from .record_readers import RawFile, ReadError, read_file
 from .release import MissingYearError, file_date
 from .rows import Context, Reject, Validator
+from .text_encoding import EncodingError, normalize_encoding
 
 
 class ImportFileError(ValueError):

@@ -31,6 +31,7 @@ import pandas as pd
 
 from ..coords import to_cgcs2000
 from ..schema import DEFAULT_SRID, Table
+from .cell_parsers import has_decimal_comma, norm, parse_text
 from .credit import recover_credit_code
 from .daily import DailyMeans
 from .fields import column_parser, label, point_from
@@ -44,10 +45,9 @@ from .headers import (
     UNLOCATED_TABLES,
     HeaderMap,
 )
-from .measurements import SectionIndex, Stations, measurement_records
-from .readers import RawRecord
+from .measurement_import import SectionIndex, Stations, measurement_records
+from .record_readers import RawRecord
 from .release import ClassCheck, ReleaseTime
-from .values import has_decimal_comma, norm, parse_text
 
 MEASUREMENT_COLUMNS = ("section_code", "sampled_on", "parameter", "value", "below_detection",
                        "detection_limit", "unit")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from .readers import RawFile, RawRecord, ReadError, _blank
+from .record_readers import RawFile, RawRecord, ReadError, _blank
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 

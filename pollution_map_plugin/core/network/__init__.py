@@ -32,7 +32,7 @@ from pollution_map_plugin.core.network.result import (
     UNIT_RESULT_COLUMNS,
     TraceResult,
 )
-from pollution_map_plugin.core.network.sources import (
+from pollution_map_plugin.core.network.source_entry import (
     DEFAULT_DECAY_KM,
     EQUIVALENT_LOAD_STANDARDS,
     LOAD_FIELDS,

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from pollution_map_plugin.core.network.readers import object_array, simple_parts
+from pollution_map_plugin.core.network.coordinate_arrays import object_array, simple_parts
 
 EARTH_RADIUS_M = 6371008.8
 

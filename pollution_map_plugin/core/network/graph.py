@@ -24,11 +24,11 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from pollution_map_plugin.core.network.build import Built, build
+from pollution_map_plugin.core.network.coordinate_arrays import object_array
 from pollution_map_plugin.core.network.geometry import SegmentIndex, ranges
 from pollution_map_plugin.core.network.issues import NetworkIssue, issues_frame
 from pollution_map_plugin.core.network.order import tree_order
-from pollution_map_plugin.core.network.readers import object_array
+from pollution_map_plugin.core.network.reach_links import Built, build
 
 MODES = ("UT", "UM", "DM", "DD")
 NAVIGATION_COLUMNS = ["reach_code", "river_code", "stream_order", "length_km", "distance_km",

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy.spatial import cKDTree
 
-from pollution_map_plugin.core.network.build import snap_nodes
 from pollution_map_plugin.core.network.geometry import LocalProjection
 from pollution_map_plugin.core.network.line_layers import DROPPED, MERGED, LineInput
+from pollution_map_plugin.core.network.reach_links import snap_nodes
 
 
 @dataclass

@@ -5,7 +5,7 @@
 * Strahler order over the reaches (braids: the highest order flowing in);
 * rivers: reaches of one name joined by their downstream links (unnamed ones likewise);
   codes ``R01``… by length, reach codes ``R01-001``… from the source down
-  (``core/generator`` conventions), node codes ``N0001``….
+  (``synthetic_data`` conventions), node codes ``N0001``….
 """
 
 from __future__ import annotations

@@ -12,9 +12,9 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from pollution_map_plugin.core.network.coordinate_arrays import object_array
 from pollution_map_plugin.core.network.issues import NetworkIssue
-from pollution_map_plugin.core.network.readers import object_array
-from pollution_map_plugin.core.network.sources import LOAD_COLUMNS
+from pollution_map_plugin.core.network.source_entry import LOAD_COLUMNS
 
 if TYPE_CHECKING:  # pragma: no cover
     from pollution_map_plugin.core.network.trace_arrays import TraceArrays

@@ -19,12 +19,12 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.build import clean_text
+from pollution_map_plugin.core.network.coordinate_arrays import object_array
 from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, point_xy, ranges
 from pollution_map_plugin.core.network.graph import ReachNetwork
-from pollution_map_plugin.core.network.readers import object_array
+from pollution_map_plugin.core.network.reach_links import clean_text
 from pollution_map_plugin.core.network.result import TraceResult
-from pollution_map_plugin.core.network.sources import (
+from pollution_map_plugin.core.network.source_entry import (
     DEFAULT_DECAY_KM,
     LOAD_FIELDS,
     SOURCE_LAYERS,

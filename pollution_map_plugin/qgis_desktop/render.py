@@ -1,0 +1,68 @@
+"""Render the five maps of a database to PNG and PDF in one call (CLI and Processing).
+
+Works in a project of its own, so the user's current project is left untouched.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from qgis.core import QgsProject
+
+from .layer_loading import load_database
+from .layouts import DEFAULT_DPI, export_maps
+from .map_data import compute_map_data
+from .map_themes import build_maps
+from .tasks import Feedback
+
+
+def render_maps(target: Any, out_dir: Path | str, period: str | None = None,
+                compare: tuple[str, str] | None = None, dpi: int = DEFAULT_DPI,
+                density: bool = False, feedback: Any = None) -> list[Path]:
+    """Load ``target``, assess ``period`` (default latest year), export the five maps.
+
+    ``compare`` picks the two periods of the change map (default: the year before
+    ``period`` and ``period``).  Returns the written files, PNG and PDF per map.
+    """
+    project = QgsProject()
+    try:
+        group = load_database(target, project)
+        source_target = _core_target(group)
+        progress = (lambda v: feedback.setProgress(v * 0.3)) if feedback else None
+        cancelled = feedback.isCanceled if feedback else None
+        data = compute_map_data(source_target, period, compare, progress, cancelled)
+        if data is None:
+            return []
+        build_maps(group, data, project, density=density)
+        sub = None
+        if feedback is not None:
+            sub = Feedback(lambda v: feedback.setProgress(30 + 0.7 * v), feedback.isCanceled)
+        return export_maps(group, data, out_dir, project, dpi=dpi, feedback=sub)
+    finally:
+        project.clear()
+
+
+def _core_target(group) -> str:
+    from .layer_loading import group_source
+
+    return group_source(group).core_target()
+
+
+def start_headless_qgis() -> Any:
+    """A QgsApplication without GUI (offscreen when there is no display); reuses a
+    running one.  Returns the application."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from qgis.core import QgsApplication
+
+    app = QgsApplication.instance()
+    if app is not None:
+        return app
+    app = QgsApplication([], False)
+    prefix = os.environ.get("QGIS_PREFIX_PATH")
+    if prefix:
+        QgsApplication.setPrefixPath(prefix, True)
+    app.initQgis()
+    return app

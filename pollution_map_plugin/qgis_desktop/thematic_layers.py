@@ -1,0 +1,262 @@
+"""Renderers and memory layers of the period-dependent maps.
+
+Assessment results (``map_data.MapData``) are joined to the section and reach
+geometries into memory layers: section classes, failing sections, problem reaches,
+class change between two periods, and a pollution-load density layer.  Every colour
+is read from ``core.symbology``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsExpression,
+    QgsFeature,
+    QgsFeatureRequest,
+    QgsGradientColorRamp,
+    QgsGradientStop,
+    QgsHeatmapRenderer,
+    QgsProperty,
+    QgsRendererCategory,
+    QgsRuleBasedRenderer,
+    QgsSingleSymbolRenderer,
+    QgsVectorLayer,
+)
+from qgis.PyQt.QtGui import QColor
+
+from ..core import symbology as sym
+from .qgis_compat import symbol_property
+from .styles import bilingual, class_label, line, marker
+from .translation import tr
+
+PROP_THEMATIC = "pollution_map/thematic"  # layer custom property: kind of thematic layer
+
+SHAPE_EXPR = "CASE " + " ".join(
+    f"WHEN \"level\" = '{k}' THEN '{v}'" for k, v in sym.SECTION_LEVEL_SHAPES.items()
+) + " ELSE 'circle' END"
+SIZE_EXPR = "CASE " + " ".join(
+    f"WHEN \"level\" = '{k}' THEN {v}" for k, v in sym.SECTION_LEVEL_SIZES_MM.items()
+) + " ELSE 3.2 END"
+RING_EXPR = f"({SIZE_EXPR}) + 2.4"
+
+
+def _leveled(colour: str, outline: str = "#ffffff") -> Any:
+    """A section marker in ``colour`` whose shape and size follow the section level."""
+    symbol = marker("circle", colour, sym.SECTION_LEVEL_SIZES_MM["control"], outline, 0.3)
+    layer = symbol.symbolLayer(0)
+    layer.setDataDefinedProperty(symbol_property("Name"),
+                                 QgsProperty.fromExpression(SHAPE_EXPR))
+    layer.setDataDefinedProperty(symbol_property("Size"),
+                                 QgsProperty.fromExpression(SIZE_EXPR))
+    return symbol
+
+
+def _ring() -> Any:
+    """The 'misses its target' mark: a ring in the problem colour with a white halo."""
+    symbol = marker("circle", "0,0,0,0", 5.0, "#ffffff", 1.1)
+    red = marker("circle", "0,0,0,0", 5.0, sym.PROBLEM_REACH_COLOUR, 0.55)  # keep alive
+    symbol.appendSymbolLayer(red.symbolLayer(0).clone())
+    for i in range(symbol.symbolLayerCount()):
+        symbol.symbolLayer(i).setDataDefinedProperty(symbol_property("Size"),
+                                                     QgsProperty.fromExpression(RING_EXPR))
+    return symbol
+
+
+def section_class_renderer(mark_failing: bool = True) -> QgsRuleBasedRenderer:
+    """Sections coloured by class (symbology), shaped by level, ringed when failing."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    for c in sym.WATER_CLASSES:
+        root.appendChild(QgsRuleBasedRenderer.Rule(
+            _leveled(c.colour), 0, 0, f'"water_class" = {c.value}', class_label(c.value)))
+    root.appendChild(QgsRuleBasedRenderer.Rule(
+        _leveled(sym.NO_DATA_COLOUR), 0, 0, '"water_class" IS NULL', class_label(None)))
+    if mark_failing:
+        root.appendChild(QgsRuleBasedRenderer.Rule(
+            _ring(), 0, 0, '"meets_target" = 0', tr("Misses its target")))
+    return QgsRuleBasedRenderer(root)
+
+
+def change_renderer() -> QgsCategorizedSymbolRenderer:
+    """Improved / unchanged / worsened in symbology's change colours."""
+    cats = []
+    for key, colour in sym.CHANGE_COLOURS.items():
+        shape = {"improved": "triangle", "worsened": "triangle"}.get(key, "circle")
+        symbol = marker(shape, colour, 4.2 if key != "unchanged" else 3.2, "#ffffff", 0.3)
+        if key == "worsened":
+            symbol.setAngle(180)  # pointing down
+        cats.append(QgsRendererCategory(key, symbol, bilingual(*sym.CHANGE_LABELS[key])))
+    cats.append(QgsRendererCategory(
+        None, marker("circle", "0,0,0,0", 2.6, sym.NO_DATA_COLOUR, 0.4), tr("No data")))
+    return QgsCategorizedSymbolRenderer("change", cats)
+
+
+def problem_reach_renderer(base: Any = None) -> Any:
+    """Problem reaches in symbology's problem colour; given the reaches' renderer, with
+    its stream-order widths and scale rules (a dense network stays readable)."""
+    if base is None or base.type() != "RuleRenderer":
+        return QgsSingleSymbolRenderer(line(sym.PROBLEM_REACH_COLOUR, 1.4))
+    renderer = base.clone()
+    for rule in renderer.rootRule().children():
+        symbol = rule.symbol()
+        symbol.setColor(QColor(sym.PROBLEM_REACH_COLOUR))
+        symbol.setWidth(symbol.width() + 0.4)
+        prop = symbol.dataDefinedWidth()
+        if prop and prop.isActive():
+            symbol.setDataDefinedWidth(QgsProperty.fromExpression(
+                f"({prop.expressionString()}) + 0.4"))
+    return renderer
+
+
+def heatmap_renderer() -> QgsHeatmapRenderer:
+    """Pollution-load density: transparent → class IV → V → 劣V colours.
+
+    The weight is ln(1 + COD t/a): a few very large loads would otherwise set the
+    maximum and leave the rest of the area a faint halo.
+    """
+    renderer = QgsHeatmapRenderer()
+    renderer.setWeightExpression("ln(1 + coalesce(\"cod_t_a\", 0))")
+    renderer.setRadius(9)
+    c4, c5, c6 = (QColor(sym.class_colour(v)) for v in (4, 5, 6))
+    start = QColor(c4)
+    start.setAlpha(0)
+    light = QColor(c4)
+    light.setAlpha(150)
+    ramp = QgsGradientColorRamp(start, c6, False,
+                                [QgsGradientStop(0.08, light), QgsGradientStop(0.3, c4),
+                                 QgsGradientStop(0.65, c5)])
+    renderer.setColorRamp(ramp)
+    return renderer
+
+
+# --- memory layers ----------------------------------------------------------------
+def memory_layer(geometry: str, name: str, fields: list[tuple[str, str]]) -> QgsVectorLayer:
+    """An empty EPSG:4490 memory layer; ``fields`` [(name, string|integer|double)].
+
+    Field types go through the URI, which reads the same on Qt5 and Qt6.
+    """
+    spec = "&".join(f"field={fname}:{ftype}" for fname, ftype in fields)
+    return QgsVectorLayer(f"{geometry}?crs=EPSG:4490&{spec}", name, "memory")
+
+
+def _py(value: Any) -> Any:
+    """pandas/numpy scalar → a Python value QGIS stores (None for NA)."""
+    if value is None:
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    if hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, (list, tuple)):
+        return "、".join(str(v) for v in value)
+    return value
+
+
+def join_points(base: QgsVectorLayer, rows: dict[str, dict[str, Any]], name: str,
+                fields: list[tuple[str, Any]], key: str = "code") -> QgsVectorLayer:
+    """A memory copy of ``base``'s features whose ``key`` is in ``rows``, with its values."""
+    return _join(base, rows, name, fields, key, "Point")
+
+
+def join_lines(base: QgsVectorLayer, rows: dict[str, dict[str, Any]], name: str,
+               fields: list[tuple[str, Any]], key: str = "code") -> QgsVectorLayer:
+    return _join(base, rows, name, fields, key, "LineString")
+
+
+def _join(base, rows, name, fields, key, geometry) -> QgsVectorLayer:
+    layer = memory_layer(geometry, name, fields)
+    out = []
+    request = QgsFeatureRequest()
+    if rows and len(rows) < 5000:
+        # quotedValue escapes quotes and backslashes (a code "S\\01" is data, not an escape)
+        codes = ",".join(QgsExpression.quotedValue(str(c)) for c in rows)
+        request.setFilterExpression(f"{QgsExpression.quotedColumnRef(key)} IN ({codes})")
+    base_fields = base.fields()
+    for feat in base.getFeatures(request):
+        code = feat[key]
+        if code not in rows:
+            continue
+        new = QgsFeature(layer.fields())
+        new.setGeometry(feat.geometry())
+        values = rows[code]
+        new.setAttributes([_py(values[f]) if f in values else
+                           (_py(feat[f]) if base_fields.indexOf(f) >= 0 else None)
+                           for f, _ in fields])
+        out.append(new)
+    layer.dataProvider().addFeatures(out)
+    layer.updateExtents()
+    return layer
+
+
+SECTION_FIELDS = [
+    ("code", "string"), ("name", "string"), ("level", "string"),
+    ("river_code", "string"), ("period", "string"),
+    ("water_class", "integer"), ("roman", "string"), ("label_zh", "string"),
+    ("target_class", "integer"), ("meets_target", "integer"),
+    ("main_pollutants", "string"), ("failing_items_text", "string"),
+    ("status", "string"), ("tli", "double"), ("trophic_state", "string"),
+]
+CHANGE_FIELDS = [
+    ("code", "string"), ("name", "string"), ("level", "string"),
+    ("period_before", "string"), ("period_after", "string"),
+    ("class_before", "integer"), ("class_after", "integer"),
+    ("roman_before", "string"), ("roman_after", "string"),
+    ("class_delta", "integer"), ("change", "string"), ("change_zh", "string"),
+]
+REACH_FIELDS = [
+    ("code", "string"), ("river_code", "string"), ("section_code", "string"),
+    ("section_name", "string"), ("period", "string"), ("water_class", "integer"),
+    ("roman", "string"), ("target_class", "integer"), ("failing_items_text", "string"),
+    ("stream_order", "integer"),
+]
+
+
+def rows_by(frame, key: str) -> dict[str, dict[str, Any]]:
+    """``{frame[key]: row dict}`` (pandas frame; booleans as 0/1, missing values None:
+    a section without a target or without a sample has NA there, never a truth value)."""
+    if frame is None or len(frame) == 0:
+        return {}
+    out = {}
+    for rec in frame.to_dict("records"):
+        for k, v in list(rec.items()):
+            if isinstance(v, bool) or type(v).__name__ == "bool_":
+                rec[k] = int(v)
+            elif not isinstance(v, (list, tuple, dict)) and _is_missing(v):
+                rec[k] = None
+        out[str(rec[key])] = rec
+    return out
+
+
+def _is_missing(value: Any) -> bool:
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def density_layer(sources: list[QgsVectorLayer], name: str) -> QgsVectorLayer:
+    """All source points with their COD load, for the density (heatmap) option."""
+    layer = memory_layer("Point", name, [("layer", "string"), ("cod_t_a", "double")])
+    out = []
+    for src in sources:
+        idx = src.fields().indexOf("cod_t_a")
+        if idx < 0:
+            continue
+        request = QgsFeatureRequest().setSubsetOfAttributes([idx])
+        table = str(src.customProperty("pollution_map/table") or src.name())
+        for feat in src.getFeatures(request):
+            new = QgsFeature(layer.fields())
+            new.setGeometry(feat.geometry())
+            new.setAttributes([table, feat[idx]])
+            out.append(new)
+    layer.dataProvider().addFeatures(out)
+    layer.updateExtents()
+    return layer

@@ -1,0 +1,214 @@
+"""The dock's trace panel: the pick tool, mode and distance, the ranked source list."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Callable
+
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsLayerTreeGroup,
+    QgsPointXY,
+    QgsProject,
+    QgsRectangle,
+)
+from qgis.PyQt.QtCore import Qt
+from qgis.PyQt.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDoubleSpinBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+)
+
+from .connection import DataSource
+from .dependencies import explain
+from .layer_loading import group_layers
+from .tasks import run_task
+from .trace_tool import SectionPickTool, TraceHighlight, TraceSession, result_layers
+from .translation import tr
+
+TRACE_COLUMNS = ("rank", "name", "layer", "distance_km", "load", "score")
+MAX_ROWS = 200  # sources listed (all are in "Save as layers")
+
+
+def zoom_canvas_to(canvas: Any, x: float, y: float, crs: Any, project: QgsProject,
+                   half_m: float = 2000.0) -> None:
+    """Centre ``canvas`` on (x, y) in ``crs`` (default EPSG:4490) at a local scale."""
+    src = crs or QgsCoordinateReferenceSystem("EPSG:4490")
+    dest = canvas.mapSettings().destinationCrs()
+    centre = QgsCoordinateTransform(src, dest, project).transform(QgsPointXY(x, y))
+    geographic = dest.isGeographic() if dest.isValid() else src.isGeographic()
+    half = half_m / 100000.0 if geographic else half_m
+    canvas.setExtent(QgsRectangle(centre.x() - half, centre.y() - half,
+                                  centre.x() + half, centre.y() + half))
+    canvas.refresh()
+
+
+def _type_title(table: str, title) -> str:
+    """The source type in the user's language (a schema table name otherwise raw)."""
+    try:
+        return title(table)
+    except KeyError:
+        return table
+
+
+class TracePanel(QGroupBox):
+    """Trace from a clicked section; list the candidate sources ranked."""
+
+    def __init__(self, iface: Any, project: QgsProject,
+                 group: Callable[[], QgsLayerTreeGroup | None],
+                 message: Callable[..., None]) -> None:
+        super().__init__(tr("Trace upstream"))
+        self.iface = iface
+        self.project = project
+        self.group = group
+        self.message = message
+        self.session: TraceSession | None = None
+        self.result: Any = None
+        self.tool: SectionPickTool | None = None
+        self.task = None
+        self.highlight = TraceHighlight(iface.mapCanvas()) if iface is not None else None
+        box = QVBoxLayout(self)
+        row = QHBoxLayout()
+        self.pick_button = QPushButton(tr("Pick a section"))
+        self.pick_button.setCheckable(True)
+        self.pick_button.setToolTip(tr("Click a monitoring section on the map to trace from it"))
+        self.pick_button.toggled.connect(self.set_tool_active)
+        self.mode_combo = QComboBox()
+        for mode, text in (("UT", tr("Upstream with tributaries")),
+                           ("UM", tr("Upstream mainstem")), ("DM", tr("Downstream mainstem"))):
+            self.mode_combo.addItem(text, mode)
+        self.distance_spin = QDoubleSpinBox()
+        self.distance_spin.setRange(0, 10000)
+        self.distance_spin.setSuffix(" km")
+        self.distance_spin.setSpecialValueText(tr("no limit"))
+        for widget in (self.pick_button, self.mode_combo, self.distance_spin):
+            row.addWidget(widget)
+        box.addLayout(row)
+        self.table = QTableWidget(0, len(TRACE_COLUMNS))
+        self.table.setHorizontalHeaderLabels(
+            [tr("Rank"), tr("Source"), tr("Type"), tr("Distance (km)"), tr("Load"),
+             tr("Score")])
+        self.table.cellDoubleClicked.connect(self._zoom_to_source)
+        self.table.setMinimumHeight(200)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        box.addWidget(self.table)
+        row2 = QHBoxLayout()
+        save = QPushButton(tr("Save as layers"))
+        save.clicked.connect(self.save)
+        clear = QPushButton(tr("Clear"))
+        clear.clicked.connect(self.clear)
+        row2.addWidget(save)
+        row2.addWidget(clear)
+        box.addLayout(row2)
+
+    def set_source(self, source: DataSource) -> None:
+        """A new current database: a new (lazily built) tracer."""
+        self.session = TraceSession(source)
+        self.clear()
+
+    def set_tool_active(self, on: bool) -> None:
+        """Activate the section pick tool on the canvas (or release it)."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        group = self.group()
+        if canvas is None or group is None:
+            return
+        if on:
+            self.tool = SectionPickTool(canvas, group_layers(group)["sections"])
+            self.tool.sectionPicked.connect(self.trace)
+            self.tool.deactivated.connect(lambda: self.pick_button.setChecked(False))
+            canvas.setMapTool(self.tool)
+        elif self.tool is not None and canvas.mapTool() is self.tool:
+            canvas.unsetMapTool(self.tool)
+
+    def trace(self, section_code: str) -> None:
+        """Trace from ``section_code``; the first trace builds the network in a task."""
+        if self.session is None:
+            return
+        mode = self.mode_combo.currentData()
+        distance = self.distance_spin.value() or None
+        if self.session.tracer is None:
+            self.task = run_task(tr("Building the river network"), self.session.build,
+                                 lambda _t: self.trace(section_code),
+                                 lambda exc: self.message(explain(exc)))
+            return
+        try:
+            self.show_result(self.session.trace(section_code, mode, distance))
+        except ValueError as exc:
+            self.message(str(exc))
+
+    def show_result(self, result: Any) -> None:
+        """Highlight a trace result and list its ranked sources."""
+        self.result = result
+        if self.highlight is not None:
+            self.highlight.show(result)
+        frame = result.top(MAX_ROWS)  # the ranked head only: the outlet has 36,000 sources
+        self.table.setRowCount(len(frame))
+        from .layer_loading import table_title
+
+        for r, row in enumerate(frame[list(TRACE_COLUMNS)].itertuples(index=False)):
+            for c, value in enumerate(row):
+                if TRACE_COLUMNS[c] == "layer":
+                    text = _type_title(str(value), table_title)
+                elif isinstance(value, float):
+                    text = "" if value != value else f"{value:.3g}"
+                else:
+                    text = str(value)
+                item = QTableWidgetItem(text)
+                if isinstance(value, (int, float)) and TRACE_COLUMNS[c] != "layer":
+                    item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight |
+                                              Qt.AlignmentFlag.AlignVCenter))
+                self.table.setItem(r, c, item)
+        self.message(tr("{0}: {1} upstream reaches, {2} candidate sources").format(
+            result.section.get("name") or result.section.get("code"),
+            result.n_reaches, result.n_sources))
+
+    def listed_codes(self) -> list[str]:
+        """Codes of the listed sources in rank order (what the user sees)."""
+        if self.result is None:
+            return []
+        return [str(c) for c in self.result.top(MAX_ROWS)["code"]]
+
+    def save(self) -> list:
+        """Save the current result as layers in the database group."""
+        group = self.group()
+        if self.result is None or group is None:
+            return []
+        return result_layers(self.result, group, self.project)
+
+    def unload(self) -> None:
+        """Release the pick tool and the highlight (the plugin is being unloaded)."""
+        canvas = self.iface.mapCanvas() if self.iface is not None else None
+        if self.tool is not None:
+            with contextlib.suppress(TypeError, RuntimeError):
+                self.tool.deactivated.disconnect()
+            if canvas is not None and canvas.mapTool() is self.tool:
+                canvas.unsetMapTool(self.tool)
+            self.tool = None
+        self.clear()
+
+    def clear(self) -> None:
+        self.result = None
+        self.table.setRowCount(0)
+        if self.highlight is not None:
+            self.highlight.clear()
+
+    def _zoom_to_source(self, row: int, _col: int) -> None:
+        if self.result is None or self.iface is None:
+            return
+        geom = self.result.sources_gdf.geometry.iloc[row]
+        zoom_canvas_to(self.iface.mapCanvas(), geom.x, geom.y, None, self.project)
+        self.table.selectRow(row)
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
