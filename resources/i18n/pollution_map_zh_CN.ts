@@ -4,7 +4,7 @@
 <context>
     <name>PollutionMap</name>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>(report: {0})</source>
         <translation>（报告：{0}）</translation>
     </message>
@@ -29,7 +29,7 @@
         <translation>{module} 中的算法不可用：{error}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>All kinds</source>
         <translation>全部类型</translation>
     </message>
@@ -49,7 +49,7 @@
         <translation>在一个事务中执行数据库升级到本插件版本所需的结构迁移：迁移失败时数据库保持原状。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Areas</source>
         <translation>区域</translation>
     </message>
@@ -74,12 +74,12 @@
         <translation>评价结果（断面）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Assessing water quality</source>
         <translation>正在评价水质</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
         <source>Assessment and tracing</source>
         <translation>评价与溯源</translation>
     </message>
@@ -90,7 +90,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Basemap</source>
         <translation>底图</translation>
     </message>
@@ -100,7 +100,7 @@
         <translation>已入库行的空白单元格</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
@@ -110,7 +110,7 @@
         <translation>生成演示数据库</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Building the river network</source>
         <translation>正在构建河网</translation>
     </message>
@@ -125,7 +125,7 @@
         <translation>无坐标系文件的坐标系（留空：经纬度 EPSG:4490）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>CRS: {0}</source>
         <translation>坐标系：{0}</translation>
     </message>
@@ -135,17 +135,17 @@
         <translation>已取消；已写出的文件保留。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_tool.py"/>
         <source>Candidate sources</source>
         <translation>候选污染源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Cannot open the database: {0}</source>
         <translation>无法打开数据库：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Change</source>
         <translation>变化</translation>
     </message>
@@ -180,12 +180,12 @@
         <translation>突变判定的类别跃升数</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Class {0} ({1})</source>
         <translation>{0}类（{1}）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Clear</source>
         <translation>清除</translation>
     </message>
@@ -195,17 +195,17 @@
         <translation>清除已存储的值</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Click a monitoring section on the map to trace from it</source>
         <translation>在地图上点击一个监测断面，从该断面开始溯源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Connecting to {0}</source>
         <translation>正在连接 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Connection string (service=… or host=… dbname=…)</source>
         <translation>连接字符串（service=… 或 host=… dbname=…）</translation>
     </message>
@@ -220,23 +220,23 @@
         <translation>输入数据的坐标系</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
         <source>Could not draw the maps</source>
         <translation>无法绘制地图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Could not open {0} from {1}</source>
         <translation>无法从 {1} 打开 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Could not read the style {0}: {1}</source>
         <translation>无法读取样式 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
         <source>Could not write {0}</source>
         <translation>无法写入 {0}</translation>
     </message>
@@ -261,7 +261,7 @@
         <translation>创建一个空的污染源 GeoPackage，包含本插件数据库结构中的全部图层和表（CGCS2000，EPSG:4490）、空间索引和自然键唯一约束。给出 PostgreSQL 连接字符串或 QGIS 中已保存连接的名称（pg:名称）时，则在 PostGIS 中创建这些表。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Critical</source>
         <translation>临界</translation>
     </message>
@@ -281,17 +281,17 @@
         <translation>DM 下游干流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Data as of {0}</source>
         <translation>数据截至 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Data source: {0}</source>
         <translation>数据来源：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
         <source>Database</source>
         <translation>数据库</translation>
     </message>
@@ -311,12 +311,12 @@
         <translation>演示 GeoPackage</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
         <source>Demo data</source>
         <translation>演示数据</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Density (heatmap)</source>
         <translation>密度（热力图）</translation>
     </message>
@@ -326,7 +326,7 @@
         <translation>依赖包版本（JSON）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Details…</source>
         <translation>详情…</translation>
     </message>
@@ -341,7 +341,7 @@
         <translation>检测到的编码</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Distance (km)</source>
         <translation>距离（km）</translation>
     </message>
@@ -356,13 +356,13 @@
         <translation>区县</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Downstream mainstem</source>
         <translation>下游干流</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_tool.py"/>
         <source>Drainage control units</source>
         <translation>汇水控制单元</translation>
     </message>
@@ -372,12 +372,12 @@
         <translation>编码</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Every river</source>
         <translation>全部河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Exceedance</source>
         <translation>超标</translation>
     </message>
@@ -387,27 +387,27 @@
         <translation>超标与突变预警</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Export HTML reports</source>
         <translation>导出 HTML 报告</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Export HTML reports to</source>
         <translation>HTML 报告导出到</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Export HTML reports…</source>
         <translation>导出 HTML 报告…</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Export maps (PNG + PDF)…</source>
         <translation>导出专题图（PNG + PDF）…</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Export maps to</source>
         <translation>专题图导出到</translation>
     </message>
@@ -417,12 +417,12 @@
         <translation>导出河流 HTML 报告（一河一策）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Exporting HTML reports</source>
         <translation>正在导出 HTML 报告</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
         <source>Exporting the maps</source>
         <translation>正在导出专题图</translation>
     </message>
@@ -432,12 +432,12 @@
         <translation>河流名称字段（留空：自动识别）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Filter by section, item or text</source>
         <translation>按断面、指标或文字筛选</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>First-level protection zone</source>
         <translation>一级保护区</translation>
     </message>
@@ -452,7 +452,7 @@
         <translation>高德（GCJ-02）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Gaode / Amap (GCJ-02)</source>
         <translation>高德地图（GCJ-02）</translation>
     </message>
@@ -468,17 +468,17 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>GeoPackage (*.gpkg)</source>
         <translation>GeoPackage (*.gpkg)</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>GeoPackage file…</source>
         <translation>GeoPackage 文件…</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/connection.py"/>
         <source>GeoPackage not found: {0}</source>
         <translation>未找到 GeoPackage：{0}</translation>
     </message>
@@ -518,17 +518,17 @@
         <translation>按名称推断（含湖、水库、库心、库区：湖库）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>HTML export incomplete: {0} page(s) not written, listed in {1}</source>
         <translation>HTML 导出不完整：{0} 个页面未写入，见 {1}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
         <source>HTML reports</source>
         <translation>HTML 报告</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>HTML reports written to {0}</source>
         <translation>HTML 报告已写入 {0}</translation>
     </message>
@@ -538,18 +538,18 @@
         <translation>表头映射（表头=字段; …）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>Import river network</source>
         <translation>导入河网</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Import river network…</source>
         <translation>导入河网…</translation>
     </message>
@@ -559,7 +559,7 @@
         <translation>从 CSV/XLSX 导入表格</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>Importing the river network</source>
         <translation>正在导入河网</translation>
     </message>
@@ -574,12 +574,12 @@
         <translation>输入文件（CSV 或 XLSX）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/connection.py"/>
         <source>Invalid PostgreSQL connection string</source>
         <translation>无效的 PostgreSQL 连接字符串</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Item</source>
         <translation>指标</translation>
     </message>
@@ -589,12 +589,12 @@
         <translation>保留已存储的值</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Key rivers</source>
         <translation>重点河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Key rivers (all with sections or sources if none is flagged)</source>
         <translation>重点河流（未标记重点河流时为所有有断面或污染源的河流）</translation>
     </message>
@@ -609,17 +609,17 @@
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Language of the pages</source>
         <translation>页面语言</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Legend</source>
         <translation>图例</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>Line layers ({0})</source>
         <translation>线图层（{0}）</translation>
     </message>
@@ -644,22 +644,22 @@
         <translation>将断面和污染源关联到新河段</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Load database</source>
         <translation>加载数据库</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Loaded {0}</source>
         <translation>已加载 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Loading {0}</source>
         <translation>正在加载 {0}</translation>
     </message>
@@ -669,7 +669,7 @@
         <translation>将数据库（GeoPackage、PostgreSQL 连接字符串或已保存的连接）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Made with QGIS on {0}</source>
         <translation>{0} 由 QGIS 制作</translation>
     </message>
@@ -679,18 +679,18 @@
         <translation>主页</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/map_export.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
         <source>Map export cancelled; nothing was written</source>
         <translation>已取消地图导出，未写入任何文件</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/processing_provider/base.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Maps</source>
         <translation>专题图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Message</source>
         <translation>信息</translation>
     </message>
@@ -705,12 +705,12 @@
         <translation>已迁移到数据库结构版本 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/thematic.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
         <source>Misses its target</source>
         <translation>未达到水质目标</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dependencies.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dependencies.py"/>
         <source>Missing Python packages</source>
         <translation>缺少 Python 包</translation>
     </message>
@@ -720,17 +720,17 @@
         <translation>模式</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Monitoring sections</source>
         <translation>监测断面</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Monitoring-section map</source>
         <translation>监测断面图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Month</source>
         <translation>月</translation>
     </message>
@@ -745,13 +745,13 @@
         <translation>新数据库</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/thematic.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
         <source>No data</source>
         <translation>无数据</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>No database loaded.</source>
         <translation>未加载数据库。</translation>
     </message>
@@ -771,7 +771,7 @@
         <translation>未检出按以下值计</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>None (rivers drawn as the background)</source>
         <translation>无（以水系为底图）</translation>
     </message>
@@ -781,7 +781,7 @@
         <translation>无（以水系为背景）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/connection.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/connection.py"/>
         <source>Not a GeoPackage, a PostgreSQL connection string or a saved connection: {0}</source>
         <translation>既不是 GeoPackage，也不是 PostgreSQL 连接字符串或已保存的连接：{0}</translation>
     </message>
@@ -806,27 +806,27 @@
         <translation>离线（启动时不请求任何外部主机）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Offline: everything inside the files</source>
         <translation>离线：所有内容内嵌于文件</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Open a pollution-source database</source>
         <translation>打开污染源数据库</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>OpenStreetMap</source>
         <translation>OpenStreetMap</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Other rivers</source>
         <translation>其他河流</translation>
     </message>
@@ -838,7 +838,7 @@
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
@@ -854,8 +854,8 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Period</source>
         <translation>时段</translation>
     </message>
@@ -875,22 +875,22 @@
         <translation>时段 {period}：{n} 个断面</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Period: {0}</source>
         <translation>时段：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Periods</source>
         <translation>时段</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Periods: {0}</source>
         <translation>时段：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Pick a section</source>
         <translation>选择断面</translation>
     </message>
@@ -902,7 +902,7 @@
     <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/provider.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Pollution Map</source>
         <translation>污染源地图</translation>
     </message>
@@ -928,42 +928,42 @@
         <translation>污染源地图 {version}，运行于 QGIS {qgis}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Pollution sources</source>
         <translation>污染源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Pollution-distribution map</source>
         <translation>污染分布图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Pollution-load density (COD)</source>
         <translation>污染负荷密度（COD）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>PostGIS: {0}</source>
         <translation>PostGIS：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>PostgreSQL</source>
         <translation>PostgreSQL</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>PostgreSQL connection string…</source>
         <translation>PostgreSQL 连接字符串…</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Problem reaches {0}</source>
         <translation>问题河段 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Problem-water-body map</source>
         <translation>问题水体图</translation>
     </message>
@@ -993,12 +993,12 @@
         <translation>QGIS {version}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Quarter</source>
         <translation>季度</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Quasi-protection zone</source>
         <translation>准保护区</translation>
     </message>
@@ -1008,12 +1008,12 @@
         <translation>随机种子</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Range of months</source>
         <translation>月份区间</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Rank</source>
         <translation>排名</translation>
     </message>
@@ -1043,7 +1043,7 @@
         <translation>被拒绝的行</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Related tables</source>
         <translation>关联表</translation>
     </message>
@@ -1089,23 +1089,23 @@
         <translation>河流线图层或文件</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>River network imported: {0}</source>
         <translation>河网已导入：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>River network: one or more line layers</source>
         <translation>河网：一个或多个线图层</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Rivers by stream order</source>
         <translation>按河流级别显示河流</translation>
     </message>
@@ -1140,12 +1140,12 @@
         <translation>更新行数</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Sampled on</source>
         <translation>采样日期</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Save as layers</source>
         <translation>保存为图层</translation>
     </message>
@@ -1160,17 +1160,17 @@
         <translation>数据库结构版本</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Score</source>
         <translation>得分</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Second-level protection zone</source>
         <translation>二级保护区</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Section</source>
         <translation>断面</translation>
     </message>
@@ -1180,12 +1180,12 @@
         <translation>断面编码</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Section level</source>
         <translation>断面级别</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Section water quality {0}</source>
         <translation>断面水质 {0}</translation>
     </message>
@@ -1195,7 +1195,7 @@
         <translation>新建断面数</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Sections missing their targets {0}</source>
         <translation>未达标断面 {0}</translation>
     </message>
@@ -1215,27 +1215,27 @@
         <translation>捕捉容差（米）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Source</source>
         <translation>污染源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Stream order {0}</source>
         <translation>{0} 级河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Stream order {0} and above</source>
         <translation>{0} 级及以上河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Style file missing: {0} (reinstall the plugin)</source>
         <translation>缺少样式文件：{0}（请重新安装插件）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Sudden change</source>
         <translation>突变</translation>
     </message>
@@ -1270,7 +1270,7 @@
         <translation>范围格式为 西,南,东,北</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/network_import_action.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
         <source>The database already holds {0} rivers and {1} reaches. Replace them?</source>
         <translation>数据库中已有 {0} 条河流、{1} 个河段。是否替换？</translation>
     </message>
@@ -1295,28 +1295,28 @@
         <translation>缺少使用说明：{0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Thematic maps</source>
         <translation>专题图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dependencies.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dependencies.py"/>
         <source>This feature needs the Python package(s) {modules}, which QGIS's Python lacks. Windows: open the OSGeo4W Shell and run: python -m pip install {pip}. Debian/Ubuntu: sudo apt install {apt}. macOS: run {python} -m pip install {pip}. Then restart QGIS.</source>
         <translation>此功能需要 Python 包 {modules}，但 QGIS 的 Python 环境中没有安装。Windows：打开 OSGeo4W Shell 并运行：python -m pip install {pip}。Debian/Ubuntu：sudo apt install {apt}。macOS：运行 {python} -m pip install {pip}。然后重新启动 QGIS。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>This layer group was not loaded by the plugin.</source>
         <translation>此图层组不是由本插件加载的。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Tianditu (needs a key)</source>
         <translation>天地图（需要密钥）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Tianditu key</source>
         <translation>天地图密钥</translation>
     </message>
@@ -1326,12 +1326,12 @@
         <translation>天地图密钥（或 TIANDITU_KEY 环境变量）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_tool.py"/>
         <source>Trace from {0} ({1})</source>
         <translation>从 {0}（{1}）溯源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Trace upstream</source>
         <translation>向上游溯源</translation>
     </message>
@@ -1351,7 +1351,7 @@
         <translation>溯源污染源</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Type</source>
         <translation>类型</translation>
     </message>
@@ -1366,22 +1366,22 @@
         <translation>UT 上游（含支流）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Update maps</source>
         <translation>更新地图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Upstream mainstem</source>
         <translation>上游干流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_tool.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_tool.py"/>
         <source>Upstream reaches</source>
         <translation>上游河段</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Upstream with tributaries</source>
         <translation>上游（含支流）</translation>
     </message>
@@ -1401,23 +1401,23 @@
         <translation>正在校验 {0}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Value</source>
         <translation>数值</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Warnings</source>
         <translation>预警</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Warnings (none)</source>
         <translation>预警（无）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/warnings_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Warnings ({0})</source>
         <translation>预警（{0}）</translation>
     </message>
@@ -1437,7 +1437,7 @@
         <translation>水系</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layers.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Water systems and rivers</source>
         <translation>水系与河流</translation>
     </message>
@@ -1447,12 +1447,12 @@
         <translation>新建断面的水体类型</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Water-quality change map</source>
         <translation>水质变化图</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Water-quality change {0}</source>
         <translation>水质变化 {0}</translation>
     </message>
@@ -1462,7 +1462,7 @@
         <translation>评价一个时段内（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）每个监测断面的水质类别：各项目时段均值、21 项常规项目的单因子类别、定性评价、是否达标、超标项目和主要污染物（环办〔2011〕22号）。未检出默认按检出限的一半计。</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/themes.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Watershed river-system map</source>
         <translation>流域水系图</translation>
     </message>
@@ -1487,12 +1487,12 @@
         <translation>已写出：{path}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Wrote {0} files to {1}</source>
         <translation>已向 {1} 写出 {0} 个文件</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/period_picker.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Year</source>
         <translation>年</translation>
     </message>
@@ -1512,7 +1512,7 @@
         <translation>缺失</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>no limit</source>
         <translation>不限</translation>
     </message>
@@ -1527,12 +1527,12 @@
         <translation>或 QGIS 中已保存的 PostgreSQL 连接</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>or the TIANDITU_KEY environment variable</source>
         <translation>或环境变量 TIANDITU_KEY</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>synthetic demo data</source>
         <translation>合成演示数据</translation>
     </message>
@@ -1542,7 +1542,7 @@
         <translation>检出限</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/html_export_dialog.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>the latest year</source>
         <translation>最近一年</translation>
     </message>
@@ -1552,17 +1552,17 @@
         <translation>零</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>{0} is already loaded</source>
         <translation>{0} 已加载</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/tasks.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/tasks.py"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_layer/trace_panel.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>{0}: {1} upstream reaches, {2} candidate sources</source>
         <translation>{0}：{1} 个上游河段，{2} 个候选污染源</translation>
     </message>
