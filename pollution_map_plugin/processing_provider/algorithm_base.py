@@ -33,9 +33,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QIcon
 
+from .. import paths
 from ..qgis_desktop.dependencies import install_hint, missing_modules
 from ..qgis_desktop.translation import tr
-from .. import paths
 
 _AUTHCFG_KV_RE = re.compile(r"(?:^|\s)authcfg\s*=\s*'?([A-Za-z0-9]+)'?(?=\s|$)")
 

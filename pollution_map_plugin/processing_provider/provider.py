@@ -7,9 +7,9 @@ import sys
 from qgis.core import Qgis, QgsMessageLog, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from .. import paths
 from ..qgis_desktop.dependencies import missing_packages_of, require
 from ..qgis_desktop.translation import tr
-from .. import paths
 
 PROVIDER_ID = "pollutionmap"
 # One module per area, each with ``ALGORITHMS`` (a list of algorithm classes).

@@ -46,7 +46,7 @@ from .map_data import MapData, compute_map_data
 from .map_themes import MAPS, apply_theme, build_maps, group_extent
 from .period_picker import PeriodPicker
 from .qgis_compat import is_chinese
-from .tasks import log, run_task
+from .tasks import TaskQueue, log
 from .trace_panel import TracePanel, zoom_canvas_to
 from .translation import tr
 from .warnings_panel import WarningsPanel
@@ -67,6 +67,7 @@ class PollutionDock(QDockWidget):
         self.data: MapData | None = None
         self.task = None
         self.export_task = None
+        self.db_tasks = TaskQueue()  # assessments and exports read the database one at a time
         self._build_ui()
         self._set_enabled(False)
         self.project.readProject.connect(self._project_read)
@@ -269,7 +270,8 @@ class PollutionDock(QDockWidget):
                 if data is not None and str(candidate.customProperty(PROP_SOURCE)) == key:
                     build_maps(candidate, data, self.project)
 
-        run_task(tr("Assessing water quality"), work, done, self.error)
+        self.db_tasks.submit(tr("Assessing water quality"), work, done, self.error,
+                             key=f"assess:{key}")
 
     def _project_read(self, *_args) -> None:
         self.source_key = None
@@ -327,7 +329,9 @@ class PollutionDock(QDockWidget):
         if sync:
             self._assessed(work(lambda _: None, lambda: False))
         else:
-            self.task = run_task(tr("Assessing water quality"), work, self._assessed, self.error)
+            self.task = self.db_tasks.submit(tr("Assessing water quality"), work,
+                                             self._assessed, self.error,
+                                             key=f"assess:{self.source_key}")
 
     def _assessed(self, data: MapData | None) -> None:
         group = self.group()
@@ -427,7 +431,7 @@ class PollutionDock(QDockWidget):
                 self.message(tr("HTML reports written to {0}").format(out_dir),
                              Qgis.MessageLevel.Success)
 
-        self.task = run_task(tr("Exporting HTML reports"), work, done, self.error)
+        self.task = self.db_tasks.submit(tr("Exporting HTML reports"), work, done, self.error)
         return self.task
 
     # --- warnings --------------------------------------------------------------------
@@ -480,6 +484,7 @@ class PollutionDock(QDockWidget):
         if self.export_task is not None:
             self.export_task.cancel()
         self.trace_panel.unload()
+        self.db_tasks.clear()
         stop_loaders()
         stop_tasks()
 

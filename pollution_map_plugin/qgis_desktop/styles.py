@@ -26,8 +26,8 @@ from qgis.core import (
     QgsVectorLayer,
 )
 
-from ..core import symbology as sym
 from .. import paths
+from ..core import symbology as sym
 from .density import (
     POINT_TARGET,
     REACH_TARGET,

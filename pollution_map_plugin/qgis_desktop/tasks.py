@@ -8,6 +8,7 @@ task manager (progress bar and cancel button in the status bar) and calls
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from typing import Any, Callable
@@ -30,11 +31,13 @@ class FunctionTask(QgsTask):
 
     def __init__(self, description: str, func: Callable[..., Any],
                  on_done: Callable[[Any], None] | None = None,
-                 on_error: Callable[[BaseException], None] | None = None) -> None:
+                 on_error: Callable[[BaseException], None] | None = None,
+                 on_finished: Callable[[], None] | None = None) -> None:
         super().__init__(description, QgsTask.Flag.CanCancel)
         self.func = func
         self.on_done = on_done
         self.on_error = on_error
+        self.on_finished = on_finished  # always called last: done, failed or cancelled
         self.result: Any = None
         self.exception: BaseException | None = None
         self.worker: threading.Thread | None = None
@@ -70,6 +73,60 @@ class FunctionTask(QgsTask):
                 Qgis.MessageLevel.Critical)
             if self.on_error is not None:
                 self.on_error(exc)
+        finally:
+            if self.on_finished is not None:
+                self.on_finished()
+
+
+class TaskQueue:
+    """Runs the dock's database tasks one at a time, in order.
+
+    Two tasks reading one GeoPackage at once crash GDAL 3.10's columnar reader
+    (QGIS 3.40, Debian 13), and two assessments of one database are wasted work
+    anyway.  ``submit`` with a ``key`` replaces a task of that key still waiting
+    (the latest request wins) and cancels one of that key already running.
+    """
+
+    def __init__(self) -> None:
+        self._waiting: list[tuple[str | None, FunctionTask]] = []
+        self._running: tuple[str | None, FunctionTask] | None = None
+
+    def submit(self, description: str, func: Callable[..., Any],
+               on_done: Callable[[Any], None] | None = None,
+               on_error: Callable[[BaseException], None] | None = None,
+               key: str | None = None) -> FunctionTask:
+        task = FunctionTask(description, func, on_done, on_error, self._finished)
+        if key is not None:
+            self._waiting = [(k, t) for k, t in self._waiting if k != key]
+            if self._running is not None and self._running[0] == key:
+                running = self._running[1]
+                running.on_done = None  # superseded: its result must not land
+                with contextlib.suppress(RuntimeError):  # already deleted by QGIS
+                    running.cancel()
+        self._waiting.append((key, task))
+        if self._running is None:
+            self._start_next()
+        return task
+
+    def pending(self) -> int:
+        """Tasks waiting or running."""
+        return len(self._waiting) + (self._running is not None)
+
+    def clear(self) -> None:
+        """Forget waiting tasks (the running one is left to ``stop_tasks``)."""
+        self._waiting = []
+
+    def _start_next(self) -> None:
+        self._running = None
+        if not self._waiting:
+            return
+        self._running = self._waiting.pop(0)
+        task = self._running[1]
+        _RUNNING.add(task)
+        QgsApplication.taskManager().addTask(task)
+
+    def _finished(self) -> None:
+        self._start_next()
 
 
 def stop_tasks(timeout_s: float = 15.0) -> int:
