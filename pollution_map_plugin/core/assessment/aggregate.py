@@ -15,16 +15,9 @@ import pandas as pd
 
 from .. import gb3838
 from ..symbology import LABEL_EN
+from .assessment_basics import BY_COLUMNS, AssessmentLike, class_labels
 from .engine import main_pollutants
-from .section_assessment import Assessment, class_labels
 
-BY_COLUMNS = {
-    "section": "section_code",
-    "river": "river_code",
-    "control_unit": "control_unit_code",
-    "water_system": "water_system",
-    "district": "district",
-}
 MIN_SECTIONS_FOR_SHARES = 5
 _NAME_ZH = {c: it.name_zh for c, it in gb3838.ITEMS.items()}
 _SHORT_EN = {c: it.short_en for c, it in gb3838.ITEMS.items()}
@@ -95,7 +88,7 @@ def _mean_items(items: pd.DataFrame, key: pd.Series, small: pd.Index,
     return out
 
 
-def assess_groups(assessment: Assessment, by: str = "river") -> pd.DataFrame:
+def assess_groups(assessment: AssessmentLike, by: str = "river") -> pd.DataFrame:
     """Aggregate the sections of ``assessment`` by river, control unit, water system
     or district (``by``: a key of :data:`BY_COLUMNS`).
 

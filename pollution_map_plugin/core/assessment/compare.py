@@ -17,11 +17,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import gb3838
 from ..symbology import CHANGE_LABELS
-from .aggregate import BY_COLUMNS
+from .assessment_basics import BY_COLUMNS, AssessmentLike, class_labels, sections_of
 from .periods import Period
-from .section_assessment import Assessment, assess, class_labels
+from .problem_bodies import (  # noqa: F401 - re-exported (they lived here)
+    PROBLEM_GROUP_COLUMNS,
+    PROBLEM_LEVELS,
+    PROBLEM_SECTION_COLUMNS,
+    problem_water_bodies,
+)
+from .section_assessment import assess
 
 #: The method's words for a change: code → (zh, en), best first.
 METHOD_CHANGES: dict[str, tuple[str, str]] = {
@@ -84,12 +89,12 @@ def _method_words(codes: pd.Series) -> tuple[pd.Series, pd.Series]:
     return zh, en
 
 
-def _frame(result: Assessment | pd.DataFrame) -> pd.DataFrame:
-    return result.sections if isinstance(result, Assessment) else result
+def _frame(result: AssessmentLike | pd.DataFrame) -> pd.DataFrame:
+    return sections_of(result)
 
 
 def compare_assessments(
-    before: Assessment | pd.DataFrame, after: Assessment | pd.DataFrame
+    before: AssessmentLike | pd.DataFrame, after: AssessmentLike | pd.DataFrame
 ) -> pd.DataFrame:
     """Per section: the class before and after, and the change.
 
@@ -177,8 +182,8 @@ def _shares(secs: pd.DataFrame, col: str | None, keep: set | None) -> pd.DataFra
 
 
 def compare_groups(
-    before: Assessment | pd.DataFrame,
-    after: Assessment | pd.DataFrame,
+    before: AssessmentLike | pd.DataFrame,
+    after: AssessmentLike | pd.DataFrame,
     by: str = "river",
     *,
     comparable: bool = True,
@@ -221,69 +226,3 @@ def compare_groups(
     out["change_method_zh"], out["change_method_en"] = _method_words(out["change_method"])
     out = out.sort_values("group", kind="stable").reset_index(drop=True)
     return out[list(GROUP_CHANGE_COLUMNS)]
-
-
-PROBLEM_LEVELS = {"section": "section_code", "reach": "reach_code", "river": "river_code"}
-#: Columns of :func:`problem_water_bodies` for ``level="section"``.
-PROBLEM_SECTION_COLUMNS = (
-    "section_code", "name", "river_code", "reach_code", "district", "period", "water_class",
-    "roman", "target_class", "target_roman", "failing_parameters", "failing_items",
-    "failing_items_text", "main_pollutants",
-)
-#: Columns for ``level="reach"`` and ``level="river"``.
-PROBLEM_GROUP_COLUMNS = (
-    "level", "code", "river_code", "period", "n_sections", "n_failing", "section_codes",
-    "reach_codes", "worst_class", "worst_roman", "failing_parameters", "failing_items_zh",
-    "details",
-)
-
-
-def problem_water_bodies(
-    results: Assessment | pd.DataFrame, level: str = "section"
-) -> pd.DataFrame:
-    """The sections (``level="section"``), reaches or rivers missing their targets.
-
-    A section is a problem when its class is worse than its target.  Reaches and
-    rivers list their failing sections, the union of the failing items
-    (``failing_parameters`` codes, ``failing_items_zh`` names) and per-section
-    ``details`` such as ``S01: 氨氮 1.32 (≤1)``; ``n_sections`` counts the assessed
-    sections with a target, ``n_failing`` the problem ones.  Worst first.
-    """
-    if level not in PROBLEM_LEVELS:
-        raise ValueError(f"level must be one of {', '.join(PROBLEM_LEVELS)}, not {level!r}")
-    secs = _frame(results)
-    bad = secs.loc[secs["meets_target"].fillna(True).eq(False)].copy()
-    bad["failing_parameters"] = [[f["parameter"] for f in items]
-                                 for items in bad["failing_items"]]
-    if level == "section":
-        bad = bad.sort_values(["water_class", "section_code"], ascending=[False, True])
-        return bad[list(PROBLEM_SECTION_COLUMNS)].reset_index(drop=True)
-    col = PROBLEM_LEVELS[level]
-    judged = secs.loc[secs["meets_target"].notna() & secs[col].notna()]
-    bad = bad.loc[bad[col].notna()]
-    if bad.empty:
-        return pd.DataFrame(columns=list(PROBLEM_GROUP_COLUMNS))
-    bad["detail"] = bad["section_code"] + ": " + bad["failing_items_text"]
-    order = list(gb3838.ITEMS)
-    rows = []
-    for code, grp in bad.groupby(col, sort=True):
-        params = sorted({p for ps in grp["failing_parameters"] for p in ps}, key=order.index)
-        worst = int(grp["water_class"].max())
-        rivers = grp["river_code"].dropna().unique()
-        rows.append({
-            "level": level, "code": code,
-            "river_code": rivers[0] if len(rivers) else None,
-            "period": grp["period"].iloc[0],
-            "n_sections": int((judged[col] == code).sum()),
-            "n_failing": len(grp),
-            "section_codes": grp["section_code"].tolist(),
-            "reach_codes": sorted(grp["reach_code"].dropna().unique().tolist()),
-            "worst_class": worst,
-            "worst_roman": gb3838.roman(worst),
-            "failing_parameters": params,
-            "failing_items_zh": "、".join(gb3838.ITEMS[p].name_zh for p in params),
-            "details": "；".join(grp["detail"]),
-        })
-    out = pd.DataFrame(rows, columns=list(PROBLEM_GROUP_COLUMNS))
-    out["worst_class"] = out["worst_class"].astype("Int64")
-    return out.sort_values(["worst_class", "code"], ascending=[False, True]).reset_index(drop=True)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import gb3838
-from ..symbology import CLASS_BY_VALUE
+from .assessment_basics import class_labels
 from .engine import build_items, section_attributes, section_classes, separate_items
 from .measurement_values import check_non_detect
 from .periods import Period, parse_period, period_keys
@@ -65,20 +65,6 @@ def _located(sections) -> pd.Series:
     return s[~s.index.duplicated()]
 
 
-def class_labels(water_class: pd.Series) -> pd.DataFrame:
-    """``roman``, ``label_zh``, ``label_en`` for a series of classes (1..6 or NA)."""
-    wc = pd.Series(water_class).astype("Int64")
-    idx = wc.fillna(0).astype(int).clip(0, 6).to_numpy()
-    table = [("—", None, None)] + [
-        (CLASS_BY_VALUE[k].roman, CLASS_BY_VALUE[k].label_zh, CLASS_BY_VALUE[k].label_en)
-        for k in range(1, 7)
-    ]
-    cols = {}
-    for i, col in enumerate(("roman", "label_zh", "label_en")):
-        cols[col] = np.array([row[i] for row in table], dtype=object)[idx]
-    return pd.DataFrame(cols, index=wc.index)
-
-
 @dataclass
 class Assessment:
     """The result of :func:`assess`: the period, one row per section, one per item."""
@@ -95,8 +81,8 @@ class Assessment:
         return assess_groups(self, by)
 
     def problems(self, level: str = "section") -> pd.DataFrame:
-        """Sections, reaches or rivers that miss their targets (:mod:`.compare`)."""
-        from .compare import problem_water_bodies
+        """Sections, reaches or rivers that miss their targets (:mod:`.problem_bodies`)."""
+        from .problem_bodies import problem_water_bodies
 
         return problem_water_bodies(self.sections, level)
 
