@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from pollution_map_plugin.core.network.line_layers import MERGED, LineInput
+from pollution_map_plugin.core.network.noded_edges import lengths_of, select_edges
 
 
 def _project(c: np.ndarray, p: np.ndarray) -> tuple[float, int, float]:
@@ -30,9 +31,6 @@ def keep_one_bank(inp: LineInput, noded, pairs: list[tuple[int, list[int]]],
                   tol: float) -> int:
     """Drop the shorter bank of each pair and join its nodes to the kept one; return the
     number of banks dropped (``noded`` and the feature outcomes are updated in place)."""
-    from pollution_map_plugin.core.network.banks import lengths_of
-    from pollution_map_plugin.core.network.noding import select_edges
-
     u, v = noded.u.tolist(), noded.v.tolist()
     coords, feature = list(noded.coords), noded.feature.tolist()
     m = len(u)

@@ -13,20 +13,13 @@ import numpy as np
 
 from pollution_map_plugin.core.network.bank_merge import keep_one_bank
 from pollution_map_plugin.core.network.line_layers import LineInput
+from pollution_map_plugin.core.network.noded_edges import (  # noqa: F401 - re-exported
+    Finding,
+    SegmentSamples,
+    lengths_of,
+)
 
 FRACTIONS = (0.1, 0.3, 0.5, 0.7, 0.9)
-
-
-def lengths_of(coords: list[np.ndarray]) -> np.ndarray:
-    """Length of each line (vectorised over all of them)."""
-    if not coords:
-        return np.zeros(0)
-    counts = np.array([len(c) for c in coords], dtype=np.int64)
-    xy = np.vstack(coords)
-    seg = np.hypot(*np.diff(xy, axis=0).T)
-    owner = np.repeat(np.arange(len(coords)), counts)[:-1]
-    same = owner == np.repeat(np.arange(len(coords)), counts)[1:]
-    return np.bincount(owner[same], weights=seg[same], minlength=len(coords))
 
 
 def points_along_many(coords: list[np.ndarray], fractions: np.ndarray) -> np.ndarray:
@@ -83,7 +76,6 @@ def points_along(c: np.ndarray, fractions) -> np.ndarray:
 def find_double_banks(inp: LineInput, noded, bank_width: float, tol: float) -> None:
     """Find the double-bank pairs of ``noded`` (a ``noding.Noded``), keep one bank of
     each (``bank_merge``) and report them as a finding."""
-    from pollution_map_plugin.core.network.noding import Finding, SegmentSamples
 
     m = len(noded.coords)
     if m < 2:

@@ -7,99 +7,18 @@ found but kept (gaps just over the tolerance, double-bank lines) becomes a findi
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import numpy as np
-from scipy.spatial import cKDTree
 
+from pollution_map_plugin.core.network.banks import find_double_banks
 from pollution_map_plugin.core.network.geometry import LocalProjection
 from pollution_map_plugin.core.network.line_layers import DROPPED, MERGED, LineInput
+from pollution_map_plugin.core.network.noded_edges import (  # noqa: F401 - re-exported
+    Finding,
+    Noded,
+    SegmentSamples,
+    select_edges,
+)
 from pollution_map_plugin.core.network.reach_links import snap_nodes
-
-
-@dataclass
-class Finding:
-    """Something worth showing the user: kind, features concerned, message, where (lon/lat)."""
-
-    kind: str
-    features: list[int]
-    message: str
-    lon: float | None = None
-    lat: float | None = None
-
-
-@dataclass
-class Noded:
-    """Edges between nodes, in metres, with the part (and so the feature) each comes from."""
-
-    projection: LocalProjection
-    node_xy: np.ndarray  # (N, 2)
-    u: np.ndarray
-    v: np.ndarray
-    coords: list[np.ndarray]  # per edge, (k, 2) metres, from node u to node v
-    feature: np.ndarray  # per edge, the input feature
-    findings: list[Finding] = field(default_factory=list)
-
-    def lonlat(self, xy: np.ndarray) -> tuple[float, float]:
-        p = self.projection.inverse(np.asarray(xy, dtype=float).reshape(1, 2))[0]
-        return float(p[0]), float(p[1])
-
-
-class SegmentSamples:
-    """Nearest segment of *another* line to each point (an index of sample points)."""
-
-    def __init__(self, lines: list[np.ndarray], owners: np.ndarray | None = None,
-                 max_cell: float = 5000.0) -> None:
-        a = [ln[:-1] for ln in lines]
-        b = [ln[1:] for ln in lines]
-        self.a = np.vstack(a) if a else np.empty((0, 2))
-        self.b = np.vstack(b) if b else np.empty((0, 2))
-        counts = np.array([len(ln) - 1 for ln in lines], dtype=np.int64)
-        line_ids = np.arange(len(lines)) if owners is None else np.asarray(owners)
-        self.line = np.repeat(np.arange(len(lines)), counts)
-        self.owner = np.repeat(line_ids, counts)
-        self.first = np.concatenate(([0], np.cumsum(counts)))[:-1]
-        seglen = np.hypot(*(self.b - self.a).T) if len(self.a) else np.zeros(0)
-        self.cell = float(np.clip(np.median(seglen), 1.0, max_cell)) if len(seglen) else 1.0
-        pieces = np.maximum(1, np.ceil(seglen / self.cell)).astype(np.int64)
-        sid = np.repeat(np.arange(len(seglen)), pieces)
-        k = np.arange(len(sid)) - np.repeat(np.cumsum(pieces) - pieces, pieces)
-        t = (k + 0.5) / pieces[sid]
-        self.sample_seg = sid
-        samples = self.a[sid] + (self.b[sid] - self.a[sid]) * t[:, None]
-        self.tree = (cKDTree(samples, balanced_tree=False, compact_nodes=False)
-                     if len(samples) else None)
-
-    def nearest(self, pts: np.ndarray, own: np.ndarray, radius: float):
-        """Per point: (segment or -1, distance, t) of the nearest segment whose owner differs
-        from ``own[i]`` within ``radius``."""
-        m = len(pts)
-        seg_out = np.full(m, -1, dtype=np.int64)
-        dist = np.full(m, np.inf)
-        tpar = np.zeros(m)
-        if self.tree is None or m == 0:
-            return seg_out, dist, tpar
-        hits = self.tree.query_ball_point(pts, r=radius + self.cell / 2 + 1e-6)
-        counts = np.array([len(h) for h in hits], dtype=np.int64)
-        if counts.sum() == 0:
-            return seg_out, dist, tpar
-        row = np.repeat(np.arange(m), counts)
-        seg = self.sample_seg[np.concatenate([np.asarray(h, dtype=np.int64) for h in hits])]
-        pair = np.unique(row * (len(self.a) + 1) + seg)
-        row, seg = pair // (len(self.a) + 1), pair % (len(self.a) + 1)
-        keep = self.owner[seg] != np.asarray(own)[row]
-        row, seg = row[keep], seg[keep]
-        ab = self.b[seg] - self.a[seg]
-        ap = pts[row] - self.a[seg]
-        den = (ab * ab).sum(axis=1)
-        t = np.clip(np.where(den > 0, (ap * ab).sum(axis=1) / np.where(den > 0, den, 1), 0), 0, 1)
-        d = np.hypot(*(ap - ab * t[:, None]).T)
-        order = np.lexsort((seg, d, row))
-        first = order[np.r_[True, row[order][1:] != row[order][:-1]]] if len(order) else order
-        ok = d[first] <= radius
-        r, s = row[first][ok], seg[first][ok]
-        seg_out[r], dist[r], tpar[r] = s, d[first][ok], t[first][ok]
-        return seg_out, dist, tpar
 
 
 def _clean_all(xy: np.ndarray, counts: np.ndarray) -> list[np.ndarray]:
@@ -125,7 +44,8 @@ def _mark(inp: LineInput, feats, outcome: str, reason: str) -> None:
 
 def node_lines(inp: LineInput, tol: float, gap_factor: float = 3.0,
                bank_width: float = 0.0) -> Noded:
-    """Noded edges from the parts of ``inp`` (feature outcomes updated in place)."""
+    """Noded edges from the parts of ``inp`` (feature outcomes updated in place); with
+    ``bank_width`` > 0, double-bank lines are found and one bank of each pair kept."""
     allxy = np.vstack(inp.parts) if inp.parts else np.empty((0, 2))
     proj = LocalProjection.for_coords(allxy, True)
     owner = np.asarray(inp.part_feature, dtype=np.int64)
@@ -144,7 +64,10 @@ def node_lines(inp: LineInput, tol: float, gap_factor: float = 3.0,
     ok &= ~closed
     parts, owner = _drop_duplicates(inp, [p for p, k in zip(parts, ok) if k], owner[ok], tol,
                                     findings)
-    return _snap_and_split(inp, parts, owner, proj, tol, gap_factor, bank_width, findings)
+    noded = _snap_and_split(inp, parts, owner, proj, tol, gap_factor, findings)
+    if bank_width > 0:
+        find_double_banks(inp, noded, bank_width, tol)
+    return noded
 
 
 def _drop_unless_kept(inp: LineInput, owner: np.ndarray, kept: np.ndarray, reason: str,
@@ -218,7 +141,7 @@ def _runs(p: np.ndarray, seg_keep: np.ndarray) -> list[np.ndarray]:
 
 
 def _snap_and_split(inp: LineInput, parts: list[np.ndarray], owner: np.ndarray,
-                    proj: LocalProjection, tol: float, gap_factor: float, bank_width: float,
+                    proj: LocalProjection, tol: float, gap_factor: float,
                     findings: list[Finding]) -> Noded:
     n = len(parts)
     start = np.array([p[0] for p in parts]).reshape(-1, 2)
@@ -276,10 +199,6 @@ def _snap_and_split(inp: LineInput, parts: list[np.ndarray], owner: np.ndarray,
     noded = Noded(proj, node_xy, np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64),
                   coords, np.asarray(feat, dtype=np.int64), findings)
     _drop_degenerate(inp, noded, tol)
-    if bank_width > 0:
-        from pollution_map_plugin.core.network.banks import find_double_banks
-
-        find_double_banks(inp, noded, bank_width, tol)
     return noded
 
 
@@ -290,12 +209,6 @@ def _substring(p: np.ndarray, lo: float, hi: float) -> np.ndarray:
         return p[i] + (p[i + 1] - p[i]) * (x - i)
     inner = p[int(np.floor(lo)) + 1:int(np.ceil(hi))]
     return np.vstack((at(lo), inner, at(hi)))
-
-
-def select_edges(noded: Noded, keep: np.ndarray) -> None:
-    """Keep only the edges ``keep`` (a bool mask)."""
-    noded.u, noded.v, noded.feature = noded.u[keep], noded.v[keep], noded.feature[keep]
-    noded.coords = [c for c, k in zip(noded.coords, keep) if k]
 
 
 def _drop_degenerate(inp: LineInput, noded: Noded, tol: float) -> None:
