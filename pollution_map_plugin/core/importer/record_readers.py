@@ -17,48 +17,16 @@ import csv
 import io
 import itertools
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from .raw_records import RawFile, RawRecord, ReadError, is_blank
 from .text_encoding import Detection, decode_bytes, detect_file, iter_lines
+
+__all__ = ["RawFile", "RawRecord", "ReadError", "read_csv", "read_csv_text", "read_file",
+           "sniff_delimiter"]
 
 DELIMITERS = (",", "\t", ";", "|")
 csv.field_size_limit(16 * 1024 * 1024)
-
-
-class ReadError(ValueError):
-    """The file cannot be read at all (missing, unknown format, no sheet, …)."""
-
-
-@dataclass
-class RawRecord:
-    """One record: cells as read, its first and last line (CSV) or its sheet row (XLSX)."""
-
-    line: int
-    values: list
-    end_line: int = 0
-    problem: str | None = None
-    cell_problems: dict[int, str] | None = None  # column index → why the cell is unusable
-
-    def __post_init__(self) -> None:
-        if not self.end_line:
-            self.end_line = self.line
-
-
-@dataclass
-class RawFile:
-    """The non-blank records of a file (a list, or an iterator reading the file), and
-    what was learnt reading it."""
-
-    records: Iterable[RawRecord]
-    encoding: str
-    kind: str  # "csv" | "xlsx"
-    blank_lines: int = 0
-    warnings: list[str] = field(default_factory=list)
-
-
-def _blank(values: list) -> bool:
-    return all(v is None or (isinstance(v, str) and not v.strip()) for v in values)
 
 
 def sniff_delimiter(text: str) -> str:
@@ -98,7 +66,7 @@ def _csv_records(raw: RawFile, lines: Iterator[str], bad_lines: frozenset[int]
             yield RawRecord(start, [], last, f"unreadable CSV record: {exc}")
             continue
         start, last = last + 1, reader.line_num
-        if _blank(values):
+        if is_blank(values):
             raw.blank_lines += 1
             continue
         record = RawRecord(start, values, last)

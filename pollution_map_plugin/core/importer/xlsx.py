@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.parsers import expat
 
-from .record_readers import RawFile, RawRecord, ReadError, _blank
+from .raw_records import RawFile, RawRecord, ReadError, is_blank
 
 _REF = re.compile(r"^([A-Z]+)(\d+)$")
 
@@ -148,7 +148,7 @@ def read_xlsx(path: str | Path, sheet: str | None = None) -> RawFile:
     records: list[RawRecord] = []
     blank = 0
     for number, values, problems in rows:
-        if _blank(values) and not problems:
+        if is_blank(values) and not problems:
             blank += 1
             continue
         records.append(RawRecord(number, values, cell_problems=problems))
