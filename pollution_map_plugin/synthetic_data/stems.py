@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
 
 from .config import Scale
-
-if TYPE_CHECKING:
-    from .terrain import Grid
-
-KM_PER_DEG_LAT = 110.574  # km per degree of latitude around 30°N
-KM_PER_DEG_LON_EQ = 111.320  # km per degree of longitude at the equator
+from .grid import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQ, Grid
 
 
 def meander(coords, rng: np.random.Generator, amp_km: float, wavelength_km: float
