@@ -160,7 +160,7 @@ def add_layers(project: QgsProject, source: DataSource,
         # set before the layers arrive, so nothing is ever drawn in another CRS
         from qgis.core import QgsCoordinateReferenceSystem
 
-        from .map_themes import layers_extent, zone_crs  # (themes imports this module)
+        from .map_extent import layers_extent, zone_crs
 
         crs = zone_crs(layers_extent(layers, QgsCoordinateReferenceSystem("EPSG:4490"),
                                      project))

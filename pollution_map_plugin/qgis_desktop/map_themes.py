@@ -21,7 +21,6 @@ from dataclasses import dataclass
 
 from qgis.core import (
     QgsCoordinateReferenceSystem,
-    QgsCoordinateTransform,
     QgsLayerTreeGroup,
     QgsLayerTreeModel,
     QgsMapThemeCollection,
@@ -34,6 +33,7 @@ from ..core import schema
 from .density import full_extent_scale
 from .layer_loading import PROP_KIND, group_layers
 from .map_data import MapData
+from .map_extent import layers_extent, zone_crs
 from .qgis_compat import is_chinese
 from .styles import apply_label_style, river_order_renderer
 from .thematic_layers import (
@@ -238,42 +238,10 @@ def apply_theme(project: QgsProject, key: str, model: QgsLayerTreeModel | None =
     project.mapThemeCollection().applyTheme(MAP_BY_KEY[key].theme, root, model)
 
 
-def layers_extent(layers, crs: QgsCoordinateReferenceSystem,
-                  project: QgsProject) -> QgsRectangle:
-    """The extent of ``layers`` ({table: layer}) in ``crs``, from the framing tables."""
-    extent = QgsRectangle()
-    if hasattr(extent, "setNull"):  # QGIS >= 3.34 (setMinimal is deprecated there)
-        extent.setNull()
-    else:
-        extent.setMinimal()
-    for table in ("control_units", "reaches", "rivers", "sections"):
-        layer = layers.get(table)
-        if layer is None or layer.featureCount() == 0:
-            continue
-        rect = layer.extent()
-        if rect.isEmpty():
-            continue
-        transform = QgsCoordinateTransform(layer.crs(), crs, project)
-        extent.combineExtentWith(transform.transformBoundingBox(rect))
-    return extent
-
-
 def group_extent(group: QgsLayerTreeGroup, crs: QgsCoordinateReferenceSystem,
                  project: QgsProject) -> QgsRectangle:
     """The extent of the database's spatial layers in ``crs``."""
     return layers_extent(group_layers(group), crs, project)
-
-
-def zone_crs(extent_lonlat: QgsRectangle) -> QgsCoordinateReferenceSystem:
-    """CGCS2000 3-degree Gauss-Kruger zone (EPSG:4534–4554) of a lon/lat extent."""
-    geo = QgsCoordinateReferenceSystem("EPSG:4490")
-    if extent_lonlat.isEmpty() or extent_lonlat.width() < 0:
-        return geo
-    cm = int(round(extent_lonlat.center().x() / 3.0) * 3)
-    if not 75 <= cm <= 135:
-        return geo
-    crs = QgsCoordinateReferenceSystem(f"EPSG:{4534 + (cm - 75) // 3}")
-    return crs if crs.isValid() else geo
 
 
 def projected_crs(group: QgsLayerTreeGroup, project: QgsProject) -> QgsCoordinateReferenceSystem:
