@@ -98,6 +98,8 @@ def cmd_warnings(args: argparse.Namespace) -> int:
         critical_share=args.critical_share, class_jump=args.class_jump,
         variability_k=args.k, window=args.window, min_history=args.min_history,
         default_target_class=args.default_target, non_detect=args.non_detect,
+        since=args.since, min_relative_change=args.min_change,
+        spread_floor=args.spread_floor,
     )
     with _open(args.db, args.out) as db:
         f = load_frames(db, with_groups=False)
@@ -175,7 +177,9 @@ def register(subparsers) -> None:
 
     w = subparsers.add_parser(
         "warnings", help="exceedance, critical and sudden-change warnings",
-        description="Warnings from the latest sample of every section.")
+        description="Warnings over every sample in a window (--since; default: the latest "
+                    "sample of every item of every section), each with its sample's date. "
+                    "Sections without a target get no exceedance or critical warning.")
     _common(w)
     w.add_argument("--critical-share", type=float, default=0.9,
                    help="critical when within this share of the target limit (0.9)")
@@ -185,6 +189,15 @@ def register(subparsers) -> None:
                    help="sudden change beyond k standard deviations of recent samples (3)")
     w.add_argument("--window", type=int, default=12, help="recent samples for the spread")
     w.add_argument("--min-history", type=int, default=4)
+    w.add_argument("--min-change", type=float, default=0.1,
+                   help="a sudden change moves at least this share of the previous value "
+                        "in the worse direction (0.1)")
+    w.add_argument("--spread-floor", type=float, default=0.05,
+                   help="the standard deviation counts as at least this share of the "
+                        "recent mean (0.05), so that a flat history keeps the k rule")
+    w.add_argument("--since", metavar="DATE",
+                   help="every sample on or after this date (default: the latest sample "
+                        "of every item)")
     w.add_argument("--default-target", type=int, choices=range(1, 6), metavar="1..5",
                    help="target class for sections without one (default: none)")
     w.add_argument("--as-of", help="ignore samples after this date")

@@ -254,17 +254,20 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
     JUMP = "CLASS_JUMP"
     K = "VARIABILITY_K"
     WINDOW = "WINDOW"
+    SINCE = "SINCE"
 
     def displayName(self) -> str:
         return self.tr("Exceedance and sudden-change warnings")
 
     def shortHelpString(self) -> str:
         return self.tr(
-            "Warnings from the latest sample of every section: items worse than the "
-            "section's target (exceedance), items within the critical share of the target "
-            "limit (critical), and items whose class worsened by the class jump or more, or "
-            "which moved beyond k standard deviations of their recent samples (sudden "
-            "change).")
+            "Warnings over every sample since a date (empty: the latest sample of every "
+            "item of every section), each with its sample's date: items worse than the "
+            "section's target (exceedance; sections without a target get none), items "
+            "within the critical share of the target limit (critical), and items that moved "
+            "at least 10 % in the worse direction and whose class worsened by the class jump "
+            "or more, or which departed beyond k standard deviations of their recent "
+            "measured samples (sudden change). Non-detects never warn.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
         self.add_database_parameter()
@@ -282,6 +285,9 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
         self.addParameter(QgsProcessingParameterNumber(
             self.WINDOW, self.tr("Recent samples for the standard deviation"), integer, 12,
             minValue=2))
+        self.addParameter(QgsProcessingParameterString(
+            self.SINCE, self.tr("Every sample since (date; empty: the latest of each item)"),
+            optional=True))
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.OUTPUT, self.tr("Warnings"), source_type("VectorPoint")))
 
@@ -294,7 +300,9 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
                 critical_share=self.parameterAsDouble(parameters, self.CRITICAL, context),
                 class_jump=self.parameterAsInt(parameters, self.JUMP, context),
                 variability_k=self.parameterAsDouble(parameters, self.K, context),
-                window=self.parameterAsInt(parameters, self.WINDOW, context))
+                window=self.parameterAsInt(parameters, self.WINDOW, context),
+                since=(self.parameterAsString(parameters, self.SINCE, context) or "").strip()
+                or None)
         except ValueError as exc:
             raise QgsProcessingException(str(exc)) from exc
         with self.open_database(parameters, context) as db:

@@ -8,7 +8,11 @@ import pandas as pd
 import pytest
 
 from pollution_map_plugin.cli.main import main
-from pollution_map_plugin.core.assessment import assess_database, warnings_database
+from pollution_map_plugin.core.assessment import (
+    WarningSettings,
+    assess_database,
+    warnings_database,
+)
 from pollution_map_plugin.core.db import open_database
 
 
@@ -61,13 +65,27 @@ def test_warnings_thresholds(demo_db_path, capsys):
     default = json.loads(out)
     with open_database(demo_db_path) as db:
         assert len(default) == len(warnings_database(db))
+        core_loose = warnings_database(db, WarningSettings(critical_share=0.5))
+        core_since = warnings_database(db, WarningSettings(since="2025-01-01"))
     code, out, _ = run(capsys, "warnings", demo_db_path, "--critical-share", "0.5",
                        "--format", "json")
     loose = json.loads(out)
-    n_crit = sum(w["kind"] == "critical" for w in default)
-    assert sum(w["kind"] == "critical" for w in loose) >= n_crit
+
+    def critical(rows):
+        return sorted((w["section_code"], w["parameter"], str(w["sampled_on"]))
+                      for w in rows if w["kind"] == "critical")
+
+    # the CLI's --critical-share reaches the core: the same critical warnings, and more
+    # of them than by default (a CLI ignoring the option gives the default's)
+    assert critical(loose) == critical(core_loose.to_dict("records"))
+    assert len(critical(loose)) > len(critical(default))
     assert all({"section_code", "parameter", "value", "limit", "sampled_on", "kind",
                 "message_zh", "message_en"} <= set(w) for w in loose)
+    code, out, _ = run(capsys, "warnings", demo_db_path, "--since", "2025-01-01",
+                       "--format", "json")
+    window = json.loads(out)
+    assert len(window) == len(core_since) > len(default)
+    assert len({w["sampled_on"] for w in window}) > 1
 
 
 def test_trace_json(demo_db_path, capsys):

@@ -1,16 +1,29 @@
-"""超标及临界突变预警: warnings from the latest sample of every section.
+"""超标及临界突变预警: warnings over every sample in a window.
 
-* ``exceedance``: an item's class is worse than the section's target class.
+The window (:attr:`WarningSettings.since`): every sample on or after that date, each
+warning with its own sample's date; by default (``since`` None) the latest sample of
+every item of every section, whatever day the section's other items were sampled
+(up to ``as_of`` if given).  Several samples of one item on one day are averaged.
+
+* ``exceedance``: an item's class is worse than the section's target class.  A section
+  without a target gets no exceedance (nor critical) warning, unless
+  ``default_target_class`` gives one.
 * ``critical``: not exceeding, but close: ``value / limit ≥ critical_share`` for the
   "≤" items; for DO (a minimum) the mirror, ``limit / value ≥ critical_share``.
   pH has no critical warning.
-* ``sudden_change``: the item's class is worse by ``class_jump`` or more than at its
-  previous sample, or the value moved in the worse direction (up; DO down; pH either)
-  by more than ``variability_k`` standard deviations of its previous ``window``
-  samples (at least ``min_history`` of them).
+* ``sudden_change``: against the item's previous sample (the one before it, in the
+  window or not), the value moved in the worse direction (up; DO down; pH either) by at
+  least ``min_relative_change`` of the previous value (10 %: COD 15 → 15.1, "I → III"
+  across the shared limit, never fires), and either its class is worse by
+  ``class_jump`` or more, or it departs from the mean of the previous ``window``
+  measured samples (at least ``min_history``) by more than ``variability_k`` standard
+  deviations — the deviation at least ``spread_floor`` of that mean, so that a flat
+  history (0.3, 0.3, 0.3, …) does not switch the rule off (0.3 → 0.9 fires).
 
-The latest sample of a section is its latest sampling day (several samples of one item
-that day are averaged).  Non-detects count per ``non_detect`` but never raise a warning.
+Non-detects never raise a warning, a non-detect as the previous sample raises no sudden
+change, and non-detects are left out of the recent mean: a warning shows measured values
+only (half the detection limit is for classification, not for display).  Where one day
+has both detected and non-detected samples of an item, the detected ones make its value.
 """
 
 from __future__ import annotations
@@ -23,13 +36,7 @@ import pandas as pd
 
 from .. import gb3838
 from .engine import section_attributes
-from .measurement_values import (
-    check_non_detect,
-    effective_values,
-    factorize,
-    group_means,
-    non_detect_mask,
-)
+from .measurement_values import check_non_detect, factorize, non_detect_mask
 
 KINDS = ("exceedance", "critical", "sudden_change")
 WARNING_COLUMNS = (
@@ -52,7 +59,10 @@ class WarningSettings:
     default_target_class: int | None = None  # for sections without a target
     items: tuple[str, ...] = field(default=gb3838.ROUTINE_ITEMS)
     kinds: tuple[str, ...] = KINDS
-    non_detect: str = "half"
+    non_detect: str = "half"  # accepted for the callers; warnings show measured values only
+    since: date | str | None = None  # window start; None: the latest sample of every item
+    min_relative_change: float = 0.1  # a sudden change moves at least this share
+    spread_floor: float = 0.05  # the k·σ rule's σ is at least this share of the mean
 
     def __post_init__(self) -> None:
         if not 0 < self.critical_share <= 1:
@@ -66,62 +76,102 @@ class WarningSettings:
         unknown = set(self.kinds) - set(KINDS)
         if unknown:
             raise ValueError(f"unknown warning kinds {sorted(unknown)}; known: {KINDS}")
+        if not 0 <= self.min_relative_change < 10 or not 0 <= self.spread_floor < 10:
+            raise ValueError("min_relative_change and spread_floor must be 0 ≤ x < 10")
+        _window_start(self.since)  # a clear error now, not later
         check_non_detect(self.non_detect)
 
 
+def _window_start(value: date | str | None) -> int | None:
+    """``since`` as a day number (days since 1970-01-01), or None."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    try:
+        day = pd.Timestamp(value).normalize()
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"cannot read the window start {value!r} as a date") from exc
+    return int(np.datetime64(day, "D").astype(np.int64))
+
+
 def _daily(measurements: pd.DataFrame, settings: WarningSettings) -> dict[str, np.ndarray]:
-    """Per (section, item, day) the mean value and whether all were non-detects, as
-    arrays sorted by section, item and date."""
+    """Per (section, item, day): the mean of the detected values (NaN when every sample
+    of the day was a non-detect, ``nd`` True), sorted by section, item and day."""
     m = measurements.loc[measurements["parameter"].isin(settings.items)
                          & measurements["sampled_on"].notna()]
-    values = effective_values(m, settings.non_detect)
+    value = pd.to_numeric(m["value"], errors="coerce").to_numpy(dtype=float)
     nd = non_detect_mask(m)
     sec, sec_u = factorize(m["section_code"])
     par, par_u = factorize(m["parameter"])
-    dk, dk_u = factorize(m["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64))
-    chrono = np.argsort(np.asarray(dk_u, dtype=np.int64))
-    rank = np.empty_like(chrono)
-    rank[chrono] = np.arange(len(chrono))
-    dk = np.where(dk >= 0, rank[np.maximum(dk, 0)], -1)
-    days = np.asarray(dk_u, dtype=np.int64)[chrono]
-    keys, sizes = [sec, par, dk], [len(sec_u), len(par_u), len(dk_u)]
-    (sk, pk, kk), means, _ = group_means(keys, sizes, values)
-    # the same rows (NaN where the value is NaN), so the groups align with ``means``
-    _, nd_share, _ = group_means(keys, sizes, np.where(np.isnan(values), np.nan, nd * 1.0))
-    return {"s": sk, "p": pk, "day": days[kk] if len(kk) else kk, "value": means,
-            "all_nd": nd_share >= 1.0, "sections": np.asarray(sec_u, dtype=object),
+    day = m["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)
+    ok = (sec >= 0) & (par >= 0) & (nd | ~np.isnan(value))
+    sec, par, day, value, nd = sec[ok], par[ok], day[ok], value[ok], nd[ok]
+    empty = np.zeros(0, dtype=np.int64)
+    if not len(sec):
+        return {"s": empty, "p": empty, "day": empty, "value": np.zeros(0), "nd": empty > 0,
+                "sections": np.asarray(sec_u, dtype=object),
+                "parameters": np.asarray(par_u, dtype=object)}
+    d0 = int(day.min())
+    span = int(day.max()) - d0 + 1
+    key = (sec * len(par_u) + par) * span + (day - d0)
+    uniq, inv = np.unique(key, return_inverse=True)
+    inv = inv.reshape(-1)
+    detected = ~nd
+    n_det = np.bincount(inv, weights=detected * 1.0, minlength=len(uniq))
+    total = np.bincount(inv, weights=np.where(detected, value, 0.0), minlength=len(uniq))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(n_det > 0, total / n_det, np.nan)
+    rest, dd = np.divmod(uniq, span)
+    sk, pk = np.divmod(rest, len(par_u))
+    return {"s": sk, "p": pk, "day": dd + d0, "value": mean, "nd": n_det == 0,
+            "sections": np.asarray(sec_u, dtype=object),
             "parameters": np.asarray(par_u, dtype=object)}
 
 
-def _latest(d: dict[str, np.ndarray], window: int) -> pd.DataFrame:
-    """The latest sample of every section, with the previous value and the recent spread."""
-    s, p, day, v = d["s"], d["p"], d["day"], d["value"]
+def _samples(d: dict[str, np.ndarray], window: int, since: int | None) -> pd.DataFrame:
+    """The samples in the window, each with its previous sample and the mean and
+    standard deviation of the up to ``window`` measured samples before it."""
+    s, p, day, v, nd = d["s"], d["p"], d["day"], d["value"], d["nd"]
     n = len(s)
     g = s * (len(d["parameters"]) + 1) + p
     new = np.r_[True, g[1:] != g[:-1]]
-    gi = np.cumsum(new) - 1
-    ends = np.flatnonzero(np.r_[g[1:] != g[:-1], True])
-    rank = ends[gi] - np.arange(n)  # 0 = the item's latest value
-    sec_starts = np.flatnonzero(np.r_[True, s[1:] != s[:-1]])
-    last = np.maximum.reduceat(day, sec_starts)[np.cumsum(np.r_[True, s[1:] != s[:-1]]) - 1]
-    n_groups = len(ends)
-    prev_v = np.full(n_groups, np.nan)
-    prev_d = np.full(n_groups, np.iinfo(np.int64).min)
-    one = rank == 1
-    prev_v[gi[one]], prev_d[gi[one]] = v[one], day[one]
-    hist = (rank >= 1) & (rank <= window)
-    cnt = np.bincount(gi[hist], minlength=n_groups)
+    last = np.r_[g[1:] != g[:-1], True]
+    sel = (day >= since) if since is not None else last
+    # the previous sample of the same item (measured or not)
+    has_prev = ~new
+    idx = np.arange(n)
+    prev = np.where(has_prev, idx - 1, 0)
+    # the history: measured samples before each row, through cumulative sums
+    det = ~nd
+    x = np.where(det, v, 0.0)
+    c = np.r_[0, np.cumsum(det)]            # measured samples before row i: c[i]
+    s1 = np.r_[0.0, np.cumsum(x)]
+    s2 = np.r_[0.0, np.cumsum(x * x)]
+    first = np.maximum.accumulate(np.where(new, idx, 0))  # the group's first row
+    det_before_group = c[first]
+    # position (in the measured sequence) of the window's first sample
+    hi = c[idx]
+    lo = np.maximum(hi - window, det_before_group)
+    pos = np.r_[np.flatnonzero(det), n]  # row of the k-th measured sample
+    row_lo, row_hi = pos[np.minimum(lo, len(pos) - 1)], pos[np.minimum(hi, len(pos) - 1)]
+    cnt = hi - lo
+    sum1 = s1[np.minimum(row_hi, n)] - s1[np.minimum(row_lo, n)]
+    sum2 = s2[np.minimum(row_hi, n)] - s2[np.minimum(row_lo, n)]
+    sum1 = np.where(cnt > 0, sum1, 0.0)
+    sum2 = np.where(cnt > 0, sum2, 0.0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.bincount(gi[hist], weights=v[hist], minlength=n_groups) / cnt
-        dev = (v[hist] - mean[gi[hist]]) ** 2
-        std = np.sqrt(np.bincount(gi[hist], weights=dev, minlength=n_groups) / (cnt - 1))
-    sel = np.flatnonzero((rank == 0) & (day == last))
-    gs = gi[sel]
+        mean = np.where(cnt > 0, sum1 / cnt, np.nan)
+        var = np.where(cnt > 1, (sum2 - sum1 * sum1 / np.maximum(cnt, 1)) / (cnt - 1), np.nan)
+    std = np.sqrt(np.clip(var, 0.0, None))
+    i = np.flatnonzero(sel)
+    pi = prev[i]
+    hp = has_prev[i]
     return pd.DataFrame({
-        "section_code": d["sections"][s[sel]], "parameter": d["parameters"][p[sel]],
-        "day": day[sel], "value": v[sel], "all_nd": d["all_nd"][sel],
-        "prev_day": np.where(prev_d[gs] == np.iinfo(np.int64).min, np.nan, prev_d[gs]),
-        "previous_value": prev_v[gs], "mean": mean[gs], "std": std[gs], "count": cnt[gs],
+        "section_code": d["sections"][s[i]], "parameter": d["parameters"][p[i]],
+        "day": day[i], "value": v[i], "all_nd": nd[i],
+        "prev_day": np.where(hp, day[pi], np.nan),
+        "prev_nd": np.where(hp, nd[pi], False),
+        "previous_value": np.where(hp & ~nd[pi], v[pi], np.nan),
+        "mean": mean[i], "std": std[i], "count": cnt[i],
     })
 
 
@@ -162,14 +212,19 @@ def find_warnings(
     settings: WarningSettings | None = None,
     *,
     as_of: date | str | None = None,
+    since: date | str | None = None,
 ) -> pd.DataFrame:
-    """All warnings at the latest sample of every section (up to ``as_of`` if given).
+    """All warnings over the samples in the window (``since``, else ``settings.since``,
+    else the latest sample of every item), up to ``as_of`` if given.
 
-    Columns :data:`WARNING_COLUMNS`; ``limit`` is the target-class limit (NaN for pH),
-    ``ratio`` value/limit (DO: limit/value), ``baseline`` the recent mean (sudden
-    changes by variability), ``sampled_on`` a date.  Sorted by kind, section, item.
+    Columns :data:`WARNING_COLUMNS`; ``sampled_on`` is the date of the warning's
+    sample; ``limit`` the target-class limit (NaN for pH), ``ratio`` value/limit (DO:
+    limit/value), ``baseline`` the recent mean of measured samples (sudden changes by
+    variability); ``previous_value`` the previous sample (NaN when it was a
+    non-detect).  Sorted by kind, section, item and date.
     """
     s = settings or WarningSettings()
+    start = _window_start(since if since is not None else s.since)
     m = measurements
     if as_of is not None:
         cutoff = np.datetime64(pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1), "ns")
@@ -178,7 +233,9 @@ def find_warnings(
     if len(d["s"]) == 0:
         return pd.DataFrame(columns=list(WARNING_COLUMNS))
     attrs = section_attributes(sections)
-    latest = _latest(d, s.window)
+    latest = _samples(d, s.window, start)
+    if latest.empty:
+        return pd.DataFrame(columns=list(WARNING_COLUMNS))
 
     by_code = attrs.set_index("section_code")
     latest["section_name"] = latest["section_code"].map(by_code["name"])
@@ -190,22 +247,33 @@ def find_warnings(
     lake = wbt.map(gb3838.is_lake).fillna(False).astype(bool).to_numpy()
     par = latest["parameter"].to_numpy()
     v = latest["value"].to_numpy(dtype=float)
+    pv = latest["previous_value"].to_numpy(dtype=float)
     tc = target.to_numpy(dtype=float)
     cls = gb3838.classify_values(par, v, lake).astype(float)
-    prev_cls = gb3838.classify_values(par, latest["previous_value"].to_numpy(float), lake)
+    prev_cls = gb3838.classify_values(par, pv, lake).astype(float)
     limit = gb3838.class_limits_array(par, tc, lake)
     rule = np.array([gb3838.ITEMS[p].rule for p in par], dtype=object)
+    mean = latest["mean"].to_numpy(dtype=float)
     with np.errstate(invalid="ignore", divide="ignore"):
         ratio = np.where(rule == "ge", limit / v, v / limit)
-        z = (v - latest["mean"].to_numpy()) / latest["std"].to_numpy()
-    counted = ~latest["all_nd"].to_numpy()
+        sigma = np.fmax(latest["std"].to_numpy(dtype=float), s.spread_floor * np.abs(mean))
+        z = (v - mean) / sigma
+        step = (v - pv) / np.abs(pv)  # relative move from the previous sample
+        away = (v - mean) / np.abs(mean)  # relative departure from the recent mean
+    worse = {"ge": -1.0, "range": 0.0}
+    sign = np.array([worse.get(r, 1.0) for r in rule])
+    step_w = np.where(sign == 0, np.abs(step), sign * step)
+    away_w = np.where(sign == 0, np.abs(away), sign * away)
+    z_w = np.where(sign == 0, np.abs(z), sign * z)
+    counted = ~latest["all_nd"].to_numpy(dtype=bool)
     exceed = counted & ~np.isnan(tc) & (cls > tc)
     critical = counted & ~exceed & ~np.isnan(tc) & (rule != "range") & (
         ratio >= s.critical_share) & (ratio <= 1 + gb3838.REL_TOL)
-    jump_class = (prev_cls > 0) & (cls - prev_cls >= s.class_jump)
-    worse_z = np.select([rule == "ge", rule == "range"], [-z, np.abs(z)], default=z)
-    jump_var = (latest["count"].fillna(0).to_numpy() >= s.min_history) & (
-        latest["std"].fillna(0).to_numpy() > 0) & (worse_z > s.variability_k)
+    prev_ok = ~latest["prev_nd"].to_numpy(dtype=bool) & ~np.isnan(pv)
+    moved = prev_ok & (step_w >= s.min_relative_change * (1 - gb3838.REL_TOL))
+    jump_class = moved & (prev_cls > 0) & (cls - prev_cls >= s.class_jump)
+    jump_var = moved & (latest["count"].to_numpy() >= s.min_history) & (sigma > 0) & (
+        z_w > s.variability_k) & (away_w >= s.min_relative_change * (1 - gb3838.REL_TOL))
     sudden = counted & (jump_class | jump_var)
 
     latest = latest.assign(
@@ -238,7 +306,7 @@ def find_warnings(
     out["message_en"] = [b for _, b in msgs]
     order = {k: i for i, k in enumerate(KINDS)}
     out = out.assign(_k=out["kind"].map(order)).sort_values(
-        ["_k", "section_code", "parameter"], kind="stable")
+        ["_k", "section_code", "parameter", "day"], kind="stable")
     return out[list(WARNING_COLUMNS)].reset_index(drop=True)
 
 
