@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 DEFAULT_SRID = 4490
 GEOMETRY_COLUMN = "geom"
 PRIMARY_KEY = "fid"
@@ -132,6 +132,15 @@ TABLES: tuple[Table, ...] = (
             _c("stream_order", "integer", "河流级别", "Stream order"),
         ),
         ("code",), "LINESTRING", "water",
+    ),
+    Table(
+        "districts", "区县", "Districts and counties",
+        (
+            _c("code", "text", "区划代码", "Division code", nullable=False),
+            NAME,
+            _c("region", "text", "片区", "Region"),
+        ),
+        ("code",), "MULTIPOLYGON", "areas",
     ),
     Table(
         "control_units", "流域控制单元", "Watershed control units",

@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import governance, places
 from .config import get_scale, stream
+from .district_areas import districts_frame
 from .outfalls import make_outfalls
 from .quality import build_quality
 from .river_network import Network, build_network
@@ -81,6 +82,7 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True,
     out["reaches"] = reaches_frame(net)
     out["sections"] = _sections_frame(net, sec, units, dist, q.target)
     out["control_units"] = _units_frame(net, sec, units, dist)
+    out["districts"] = districts_frame(net, dist, regions=sc.name.startswith("chongqing"))
     out["drinking_water_areas"] = _drinking_frame(net, sec, dist, sc.n_drinking_sources,
                                                   stream(seed, "drinking"))
     out["industrial_parks"] = table("industrial_parks", parks,
@@ -197,8 +199,9 @@ def metadata(scale: str, seed: int) -> dict[str, str]:
     }
 
 
-WRITE_ORDER = ("rivers", "reaches", "control_units", "sections", "drinking_water_areas",
-               "industrial_parks", "sewage_plants", "enterprises", "outfalls",
+WRITE_ORDER = ("rivers", "reaches", "districts", "control_units", "sections",
+               "drinking_water_areas", "industrial_parks", "sewage_plants", "enterprises",
+               "outfalls",
                "livestock_farms", "petrol_stations", "measurements", "river_chiefs",
                "problems", "projects")
 

@@ -179,8 +179,8 @@ def test_a_version_1_database_is_migrated_by_link(tmp_path, capsys):
         assert any("older" in m for m in db.validate())
     capsys.readouterr()
     assert main(["link", str(db_path)]) == 0
-    assert "migrated to schema version 2" in capsys.readouterr().err
+    assert "migrated to schema version 3" in capsys.readouterr().err
     with open_database(db_path) as db:
-        assert db.schema_version() == 2
+        assert db.schema_version() == 3
         assert "link_method" in db.read_layer("enterprises").columns
         assert not [m for m in db.validate() if "missing column" in m or "older" in m]

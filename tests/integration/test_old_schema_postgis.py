@@ -59,7 +59,7 @@ def test_import_migrates_a_version_1_postgis(v1_pg, tmp_path, capsys):
     csv.write_text("断面编码,断面名称,断面级别,水体类型,经度,纬度\n"
                    "S_NEW,新断面,国控,河流,106.55,29.56\n", encoding="utf-8")
     assert main(["import", v1_pg, "--layer", "sections", str(csv)]) == 0
-    assert "migrated from schema version 1 to 2" in capsys.readouterr().err
+    assert "migrated from schema version 1 to 3" in capsys.readouterr().err
     with open_database(v1_pg) as db:
         assert db.schema_version() == schema.SCHEMA_VERSION
         assert "link_method" in db._columns("sections")

@@ -81,17 +81,28 @@ def added_columns(version: int) -> dict[str, tuple[Column, ...]]:
     return {2: _added_in_2}.get(version, dict)()
 
 
+ADDED_TABLES: dict[int, tuple[str, ...]] = {3: ("districts",)}
+
+
+def added_tables(version: int) -> tuple[str, ...]:
+    """The whole tables that schema ``version`` added (read as empty before it)."""
+    return ADDED_TABLES.get(version, ())
+
+
 def tables_at(version: int) -> tuple[Table, ...]:
-    """The schema's tables as they were at ``version`` (later columns left out)."""
+    """The schema's tables as they were at ``version`` (later columns and tables left
+    out)."""
     from .. import schema
 
     later: dict[str, set[str]] = {}
+    absent: set[str] = set()
     for v in range(version + 1, schema.SCHEMA_VERSION + 1):
         for name, columns in added_columns(v).items():
             later.setdefault(name, set()).update(c.name for c in columns)
+        absent.update(added_tables(v))
     return tuple(replace(t, columns=tuple(c for c in t.columns
                                           if c.name not in later.get(t.name, ())))
-                 for t in schema.TABLES)
+                 for t in schema.TABLES if t.name not in absent)
 
 
 @migration(1, 2, "links to the network: link_method, link_distance_m; river_code and "
@@ -100,3 +111,12 @@ def _add_network_links(db) -> None:
     for name, columns in added_columns(2).items():
         for column in columns:
             db.add_column(name, column)
+
+
+@migration(2, 3, "districts (区县): a polygon layer with division code and name")
+def _add_districts(db) -> None:
+    from .. import schema
+    from .table_creation import add_table
+
+    for name in added_tables(3):
+        add_table(db, schema.table(name))
