@@ -159,6 +159,13 @@ class Outcome:
     dropped: list[str] = field(default_factory=list)
     check: tuple | None = None  # ClassCheck.add arguments, once the row is accepted
     time: str | None = None  # the reading's time of day (``HH:MM``), when given
+    no_limit: list[str] = field(default_factory=list)  # non-detects without a limit
+
+
+def _no_limit(items: list[tuple[str, Measured]]) -> list[str]:
+    """The items of a row that are non-detects without a detection limit (``ND``,
+    ``未检出``): stored, but with no value to average (never counted as zero)."""
+    return [code for code, m in items if m.below_detection and math.isnan(m.detection_limit)]
 
 
 def _check(code: str, measured: Measured) -> None:
@@ -270,7 +277,7 @@ def measurement_records(cells: list, hmap: HeaderMap, sections: SectionIndex,
                  str(section), parse_text(cell("sampled_on")) or "", published,
                  [(c, m.value) for c, m in items], kind)
     return Outcome([_record(section, day, code, m) for code, m in items], [], completed,
-                   dropped, check, time_of_day(cell("sampled_on")))
+                   dropped, check, time_of_day(cell("sampled_on")), _no_limit(items))
 
 
 def _long_item(cell) -> tuple[str, Measured] | str:

@@ -137,6 +137,8 @@ class Validator:
         self.decimal_commas = LineList()
         self.unlocated = LineList()
         self.partial = LineList()
+        self.no_limit = LineList()  # rows with a non-detect without a detection limit
+        self.no_limit_items: set[str] = set()
         self.recovered: dict[str, LineList] = {}
         self.by_name: dict[str, LineList] = {}  # column → rows whose river name became its code
         self.ambiguous: dict[str, set[str]] = {}  # column → names of several rivers
@@ -175,12 +177,13 @@ class Validator:
             self.rejects.append(Reject(record.line, "; ".join(cells), record.values))
             return
         dropped: list[str] = []
+        no_limit: list[str] = []
         if self.table.name == "measurements":
             ctx = self.context
             outcome = measurement_records(record.values, self.hmap, ctx.sections,
                                           ctx.stations, ctx.release, record.line)
             rows, problems = outcome.records, outcome.problems
-            completed, dropped = outcome.completed, outcome.dropped
+            completed, dropped, no_limit = outcome.completed, outcome.dropped, outcome.no_limit
             point = None
         else:
             row, problems, point = self.parse_row(record.values, record.line)
@@ -204,6 +207,9 @@ class Validator:
             self.partial.append(record.line)
             self.rejects.append(Reject(record.line, "row kept, value(s) lost: " +
                                        "; ".join(dropped), record.values, kept=True))
+        if no_limit:
+            self.no_limit.append(record.line)
+            self.no_limit_items.update(no_limit)
         if any(isinstance(record.values[i], str) and has_decimal_comma(record.values[i])
                for i in self.numeric if i < len(record.values)):
             self.decimal_commas.append(record.line)
@@ -364,6 +370,12 @@ class Validator:
         if self.partial:
             notes.append(f"{len(self.partial)} row(s) kept with value(s) lost, each listed "
                          f"with its reason in the rejects file (lines {_lines(self.partial)})")
+        if self.no_limit:
+            items = ", ".join(sorted(self.no_limit_items))
+            notes.append(f"{len(self.no_limit)} row(s) with a non-detect (ND/未检出) without a "
+                         f"detection limit ({items}; lines {_lines(self.no_limit)}): stored, "
+                         "but not evaluated (no value to average, never zero); give the "
+                         "limit as 0.02L, <0.02, ND(0.02) or a 检出限 column")
         if self.table.name == "measurements":
             ctx = self.context
             notes += [n for n in (ctx.release.note(), ctx.checks.note(None),
