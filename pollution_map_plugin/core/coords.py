@@ -21,6 +21,8 @@ import unicodedata
 
 import numpy as np
 
+from .geometry_io import EARTH_RADIUS_M
+
 # Krasovsky 1940 ellipsoid, as used by the public GCJ-02 formula.
 _A = 6378245.0
 _EE = 0.00669342162296594323
@@ -168,7 +170,7 @@ def distance_m(lon1, lat1, lon2, lat2):
     dp = p2 - p1
     dl = np.radians(np.asarray(lon2, dtype=float) - np.asarray(lon1, dtype=float))
     h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 2 * 6371008.8 * np.arcsin(np.sqrt(h))
+    return 2 * EARTH_RADIUS_M * np.arcsin(np.sqrt(h))
 
 
 # --- text ------------------------------------------------------------------

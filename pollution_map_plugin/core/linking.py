@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
+from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.geometry import (
     LineCoords,
     LocalProjection,

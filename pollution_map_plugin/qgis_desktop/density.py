@@ -21,6 +21,8 @@ import math
 
 from qgis.core import QgsDataSourceUri, QgsProviderRegistry, QgsVectorLayer
 
+from ..core.geometry_io import metres_per_degree
+
 FRAME_M = 0.25  # the map frame of a page, metres
 REACH_TARGET = 2500
 WIDTH_TARGET = 1000  # reaches of the widest class per page before lines thin out
@@ -34,9 +36,9 @@ def full_extent_scale(layer: QgsVectorLayer) -> float | None:
         return None
     width, height = extent.width(), extent.height()
     if layer.crs().isGeographic():
-        k = 111_320.0
-        width *= k * math.cos(math.radians(extent.center().y()))
-        height *= k
+        kx, ky = metres_per_degree(extent.center().y())
+        width *= kx
+        height *= ky
     return max(width, height * 1.25, 1.0) / FRAME_M
 
 

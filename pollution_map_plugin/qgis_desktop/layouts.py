@@ -40,6 +40,7 @@ from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
 from ..core import symbology as sym
+from ..core.geometry_io import metres_per_degree
 from .layer_loading import PROP_TABLE, group_layers, group_source
 from .map_data import MapData
 from .map_themes import MAP_BY_KEY, MAPS, group_extent, projected_crs, theme_layers
@@ -471,7 +472,7 @@ def nice_segment(width_km: float, share: float = 0.12) -> float:
 def _map_width_km(map_item: QgsLayoutItemMap) -> float:
     extent = map_item.extent()
     if map_item.crs().isGeographic():
-        return extent.width() * 111.32 * math.cos(math.radians(extent.center().y()))
+        return extent.width() * metres_per_degree(extent.center().y())[0] / 1000.0
     return extent.width() / 1000.0
 
 

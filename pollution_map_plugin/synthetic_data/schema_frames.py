@@ -9,11 +9,10 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, Point
 
 from ..core import schema
+from ..core.geometry_io import SHAPELY_2
 from .river_network import Network
 
 CRS = f"EPSG:{schema.DEFAULT_SRID}"
-# shapely 2 by its API: Debian testing's shapely 2.2 reports __version__ "0+unknown".
-_SHAPELY2 = hasattr(shapely, "from_wkb")
 
 
 def columns(name: str) -> list[str]:
@@ -28,7 +27,7 @@ def geoseries(geoms) -> gpd.GeoSeries:
     every geometry for its array interface (seconds for 100,000 lines); filling an
     object array one element at a time avoids that.
     """
-    if _SHAPELY2:
+    if SHAPELY_2:
         return gpd.GeoSeries(list(geoms), crs=CRS)
     from geopandas.array import GeometryArray
 
@@ -40,7 +39,7 @@ def geoseries(geoms) -> gpd.GeoSeries:
 
 def points(lon: np.ndarray, lat: np.ndarray) -> gpd.GeoSeries:
     """Points from coordinate arrays."""
-    if _SHAPELY2:
+    if SHAPELY_2:
         return gpd.GeoSeries(gpd.points_from_xy(lon, lat), crs=CRS)
     return geoseries([Point(x, y) for x, y in zip(np.asarray(lon, float).tolist(),
                                                   np.asarray(lat, float).tolist())])
@@ -62,7 +61,7 @@ def table(name: str, frame: pd.DataFrame, geometry=None) -> pd.DataFrame:
 
 def _lines(coords: np.ndarray, offsets: np.ndarray) -> list:
     """LineStrings from a coordinate array split at ``offsets`` (vectorised on shapely 2)."""
-    if _SHAPELY2:
+    if SHAPELY_2:
         idx = np.repeat(np.arange(len(offsets) - 1), np.diff(offsets))
         return list(shapely.linestrings(coords, indices=idx))
     return [LineString(coords[a:b]) for a, b in zip(offsets[:-1].tolist(), offsets[1:].tolist())]

@@ -6,14 +6,13 @@ import numpy as np
 import pytest
 from shapely import wkb, wkt
 
+from pollution_map_plugin.core.geometry_io import flatten, point_coords, read_wkb
 from pollution_map_plugin.core.html.layer_encoding import (
     SCALE,
     encode_column,
     encode_lines,
     encode_polygons,
-    point_coords,
 )
-from pollution_map_plugin.core.html.wkb import _read, flatten
 
 ORIGIN = (105.0, 28.0)
 
@@ -52,7 +51,7 @@ def test_polygons_with_holes_round_trip():
 def test_wkb_reader_handles_byte_order_and_ewkb(kwargs):
     g = wkt.loads("MULTILINESTRING ((1 2, 3 4), (5 6, 7 8, 9 10))")
     rings: list = []
-    structure, end = _read(wkb.dumps(g, **kwargs), 0, rings)
+    structure, end = read_wkb(wkb.dumps(g, **kwargs), 0, rings)
     assert end == len(wkb.dumps(g, **kwargs))
     assert [rings[i].tolist() for i in flatten(structure, "line")] == [
         [[1, 2], [3, 4]], [[5, 6], [7, 8], [9, 10]]]

@@ -7,15 +7,12 @@ from dataclasses import dataclass
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import shapely
-from geopandas.array import GeometryArray
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 from shapely.ops import transform
 
+from ..geometry_io import SHAPELY_2, geometries_from_wkb
 from ..schema import DEFAULT_SRID, PRIMARY_KEY, Table
 
-# shapely 2 by its API: Debian testing's shapely 2.2 reports __version__ "0+unknown".
-_SHAPELY2 = hasattr(shapely, "from_wkb")
 GEOMETRY = "geometry"  # the geometry column of every GeoDataFrame we return
 _TRUE = {"1", "t", "true", "y", "yes", "是", "on"}
 _FALSE = {"0", "f", "false", "n", "no", "否", "off"}
@@ -160,7 +157,7 @@ def _geometries(table: Table, gs: gpd.GeoSeries) -> tuple[list, np.ndarray]:
     if gs.crs is not None and gs.crs.to_epsg() != DEFAULT_SRID:
         gs = gs.to_crs(epsg=DEFAULT_SRID)
     want = _SHAPELY_TYPES[table.geometry]
-    if _SHAPELY2:
+    if SHAPELY_2:
         import shapely
 
         geoms = np.asarray(gs.to_numpy(), dtype=object).copy()
@@ -288,15 +285,5 @@ def fill_missing(table: Table, frame: pd.DataFrame, columns: list[str], n: int
 def build_geoframe(frame: pd.DataFrame, wkb: list) -> gpd.GeoDataFrame:
     """Attach geometries (WKB bytes or hex strings) as column "geometry", EPSG:4490."""
     crs = f"EPSG:{DEFAULT_SRID}"
-    if _SHAPELY2:
-        geoms = gpd.GeoSeries.from_wkb(wkb, crs=crs).values
-    else:  # shapely 1.8: geopandas' from_wkb checks every geometry, slowly
-        from shapely import wkb as shapely_wkb
-
-        data = np.empty(len(wkb), dtype=object)
-        loads = shapely_wkb.loads
-        for i, blob in enumerate(wkb):
-            if blob is not None:
-                data[i] = loads(blob, hex=isinstance(blob, str))
-        geoms = GeometryArray(data, crs=crs)
+    geoms = geometries_from_wkb(wkb, crs)
     return gpd.GeoDataFrame(frame, geometry=geoms, crs=crs)

@@ -16,9 +16,10 @@ import numpy as np
 import pandas as pd
 
 from ..assessment.periods import parse_period
+from ..geometry_io import point_coords
 from .basemaps import coordinate_transform, resolve_basemap
 from .export_options import HtmlExportOptions
-from .layer_encoding import encode_lines, encode_polygons, geometry_list, origin_of, point_coords
+from .layer_encoding import encode_lines, encode_polygons, geometry_list, origin_of
 from .page_strings import check_lang
 from .spatial import MetricPoints, boxes, touching
 

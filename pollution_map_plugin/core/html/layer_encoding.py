@@ -16,21 +16,11 @@ from typing import Optional
 import numpy as np
 import pandas as pd
 
+from ..geometry_io import flatten, read_many
 from .textcodec import compact
-from .wkb import flatten, read_many
 
 Transform = Optional[Callable[[np.ndarray, np.ndarray], tuple]]
 DIGITS = 5
-
-
-try:  # shapely 2: vectorised coordinate access
-    from shapely import get_coordinates as _get_coordinates
-    from shapely import get_type_id as _get_type_id
-    from shapely import is_empty as _is_empty
-except ImportError:  # shapely 1.8 (Debian 12)
-    _get_coordinates = None
-    _get_type_id = None
-    _is_empty = None
 
 
 def geometry_list(geoms: Iterable) -> list:
@@ -39,66 +29,6 @@ def geometry_list(geoms: Iterable) -> list:
     values = getattr(geoms, "values", geoms)
     raw = getattr(values, "_data", getattr(values, "data", None))  # GeometryArray's ndarray
     return raw.tolist() if isinstance(raw, np.ndarray) else list(values)
-
-
-def point_coords(geoms: Iterable) -> tuple[np.ndarray, np.ndarray]:
-    """Lon and lat of point geometries; NaN where missing, empty or not a point.
-
-    Vectorised on shapely 2; on shapely 1.8 one pass reading GEOS directly.
-    """
-    arr = geometry_list(geoms)
-    n = len(arr)
-    x = np.full(n, np.nan)
-    y = np.full(n, np.nan)
-    if n == 0:
-        return x, y
-    if _get_coordinates is not None:
-        data = np.empty(n, dtype=object)
-        for i, g in enumerate(arr):
-            data[i] = g
-        # non-empty Points (type id -1 for None); shapely 2 never needs the 1.8 reader
-        ok = (np.asarray(_get_type_id(data)) == 0) & ~np.asarray(_is_empty(data), dtype=bool)
-        if ok.any():
-            xy = _get_coordinates(data[ok])
-            x[ok], y[ok] = xy[:, 0], xy[:, 1]
-        return x, y
-    _points_18(arr, x, y)
-    return x, y
-
-
-def _points_18(arr, x: np.ndarray, y: np.ndarray) -> None:
-    """Shapely 1.8: read each point's coordinate sequence through GEOS directly (about
-    ten times faster than ``.x``); ``__geo_interface__`` where that is unavailable."""
-    import ctypes
-
-    from shapely.geometry import Point
-
-    try:
-        from shapely.geos import lgeos
-
-        is_empty, get_seq, get_size, get_x, get_y = (
-            lgeos.GEOSisEmpty, lgeos.GEOSGeom_getCoordSeq, lgeos.GEOSCoordSeq_getSize,
-            lgeos.GEOSCoordSeq_getX, lgeos.GEOSCoordSeq_getY)
-    except (ImportError, AttributeError):  # pragma: no cover - another shapely build
-        get_seq = None
-    d, size = ctypes.c_double(), ctypes.c_uint()
-    ref, size_ref = ctypes.byref(d), ctypes.byref(size)
-    for i, g in enumerate(arr):
-        if not isinstance(g, Point):
-            continue
-        if get_seq is not None:
-            ptr = getattr(g, "_geom", None)
-            if not ptr or is_empty(ptr):
-                continue
-            seq = get_seq(ptr)
-            if seq and get_size(seq, size_ref) and size.value and get_x(seq, 0, ref):
-                xi = d.value
-                if get_y(seq, 0, ref):
-                    x[i], y[i] = xi, d.value
-            continue
-        c = g.__geo_interface__.get("coordinates")
-        if c:
-            x[i], y[i] = c[0], c[1]
 
 
 SCALE = 10 ** DIGITS

@@ -12,16 +12,20 @@ Projected CRSs (units of metres) are used as they are.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.spatial import cKDTree
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array, simple_parts
-
-EARTH_RADIUS_M = 6371008.8
+from pollution_map_plugin.core.geometry_io import (  # noqa: F401 - EARTH_RADIUS_M re-exported
+    EARTH_RADIUS_M,
+    local_metres,
+    lonlat_from_local,
+    object_array,
+    segment_lengths_m,
+    simple_parts,
+)
 
 
 @dataclass
@@ -84,18 +88,14 @@ class LocalProjection:
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
         if not self.geographic:
             return xy.copy()
-        k = math.radians(1.0) * EARTH_RADIUS_M
-        return np.column_stack(((xy[:, 0] - self.lon0) * k * math.cos(math.radians(self.lat0)),
-                                (xy[:, 1] - self.lat0) * k))
+        return local_metres(xy, self.lon0, self.lat0)
 
     def inverse(self, xy: np.ndarray) -> np.ndarray:
         """Lon/lat of metric coordinates (the inverse of ``forward``)."""
         xy = np.asarray(xy, dtype=float).reshape(-1, 2)
         if not self.geographic:
             return xy.copy()
-        k = math.radians(1.0) * EARTH_RADIUS_M
-        return np.column_stack((xy[:, 0] / (k * math.cos(math.radians(self.lat0))) + self.lon0,
-                                xy[:, 1] / k + self.lat0))
+        return lonlat_from_local(xy, self.lon0, self.lat0)
 
 
 def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -147,10 +147,7 @@ def geodesic_lengths_m(lc: LineCoords, geographic: bool) -> np.ndarray:
     """Length of each geometry in metres (per-segment equirectangular if lon/lat)."""
     seg = _segments(lc)
     if geographic:
-        a, b = lc.xy[seg], lc.xy[seg + 1]
-        k = math.radians(1.0) * EARTH_RADIUS_M
-        coslat = np.cos(np.radians((a[:, 1] + b[:, 1]) / 2.0))
-        d = np.hypot((b[:, 0] - a[:, 0]) * coslat * k, (b[:, 1] - a[:, 1]) * k)
+        d = segment_lengths_m(lc.xy[seg], lc.xy[seg + 1])
     else:
         d = np.hypot(*(lc.xy[seg + 1] - lc.xy[seg]).T)
     return np.bincount(_segment_owner(lc), weights=d, minlength=lc.n)

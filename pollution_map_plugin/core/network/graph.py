@@ -24,7 +24,7 @@ import pandas as pd
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
+from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.geometry import SegmentIndex, ranges
 from pollution_map_plugin.core.network.issues import NetworkIssue, issues_frame
 from pollution_map_plugin.core.network.order import tree_order

@@ -12,7 +12,6 @@ reason and the reaches it went into.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,13 +19,12 @@ import numpy as np
 import pandas as pd
 from scipy.spatial import cKDTree
 
+from pollution_map_plugin.core.geometry_io import polyline_lengths_m
 from pollution_map_plugin.core.network.line_layers import DROPPED, USED, read_lines
 from pollution_map_plugin.core.network.noding import Finding, node_lines
 from pollution_map_plugin.core.network.orientation import edge_lengths, junction_votes, orient
 from pollution_map_plugin.core.network.reach_assembly import assemble
 from pollution_map_plugin.core.schema import DEFAULT_SRID
-
-EARTH_RADIUS_M = 6371008.8
 
 
 @dataclass
@@ -91,17 +89,6 @@ class NetworkImportResult:
         path = Path(path)
         self.features.to_csv(path, index=False, encoding="utf-8-sig")
         return path
-
-
-def geodesic_km(coords_ll: list[np.ndarray]) -> np.ndarray:
-    """Length of each lon/lat line in km (equirectangular per segment)."""
-    k = math.radians(1.0) * EARTH_RADIUS_M / 1000.0
-    out = np.zeros(len(coords_ll))
-    for i, c in enumerate(coords_ll):
-        d = np.diff(c, axis=0)
-        lat = np.radians((c[1:, 1] + c[:-1, 1]) / 2)
-        out[i] = float(np.hypot(d[:, 0] * np.cos(lat) * k, d[:, 1] * k).sum())
-    return out
 
 
 def _node_fields(inp, proj, tol: float) -> tuple[bool, str | None]:
@@ -177,7 +164,7 @@ def build_network(options: NetworkImportOptions) -> NetworkImportResult:
     tail = np.where(flip, noded.v, noded.u)
     head = np.where(flip, noded.u, noded.v)
     coords_ll = [proj.inverse(c[::-1] if f else c) for c, f in zip(noded.coords, flip)]
-    edge_km = geodesic_km(coords_ll)
+    edge_km = polyline_lengths_m(coords_ll) / 1000.0
     built = assemble(tail, head, coords_ll, names, noded.feature, edge_km, ori.dist_m,
                      ori.component, ori.outlets)
     findings = list(noded.findings)

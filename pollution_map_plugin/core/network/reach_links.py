@@ -17,7 +17,7 @@ from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
+from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.geometry import (
     LineCoords,
     LocalProjection,

@@ -12,7 +12,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
+from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.issues import NetworkIssue
 from pollution_map_plugin.core.network.source_entry import LOAD_COLUMNS
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
+from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.geometry import point_xy
 from pollution_map_plugin.core.network.reach_links import clean_text, numeric
 

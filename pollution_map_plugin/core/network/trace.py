@@ -13,14 +13,13 @@ upstream reaches intersect, plus the unit that contains the section.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
-from pollution_map_plugin.core.network.geometry import EARTH_RADIUS_M, point_xy, ranges
+from pollution_map_plugin.core.geometry_io import object_array
+from pollution_map_plugin.core.network.geometry import local_metres, point_xy, ranges
 from pollution_map_plugin.core.network.graph import ReachNetwork
 from pollution_map_plugin.core.network.reach_links import clean_text
 from pollution_map_plugin.core.network.result import TraceResult
@@ -280,10 +279,7 @@ def nearest_section(sections: pd.DataFrame, lon: float, lat: float,
     if col is None or col not in sections.columns:
         return None
     xy = point_xy(sections[col].tolist())
-    k = math.radians(1.0) * EARTH_RADIUS_M
-    dx = (xy[:, 0] - lon) * k * math.cos(math.radians(lat))
-    dy = (xy[:, 1] - lat) * k
-    d = np.hypot(dx, dy)
+    d = np.hypot(*local_metres(xy, lon, lat).T)
     if not np.isfinite(d).any():
         return None
     i = int(np.nanargmin(d))

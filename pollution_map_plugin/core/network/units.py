@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy.sparse import csr_matrix
 
-from pollution_map_plugin.core.network.coordinate_arrays import object_array
+from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.geometry import ranges
 from pollution_map_plugin.core.network.graph import ReachNetwork
 from pollution_map_plugin.core.network.reach_links import clean_text
