@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 import pandas as pd
 
-from .periods import Period
+from .measurement_values import non_detect_mask
+from .periods import Period, parse_period
 from .section_assessment import Assessment, assess, class_history
 from .warnings import WarningSettings, find_warnings
 
@@ -22,10 +24,13 @@ def _optional_layer(db: Any, name: str, columns: list[str]) -> pd.DataFrame | No
         return None
 
 
-def load_frames(db: Any, *, with_groups: bool = True) -> dict[str, pd.DataFrame | None]:
-    """``measurements``, ``sections`` and (optionally) ``rivers``/``control_units``."""
+def load_frames(db: Any, *, with_groups: bool = True, dates: tuple | None = None
+                ) -> dict[str, pd.DataFrame | None]:
+    """``measurements`` (only those in ``dates=(start, end)``, end excluded, if given),
+    ``sections`` and (optionally) ``rivers``/``control_units``."""
+    kw = {"dates": dates} if dates is not None else {}
     frames: dict[str, pd.DataFrame | None] = {
-        "measurements": db.read_table("measurements", columns=MEASUREMENT_COLUMNS),
+        "measurements": db.read_table("measurements", columns=MEASUREMENT_COLUMNS, **kw),
         "sections": db.read_layer("sections"),
     }
     if with_groups:
@@ -59,3 +64,117 @@ def class_history_database(
     f = load_frames(db, with_groups=False)
     return class_history(f["measurements"], f["sections"], freq, period=period,
                          non_detect=non_detect)
+
+
+# --- reading only what a request needs ------------------------------------------------
+
+WARNING_LOOKBACK_DAYS = 730  # first try: two years before the period's end, doubled as needed
+
+
+@dataclass(frozen=True)
+class ReadPlan:
+    """Which measurement rows an assessment needs: ``[start, end)`` (None: open)."""
+
+    start: date | None
+    end: date | None
+
+
+def reads_windows(db: Any) -> bool:
+    """Whether ``db`` can read a date window and list its months (a ``core.db``
+    Database; anything else is read whole, as before)."""
+    return callable(getattr(db, "measurement_months", None))
+
+
+def months_and_years(db: Any) -> tuple[list[str], list[str]]:
+    """The months (``YYYY-MM``) and years with measurements, oldest first."""
+    months = db.measurement_months()
+    return months, sorted({m[:4] for m in months})
+
+
+def plan_reads(period: Period, compare: tuple[str, str | None] | None,
+               history: bool) -> ReadPlan:
+    """The window the period, the comparison and (``history``) the class history need;
+    the warnings' look-back is added by :func:`load_request_frames`."""
+    periods = [period] + [parse_period(p) for p in (compare or ()) if p is not None]
+    end = max(p.end for p in periods) + timedelta(days=1)
+    start = None if history else min(p.start for p in periods)
+    return ReadPlan(start, end)
+
+
+def _warnings_short(frame: pd.DataFrame, spans: pd.DataFrame, start: date,
+                    cut: date, since: date | None, window: int) -> pd.MultiIndex:
+    """The (section, item) pairs whose warnings rows before ``start`` could change:
+    pairs with samples before ``start`` whose judged samples (the latest before
+    ``cut``, or every one from ``since``) are not all in ``frame``, or whose first
+    measured judged sample lacks its previous sample or ``window`` measured samples
+    before it in ``frame`` (a non-detect raises no warning and needs no history)."""
+    keys = ["section_code", "parameter"]
+    older = pd.MultiIndex.from_frame(spans.loc[spans["first"] < pd.Timestamp(start), keys])
+    if older.empty:
+        return older
+    m = frame.loc[(frame["sampled_on"] < pd.Timestamp(cut)).to_numpy()]
+    m = m.assign(measured=~non_detect_mask(m) & m["value"].notna().to_numpy())
+    day = m.groupby([*keys, "sampled_on"])["measured"].any().reset_index()
+    day = day.sort_values([*keys, "sampled_on"])
+    g = day.groupby(keys, sort=False)
+    day["pos"] = g.cumcount()  # samples before it in the frame
+    day["measured_before"] = g["measured"].cumsum() - day["measured"]
+    if since is None:
+        judged = day.loc[g["sampled_on"].idxmax()]
+    else:
+        judged = day.loc[day["sampled_on"] >= pd.Timestamp(since)]
+    judged = judged.loc[judged["measured"]].drop_duplicates(keys)  # the first measured
+    short = judged.loc[(judged["pos"] < 1) | (judged["measured_before"] < window)]
+    present = pd.MultiIndex.from_frame(day[keys].drop_duplicates())
+    stale = older.difference(present)  # every sample of the item is older
+    return older.intersection(pd.MultiIndex.from_frame(short[keys])).union(stale)
+
+
+def load_request_frames(db: Any, plan: ReadPlan, *, with_groups: bool = True,
+                        warnings: Any = None, warnings_end: date | None = None
+                        ) -> dict[str, Any]:
+    """:func:`load_frames` with only the measurements ``plan`` needs, and (with
+    ``warnings``, a WarningSettings) ``warning_measurements``: the rows of the
+    warnings' items up to ``warnings_end``, reaching back, item by item, until they
+    hold every sample the warnings would look at in the whole table."""
+    frames: dict[str, Any] = load_frames(db, with_groups=with_groups,
+                                         dates=(plan.start, plan.end))
+    if warnings is None or warnings_end is None:
+        return frames
+    items = [str(i) for i in warnings.items]
+    since = getattr(warnings, "since", None)
+    since = pd.Timestamp(since).date() if since is not None else None
+    cut = min(since, warnings_end) if since is not None else warnings_end
+    spans = db.sampling_spans(before=warnings_end)
+    spans = spans.loc[spans["parameter"].isin(items)]
+    first = spans["first"].min() if len(spans) else None
+    lookback = WARNING_LOOKBACK_DAYS
+    start = cut - timedelta(days=lookback)
+    base = frames["measurements"]
+    if plan.start is None or plan.start <= start:
+        rows = base.loc[base["parameter"].isin(items).to_numpy()
+                        & (base["sampled_on"] >= pd.Timestamp(start)).to_numpy()
+                        & (base["sampled_on"] < pd.Timestamp(warnings_end)).to_numpy()]
+    else:
+        rows = db.read_table("measurements", MEASUREMENT_COLUMNS, dates=(start, warnings_end),
+                             among={"parameter": items})
+    parts = [rows]
+    while first is not None and pd.Timestamp(start) > first:
+        short = _warnings_short(pd.concat(parts, ignore_index=True) if len(parts) > 1
+                                else rows, spans, start, cut, since, int(warnings.window))
+        if short.empty:
+            break
+        lookback *= 2
+        earlier = cut - timedelta(days=lookback)
+        if pd.Timestamp(earlier) <= first:
+            earlier = None
+        parts.insert(0, db.read_table(
+            "measurements", MEASUREMENT_COLUMNS, dates=(earlier, start),
+            among={"section_code": sorted(set(short.get_level_values(0))),
+                   "parameter": sorted(set(short.get_level_values(1)))}))
+        if earlier is None:
+            break
+        start = earlier
+    frames["warning_measurements"] = pd.concat(parts, ignore_index=True) \
+        if len(parts) > 1 else parts[0]
+    return frames

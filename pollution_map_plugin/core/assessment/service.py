@@ -10,12 +10,19 @@ or the same quarter or month a year earlier, 同比) are decided here and nowher
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any, Callable
 
 import pandas as pd
 
 from .compare import compare_assessments
-from .database_reads import load_frames
+from .database_reads import (
+    load_frames,
+    load_request_frames,
+    months_and_years,
+    plan_reads,
+    reads_windows,
+)
 from .periods import Period, parse_period
 from .section_assessment import Assessment, assess, class_history
 from .stretches import controlled_stretches
@@ -116,12 +123,39 @@ def run_assessment(db: Any, request: AssessmentRequest | None = None,
     def cancelled(value: float) -> bool:
         return bool(step is not None and step(value))
 
-    frames = load_frames(db, with_groups=request.with_groups)
+    if reads_windows(db):
+        frames = read_request(db, request)
+    else:  # not a core.db Database: everything, as before
+        frames = load_frames(db, with_groups=request.with_groups)
     metadata = dict(db.metadata()) if hasattr(db, "metadata") else {}
     reaches = db.read_layer("reaches") if request.with_stretches else None
     if cancelled(40):
         return None
     return assess_frames(frames, request, reaches, metadata, cancelled)
+
+
+def read_request(db: Any, request: AssessmentRequest) -> dict[str, Any]:
+    """The frames ``request`` needs and nothing more: the measurements of its period,
+    of the comparison, of the history (everything up to the period's end) and of the
+    warnings' look-back; ``years``/``months`` of the whole database."""
+    months, years = months_and_years(db)
+    frames: dict[str, Any]
+    if not months:
+        frames = load_frames(db, with_groups=request.with_groups, dates=(None, None))
+    else:
+        period = parse_period(request.period or years[-1])
+        compare = request.compare
+        if compare is None and request.compare_default:
+            compare = default_comparison(period, years, months)
+        plan = plan_reads(period, compare, bool(request.history))
+        settings = None
+        if request.with_warnings:
+            settings = request.warnings or WarningSettings(non_detect=request.non_detect)
+        frames = load_request_frames(db, plan, with_groups=request.with_groups,
+                                     warnings=settings,
+                                     warnings_end=period.end + timedelta(days=1))
+    frames["months"], frames["years"] = months, years
+    return frames
 
 
 def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
@@ -131,10 +165,13 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
     """:func:`run_assessment` over frames already read (``load_frames``' keys)."""
     measurements, sections = frames["measurements"], frames["sections"]
     groups = {"rivers": frames.get("rivers"), "control_units": frames.get("control_units")}
-    years, months = available_years(measurements), available_months(measurements)
+    if "months" in frames:  # read_request: the database's months, not the rows read
+        months, years = frames["months"], frames["years"]
+    else:
+        years, months = available_years(measurements), available_months(measurements)
     bundle = AssessmentBundle(request, None, None, years=years, months=months,
                               metadata=dict(metadata or {}))
-    if measurements.empty:
+    if not months:
         return bundle
     period = request.period or (years[-1] if years else None)
     kw = {**groups, "non_detect": request.non_detect}
@@ -160,7 +197,8 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
                                        non_detect=request.non_detect)
     if request.with_warnings:
         settings = request.warnings or WarningSettings(non_detect=request.non_detect)
-        bundle.warnings = find_warnings(upto, sections, settings)
+        rows = frames.get("warning_measurements")  # read_request: only what they need
+        bundle.warnings = find_warnings(upto if rows is None else rows, sections, settings)
     if request.with_stretches and reaches is not None:
         bundle.stretches = controlled_stretches(reaches, result.sections)
     cancelled(100)

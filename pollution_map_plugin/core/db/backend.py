@@ -6,6 +6,7 @@ import abc
 import datetime as _dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -27,6 +28,38 @@ def initial_metadata() -> dict[str, str]:
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     return {"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
             "crs": f"EPSG:{schema.DEFAULT_SRID}"}
+
+
+def _iso(value: Any) -> str:
+    """A date bound as ``YYYY-MM-DD`` text."""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+@dataclass(frozen=True)
+class DateWindow:
+    """Rows whose ``column`` (a date) lies in ``[start, end)`` (ISO text; None: open)."""
+
+    column: str
+    start: str | None
+    end: str | None
+    among: tuple[tuple[str, tuple], ...] = ()  # (column, values): only rows with one
+
+    @classmethod
+    def of(cls, table: Table, dates: tuple[Any, Any],
+           among: dict[str, Sequence] | None = None) -> DateWindow:
+        column = next((c for c in table.natural_key if table.column(c).type == "date"), None)
+        if column is None:
+            raise ValueError(f"{table.name} has no date column to filter on")
+        for name in among or {}:
+            table.column(name)  # KeyError for an unknown column
+        start, end = dates
+        return cls(column, _iso(start) if start is not None else None,
+                   _iso(end) if end is not None else None,
+                   tuple((k, tuple(str(v) for v in vs)) for k, vs in (among or {}).items()))
+
+    @property
+    def active(self) -> bool:
+        return bool(self.start or self.end or self.among)
 
 
 class Database(abc.ABC):
@@ -119,12 +152,15 @@ class Database(abc.ABC):
             self._present[name] = set(self._columns(name))
         return self._present[name]
 
-    def _read_frame(self, table: Table, cols: list[str], geometry: bool
-                    ) -> tuple[pd.DataFrame, list | None]:
+    def _read_frame(self, table: Table, cols: list[str], geometry: bool,
+                    window: DateWindow | None = None) -> tuple[pd.DataFrame, list | None]:
         """Columns ``cols``; those the database lacks (an older schema) read as empty."""
         present = self.present_columns(table.name) if cols else set()
         have = [c for c in cols if c in present]
-        data, wkb = self._read(table, have, geometry=geometry)
+        if window is not None and window.active:
+            data, wkb = self._read(table, have, geometry=geometry, window=window)
+        else:
+            data, wkb = self._read(table, have, geometry=geometry)
         frame = build_frame(table, have, data)
         if len(have) < len(cols):
             n = len(wkb) if wkb is not None else len(frame) if have else self._count(table.name)
@@ -142,16 +178,43 @@ class Database(abc.ABC):
         frame, wkb = self._read_frame(table, self._select(table, columns), geometry=True)
         return build_geoframe(frame, wkb)
 
-    def read_table(self, name: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
+    def read_table(self, name: str, columns: Sequence[str] | None = None, *,
+                   dates: tuple[Any, Any] | None = None,
+                   among: dict[str, Sequence] | None = None) -> pd.DataFrame:
         """Table ``name`` (or a layer's attributes) as a DataFrame, in ``fid`` order.
 
         Dtypes: text object, integer Int64, real float64, date datetime64[ns],
         boolean bool (nullable ``boolean`` if NULLs occur).  Columns of the current
         schema that an older database lacks read as empty (None, NaN, <NA>, NaT).
+
+        ``dates=(start, end)``: only the rows whose date (the table's first date
+        column of its natural key, e.g. ``sampled_on``) lies in ``[start, end)``;
+        either bound may be None.  ``among={column: values}`` (with ``dates``): only
+        rows whose ``column`` is one of ``values``.  The database filters (an index
+        range), so only those rows travel.
         """
         self._check_open()
         table = schema.table(name)
-        frame, _ = self._read_frame(table, self._select(table, columns), geometry=False)
+        window = DateWindow.of(table, dates, among) if dates is not None else None
+        frame, _ = self._read_frame(table, self._select(table, columns), geometry=False,
+                                    window=window)
+        return frame
+
+    def measurement_months(self) -> list[str]:
+        """The months (``YYYY-MM``) with measurements, oldest first (an index skip
+        scan: one probe per month, never a read of the rows)."""
+        self._check_open()
+        return self._months("measurements", "sampled_on")
+
+    def sampling_spans(self, before: Any = None) -> pd.DataFrame:
+        """Per (section_code, parameter): ``first`` and ``last`` sampling day (only
+        days before ``before`` if given), as datetime64 columns."""
+        self._check_open()
+        rows = self._spans("measurements", ("section_code", "parameter"), "sampled_on",
+                           _iso(before) if before is not None else None)
+        frame = pd.DataFrame(rows, columns=["section_code", "parameter", "first", "last"])
+        for col in ("first", "last"):
+            frame[col] = pd.to_datetime(frame[col])
         return frame
 
     def require_current(self) -> None:
@@ -364,8 +427,19 @@ class Database(abc.ABC):
     def _rollback_to(self, name: str) -> None: ...
 
     @abc.abstractmethod
-    def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
-        """Per-column value sequences (and WKB per row if ``geometry``), fid order."""
+    def _read(self, table: Table, columns: list[str], geometry: bool,
+              window: DateWindow | None = None) -> tuple[list, list | None]:
+        """Per-column value sequences (and WKB per row if ``geometry``), fid order;
+        only the rows inside ``window`` if given."""
+
+    @abc.abstractmethod
+    def _months(self, name: str, column: str) -> list[str]:
+        """Distinct ``YYYY-MM`` of date ``column``, oldest first."""
+
+    @abc.abstractmethod
+    def _spans(self, name: str, by: tuple[str, ...], column: str, before: str | None
+               ) -> list[tuple]:
+        """(``by`` values…, min, max of ``column``) per group (dates before ``before``)."""
 
     @abc.abstractmethod
     def _insert(self, prepared: Prepared, upsert: bool) -> None: ...

@@ -16,17 +16,48 @@ import pandas as pd
 from .. import schema
 from ..atomic_files import replacing
 from ..schema import Column, Table
-from .backend import Database, initial_metadata
+from .backend import Database, DateWindow, initial_metadata
 from .errors import DatabaseError, SchemaError
 from .frame_conversion import Prepared
 from .gpkg_geom import blobs_to_wkb, register_functions
 from .gpkg_read import read_columns
-from .gpkg_sql import column_type, compose, join, marks
+from .gpkg_sql import Sql, column_type, compose, ident, join, marks
 from .gpkg_write import delete_all, insert_rows
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _GDAL_MIN_ROWS = 5000  # smaller tables are read with sqlite3 alone
 _SIDECARS = ("-wal", "-shm", "-journal")
+
+
+_NO_SQL = Sql("")
+
+
+def _window_where(window: DateWindow | None) -> tuple[Sql, list]:
+    """`` WHERE column >= ? AND column < ?`` and its parameters (or nothing)."""
+    if window is None:
+        return _NO_SQL, []
+    parts, params = [], []
+    for op, bound in ((">=", window.start), ("<", window.end)):
+        if bound:
+            parts.append(compose("{} " + op + " ?", window.column))
+            params.append(bound)
+    for column, values in window.among:
+        parts.append(compose("{} IN (" + ", ".join("?" * len(values)) + ")", column)
+                     if values else Sql("0"))
+        params.extend(values)
+    return (compose(" WHERE {}", Sql(" AND ".join(parts))) if parts else _NO_SQL), params
+
+
+def _ogr_filter(window: DateWindow | None) -> str | None:
+    """The same window as an OGR attribute filter (the bounds are ISO dates that
+    ``DateWindow`` formatted itself, never text from a user)."""
+    if window is None:
+        return None
+    if window.among:
+        raise ValueError("value lists are read with sqlite3 (bound parameters)")
+    parts = [f"{ident(window.column)} {op} '{pd.Timestamp(bound).strftime('%Y-%m-%d')}'"
+             for op, bound in ((">=", window.start), ("<", window.end)) if bound]
+    return " AND ".join(parts) or None
 
 
 class _MovedError(Exception):
@@ -134,6 +165,7 @@ def create_gpkg(path: Path, overwrite: bool = False,
                     db._exec(compose("CREATE UNIQUE INDEX {} ON {} ({})",
                                      f"ux_{table.name}_key", table.name,
                                      list(table.natural_key)))
+                db.ensure_time_index()
                 db._record_version(schema.SCHEMA_VERSION)
                 db.set_metadata(initial_metadata())
                 if populate is not None:
@@ -244,25 +276,30 @@ class GeoPackageDatabase(Database):
             self._conn.execute(compose("RELEASE SAVEPOINT {}", name))
 
     # reading and writing
-    def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
-        if not self._depth and (columns or geometry) and self._max_fid(table) > _GDAL_MIN_ROWS:
+    def _read(self, table: Table, columns: list[str], geometry: bool,
+              window: DateWindow | None = None) -> tuple[list, list | None]:
+        where, params = _window_where(window)
+        if not self._depth and (columns or geometry) and self._max_fid(table) > _GDAL_MIN_ROWS \
+                and not (window is not None and window.among):
             # Outside a transaction GDAL's columnar reader sees the same data, faster
             # for big tables (opening the dataset costs some milliseconds).
-            fast = read_columns(self.path, table, columns, geometry)
+            fast = read_columns(self.path, table, columns, geometry,
+                                ogr_filter=_ogr_filter(window))
             if fast is not None:
                 data, wkb, fids = fast
                 try:
                     for c in columns:
                         if c not in data:
-                            data[c] = self._read_flags(table, c, fids)
+                            data[c] = self._read_flags(table, c, fids, where, params)
                     return [data[c] for c in columns], wkb
                 except _MovedError:
                     pass  # the table changed between the two reads: read it again
         names = list(columns) + ([schema.GEOMETRY_COLUMN] if geometry else [])
         if not names:
             names = [schema.PRIMARY_KEY]
-        sql = compose("SELECT {} FROM {} ORDER BY {}", names, table.name, schema.PRIMARY_KEY)
-        rows = self._exec(sql).fetchall()
+        sql = compose("SELECT {} FROM {}{} ORDER BY {}", names, table.name, where,
+                      schema.PRIMARY_KEY)
+        rows = self._exec(sql, params).fetchall()
         data = list(zip(*rows)) if rows else [()] * len(names)
         if not columns:
             data = [()] * len(data) if not geometry else [data[-1]]
@@ -274,18 +311,40 @@ class GeoPackageDatabase(Database):
         sql = compose("SELECT max({}) FROM {}", schema.PRIMARY_KEY, table.name)
         return int(self._exec(sql).fetchone()[0] or 0)
 
-    def _read_flags(self, table: Table, column: str, fids: np.ndarray) -> pd.Series:
+    def _read_flags(self, table: Table, column: str, fids: np.ndarray,
+                    where: Sql = _NO_SQL, params: Sequence = ()) -> pd.Series:
         """A boolean column in fid order, as one string of 0/1/2 (2 = NULL)."""
         sql = compose("SELECT group_concat(f, ''), sum(fid * f) FROM (SELECT {0} AS fid, "
                       "CASE WHEN {1} IS NULL THEN 2 WHEN {1} THEN 1 ELSE 0 END AS f "
-                      "FROM {2} ORDER BY {0})", schema.PRIMARY_KEY, column, table.name)
-        text, checksum = self._exec(sql).fetchone()
+                      "FROM {2}{3} ORDER BY {0})", schema.PRIMARY_KEY, column, table.name,
+                      where)
+        text, checksum = self._exec(sql, params).fetchone()
         flags = np.frombuffer((text or "").encode("ascii"), dtype=np.uint8) - ord("0")
         if len(flags) != len(fids) or int((fids * flags).sum()) != int(checksum or 0):
             raise _MovedError
         if (flags == 2).any():
             return pd.Series(pd.arrays.BooleanArray(flags == 1, flags == 2))
         return pd.Series(flags == 1)
+
+    def ensure_time_index(self) -> None:
+        """The index on measurements.sampled_on that period reads use (created if
+        missing: databases made before it read the same rows, only slower)."""
+        self._exec(compose("CREATE INDEX IF NOT EXISTS {} ON {} ({})",
+                           "ix_measurements_sampled_on", "measurements", "sampled_on"))
+
+    def _months(self, name: str, column: str) -> list[str]:
+        sql = compose("WITH RECURSIVE m(d) AS (SELECT min({0}) FROM {1} UNION ALL SELECT "
+                      "(SELECT min({0}) FROM {1} WHERE {0} >= date(m.d, 'start of month', "
+                      "'+1 month')) FROM m WHERE m.d IS NOT NULL) "
+                      "SELECT substr(d, 1, 7) FROM m WHERE d IS NOT NULL", column, name)
+        return [r[0] for r in self._exec(sql).fetchall()]
+
+    def _spans(self, name: str, by: tuple[str, ...], column: str, before: str | None
+               ) -> list[tuple]:
+        where = compose(" WHERE {} < ?", column) if before else _NO_SQL
+        sql = compose("SELECT {0}, min({1}), max({1}) FROM {2}{3} GROUP BY {0}",
+                      list(by), column, name, where)
+        return self._exec(sql, [before] if before else []).fetchall()
 
     def _insert(self, prepared: Prepared, upsert: bool) -> None:
         try:

@@ -75,6 +75,14 @@ def _series(kind: str, arr: np.ndarray) -> pd.Series:
     raise ValueError(f"unknown column type {kind!r}")
 
 
+def _empty(table: Table, wanted: list[str], geometry: bool
+           ) -> tuple[dict[str, pd.Series], list | None, np.ndarray]:
+    """No row matched the filter."""
+    empty = {"text": object, "integer": "Int64", "real": float, "date": "datetime64[ns]"}
+    data = {c: pd.Series([], dtype=empty[table.column(c).type]) for c in wanted}
+    return data, ([] if geometry else None), np.zeros(0, dtype=np.int64)
+
+
 def _wkb(arr: np.ndarray) -> list:
     data, mask = _split(arr)
     if data.dtype.kind == "V":  # fixed width: every geometry has the same size
@@ -88,20 +96,23 @@ def _wkb(arr: np.ndarray) -> list:
     return out
 
 
-def read_columns(path: Path, table: Table, columns: list[str], geometry: bool
+def read_columns(path: Path, table: Table, columns: list[str], geometry: bool,
+                 ogr_filter: str | None = None
                  ) -> tuple[dict[str, pd.Series], list | None, np.ndarray] | None:
-    """Non-boolean ``columns``, WKB and fids of ``table`` in fid order, or None."""
+    """Non-boolean ``columns``, WKB and fids of ``table`` in fid order, or None;
+    only the rows matching the OGR attribute filter ``ogr_filter`` if given."""
     try:
         from osgeo import gdal
     except ImportError:  # pragma: no cover - GDAL is a dependency
         return None
     if not threaded_arrow_crashes(int(gdal.VersionInfo("VERSION_NUM"))):
-        return _read_columns(path, table, columns, geometry, single=False)
+        return _read_columns(path, table, columns, geometry, single=False, where=ogr_filter)
     with _ONE_READ_AT_A_TIME:  # from opening the file to closing it
-        return _read_columns(path, table, columns, geometry, single=True)
+        return _read_columns(path, table, columns, geometry, single=True, where=ogr_filter)
 
 
-def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, single: bool
+def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, single: bool,
+                  where: str | None = None
                   ) -> tuple[dict[str, pd.Series], list | None, np.ndarray] | None:
     from osgeo import gdal, ogr
     ds = ogr.Open(str(path))
@@ -119,6 +130,8 @@ def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, 
     if table.is_spatial and not geometry:
         ignored.append("OGR_GEOMETRY")
     layer.SetIgnoredFields(ignored)
+    if where and layer.SetAttributeFilter(where) != 0:
+        return None
     previous = gdal.GetThreadLocalConfigOption(_THREADS_OPTION, None)
     if single:
         gdal.SetThreadLocalConfigOption(_THREADS_OPTION, "1")
@@ -130,7 +143,7 @@ def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, 
         if single:
             gdal.SetThreadLocalConfigOption(_THREADS_OPTION, previous)
     if not batches:
-        return None
+        return None if not where else _empty(table, wanted, geometry)
     geom_name = layer.GetGeometryColumn() or schema.GEOMETRY_COLUMN
     fid_name = layer.GetFIDColumn() or schema.PRIMARY_KEY
 

@@ -19,7 +19,7 @@ from psycopg2.extensions import parse_dsn
 
 from .. import schema
 from ..schema import Column, Table
-from .backend import Database, initial_metadata
+from .backend import Database, DateWindow, initial_metadata
 from .errors import DatabaseError
 from .frame_conversion import Prepared
 from .postgis_copy import copy_buffer, key_constraint_off
@@ -34,6 +34,23 @@ _INFO_KEYS = ("host", "port", "dbname", "user", "sslmode")
 def _safe_error(exc: Exception, secrets: Sequence[str], prefix: str = "") -> DatabaseError:
     text = " ".join(str(getattr(exc, "pgerror", None) or exc).split())
     return DatabaseError(scrub(f"{prefix}{text}", list(secrets)))
+
+
+def window_sql(window: DateWindow | None, alias: str | None = None) -> sql.Composable:
+    """`` WHERE column >= start AND column < end`` (literals: dates parsed before) or
+    nothing."""
+    if window is None:
+        return sql.SQL("")
+    col = sql.Identifier(alias, window.column) if alias else sql.Identifier(window.column)
+    parts = []
+    if window.start:
+        parts.append(sql.SQL("{} >= {}::date").format(col, sql.Literal(window.start)))
+    if window.end:
+        parts.append(sql.SQL("{} < {}::date").format(col, sql.Literal(window.end)))
+    for column, values in window.among:
+        ident = sql.Identifier(alias, column) if alias else sql.Identifier(column)
+        parts.append(sql.SQL("{} = ANY({})").format(ident, sql.Literal(list(values))))
+    return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(parts) if parts else sql.SQL("")
 
 
 def _percent_safe(query: sql.Composable, conn: Any) -> sql.Composable:
@@ -101,11 +118,31 @@ class PostGISDatabase(Database):
 
     # --- SQL -------------------------------------------------------------------------
 
-    def _ident(self, name: str) -> sql.Composed:
+    # The back-end helper protocol: what the modules of ``core.db`` that work on a
+    # PostGIS database (bulk loading, keyed reads, aggregation, partitions, roles) use,
+    # instead of reaching into private members.
+
+    def qualified(self, name: str) -> sql.Composed:
+        """Table ``name`` of this database's schema, as a quoted identifier."""
         return sql.Identifier(self.schema, name)
 
-    def _exec(self, query: sql.Composable | str, params: Sequence | None = None,
-              fetch: bool = False) -> list[tuple] | None:
+    @property
+    def connection(self) -> Any:
+        """The psycopg2 connection (autocommit outside ``transaction()``)."""
+        return self._conn
+
+    def scrub(self, text: str) -> str:
+        """``text`` without this connection's password."""
+        return scrub(text, self._secrets)
+
+    def error(self, exc: Exception, prefix: str = "") -> DatabaseError:
+        """A DatabaseError for ``exc`` without credentials (nothing chained)."""
+        return _safe_error(exc, self._secrets, prefix)
+
+    def execute(self, query: sql.Composable | str, params: Sequence | None = None,
+                fetch: bool = False) -> list[tuple] | None:
+        """Run one statement (values only as ``params``); rows if ``fetch``;
+        DatabaseError (scrubbed) on failure."""
         error = None
         if params is not None and isinstance(query, sql.Composable):
             query = _percent_safe(query, self._conn)
@@ -118,6 +155,9 @@ class PostGISDatabase(Database):
         except psycopg2.Error as exc:
             error = _safe_error(exc, self._secrets)
         raise error
+
+    _ident = qualified
+    _exec = execute
 
     def _postgis_on_path(self) -> None:
         rows = self._exec("SELECT n.nspname, n.nspname = ANY(current_schemas(false)) "
@@ -156,7 +196,8 @@ class PostGISDatabase(Database):
 
     # --- reading ---------------------------------------------------------------------
 
-    def _read(self, table: Table, columns: list[str], geometry: bool) -> tuple[list, list | None]:
+    def _read(self, table: Table, columns: list[str], geometry: bool,
+              window: DateWindow | None = None) -> tuple[list, list | None]:
         exprs = []
         for name in columns:
             kind = table.column(name).type
@@ -172,8 +213,9 @@ class PostGISDatabase(Database):
                          .format(sql.Identifier(schema.GEOMETRY_COLUMN)))
         if not exprs:
             return [], None
-        query = sql.SQL("COPY (SELECT {} FROM {} ORDER BY {}) TO STDOUT WITH (FORMAT csv, "
+        query = sql.SQL("COPY (SELECT {} FROM {}{} ORDER BY {}) TO STDOUT WITH (FORMAT csv, "
                         "NULL '\\N')").format(sql.SQL(", ").join(exprs), self._ident(table.name),
+                                               window_sql(window),
                                                sql.Identifier(schema.PRIMARY_KEY))
         buffer = io.StringIO()
         error = None
@@ -197,6 +239,25 @@ class PostGISDatabase(Database):
         if geometry:
             return data[:-1], list(data[-1])
         return data, None
+
+    def _months(self, name: str, column: str) -> list[str]:
+        col, tab = sql.Identifier(column), self._ident(name)
+        rows = self.execute(sql.SQL(
+            "WITH RECURSIVE m(d) AS (SELECT min({0}) FROM {1} UNION ALL SELECT "
+            "(SELECT min({0}) FROM {1} WHERE {0} >= (date_trunc('month', m.d) "
+            "+ interval '1 month')::date) FROM m WHERE m.d IS NOT NULL) "
+            "SELECT to_char(d, 'YYYY-MM') FROM m WHERE d IS NOT NULL").format(col, tab),
+            fetch=True)
+        return [r[0] for r in rows]
+
+    def _spans(self, name: str, by: tuple[str, ...], column: str, before: str | None
+               ) -> list[tuple]:
+        where = sql.SQL(" WHERE {} < %s").format(sql.Identifier(column)) if before \
+            else sql.SQL("")
+        keys = sql.SQL(", ").join(sql.Identifier(b) for b in by)
+        return self.execute(sql.SQL("SELECT {0}, min({1}), max({1}) FROM {2}{3} GROUP BY {0}")
+                            .format(keys, sql.Identifier(column), self._ident(name), where),
+                            [before] if before else None, fetch=True)
 
     # --- writing ---------------------------------------------------------------------
 
