@@ -147,6 +147,58 @@ class ReachNetwork:
         return self._b.crs
 
     @property
+    def line_coords(self):
+        """The reaches' vertices (``xy``, ``part_offsets``, ``part_owner``) or None."""
+        return self._b.coords
+
+    def indices_of(self, codes) -> np.ndarray:
+        """The integer index of each code (-1 for None or unknown codes)."""
+        index = self._index
+        return np.array([index.get(str(c).strip(), -1) if c is not None else -1
+                         for c in codes], dtype=np.int64)
+
+    def first_downstream(self) -> np.ndarray:
+        """Per reach, its first downstream reach (-1 at an outlet)."""
+        out = np.full(len(self), -1, dtype=np.int64)
+        has = np.diff(self.down_ptr) > 0
+        out[has] = self.down_idx[self.down_ptr[:-1][has]]
+        return out
+
+    def through(self, start: int, idx: np.ndarray, mask: np.ndarray, *,
+                include_start: bool = True) -> np.ndarray:
+        """For reaches ``idx`` upstream of ``start``: True where the way down from the
+        reach to ``start`` passes a reach marked in ``mask`` (the reach itself included;
+        ``start`` too with ``include_start``).  Along the shortest way where braids
+        give several."""
+        idx = np.asarray(idx, dtype=np.int64)
+        mask = np.asarray(mask, dtype=bool).copy()
+        if not include_start:
+            mask[start] = False
+        if not mask[idx].any():
+            return np.zeros(len(idx), dtype=bool)
+        n, t = len(self), self._tree
+        out = np.zeros(n, dtype=bool)
+        if t.exact[start]:
+            p, q = t.pos[start], t.pos[start] + t.size[start]
+            seg = t.order[p:q]
+            hit = np.flatnonzero(mask[seg])
+            diff = np.zeros(q - p + 1, dtype=np.int64)
+            np.add.at(diff, hit, 1)
+            np.add.at(diff, hit + t.size[seg[hit]], -1)
+            out[seg] = np.cumsum(diff[:-1]) > 0
+            return out[idx]
+        dist, pred = dijkstra(self._up_graph, directed=True, indices=start,
+                              return_predecessors=True)
+        par = np.where(pred >= 0, pred, np.arange(n)).astype(np.int64)
+        flag = mask & np.isfinite(dist)
+        for _ in range(64):  # pointer doubling: flag[v] |= flag[parent of v] ...
+            new_flag, new_par = flag | flag[par], par[par]
+            if np.array_equal(new_flag, flag) and np.array_equal(new_par, par):
+                break
+            flag, par = new_flag, new_par
+        return flag[idx]
+
+    @property
     def has_geometry(self) -> bool:
         return self._b.coords is not None
 

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-import math
-from datetime import date, datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -15,45 +13,14 @@ import pandas as pd
 from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.issues import NetworkIssue
 from pollution_map_plugin.core.network.source_entry import LOAD_COLUMNS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pollution_map_plugin.core.network.trace_arrays import TraceArrays
+from pollution_map_plugin.core.network.trace_columns import (  # noqa: F401 - re-exported
+    SCORE_FORMULA,
+    SOURCE_RESULT_COLUMNS,
+    UNIT_RESULT_COLUMNS,
+    jsonable,
+)
 
 OUTPUT_CRS = "EPSG:4490"
-SCORE_FORMULA = "score = load / max(load) * exp(-distance_km / decay_km)"
-#: Columns of ``TraceResult.sources_gdf`` (plus geometry), in order.
-SOURCE_RESULT_COLUMNS = [
-    "rank", "layer", "code", "name", "type", "via", "outfall_code", "reach_code",
-    "river_code", "distance_km", "load", *LOAD_COLUMNS, "equivalent_load", "discharge_m3_d",
-    "n_dischargers", "snap_m", "rank_distance", "rank_load", "score",
-]
-#: Columns of ``TraceResult.control_units_gdf`` (plus geometry), in order.
-UNIT_RESULT_COLUMNS = ["code", "name", "water_system", "outlet_section_code", "district",
-                       "area_km2", "n_reaches", "reach_length_km", "contains_section"]
-
-
-def jsonable(value):
-    """A JSON-ready Python value: numpy scalars unwrapped, NaN/NA → None, dates ISO."""
-    if value is None or isinstance(value, (str, bool)):
-        return value
-    if isinstance(value, (np.bool_,)):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        return None if not math.isfinite(float(value)) else float(value)
-    if isinstance(value, (pd.Timestamp, datetime, date)):
-        return value.isoformat()
-    if isinstance(value, dict):
-        return {str(k): jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, np.ndarray)):
-        return [jsonable(v) for v in value]
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return str(value)
 
 
 def feature_collection(frame: pd.DataFrame, geoms) -> dict:
@@ -121,7 +88,7 @@ class TraceResult:
     """
 
     def __init__(self, section: dict, mode: str, distance_km: float | None,
-                 start_reach: str, start_fraction: float | None, found: TraceArrays,
+                 start_reach: str, start_fraction: float | None, found: Any,
                  crs: object = None, load_field: str = "equivalent_load",
                  decay_km: float = 20.0, notes: list[str] | None = None,
                  issues: list[NetworkIssue] | None = None) -> None:
@@ -177,6 +144,20 @@ class TraceResult:
             cache[name] = to_geodataframe(frame, [None] * len(frame) if geoms is None
                                           else geoms, self.crs)
         return cache[name]
+
+    def shares(self, item: str, settings: Any = None, *, concentration: float | None = None,
+               flow_m3_s: float | None = None) -> Any:
+        """The item's ``ItemShares`` among the sources found (``core.network.contribution``):
+        contributions with first-order decay, shares, groups, stretches, the short list.
+        ``concentration`` (mg/L) × ``flow_m3_s`` is the observed load, where known."""
+        from pollution_map_plugin.core.network.contribution import item_shares
+        from pollution_map_plugin.core.network.load_estimates import item_code
+
+        if self.mode not in ("UT", "UM"):
+            raise ValueError("shares need an upstream trace (mode UT or UM)")
+        settings = settings or self.found.tracer.settings()
+        return item_shares(self.found, item_code(item), settings,
+                           concentration=concentration, flow_m3_s=flow_m3_s)
 
     def top(self, n: int = 20) -> gpd.GeoDataFrame:
         """The ``n`` best-ranked sources: ``sources_gdf.head(n)``, without making the rest."""

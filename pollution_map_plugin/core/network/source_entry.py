@@ -3,7 +3,7 @@
 * outfalls: their ``reach_code``, else the nearest reach within the snapping distance;
 * enterprises and sewage plants: through their ``outfall_code`` (the outfall's reach and
   position), else — no outfall code, or one naming no located outfall — the nearest reach;
-* livestock farms: the nearest reach.
+* livestock farms and petrol stations: the nearest reach.
 
 Loads are in t/a.  The equivalent load (等标污染负荷, 10⁶ m³/a) is Σ load / standard with
 the GB 3838-2002 Class III river limits (COD 20, NH3-N 1.0, TP 0.2 mg/L): the volume of
@@ -26,13 +26,14 @@ LOAD_COLUMNS = ("cod_t_a", "nh3n_t_a", "tp_t_a", "wastewater_t_a")
 EQUIVALENT_LOAD_STANDARDS = {"cod_t_a": 20.0, "nh3n_t_a": 1.0, "tp_t_a": 0.2}
 #: What candidate sources can be ranked by.
 LOAD_FIELDS = (*LOAD_COLUMNS, "equivalent_load")
-SOURCE_LAYERS = ("outfalls", "enterprises", "sewage_plants", "livestock_farms")
+SOURCE_LAYERS = ("outfalls", "enterprises", "sewage_plants", "livestock_farms",
+                 "petrol_stations")
 VIA_REACH_CODE = "reach_code"
 VIA_NEAREST = "nearest reach"
 #: The per-source table kept by a Tracer (plus a ``geometry`` column).
 SOURCE_COLUMNS = ["layer", "code", "name", "type", "via", "outfall_code", "reach_idx",
                   "fraction", "snap_m", *LOAD_COLUMNS, "equivalent_load", "discharge_m3_d",
-                  "n_dischargers"]
+                  "n_dischargers", "capacity_m3_d", "head_count", "load_basis"]
 #: Default decay length of the combined score (km).
 DEFAULT_DECAY_KM = 20.0
 
@@ -69,12 +70,15 @@ def _base(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"layer": layer, "code": _col(frame, "code"),
                         "name": _col(frame, "name")})
     kind = {"outfalls": "type", "enterprises": "industry", "sewage_plants": "standard",
-            "livestock_farms": "species"}[layer]
-    out["type"] = _col(frame, kind)
+            "livestock_farms": "species", "petrol_stations": None}[layer]
+    out["type"] = _col(frame, kind) if kind else np.full(len(frame), None, dtype=object)
     for c in LOAD_COLUMNS:
         out[c] = _col(frame, c, as_number=True)
     out["discharge_m3_d"] = _col(frame, "discharge_m3_d", as_number=True)
     out["n_dischargers"] = 0
+    out["capacity_m3_d"] = _col(frame, "capacity_m3_d", as_number=True)
+    out["head_count"] = _col(frame, "head_count", as_number=True)
+    out["load_basis"] = _col(frame, "load_basis")
     return out
 
 
@@ -102,8 +106,7 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
         oc = np.full(n, None, dtype=object)
         if layer == "outfalls":
             rc = _col(frame, "reach_code")
-            reach = np.array([net._index.get(c, -1) if c is not None else -1 for c in rc],
-                             dtype=np.int64)
+            reach = net.indices_of(rc)
             bad = np.flatnonzero((reach < 0) & np.array([c is not None for c in rc]))
             if len(bad):
                 notes.append(f"{len(bad)} outfalls name an unknown reach; the nearest reach "

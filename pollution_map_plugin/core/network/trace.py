@@ -19,8 +19,14 @@ import numpy as np
 import pandas as pd
 
 from pollution_map_plugin.core.geometry_io import object_array
+from pollution_map_plugin.core.network.contribution import ShareContext, build_share_context
 from pollution_map_plugin.core.network.geometry import local_metres, point_xy, ranges
 from pollution_map_plugin.core.network.graph import ReachNetwork
+from pollution_map_plugin.core.network.load_estimates import (
+    LoadModel,
+    TraceSettings,
+    load_trace_settings,
+)
 from pollution_map_plugin.core.network.reach_links import clean_text
 from pollution_map_plugin.core.network.result import TraceResult
 from pollution_map_plugin.core.network.source_entry import (
@@ -73,16 +79,16 @@ class Tracer:
         self._section_xy = point_coordinates(self.sections, network.crs)
         frames = {name: _read(data, name) for name in SOURCE_LAYERS}
         self.sources, self.notes = assign_sources(network, frames, self.snap_distance_m)
-        self._columns = {c: (object_array(self.sources[c]) if c == "geometry"
+        self.columns = {c: (object_array(self.sources[c]) if c == "geometry"
                              else self.sources[c].to_numpy()) for c in self.sources.columns}
-        self._columns["reach_idx"] = self._columns["reach_idx"].astype(np.int64)
-        self._columns["fraction"] = self._columns["fraction"].astype(float)
-        tiebreak = tiebreak_order(self._columns["layer"], self._columns["code"])
-        self._columns["tiebreak"] = tiebreak
+        self.columns["reach_idx"] = self.columns["reach_idx"].astype(np.int64)
+        self.columns["fraction"] = self.columns["fraction"].astype(float)
+        tiebreak = tiebreak_order(self.columns["layer"], self.columns["code"])
+        self.columns["tiebreak"] = tiebreak
         # the source arrays in tie-break order, so that a selection in row order is in it
         by_tie = np.argsort(tiebreak, kind="stable")
-        self._columns = {c: a[by_tie] for c, a in self._columns.items()}
-        reach = self._columns["reach_idx"]
+        self.columns = {c: a[by_tie] for c, a in self.columns.items()}
+        reach = self.columns["reach_idx"]
         placed = np.flatnonzero(reach >= 0)
         self._placed, self._placed_reach = placed, reach[placed]
         self._by_reach = placed[np.argsort(reach[placed], kind="stable")]
@@ -91,6 +97,42 @@ class Tracer:
         self.units = ControlUnits(_read(data, "control_units"), network)
         self._issue_reaches: tuple[np.ndarray, np.ndarray] | None = None
         self._located: dict[str, tuple] = {}
+        self._models: dict[str, LoadModel] = {}
+        self._share_context: ShareContext | None = None
+        self._default_settings: TraceSettings | None = None
+
+    # -------------------------------------------------------- item-matched shares
+    @property
+    def section_codes_array(self) -> np.ndarray:
+        """The sections' codes (None where missing), in the order of ``sections``."""
+        return self._section_codes
+
+    def section_index(self, section_code) -> int:
+        """Row of a section in ``sections`` (-1 if unknown or None)."""
+        if section_code is None:
+            return -1
+        rows = np.flatnonzero(self._section_codes == str(section_code).strip())
+        return int(rows[0]) if len(rows) else -1
+
+    def settings(self) -> TraceSettings:
+        """The default trace coefficients (``trace_coefficients.json``), read once."""
+        if self._default_settings is None:
+            self._default_settings = load_trace_settings()
+        return self._default_settings
+
+    def load_model(self, settings: TraceSettings | None = None) -> LoadModel:
+        """The per-item loads of the sources under ``settings`` (made once per settings)."""
+        settings = settings or self.settings()
+        key = settings.fingerprint()
+        if key not in self._models:
+            self._models[key] = LoadModel(self.columns, settings)
+        return self._models[key]
+
+    def share_context(self) -> ShareContext:
+        """Stretch and control unit per source, flow-direction and lake flags per reach."""
+        if self._share_context is None:
+            self._share_context = build_share_context(self)
+        return self._share_context
 
     def section_codes(self) -> list[str]:
         return [c for c in self._section_codes if c is not None]
@@ -132,6 +174,11 @@ class Tracer:
         start, fraction, section, point, unit_code, notes = self._section_start(section_code)
         return self._trace(start, fraction, dict(section), point, unit_code, list(notes),
                            mode, distance_km, load_field, decay_km)
+
+    def section_start(self, section_code: str) -> tuple:
+        """(start reach, fraction, section dict, point, unit code, notes) of a section;
+        ValueError if it cannot be placed on the network."""
+        return self._section_start(section_code)
 
     def _section_start(self, section_code: str) -> tuple:
         """(start reach, fraction, section dict, point, unit code, notes), once per code."""
@@ -185,7 +232,7 @@ class Tracer:
                                                              decay_km)
         found = TraceArrays(self, idx, near, far, distance_km, rows, reach, dist, rounded,
                             score, load_field, self.units.touched(idx, point, unit_code), point,
-                            unit_code)
+                            unit_code, start, section.get("code"))
         return TraceResult(section, mode, distance_km, str(net.codes[start]), fraction,
                            found, net.crs, load_field, float(decay_km), self.notes + notes,
                            self._issues_on(idx))
@@ -214,7 +261,7 @@ class Tracer:
     def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field, decay_km
                     ) -> tuple[np.ndarray, ...]:
         """Sources entering the reaches ``idx``: (rows, reach, km, km to the mm, score)."""
-        net, col = self.network, self._columns
+        net, col = self.network, self.columns
         at = np.full(len(net), np.nan)  # km to each traced reach's near end
         at[idx] = near
         if 4 * len(idx) < len(net):  # few reaches: their sources, back in row order

@@ -10,15 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from pollution_map_plugin.core.network.result import SOURCE_RESULT_COLUMNS
-
-if TYPE_CHECKING:  # pragma: no cover
-    from pollution_map_plugin.core.network.trace import Tracer
+from pollution_map_plugin.core.network.trace_columns import SOURCE_RESULT_COLUMNS
 
 
 def rank_order(score: np.ndarray, distance: np.ndarray) -> np.ndarray:
@@ -61,7 +58,7 @@ class TraceArrays:
     ``unit_idx``: the control units met (ascending).
     """
 
-    tracer: Tracer
+    tracer: Any  # the Tracer: its ``network``, ``columns`` (source arrays) and ``units``
     reach_idx: np.ndarray
     near: np.ndarray
     far: np.ndarray
@@ -75,6 +72,8 @@ class TraceArrays:
     unit_idx: np.ndarray
     point: object = None
     unit_code: object = None
+    start: int = -1  # the start reach
+    section_code: object = None  # the traced section (None from a point)
 
     def __post_init__(self) -> None:
         self.top_order = self.best(EAGER_TOP)
@@ -124,7 +123,7 @@ class TraceArrays:
         return self.scores[self.order]
 
     def _rank_keys(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        col = self.tracer._columns
+        col = self.tracer.columns
         load = np.asarray(col[self.load_field][self.rows], dtype=float)
         return (col["tiebreak"][self.rows], np.where(np.isnan(load), np.inf, -load),
                 self.rounded)
@@ -152,7 +151,7 @@ class TraceArrays:
 
     def source_frame(self, n: int | None = None) -> pd.DataFrame:
         """``SOURCE_RESULT_COLUMNS`` of the first ``n`` ranked sources (all if None)."""
-        net, col = self.tracer.network, self.tracer._columns
+        net, col = self.tracer.network, self.tracer.columns
         pos = self._positions(n)
         rows, r = self.rows[pos], self.reach[pos]
         rank_distance, rank_load = self._secondary_of(pos)
@@ -166,7 +165,7 @@ class TraceArrays:
                             columns=SOURCE_RESULT_COLUMNS)
 
     def source_geometries(self, n: int | None = None) -> np.ndarray:
-        return self.tracer._columns["geometry"][self.rows[self._positions(n)]]
+        return self.tracer.columns["geometry"][self.rows[self._positions(n)]]
 
     def _positions(self, n: int | None) -> np.ndarray:
         if n is None:

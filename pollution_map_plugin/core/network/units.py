@@ -16,7 +16,7 @@ from pollution_map_plugin.core.geometry_io import object_array
 from pollution_map_plugin.core.network.geometry import ranges
 from pollution_map_plugin.core.network.graph import ReachNetwork
 from pollution_map_plugin.core.network.reach_links import clean_text
-from pollution_map_plugin.core.network.result import UNIT_RESULT_COLUMNS
+from pollution_map_plugin.core.network.trace_columns import UNIT_RESULT_COLUMNS
 
 
 def contains_xy(polygon, x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -70,7 +70,7 @@ class ControlUnits:
         if self._members is None:
             n = len(self.net)
             rows, cols = [], []
-            lc = self.net._b.coords
+            lc = self.net.line_coords
             if lc is not None and len(lc.xy):
                 counts = np.diff(lc.part_offsets)
                 owner_v = np.repeat(lc.part_owner, counts)
