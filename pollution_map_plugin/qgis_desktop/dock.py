@@ -30,7 +30,9 @@ from qgis.PyQt.QtWidgets import (
     QWidget,
 )
 
+from .assessment_summary import AssessmentSummary
 from .connection import saved_connections
+from .dock_exports import DockExports
 from .layer_loading import (
     PROP_CRS,
     PROP_PERIOD,
@@ -52,7 +54,7 @@ from .translation import tr
 from .warnings_panel import WarningsPanel
 
 
-class PollutionDock(QDockWidget):
+class PollutionDock(DockExports, QDockWidget):
     """Dock with the plugin's tools: database, period, maps, tracing, warnings, export."""
 
     OBJECT_NAME = "PollutionMapDock"
@@ -120,6 +122,10 @@ class PollutionDock(QDockWidget):
 
         self.trace_panel = TracePanel(self.iface, self.project, self.group, self.message)
         box.addWidget(self.trace_panel)
+
+        self.summary = AssessmentSummary()
+        self.summary.sectionChosen.connect(self.zoom_to_section)
+        box.addWidget(self.summary)
 
         self.warnings_panel = WarningsPanel()
         self.warnings_panel.sectionChosen.connect(self.zoom_to_section)
@@ -283,6 +289,7 @@ class PollutionDock(QDockWidget):
         self.data = None
         self.trace_panel.clear()
         self.warnings_panel.set_warnings(None, False)
+        self.summary.set_data(None)
         self.database_label.setText(tr("No database loaded."))
         self._set_enabled(False)
 
@@ -343,6 +350,7 @@ class PollutionDock(QDockWidget):
         compare = f"{data.compare[0]}>{data.compare[1]}" if data.compare else ""
         group.setCustomProperty(PROP_PERIOD, f"{data.period}|{compare}")
         self.warnings_panel.set_warnings(data.warnings, is_chinese())
+        self.summary.set_data(data)
 
     def _density_toggled(self, on: bool) -> None:
         group = self.group()
@@ -361,78 +369,6 @@ class PollutionDock(QDockWidget):
             apply_theme(self.project, key, model if _is_model(model) else None)
         except Exception as exc:  # noqa: BLE001
             self.error(exc)
-
-    # --- print and HTML --------------------------------------------------------------
-    def export_maps(self, out_dir: str | None = None, dpi: int = 150):
-        """Export the five layouts to PNG and PDF in the background; returns the task.
-
-        The layouts are kept in the project's layout manager (edit them there; an
-        edited layout is exported as edited).  Nothing in the project changes.
-        """
-        from .layouts import ensure_layout_steps
-        from .map_export import MapExport
-
-        group = self.group()
-        if group is None:
-            return None
-        out_dir = out_dir or QFileDialog.getExistingDirectory(self, tr("Export maps to"))
-        if not out_dir:
-            return None
-        try:
-            data, project = self.data, self.project
-            pages = [lambda k=spec.key: ensure_layout_steps(group, k, data, project)
-                     for spec in MAPS]
-            self.export_task = MapExport(pages, out_dir, dpi, lambda files: self.message(
-                tr("Wrote {0} files to {1}").format(len(files), out_dir),
-                Qgis.MessageLevel.Success), self.error).start()
-        except Exception as exc:  # noqa: BLE001
-            self.error(exc)
-            return None
-        return self.export_task
-
-    def export_html(self, out_dir: str | None = None, options: Any = None) -> Any:
-        """``core.html.export_all`` in a task; returns the task.
-
-        Without ``out_dir`` a dialog asks for the folder and every option (period,
-        language, basemap, offline, Tianditu key, rivers); with it, ``options`` (an
-        ``HtmlExportOptions``) or the current period in the interface's language.
-        """
-        from ..core.html.export_options import HtmlExportOptions
-
-        group = self.group()
-        if group is None:
-            return None
-        period = self.data.period if self.data is not None else None
-        if out_dir is None:
-            from .html_export_dialog import HtmlExportDialog
-
-            dialog = HtmlExportDialog(period, self)
-            if not dialog.exec() or not dialog.folder():
-                return None
-            out_dir, options = dialog.folder(), dialog.options()
-        options = options or HtmlExportOptions(period=period,
-                                               lang="zh" if is_chinese() else "en")
-        target = group_source(group).core_target()
-
-        def work(progress, cancelled):
-            from ..core.db import open_database
-            from ..core.html import export_all
-
-            with open_database(target) as db:
-                return export_all(db, out_dir, options,
-                                  progress=lambda f, _m: progress(100.0 * f), cancel=cancelled)
-
-        def done(result) -> None:
-            if result.failed:
-                self.message(tr("HTML export incomplete: {0} page(s) not written, listed in "
-                                "{1}").format(len(result.failed), result.index),
-                             Qgis.MessageLevel.Warning)
-            else:
-                self.message(tr("HTML reports written to {0}").format(out_dir),
-                             Qgis.MessageLevel.Success)
-
-        self.task = self.db_tasks.submit(tr("Exporting HTML reports"), work, done, self.error)
-        return self.task
 
     # --- warnings --------------------------------------------------------------------
     def warnings_count(self) -> int:

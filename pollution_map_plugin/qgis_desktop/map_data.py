@@ -28,6 +28,8 @@ class MapData:
     periods: list[str] = field(default_factory=list)  # years with data, oldest first
     months: list[str] = field(default_factory=list)  # YYYY-MM with data, oldest first
     synthetic: bool = False
+    bundle: Any = None  # the service's AssessmentBundle (trends, group change, drinking water)
+    districts: Any = None  # core.district_stats.DistrictStats, when the database has any
 
     @property
     def change_label(self) -> str:
@@ -58,12 +60,24 @@ def compute_map_data(
     request = AssessmentRequest(period=period, compare=compare)
     with open_database(target) as db:
         bundle = run_assessment(db, request, step)
-    if bundle is None:
-        return None
+        if bundle is None:
+            return None
+        districts = _district_statistics(db, bundle)
     stretches = bundle.stretches if bundle.stretches is not None else pd.DataFrame(
         columns=list(STRETCH_COLUMNS))
     return MapData(
         period=bundle.period_label, sections=bundle.sections, problem_reaches=stretches,
         change=bundle.change, compare=bundle.compare, warnings=bundle.warnings,
         periods=bundle.years, months=bundle.months, synthetic=bundle.synthetic,
+        bundle=bundle, districts=districts,
     )
+
+
+def _district_statistics(db: Any, bundle: Any) -> Any:
+    """Statistics by district for the bundle's period; None without district polygons
+    or district names (an older database, a bureau's own without them)."""
+    from ..core.district_stats import DistrictStatsRequest, district_statistics, has_districts
+
+    if not has_districts(db):
+        return None
+    return district_statistics(db, DistrictStatsRequest(period=bundle.period_label), bundle)

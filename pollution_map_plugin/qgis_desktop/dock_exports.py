@@ -1,0 +1,93 @@
+"""The dock's exports: the five print layouts (PNG + PDF) and the HTML reports.
+
+A mixin of ``PollutionDock`` (it uses the dock's ``group()``, ``data``, ``project``,
+``db_tasks``, ``message`` and ``error``), kept apart so the dock stays readable.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qgis.core import Qgis
+from qgis.PyQt.QtWidgets import QFileDialog
+
+from .layer_loading import group_source
+from .map_themes import MAPS
+from .qgis_compat import is_chinese
+from .translation import tr
+
+
+class DockExports:
+    """``export_maps`` and ``export_html`` of the dock."""
+
+    def export_maps(self, out_dir: str | None = None, dpi: int = 150):
+        """Export the five layouts to PNG and PDF in the background; returns the task.
+
+        The layouts are kept in the project's layout manager (edit them there; an
+        edited layout is exported as edited).  Nothing in the project changes.
+        """
+        from .layouts import ensure_layout_steps
+        from .map_export import MapExport
+
+        group = self.group()
+        if group is None:
+            return None
+        out_dir = out_dir or QFileDialog.getExistingDirectory(self, tr("Export maps to"))
+        if not out_dir:
+            return None
+        try:
+            data, project = self.data, self.project
+            pages = [lambda k=spec.key: ensure_layout_steps(group, k, data, project)
+                     for spec in MAPS]
+            self.export_task = MapExport(pages, out_dir, dpi, lambda files: self.message(
+                tr("Wrote {0} files to {1}").format(len(files), out_dir),
+                Qgis.MessageLevel.Success), self.error).start()
+        except Exception as exc:  # noqa: BLE001
+            self.error(exc)
+            return None
+        return self.export_task
+
+    def export_html(self, out_dir: str | None = None, options: Any = None) -> Any:
+        """``core.html.export_all`` in a task; returns the task.
+
+        Without ``out_dir`` a dialog asks for the folder and every option (period,
+        language, basemap, offline, Tianditu key, rivers); with it, ``options`` (an
+        ``HtmlExportOptions``) or the current period in the interface's language.
+        """
+        from ..core.html.export_options import HtmlExportOptions
+
+        group = self.group()
+        if group is None:
+            return None
+        period = self.data.period if self.data is not None else None
+        if out_dir is None:
+            from .html_export_dialog import HtmlExportDialog
+
+            dialog = HtmlExportDialog(period, self)
+            if not dialog.exec() or not dialog.folder():
+                return None
+            out_dir, options = dialog.folder(), dialog.options()
+        options = options or HtmlExportOptions(period=period,
+                                               lang="zh" if is_chinese() else "en")
+        target = group_source(group).core_target()
+
+        def work(progress, cancelled):
+            from ..core.db import open_database
+            from ..core.html import export_all
+
+            with open_database(target) as db:
+                return export_all(db, out_dir, options,
+                                  progress=lambda f, _m: progress(100.0 * f), cancel=cancelled)
+
+        def done(result) -> None:
+            if result.failed:
+                self.message(tr("HTML export incomplete: {0} page(s) not written, listed in "
+                                "{1}").format(len(result.failed), result.index),
+                             Qgis.MessageLevel.Warning)
+            else:
+                self.message(tr("HTML reports written to {0}").format(out_dir),
+                             Qgis.MessageLevel.Success)
+
+        self.task = self.db_tasks.submit(tr("Exporting HTML reports"), work, done, self.error)
+        return self.task
+
