@@ -40,6 +40,7 @@ NO_CLASS = 0
 WORSE_THAN_V = 6
 REL_TOL = 1e-9
 LAKE_TYPES = frozenset({"lake", "reservoir", "湖库", "湖泊", "水库"})
+RIVER_TYPES = frozenset({"river", "河流", "河道", "河"})
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,13 @@ NO_EXCEEDANCE: frozenset[str] = frozenset({"WT", "pH", "DO"})
 def is_lake(water_body_type: object) -> bool:
     """True for a lake or reservoir (``"lake"``, ``"reservoir"``, 湖库 …)."""
     return isinstance(water_body_type, str) and water_body_type.strip().lower() in LAKE_TYPES
+
+
+def unknown_water_body_types(values: object) -> list[str]:
+    """The distinct water-body types in ``values`` that are neither a river nor a lake
+    type (missing values are rivers and not listed), sorted."""
+    seen = {str(v).strip() for v in pd.Series(values, dtype=object).dropna().unique()}
+    return sorted(v for v in seen if v.lower() not in LAKE_TYPES | RIVER_TYPES)
 
 
 def item(parameter: str) -> Item:

@@ -184,7 +184,8 @@ def test_main_pollutants_ranked_by_the_method():
     assert r2.main_pollutant_codes == ["Pb", "NH3N", "TP"]
     # DO has no multiple; within a class it follows the items that have one
     m3 = frame([("S", "2025-01-01", "DO", 4.0), ("S", "2025-01-01", "COD", 25)])
-    assert assess_sections(m3, None, "2025").iloc[0].main_pollutants == "化学需氧量(0.2)、溶解氧"
+    # (25 − 20)/20 = 0.25 → 0.3: half up, not to even
+    assert assess_sections(m3, None, "2025").iloc[0].main_pollutants == "化学需氧量(0.3)、溶解氧"
     # no main pollutant when the section is III or better
     m4 = frame([("S", "2025-01-01", "COD", 20)])
     assert assess_sections(m4, None, "2025").iloc[0].main_pollutants == ""

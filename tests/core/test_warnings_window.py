@@ -104,6 +104,12 @@ def test_a_non_detect_before_is_no_sudden_change_and_never_shown():
     rows += [("N", d, "NH3N", 0.3) for d in days[3:7]] + [("N", days[7], "NH3N", 0.9)]
     w = find_warnings(frame(rows), SECS)
     assert kinds(w) == ["sudden_change"] and w.iloc[0].baseline == pytest.approx(0.3)
+    # non-detects between measured samples: still out of the mean
+    mixed = [("N", d, "NH3N", 0.3) if i % 2 else ("N", d, "NH3N", np.nan, 0.05)
+             for i, d in enumerate(days[:7])] + [("N", days[7], "NH3N", 0.28)]
+    mixed.append(("N", "2025-09-01", "NH3N", 0.9))
+    w = find_warnings(frame(mixed), SECS)
+    assert w.iloc[0].baseline == pytest.approx((0.3 * 3 + 0.28) / 4)
     # a day with a detected and a non-detected sample: the detected value, not a mean
     m = frame([("A", "2025-10-01", "NH3N", 1.4), ("A", "2025-10-01", "NH3N", np.nan, 4.0)])
     w = find_warnings(m, SECS)

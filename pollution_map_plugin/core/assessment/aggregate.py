@@ -6,6 +6,11 @@
   share of sections worse than Class III (断面超标率), written ``总磷(40%)``.
 * 1–4 sections: each item is averaged over the sections and the averages are
   classified as one section (class, label and main pollutants as for a section).
+  River and lake sections are averaged apart, each with its own limits (lake TP); the
+  group's class is the worst of them.
+* A group of lakes and reservoirs only: the item means over its points, however many
+  (the method's lake rule: 多个点位各评价指标浓度算术平均值, then single factor).
+* A group labelled 优 or 良好 lists no main pollutants (the method).
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ import pandas as pd
 
 from .. import gb3838
 from ..symbology import LABEL_EN
-from .assessment_basics import BY_COLUMNS, AssessmentLike, class_labels
+from .assessment_basics import BY_COLUMNS, AssessmentLike, class_labels, round_half_up
 from .engine import main_pollutants
 
 MIN_SECTIONS_FOR_SHARES = 5
@@ -59,7 +64,7 @@ def _share_pollutants(items: pd.DataFrame, key: pd.Series, n_by_group: pd.Series
     counts = counts.sort_values(["group", "rate", "prio", "exc"],
                                 ascending=[True, False, False, False])
     top = counts.groupby("group", sort=False).head(3)
-    pct = [f"({r * 100:.0f}%)" for r in top["rate"]]
+    pct = [f"({p:.0f}%)" for p in round_half_up(top["rate"].to_numpy() * 100, 0)]
     top = top.assign(zh=top["parameter"].map(_NAME_ZH) + pct,
                      en=top["parameter"].map(_SHORT_EN) + [" " + p for p in pct])
     g = top.groupby("group", sort=False)
@@ -68,12 +73,18 @@ def _share_pollutants(items: pd.DataFrame, key: pd.Series, n_by_group: pd.Series
 
 
 def _mean_items(items: pd.DataFrame, key: pd.Series, small: pd.Index,
-                lake_groups: set) -> pd.DataFrame:
-    """Average each item over the sections of the small groups and classify."""
-    it = items.assign(group=items["section_code"].map(key))
+                lake_of: pd.Series) -> pd.DataFrame:
+    """Average each item over the sections of the small groups and classify.
+
+    River and lake sections are averaged apart (``lake_of``: section → is a lake) and
+    each mean is classified with its own limits (lake TP); the group's class is the
+    worst of them, and an item appears once among the main pollutants (its worse mean).
+    """
+    it = items.assign(group=items["section_code"].map(key),
+                      lake=items["section_code"].map(lake_of).fillna(False).astype(bool))
     it = it.loc[it["group"].isin(small)]
-    mean = it.groupby(["group", "parameter"], sort=False)["value"].mean().reset_index()
-    lake = mean["group"].isin(lake_groups).to_numpy()
+    mean = it.groupby(["group", "lake", "parameter"], sort=False)["value"].mean().reset_index()
+    lake = mean["lake"].to_numpy(dtype=bool)
     mean["item_class"] = gb3838.classify_values(mean["parameter"], mean["value"], lake)
     mean["exceedance"] = gb3838.exceedance_multiples(mean["parameter"], mean["value"], lake)
     mean["routine"] = mean["parameter"].isin(gb3838.ROUTINE_ITEMS)
@@ -81,7 +92,9 @@ def _mean_items(items: pd.DataFrame, key: pd.Series, small: pd.Index,
     mean["gid"] = gids
     ev = mean.loc[mean["routine"] & (mean["item_class"] > 0)]
     wc = ev.groupby("gid")["item_class"].max()
-    pol = main_pollutants(mean)
+    once = mean.assign(_e=mean["exceedance"].fillna(-np.inf)).sort_values(
+        ["gid", "parameter", "item_class", "_e"], ascending=[True, True, False, False])
+    pol = main_pollutants(once.drop_duplicates(["gid", "parameter"]))
     out = pd.DataFrame({"water_class": wc}).join(pol[["main_pollutants", "main_pollutants_en"]])
     pos = out.index.to_numpy().astype(np.int64)
     out.index = pd.Index(np.asarray(groups, dtype=object)[pos], name="group", dtype=object)
@@ -122,11 +135,14 @@ def assess_groups(assessment: AssessmentLike, by: str = "river") -> pd.DataFrame
         out.index, fill_value=0).astype(int)
     out["share_meeting_target"] = (out["n_meeting_target"] / out["n_with_target"]).where(
         out["n_with_target"] > 0)
-    big = out["n_sections"] >= MIN_SECTIONS_FOR_SHARES
+    lake_of = pd.Series([gb3838.is_lake(v) for v in ev["water_body_type"]],
+                        index=ev["section_code"].to_numpy())
+    all_lakes = lake_of.groupby(key.reindex(lake_of.index).to_numpy()).all().reindex(
+        out.index, fill_value=False)
+    # lakes and reservoirs: the points' item means, however many (the method's lake rule)
+    big = (out["n_sections"] >= MIN_SECTIONS_FOR_SHARES) & ~all_lakes.to_numpy(dtype=bool)
     out["method"] = np.where(big, "class_share", "mean_items")
-    lake_groups = set(ev.groupby(col)["water_body_type"].agg(
-        lambda s: all(gb3838.is_lake(v) for v in s)).pipe(lambda s: s[s].index))
-    small = _mean_items(assessment.items, key, out.index[~big], lake_groups)
+    small = _mean_items(assessment.items, key, out.index[~big], lake_of)
     shares = _share_pollutants(assessment.items, key, out["n_sections"])
     out["water_class"] = small["water_class"].reindex(out.index).astype("Int64")
     labels = class_labels(out["water_class"])
@@ -134,8 +150,10 @@ def assess_groups(assessment: AssessmentLike, by: str = "river") -> pd.DataFrame
     share_lbl = [share_label(a, b) for a, b in zip(out["share_i_iii"], out["share_worse_than_v"])]
     out["label_zh"] = np.where(big, share_lbl, labels["label_zh"])
     out["label_en"] = out["label_zh"].map(LABEL_EN)
+    good = out["label_zh"].isin(("优", "良好")).to_numpy()  # no main pollutants (the method)
     for c in ("main_pollutants", "main_pollutants_en"):
         out[c] = small[c].reindex(out.index).where(~big, shares[c].reindex(out.index)).fillna("")
+        out.loc[good, c] = ""
     out["by"] = by
     out["period"] = assessment.period.label
     out = out.reset_index()

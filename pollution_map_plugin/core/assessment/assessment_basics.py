@@ -37,6 +37,24 @@ def sections_of(result: AssessmentLike | pd.DataFrame) -> pd.DataFrame:
     return result if isinstance(result, pd.DataFrame) else result.sections
 
 
+def round_half_up(values: object, decimals: int = 1) -> np.ndarray:
+    """Round half away from zero (0.15 → 0.2, 0.55 → 0.6, −0.25 → −0.3), as reports
+    round multiples; a relative 1e-9 absorbs binary representation (0.15 is
+    0.1499999…).  NaN stays NaN."""
+    x = np.asarray(values, dtype=float)
+    scale = 10.0 ** decimals
+    a = np.abs(x) * scale
+    return np.sign(x) * np.floor(a + 0.5 + 1e-9 * np.maximum(a, 1.0)) / scale
+
+
+def multiple_value(x: float | None) -> float | None:
+    """A multiple as reports give it: one decimal half up, two when that shows 0.0."""
+    if x is None or not np.isfinite(x):
+        return None
+    one = float(round_half_up(x, 1))
+    return one if one != 0 else float(round_half_up(x, 2))
+
+
 def class_labels(water_class: pd.Series) -> pd.DataFrame:
     """``roman``, ``label_zh``, ``label_en`` for a series of classes (1..6 or NA)."""
     wc = pd.Series(water_class).astype("Int64")

@@ -7,12 +7,14 @@ Python loop runs per row, per section or per period.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from .. import gb3838
+from .assessment_basics import round_half_up
 from .measurement_values import effective_values, factorize, group_means
 
 SECTION_ATTRS = (
@@ -20,6 +22,12 @@ SECTION_ATTRS = (
     "water_system", "water_body_type", "target_class",
 )
 _NAME_ZH = {c: it.name_zh for c, it in gb3838.ITEMS.items()}
+
+
+class UnknownWaterBodyType(UserWarning):
+    """A section's water-body type is neither a river nor a lake type: assessed as river."""
+
+
 _SHORT_EN = {c: it.short_en for c, it in gb3838.ITEMS.items()}
 
 
@@ -48,6 +56,12 @@ def section_attributes(
             lookup = lookup[~lookup.index.duplicated(keep="last")]
             df["water_system"] = df["water_system"].where(
                 df["water_system"].notna(), df[key].map(lookup))
+    unknown = gb3838.unknown_water_body_types(df["water_body_type"])
+    if unknown:
+        n = int(df["water_body_type"].astype(str).str.strip().isin(unknown).sum())
+        warnings.warn(f"{n} section(s) with a water-body type not known ({', '.join(unknown)}) "
+                      "are assessed as rivers; known: river, lake, reservoir, 河流, 湖泊, "
+                      "水库, 湖库", UnknownWaterBodyType, stacklevel=2)
     df["water_body_type"] = df["water_body_type"].where(df["water_body_type"].notna(), "river")
     target = pd.to_numeric(df["target_class"], errors="coerce")
     target = target.where((target >= 1) & (target <= 5)).round()
@@ -103,6 +117,9 @@ class Items:
     target_limit: np.ndarray
     fails: np.ndarray
     samples: pd.Series  # n_samples by gid
+    ph_min: np.ndarray | None = None  # pH rows: the period's range and samples outside 6–9
+    ph_max: np.ndarray | None = None
+    ph_outside: np.ndarray | None = None
 
     @property
     def gid(self) -> np.ndarray:
@@ -120,6 +137,9 @@ class Items:
             "exceedance": self.exceedance, "routine": self.routine,
             "target_class": self.target, "target_limit": self.target_limit,
             "fails_target": self.fails,
+            "ph_min": self.ph_min if self.ph_min is not None else np.nan,
+            "ph_max": self.ph_max if self.ph_max is not None else np.nan,
+            "ph_outside": self.ph_outside if self.ph_outside is not None else 0,
         })
 
 
@@ -142,6 +162,10 @@ def build_items(
         [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)], values)
     lake_s, target_s = _by_section(sec_uniq, attrs)
     lake, target = lake_s[sk], target_s[sk]
+    ph = _ph_ranges(values, [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)],
+                    par_uniq, (sk, pk, qk))
+    if ph is not None:  # pH is never averaged: its period value is its worst sample
+        means = np.where(np.isnan(ph[2]), means, ph[2])
     item_class = gb3838.classify_coded(qk, par_uniq, means, lake)
     routine = np.isin(qk, [i for i, p in enumerate(par_uniq) if p in gb3838.ROUTINE_ITEMS])
     # distinct sampling days per (section, period), among rows that were evaluated
@@ -159,19 +183,52 @@ def build_items(
         target_limit=gb3838.class_limits_coded(qk, par_uniq, target, lake),
         fails=routine & (item_class > np.nan_to_num(target, nan=99)),
         samples=pd.Series(n_samples, index=gids),
+        ph_min=ph[0] if ph is not None else None, ph_max=ph[1] if ph is not None else None,
+        ph_outside=ph[3] if ph is not None else None,
     )
 
 
-def _multiples_text(exc: np.ndarray) -> np.ndarray:
-    """Exceedance multiples as reports write them: one decimal, two when that shows 0.0.
+def _ph_ranges(values: np.ndarray, keys: list[np.ndarray], sizes: list[int],
+               par_uniq: np.ndarray, groups: tuple[np.ndarray, ...]):
+    """pH per (section, period): min, max, the worst sample and the samples outside
+    6–9, aligned with the item groups (NaN/0 for other items); None without pH.
 
-    Each distinct rounded value is formatted once.
-    """
+    The worst sample is the one farthest outside 6–9, or, with every sample inside,
+    the one farthest from the middle of the range (7.5): two-sided, never a mean."""
+    codes = [i for i, p in enumerate(par_uniq) if p == "pH"]
+    if not codes:
+        return None
+    lo, hi = gb3838.ITEMS["pH"].limits  # type: ignore[misc]
+    sec, per, par = keys
+    sel = (par == codes[0]) & (sec >= 0) & (per >= 0) & ~np.isnan(values)
+    v = values[sel]
+    key = (sec[sel] * max(sizes[1], 1) + per[sel]) * max(sizes[2], 1) + par[sel]
+    out_of = np.maximum(lo - v, v - hi)  # > 0 outside the range
+    badness = np.where(out_of > 0, 10.0 + out_of, np.abs(v - (lo + hi) / 2) / 10.0)
+    frame = pd.DataFrame({"k": key, "v": v, "bad": badness, "out": out_of > 0})
+    g = frame.sort_values(["k", "bad"], kind="stable").groupby("k")
+    agg = pd.DataFrame({"min": g["v"].min(), "max": g["v"].max(), "worst": g["v"].last(),
+                        "out": g["out"].sum()})
+    sk, pk, qk = groups
+    gkey = (sk * max(sizes[1], 1) + pk) * max(sizes[2], 1) + qk
+    pos = agg.index.get_indexer(gkey)
+    found = pos >= 0
+    cols = []
+    for name, fill in (("min", np.nan), ("max", np.nan), ("worst", np.nan), ("out", 0)):
+        col = np.full(len(gkey), fill, dtype=float)
+        col[found] = agg[name].to_numpy(dtype=float)[pos[found]]
+        cols.append(col)
+    return cols[0], cols[1], cols[2], cols[3].astype(np.int64)
+
+
+def _multiples_text(exc: np.ndarray) -> np.ndarray:
+    """Exceedance multiples as reports write them: one decimal rounded half up
+    (0.15 → 0.2), two when that shows 0.0.  Each distinct value is formatted once."""
     out = np.full(exc.shape[0], "", dtype=object)
     ok = ~np.isnan(exc)
-    tenths = np.round(exc[ok], 1)
+    tenths = round_half_up(exc[ok], 1)
     small = np.abs(tenths) < 0.05
-    keys = np.where(small, np.round(exc[ok], 2) + 1e9, tenths)  # keep the two sets apart
+    keys = np.where(small, round_half_up(exc[ok], 2) + 1e9, tenths)  # keep the sets apart
     uniq, inv = np.unique(keys, return_inverse=True)
     labels = np.array([f"{u - 1e9:.2f}" if u > 1e8 else f"{u:.1f}" for u in uniq],
                       dtype=object)

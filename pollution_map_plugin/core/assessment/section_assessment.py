@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .. import gb3838
-from .assessment_basics import class_labels
+from .assessment_basics import class_labels, multiple_value
 from .engine import build_items, section_attributes, section_classes, separate_items
 from .measurement_values import check_non_detect
 from .periods import Period, parse_period, period_keys
@@ -26,6 +26,7 @@ SECTION_COLUMNS = (
     "meets_target", "n_failing", "failing_items", "failing_items_text",
     "main_pollutants", "main_pollutants_en", "main_pollutant_codes", "exceedance",
     "tn_value", "tn_class", "fc_value", "fc_class", *TROPHIC_COLUMNS, "status", "located",
+    "ph_min", "ph_max", "ph_outside",
 )
 #: ``status`` of a section's result: only ``misses_target`` is a miss.
 STATUS_LABELS = {
@@ -94,10 +95,16 @@ def _failing(items: pd.DataFrame) -> pd.DataFrame:
     if f.empty:
         return pd.DataFrame(columns=cols, index=pd.Index([], name="gid"))
     f = f.sort_values(["gid", "item_class", "exceedance"], ascending=[True, False, False])
+    rule = f["parameter"].astype(str).map(lambda p: gb3838.ITEMS[p].rule).to_numpy()
+    lim_t = f["target_limit"].to_numpy(dtype=float)
+    val = f["value"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        # beyond the target limit: (C − L)/L; DO, a minimum: (L − C)/L; pH: none
+        target_exc = np.where(rule == "ge", (lim_t - val) / lim_t, (val - lim_t) / lim_t)
     recs, texts = [], []
-    for p, v, cls, tc, lim, exc, lake in zip(
+    for p, v, cls, tc, lim, exc, lake, texc in zip(
         f["parameter"].astype(str), f["value"], f["item_class"], f["target_class"],
-        f["target_limit"], f["exceedance"], f["lake"],
+        f["target_limit"], f["exceedance"], f["lake"], target_exc,
     ):
         wbt = "lake" if lake else "river"
         recs.append({
@@ -105,7 +112,10 @@ def _failing(items: pd.DataFrame) -> pd.DataFrame:
             "value": float(v), "unit": _UNIT[p], "item_class": int(cls),
             "target_class": int(tc), "limit": None if np.isnan(lim) else float(lim),
             "limit_text": gb3838.format_limit(p, int(tc), wbt),
-            "exceedance": None if np.isnan(exc) else round(float(exc), 3),
+            # 超标倍数 of the method: (C − C_III)/C_III, only above Class III
+            "exceedance": multiple_value(exc) if exc > 0 else None,
+            # how far beyond the target limit (always > 0 for a failing item)
+            "target_exceedance": multiple_value(texc) if texc > 0 else None,
         })
         texts.append(f"{_NAME_ZH[p]} {v:.4g} ({gb3838.format_limit(p, int(tc), wbt)})")
     by_gid: dict[int, tuple[list, list]] = {}
@@ -118,6 +128,13 @@ def _failing(items: pd.DataFrame) -> pd.DataFrame:
         "failing_items_text": ["、".join(t) for _, t in by_gid.values()],
         "n_failing": [len(r) for r, _ in by_gid.values()],
     }, index=pd.Index(list(by_gid), name="gid", dtype=np.int64))
+
+
+def _ph(items: pd.DataFrame) -> pd.DataFrame:
+    """Per ``gid``: the period's pH range and the samples outside 6–9."""
+    ph = items.loc[items["parameter"].astype(str).eq("pH"), ["gid", "ph_min", "ph_max",
+                                                             "ph_outside"]]
+    return ph.set_index("gid")
 
 
 def _exceedance(items: pd.DataFrame) -> pd.Series:
@@ -140,7 +157,7 @@ def _run(measurements, attrs, codes, periods, non_detect, details):
     if details:
         frame = items.frame()
         groups = groups.join(_failing(frame)).join(_exceedance(frame)).join(
-            separate_items(frame)).join(trophic_states(frame))
+            separate_items(frame)).join(trophic_states(frame)).join(_ph(frame))
     return items, frame, groups
 
 
@@ -214,6 +231,10 @@ def assess(
     for col in ("tn_class", "fc_class"):
         df[col] = df[col].astype("Int64") if col in df else pd.array([None] * len(df), "Int64")
     df["tli"] = pd.to_numeric(df["tli"]).astype(float) if "tli" in df else np.nan
+    for col in ("ph_min", "ph_max"):
+        df[col] = pd.to_numeric(df[col]).astype(float) if col in df else np.nan
+    df["ph_outside"] = (pd.to_numeric(df["ph_outside"]).astype("Int64") if "ph_outside" in df
+                        else pd.array([None] * len(df), "Int64"))
     for col in TROPHIC_COLUMNS[1:]:  # None for rivers and lakes without the parameters
         df[col] = df[col].astype(object).where(df[col].notna(), None) if col in df else None
     df = df[list(SECTION_COLUMNS)].sort_values("section_code", kind="stable")
