@@ -19,10 +19,13 @@ Rules implemented:
 * A value within a relative 1e-9 of a limit counts as equal to it, so that a
   period mean such as (0.2 + 0.4) / 2 = 0.30000000000000004 is TP class IV.
 
-Two measured parameters that are not in GB 3838 are declared here too (``in_table1``
-False, rule ``"none"``: never classified, never part of a class): chlorophyll a
-(``chla``, mg/m³ = µg/L) and transparency (``SD``, m), used with TP, TN and CODMn for
-the trophic state of lakes and reservoirs (:mod:`core.assessment.trophic`).
+Measured parameters outside Table 1 are declared here too (``in_table1`` False, rule
+``"none"``: never classified, never part of a class): chlorophyll a (``chla``, mg/m³ =
+µg/L) and transparency (``SD``, m), used with TP, TN and CODMn for the trophic state of
+lakes and reservoirs (:mod:`core.assessment.trophic`); and the five supplementary items
+of Table 2 for centralised drinking-water sources (sulfate 250, chloride 250, nitrate
+as N 10, iron 0.3, manganese 0.1 mg/L; :data:`TABLE2_LIMITS`,
+:mod:`core.assessment.drinking_water`).
 """
 
 from __future__ import annotations
@@ -60,6 +63,7 @@ class Item:
     limits: tuple[float, ...] | None
     lake_limits: tuple[float, ...] | None = None
     in_table1: bool = True
+    table2_limit: float | None = None  # Table 2 (centralised drinking-water sources)
 
 
 _MG = "mg/L"
@@ -102,12 +106,25 @@ ITEMS: dict[str, Item] = {
              in_table1=False),
         Item("SD", "透明度", "Transparency (Secchi depth)", "SD", "m", "none", None,
              in_table1=False),
+        # Table 2: supplementary items of centralised drinking-water sources (one limit)
+        Item("SO4", "硫酸盐", "Sulfate (as SO₄²⁻)", "SO4", _MG, "none", None,
+             in_table1=False, table2_limit=250.0),
+        Item("Cl", "氯化物", "Chloride (as Cl⁻)", "Cl", _MG, "none", None,
+             in_table1=False, table2_limit=250.0),
+        Item("NO3N", "硝酸盐氮", "Nitrate (as N)", "NO3-N", _MG, "none", None,
+             in_table1=False, table2_limit=10.0),
+        Item("Fe", "铁", "Iron", "Fe", _MG, "none", None, in_table1=False, table2_limit=0.3),
+        Item("Mn", "锰", "Manganese", "Mn", _MG, "none", None, in_table1=False,
+             table2_limit=0.1),
     )
 }
 #: The items of GB 3838-2002 Table 1 (without the measured-only chla and SD).
 TABLE1_ITEMS: tuple[str, ...] = tuple(c for c, it in ITEMS.items() if it.in_table1)
-#: Measured parameters outside GB 3838 (never classified).
+#: Measured parameters outside Table 1 (never classified): chla, SD and Table 2.
 MEASURED_ONLY: tuple[str, ...] = tuple(c for c, it in ITEMS.items() if not it.in_table1)
+#: GB 3838 Table 2, centralised drinking-water sources: code → limit (mg/L).
+TABLE2_LIMITS: dict[str, float] = {c: it.table2_limit for c, it in ITEMS.items()
+                                   if it.table2_limit is not None}
 
 #: The 21 items evaluated routinely (Table 1 without WT, TN and FC).
 ROUTINE_ITEMS: tuple[str, ...] = tuple(c for c in TABLE1_ITEMS if c not in ("WT", "TN", "FC"))

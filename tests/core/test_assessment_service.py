@@ -94,3 +94,34 @@ def test_the_cli_and_the_html_export_agree_with_the_service(demo_db_path, bundle
         ctx = ExportContext(db)
     assert ctx.period_label == bundle.period_label
     assert len(ctx.warnings) == len(bundle.warnings)
+
+
+def test_group_change_trends_and_drinking_water_in_the_bundle(demo_db_path):
+    from pollution_map_plugin.core.assessment import compare_groups
+
+    with open_database(demo_db_path) as db:
+        b = run_assessment(db, AssessmentRequest(trend="year"))
+        plain = run_assessment(db, AssessmentRequest())
+    assert set(b.group_change["by"]) == {"river", "all"}
+    whole = b.group_change.loc[b.group_change["by"] == "all"].iloc[0]
+    assert whole["delta_g_minus_d"] == pytest.approx(whole["delta_g"] - whole["delta_d"])
+    want = compare_groups(_assess(demo_db_path, "2024"), _assess(demo_db_path, "2025"),
+                          "all").iloc[0]
+    assert whole["change_method_zh"] == want["change_method_zh"]
+    # trends over every year up to the period's end (the demo: 2023–2025, N = 3 < 5)
+    assert len(b.trends) > 0 and set(b.trends["n"]) <= {1, 2, 3}
+    assert set(b.trends["trend_zh"]) == {"无显著变化趋势"}
+    assert set(b.group_trends["by"]) == {"river", "all"}
+    assert plain.trends is None and plain.group_trends is None  # only when asked
+    # drinking-water zones: the demo's first zones with a section inside are assessed
+    assert len(b.drinking_water) > 0 and b.drinking_water["required_class"].isin([2, 3]).all()
+    assert (b.drinking_noncompliant["complies"] == False).all()  # noqa: E712
+    with pytest.raises(ValueError, match="trend must be one of"):
+        AssessmentRequest(trend="week")
+
+
+def _assess(path, period):
+    from pollution_map_plugin.core.assessment import assess_database
+
+    with open_database(path) as db:
+        return assess_database(db, period)

@@ -148,7 +148,7 @@ def test_water_class(raw, want) -> None:
 
 
 def test_all_24_parameters_by_chinese_name_and_code() -> None:
-    assert set(PARAMETER_CODES) == set(ITEMS) and len(PARAMETER_CODES) == 26
+    assert set(PARAMETER_CODES) == set(ITEMS) and len(PARAMETER_CODES) == 26 + 5  # + Table 2
     assert len([c for c in PARAMETER_CODES if ITEMS[c].in_table1]) == 24  # + chla, SD
     for code, (zh, _others) in PARAMETERS.items():
         assert parameter_code(zh) == code

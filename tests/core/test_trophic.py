@@ -98,7 +98,7 @@ def test_assessment_columns_for_lakes_only() -> None:
 
 def test_measured_only_parameters_are_never_classified() -> None:
     assert {"chla", "SD"}.isdisjoint(gb3838.ROUTINE_ITEMS)
-    assert gb3838.MEASURED_ONLY == ("chla", "SD")
+    assert gb3838.MEASURED_ONLY == ("chla", "SD", "SO4", "Cl", "NO3N", "Fe", "Mn")
     assert gb3838.classify_value("chla", 500.0) is None
     assert list(gb3838.classify_values(["chla", "SD", "NH3N"], [500, 0.1, 0.2])) == [0, 0, 2]
 

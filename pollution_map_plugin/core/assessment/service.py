@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import pandas as pd
 
-from .compare import compare_assessments
+from .compare import compare_assessments, compare_groups
 from .database_reads import (
     load_frames,
     load_request_frames,
@@ -23,9 +23,11 @@ from .database_reads import (
     plan_reads,
     reads_windows,
 )
+from .drinking_water import assess_drinking_water, noncompliant_areas
 from .periods import Period, parse_period
 from .section_assessment import Assessment, assess, class_history
 from .stretches import controlled_stretches
+from .trend import group_trends, parse_periods, section_trends
 from .warnings import WarningSettings, find_warnings
 
 HISTORY_FREQUENCIES = ("year", "quarter", "month")
@@ -45,10 +47,14 @@ class AssessmentRequest:
     with_warnings: bool = True
     with_stretches: bool = True  # the river stretches failing sections control
     with_groups: bool = True  # rivers and control units for the group assessments
+    trend: str | None = None  # "year" | "quarter" | "month": Spearman trends up to the end
+    with_drinking_water: bool = True  # source areas against their protection zones
 
     def __post_init__(self) -> None:
-        if self.history is not None and self.history not in HISTORY_FREQUENCIES:
-            raise ValueError(f"history must be one of {', '.join(HISTORY_FREQUENCIES)}")
+        for name in ("history", "trend"):
+            value = getattr(self, name)
+            if value is not None and value not in HISTORY_FREQUENCIES:
+                raise ValueError(f"{name} must be one of {', '.join(HISTORY_FREQUENCIES)}")
 
 
 @dataclass
@@ -66,6 +72,16 @@ class AssessmentBundle:
     years: list[str] = field(default_factory=list)  # with measurements, oldest first
     months: list[str] = field(default_factory=list)  # YYYY-MM with measurements
     metadata: dict[str, str] = field(default_factory=dict)
+    # compare_groups(before, after) by river and for the whole area (column ``by``)
+    group_change: pd.DataFrame | None = None
+    trends: pd.DataFrame | None = None  # section_trends (request.trend), per section, item
+    group_trends: pd.DataFrame | None = None  # group_trends by river and the whole area
+    drinking_water: pd.DataFrame | None = None  # DRINKING_COLUMNS (drinking_water.py)
+
+    @property
+    def drinking_noncompliant(self) -> pd.DataFrame:
+        """The source-area zones and sections out of compliance (``complies`` False)."""
+        return noncompliant_areas(self.drinking_water)
 
     @property
     def sections(self) -> pd.DataFrame:
@@ -129,9 +145,19 @@ def run_assessment(db: Any, request: AssessmentRequest | None = None,
         frames = load_frames(db, with_groups=request.with_groups)
     metadata = dict(db.metadata()) if hasattr(db, "metadata") else {}
     reaches = db.read_layer("reaches") if request.with_stretches else None
+    if request.with_drinking_water:
+        frames["drinking_water_areas"] = _drinking_areas(db)
     if cancelled(40):
         return None
     return assess_frames(frames, request, reaches, metadata, cancelled)
+
+
+def _drinking_areas(db: Any) -> pd.DataFrame | None:
+    """The drinking-water source areas layer, or None (missing in an older database)."""
+    try:
+        return db.read_layer("drinking_water_areas")
+    except Exception:  # noqa: BLE001 - an optional layer that is missing or empty
+        return None
 
 
 def read_request(db: Any, request: AssessmentRequest) -> dict[str, Any]:
@@ -147,7 +173,7 @@ def read_request(db: Any, request: AssessmentRequest) -> dict[str, Any]:
         compare = request.compare
         if compare is None and request.compare_default:
             compare = default_comparison(period, years, months)
-        plan = plan_reads(period, compare, bool(request.history))
+        plan = plan_reads(period, compare, bool(request.history or request.trend))
         settings = None
         if request.with_warnings:
             settings = request.warnings or WarningSettings(non_detect=request.non_detect)
@@ -188,6 +214,8 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
         after = result if same else assess(measurements, sections, compare[1], **kw)
         bundle.compare = (before.period.label, after.period.label)
         bundle.change = compare_assessments(before, after)
+        bundle.group_change = pd.concat(
+            [compare_groups(before, after, by) for by in ("river", "all")], ignore_index=True)
     if cancelled(75):
         return None
     end = pd.Timestamp(result.period.end) + pd.Timedelta(days=1)
@@ -201,6 +229,15 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
         bundle.warnings = find_warnings(upto if rows is None else rows, sections, settings)
     if request.with_stretches and reaches is not None:
         bundle.stretches = controlled_stretches(reaches, result.sections)
+    if request.trend and not upto.empty:
+        periods = parse_periods(None, upto["sampled_on"], request.trend)
+        bundle.trends = section_trends(upto, sections, periods, non_detect=request.non_detect)
+        bundle.group_trends = pd.concat(
+            [group_trends(upto, sections, periods, by, non_detect=request.non_detect)
+             for by in ("river", "all")], ignore_index=True)
+    if request.with_drinking_water:
+        bundle.drinking_water = assess_drinking_water(
+            result, frames.get("drinking_water_areas"), sections)
     cancelled(100)
     return bundle
 

@@ -4,7 +4,9 @@
   (and water temperature) from Chinese names, chemical notation or the codes, and
   the two measured-only parameters of the lakes' trophic state: chlorophyll a
   (``chla``: 叶绿素a, 叶绿素α, Chl-a; mg/m³ = µg/L, mg/L × 1000) and transparency
-  (``SD``: 透明度, Secchi depth; m, cm × 0.01).  They are stored, never classified.
+  (``SD``: 透明度, Secchi depth; m, cm × 0.01); and GB 3838 Table 2's supplementary
+  items of drinking-water sources (硫酸盐 ``SO4``, 氯化物 ``Cl``, 硝酸盐氮 ``NO3N``,
+  铁 ``Fe``, 锰 ``Mn``, mg/L).  They are stored, never part of a class.
 * ``unit_factor("NH3N", "µg/L")`` → ``0.001``: the factor to the item's standard unit
   (``STANDARD_UNITS``); an empty unit means the standard unit.
 * ``parse_value("0.02L")`` → ``Measured(nan, True, 0.02)``: ``0.02L``, ``ND``,
@@ -51,6 +53,14 @@ PARAMETERS: dict[str, tuple[str, tuple[str, ...]]] = {
     "chla": ("叶绿素a", ("叶绿素α", "叶绿素", "chl-a", "chl.a", "chl_a", "chlorophyll-a",
                       "叶绿素a(chla)", "叶绿素a(chl-a)")),
     "SD": ("透明度", ("sd", "secchidepth", "transparency", "透明度(sd)", "塞氏盘透明度")),
+    # GB 3838 Table 2: supplementary items of centralised drinking-water sources
+    "SO4": ("硫酸盐", ("so4", "so42-", "so4(2-)", "硫酸根", "硫酸盐(以so42-计)", "sulfate",
+                    "sulphate")),
+    "Cl": ("氯化物", ("cl", "cl-", "氯化物(以cl-计)", "氯离子", "chloride")),
+    "NO3N": ("硝酸盐氮", ("no3n", "no3-n", "no3_n", "硝酸盐(以n计)", "硝酸盐氮(以n计)",
+                      "nitrate", "nitrate-n")),
+    "Fe": ("铁", ("fe", "总铁", "iron")),
+    "Mn": ("锰", ("mn", "总锰", "manganese")),
 }
 PARAMETER_CODES = tuple(PARAMETERS)
 
