@@ -112,6 +112,8 @@ def vendor_files(node_modules: Path) -> dict[str, list[str]]:
             sys.exit(f"package: node_modules/{asset.package} has no LICENSE file; "
                      "cannot bundle it")
         used += [n for n in licences if n not in used]
+        if (src / "package.json").is_file() and "package.json" not in used:
+            used.append("package.json")  # the version the pages' licences list names
     return files
 
 

@@ -3,7 +3,6 @@ offline, progress and cancel, the CLI (no QGIS, no browser)."""
 
 from __future__ import annotations
 
-import json
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -42,7 +41,9 @@ def tags(html: str) -> list[tuple[str, dict]]:
 
 
 def payload(html: str) -> dict:
-    return json.loads(DATA_RE.search(html).group(1))
+    from pollution_map_plugin.core.html.page_reader import page_data
+
+    return page_data(html)
 
 
 def lonlat(data: dict, layer_id: str) -> tuple[np.ndarray, np.ndarray]:
@@ -110,7 +111,7 @@ def test_offline_page_starts_on_the_background_without_tiles(ctx, exported):
     assert [b["id"] for b in data["bases"]] == ["background"]  # none: no tiles at all
     assert data["bases"][0]["show"] is True
     bg = data["background"][0]
-    assert bg["geom"] or {v["id"]: v for v in data["vectors"]}[bg["geomFrom"]]["geom"]
+    assert bg.get("geom") or {v["id"]: v for v in data["vectors"]}[bg["geomFrom"]]["geom"]
 
 
 def test_overview_holds_every_source_and_section(exported, db):
@@ -164,7 +165,7 @@ def test_report_header_and_panel(ctx, exported, db):
         assert desc.replace("&", "&amp;") in html
     # one clickable row per section, pointing at the map's section markers
     n = payload(html)["sections"]["n"]
-    assert len(re.findall(r'data-psm-section="\d+"', html)) == n
+    assert len(re.findall(r'data-psm-feature="sections:\d+"', html)) == n
     assert '<template id="psm-legend-tpl">' in html and "html lang=\"zh-CN\"" in html
 
 

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from pollution_map_plugin.core.db import open_database
 from pollution_map_plugin.core.html import export_all
+from pollution_map_plugin.core.html.page_reader import SPEC_RE
 from tests.fixtures.browser import XSS_ENTERPRISE, XSS_RIVER_CODE
-
-DATA_RE = re.compile(r'(<script type="application/json" id="psm-data">)(.*?)(</script>)', re.S)
 
 
 @pytest.fixture(scope="module")
@@ -40,12 +37,12 @@ def test_no_hostile_markup_reaches_any_page(exported, raw):
 
 def test_hostile_names_are_present_as_escaped_text(exported):
     report = exported.reports[XSS_RIVER_CODE].read_text(encoding="utf-8")
-    assert "&lt;script&gt;alert(&#x27;river&#x27;)&lt;/script&gt;" in report  # header, title
+    assert "&lt;script&gt;alert(&#39;river&#39;)&lt;/script&gt;" in report  # header, title
     assert "&lt;i&gt;chief&lt;/i&gt;" in report and "&lt;svg onload=alert(2)&gt;" in report
     index = exported.index.read_text(encoding="utf-8")
     assert "../../&lt;script&gt;" in index
     overview = exported.overview.read_text(encoding="utf-8")
-    data = DATA_RE.search(overview).group(2)
+    data = "".join(m.group(2) for m in SPEC_RE.finditer(overview))
     assert "\\u003cimg src=x onerror=alert(1)\\u003e" in data  # data, JSON-escaped
     assert data.count("</") == 0
 
@@ -60,5 +57,9 @@ def test_no_element_carries_an_event_handler_or_a_foreign_script(exported):
         assert not [t for t, _ in found if t in ("img", "iframe", "object", "embed")]
         scripts = [a for t, a in found if t == "script"]
         assert all("src" not in a for a in scripts)
-        # the inlined assets, folium's switches, our map code, the data and the map script
-        assert len(scripts) <= 8 or path.name == "index.html"
+        code = [a for a in scripts if a.get("type") != "application/json"]
+        # the inlined assets, folium's switches, our page code and the map script
+        assert len(code) <= 8 or path.name == "index.html"
+        # every other script element is data: one per layer and the page's configuration
+        data = [a for a in scripts if a.get("type") == "application/json"]
+        assert all(a.get("data-psm-spec") == "1" for a in data)

@@ -7,7 +7,6 @@ layout holds on a 390-px phone.  Screenshots land in tests/artifacts/.
 
 from __future__ import annotations
 
-import json
 import re
 import time
 
@@ -23,7 +22,9 @@ DATA_RE = re.compile(r'<script type="application/json" id="psm-data">(.*?)</scri
 
 
 def payload(path) -> dict:
-    return json.loads(DATA_RE.search(path.read_text(encoding="utf-8")).group(1))
+    from pollution_map_plugin.core.html.page_reader import page_data
+
+    return page_data(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -124,7 +125,7 @@ def test_report_renders_with_section_popup_and_chart(chromium_driver, pages, art
     # a section missing its target: click its row in the side panel
     q = data["sections"]["quality"]
     idx = next((i for i, m in enumerate(q["meets"]) if m == 0), 0)
-    b.driver.find_element("css selector", f'[data-psm-section="{idx}"]').click()
+    b.driver.find_element("css selector", f'[data-psm-feature="sections:{idx}"]').click()
     b.wait_for("document.querySelector('.leaflet-popup svg.psm-chart')", timeout=5)
     time.sleep(0.4)  # autopan
     dots = b.js("return document.querySelectorAll('.leaflet-popup .psm-chart-dot').length")
@@ -206,7 +207,7 @@ def test_phone_layout_390(chromium_driver, pages):
     assert geo["mw"] >= 388 and geo["mh"] >= 300 and geo["pw"] >= 380, geo
     assert geo["legendOpen"] is False  # the legend starts folded on a phone
     b.screenshot("html_report_phone_390")
-    b.driver.find_element("css selector", '[data-psm-section="0"]').click()
+    b.driver.find_element("css selector", '[data-psm-feature="sections:0"]').click()
     b.wait_for("document.querySelector('.leaflet-popup svg.psm-chart')", timeout=5)
     time.sleep(0.4)
     width = b.js("return document.querySelector('.leaflet-popup').getBoundingClientRect().width")

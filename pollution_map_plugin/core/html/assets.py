@@ -19,8 +19,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from branca.element import Element
-
 PACKAGE_DIR = Path(__file__).resolve().parents[2]  # pollution_map_plugin/
 REPO_DIR = PACKAGE_DIR.parent
 
@@ -32,15 +30,25 @@ class Asset:
     package: str
     js: tuple[str, ...] = ()
     css: tuple[str, ...] = ()
+    files: tuple[str, ...] = ()  # other files the pages inline (images as data URIs)
+    title: str = ""  # for the pages' licences list
+    bundled_in: str = ""  # a package compiled into another one's script (kdbush)
 
 
+MARKER_IMAGES = ("dist/images/marker-icon.png", "dist/images/marker-icon-2x.png",
+                 "dist/images/marker-shadow.png")
 ASSETS: dict[str, Asset] = {
-    "leaflet": Asset("leaflet", ("dist/leaflet.js",), ("dist/leaflet.css",)),
+    "leaflet": Asset("leaflet", ("dist/leaflet.js",), ("dist/leaflet.css",), MARKER_IMAGES,
+                     "Leaflet"),
     "fullscreen": Asset(
-        "leaflet.fullscreen", ("Control.FullScreen.js",), ("Control.FullScreen.css",)
+        "leaflet.fullscreen", ("Control.FullScreen.js",), ("Control.FullScreen.css",),
+        title="Leaflet.Control.FullScreen",
     ),
+    "supercluster": Asset("supercluster", ("dist/supercluster.min.js",), title="Supercluster"),
+    "kdbush": Asset("kdbush", title="KDBush", bundled_in="supercluster"),
 }
-DEFAULT_BUNDLE = ("leaflet", "fullscreen")
+DEFAULT_BUNDLE = ("leaflet", "fullscreen", "supercluster")
+LICENCE_MARKERS = ("license", "licence", "copying")
 
 
 class AssetError(RuntimeError):
@@ -113,7 +121,7 @@ def files_used(asset: Asset, package_root: Path) -> list[str]:
     it): the asset's scripts and stylesheets and the files its stylesheets inline.
     ``scripts/package.py`` vendors exactly these (and the licence)."""
     root = package_root.resolve()
-    used = {*asset.js, *asset.css}
+    used = {*asset.js, *asset.css, *asset.files}
     for rel in asset.css:
         css = root / rel
         for m in _CSS_URL.finditer(_SOURCE_MAP.sub("", css.read_text(encoding="utf-8"))):
@@ -146,21 +154,45 @@ def _asset_html(name: str) -> str:
     return "\n".join(parts)
 
 
+def data_uri(package: str, relpath: str) -> str:
+    """A file of an npm package as a ``data:`` URI (Leaflet's marker images)."""
+    return _data_uri(asset_path(package, relpath))
+
+
+def package_dir(package: str) -> Path:
+    """The folder of npm package ``package`` (vendor/ or node_modules/)."""
+    for d in search_dirs():
+        if (d / package).is_dir():
+            return d / package
+    raise AssetError(f"npm package {package} not found; run `make setup` (npm ci)")
+
+
+@cache
+def licences(names: tuple[str, ...] = DEFAULT_BUNDLE) -> tuple[tuple[str, str, str, str], ...]:
+    """(title, package, version, licence text) of every package the pages carry: the
+    assets ``names`` and the packages compiled into them."""
+    import json
+
+    wanted = [n for n in ASSETS if n in names or ASSETS[n].bundled_in in names]
+    out = []
+    for name in wanted:
+        a = ASSETS[name]
+        root = package_dir(a.package)
+        meta = json.loads((root / "package.json").read_text(encoding="utf-8")) \
+            if (root / "package.json").is_file() else {}
+        texts = [p.read_text(encoding="utf-8", errors="replace")
+                 for p in sorted(root.iterdir()) if p.is_file()
+                 and any(m in p.name.lower() for m in LICENCE_MARKERS)]
+        if not texts:
+            raise AssetError(f"npm package {a.package} has no licence file")
+        out.append((a.title or a.package, a.package, str(meta.get("version", "")),
+                    "\n\n".join(t.strip() for t in texts)))
+    return tuple(out)
+
+
 def bundle_html(names: tuple[str, ...] = DEFAULT_BUNDLE) -> str:
     """The inline ``<style>`` and ``<script>`` elements of assets ``names``."""
     return "\n".join(_asset_html(n) for n in names)
-
-
-class RawHtml(Element):
-    """An element rendered verbatim (no Jinja: asset code may contain ``{{``)."""
-
-    def __init__(self, html: str, name: str = "raw_html") -> None:
-        super().__init__()
-        self._name = name
-        self.html = html
-
-    def render(self, **kwargs) -> str:  # noqa: ARG002 - branca's signature
-        return self.html
 
 
 _REMOTE = re.compile(

@@ -17,14 +17,17 @@ from pathlib import Path
 from typing import Any, Optional
 from urllib.parse import quote
 
+from markupsafe import Markup
+
 from ..output_paths import check_output_dir
 from .context import ExportContext
-from .escaping import esc, text
+from .escaping import text
 from .export_options import HtmlExportOptions
 from .overview import overview_page
 from .page import template_text, write_page
 from .page_strings import t
-from .panels import label_badge, share_text, synthetic_note
+from .page_templates import label_info, render
+from .panels import share_text
 from .report import report_filename, river_page
 
 
@@ -80,42 +83,22 @@ def _unique(name: str, used: set[str]) -> str:
 def index_page(ctx: ExportContext, result: ExportResult, rows: list[dict]) -> str:
     """The index: a link to the overview and one row per river report."""
     lang = ctx.lang
-    body = []
-    for r in rows:
-        href = quote(r["file"])
-        link = (f'<a href="{esc(href)}">{esc(r["name"])}</a>' if not r.get("missing") else
-                f'{esc(r["name"])} <span class="psm-badge psm-missing-badge">'
-                f'{esc(t("page_missing", lang))}</span>')
-        body.append(
-            f'<tr><td>{link}'
-            f'<span class="psm-sub">{esc(r["code"])}</span></td>'
-            f'<td>{esc(r["water_system"])}</td><td>{label_badge(r["label"], lang)}</td>'
-            f'<td>{esc(r["share"])}</td><td>{r["problems"]}</td></tr>')
-    heads = "".join(f"<th>{esc(h)}</th>" for h in (
-        t("river", lang), t("water_system", lang), t("overall", lang), t("share_meeting", lang),
-        t("problems", lang)))
-    title = t("index_title", lang)
-    overview = (f'<p class="psm-ov"><a href="{esc(quote(result.overview.name))}">'
-                f'{esc(t("overview_link", lang))}</a></p>' if result.overview else "")
-    now = _dt.datetime.now().strftime("%Y-%m-%d %H:%M")
-    missing = ""
-    if result.failed:
-        items = "".join(f"<li>{esc(page)}: {esc(reason)}</li>"
-                        for page, reason in result.failed.items())
-        missing = (f'<div class="psm-missing" role="alert"><strong>'
-                   f'{esc(t("missing_pages", lang, n=len(result.failed)))}</strong>'
-                   f"<ul>{items}</ul></div>")
-    return (
-        f'<!DOCTYPE html><html lang="{"en" if lang == "en" else "zh-CN"}"><head>'
-        f'<meta charset="utf-8"><meta name="viewport" content="width=device-width, '
-        f'initial-scale=1"><title>{esc(title)}</title><style>{template_text("index.css")}'
-        f'</style></head><body><header class="psm-header"><h1>{esc(title)}</h1>'
-        f'<p>{esc(t("period", lang))}: {esc(ctx.period_label) or "—"} · '
-        f'{esc(t("database", lang))}: {esc(ctx.database_label)} · '
-        f'{esc(t("generated", lang))} {esc(now)}</p>{synthetic_note(ctx)}</header><main>'
-        f'{missing}{overview}<h2>{esc(t("reports", lang))} ({len(rows)})</h2>'
-        f'<div class="psm-table-wrap"><table class="psm-table"><thead><tr>{heads}</tr></thead>'
-        f'<tbody>{"".join(body)}</tbody></table></div></main></body></html>')
+    items = [{"name": r["name"], "code": r["code"], "href": quote(r["file"]),
+              "missing": r.get("missing", False), "water_system": r["water_system"],
+              "label_badge": label_info(r["label"], lang), "share": r["share"],
+              "problems": r["problems"]} for r in rows]
+    headers = [t(k, lang) for k in ("river", "water_system", "overall", "share_meeting",
+                                    "problems")]
+    html = render(
+        "index.html.j2", lang, html_lang="en" if lang == "en" else "zh-CN",
+        title=t("index_title", lang), css=Markup(template_text("index.css")),
+        period=ctx.period_label, database=ctx.database_label,
+        generated=_dt.datetime.now().strftime("%Y-%m-%d %H:%M"), synthetic=ctx.synthetic,
+        failed=list(result.failed.items()),
+        missing_text=t("missing_pages", lang, n=len(result.failed)),
+        overview=quote(result.overview.name) if result.overview else "",
+        rows=items, headers=headers, footer="")
+    return str(html)
 
 
 def export_all(db_or_ctx: Any, out_dir: str | Path, options: HtmlExportOptions | None = None,

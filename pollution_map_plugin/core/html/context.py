@@ -95,7 +95,9 @@ class ExportContext:
         self._groups: dict[tuple, dict] = {}
         self._origin: tuple[float, float] | None = None
         self._names: dict[str, pd.Series] = {}
-        self._assess(db.read_table("measurements", columns=MEASUREMENT_COLUMNS), period)
+        self._measurements = db.read_table("measurements", columns=MEASUREMENT_COLUMNS)
+        self._series: pd.DataFrame | None = None
+        self._assess(self._measurements, period)
 
     # ---- assessment -------------------------------------------------------------
     def _assess(self, measurements: pd.DataFrame, period: Any) -> None:
@@ -107,16 +109,19 @@ class ExportContext:
         self.results = pd.DataFrame()
         self.groups = pd.DataFrame()
         self.history: dict[str, list] = {}
+        self.history_by: dict[str, pd.DataFrame] = {}
+        self.bundle = None
         self.warnings = pd.DataFrame()
         if len(measurements) == 0:
             return
         request = AssessmentRequest(period=self.period.label if self.period else None,
-                                    compare_default=False, history="year",
+                                    compare_default=True, history="year",
                                     with_stretches=False)
         frames = {"measurements": measurements, "sections": self.layers["sections"],
                   "rivers": self.layers["rivers"],
                   "control_units": self.layers["control_units"]}
         bundle = assess_frames(frames, request)
+        self.bundle = bundle  # change words, trophic state, drinking water (report_extras)
         a = bundle.assessment
         self.period = a.period
         self.results = a.sections.set_index("section_code", drop=False)
@@ -129,6 +134,13 @@ class ExportContext:
             if pd.notna(y):
                 self.history.setdefault(code, []).append([int(y), int(c)])
         self.warnings = bundle.warnings
+        self.history_by = {"year": hist}
+        from ..assessment.section_assessment import class_history
+
+        end = pd.Timestamp(a.period.end) + pd.Timedelta(days=1)
+        upto = measurements.loc[pd.to_datetime(measurements["sampled_on"]) < end]
+        for freq in ("quarter", "month"):  # the time slider's other steps
+            self.history_by[freq] = class_history(upto, self.layers["sections"], freq)
 
     @property
     def period_label(self) -> str:
@@ -368,3 +380,65 @@ class ExportContext:
         if w is None or len(w) == 0:
             return pd.DataFrame()
         return w.loc[w["section_code"].astype(str).isin(set(map(str, section_codes)))]
+
+    # ---- time and series ----------------------------------------------------------
+    def timeline(self, codes: list[str]) -> dict[str, dict]:
+        """Per step (year, quarter, month): the period labels, their first and last
+        days and the class of each of ``codes`` in each period (flat, section-major;
+        0: no class) — what the time slider shows."""
+        out: dict[str, dict] = {}
+        for freq, hist in self.history_by.items():
+            if hist is None or not len(hist):
+                continue
+            labels = sorted(hist["period"].astype(str).unique())
+            pos = {p: k for k, p in enumerate(labels)}
+            spans = hist.drop_duplicates("period")
+            spans = spans.set_index(spans["period"].astype(str))
+            row = {c: k for k, c in enumerate(map(str, codes))}
+            flat = np.zeros(len(codes) * len(labels), dtype=np.int64)
+            sec = hist["section_code"].astype(str).map(row)
+            ok = sec.notna().to_numpy()
+            cls = hist["water_class"].astype("Float64").fillna(0).astype(int).to_numpy()
+            per = hist["period"].astype(str).map(pos).to_numpy()
+            flat[sec[ok].astype(int).to_numpy() * len(labels) + per[ok]] = cls[ok]
+            out[freq] = {"labels": labels,
+                         "starts": [str(spans.loc[p, "start"])[:10] for p in labels],
+                         "ends": [str(spans.loc[p, "end"])[:10] for p in labels],
+                         "cls": flat.tolist()}
+        return out
+
+    def item_series(self) -> pd.DataFrame:
+        """Yearly means per section and item (a non-detect counts as half its detection
+        limit, the assessment's default), with whether every sample was a non-detect."""
+        if self._series is None:
+            m = self._measurements
+            if not len(m):
+                self._series = pd.DataFrame(columns=["section_code", "parameter", "year",
+                                                     "value", "nd"])
+                return self._series
+            nd = m["below_detection"].fillna(False).astype(bool)
+            v = pd.to_numeric(m["value"], errors="coerce")
+            lim = pd.to_numeric(m["detection_limit"], errors="coerce")
+            v = v.where(~nd, lim.fillna(v) * 0.5)
+            df = pd.DataFrame({"section_code": m["section_code"].astype(str),
+                               "parameter": m["parameter"].astype(str),
+                               "year": pd.to_datetime(m["sampled_on"]).dt.year,
+                               "value": v, "nd": nd})
+            self._series = df.groupby(["section_code", "parameter", "year"], sort=True).agg(
+                value=("value", "mean"), nd=("nd", "all")).reset_index()
+        return self._series
+
+    def measurements_of(self, codes) -> pd.DataFrame:
+        """The measurements of sections ``codes``."""
+        m = self._measurements
+        return m.loc[m["section_code"].astype(str).isin(set(map(str, codes)))]
+
+    def districts(self) -> list[str]:
+        """Every district named by a section or a source (the filters' choices)."""
+        found: set[str] = set()
+        for name in ("sections", "outfalls", "enterprises", "sewage_plants",
+                     "livestock_farms", "petrol_stations"):
+            frame = self.layers.get(name)
+            if frame is not None and "district" in frame:
+                found |= set(frame["district"].dropna().astype(str))
+        return sorted(found)

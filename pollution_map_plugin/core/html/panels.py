@@ -1,4 +1,5 @@
-"""Server-side HTML of the pages: header, side panel, legend.  Every value is escaped."""
+"""What the pages' header, side panel and legend show, as plain values for the Jinja2
+templates (``templates/*.html.j2``, autoescaped): no HTML is built here."""
 
 from __future__ import annotations
 
@@ -9,10 +10,6 @@ import pandas as pd
 
 from ..schema import CHIEF_LEVELS
 from ..symbology import (
-    CLASS_BY_VALUE,
-    LABEL_COLOURS,
-    LABEL_EN,
-    NO_DATA_COLOUR,
     SECTION_LEVEL_LABELS,
     SECTION_LEVEL_SHAPES,
     SOURCE_SYMBOLS,
@@ -20,7 +17,7 @@ from ..symbology import (
     class_colour,
     class_roman,
 )
-from .escaping import esc, text
+from .escaping import text
 from .page_strings import (
     CHIEF_LEVEL_LABELS,
     PROBLEM_STATUS_LABELS,
@@ -29,10 +26,11 @@ from .page_strings import (
     label,
     t,
 )
+from .page_templates import class_info, render, svg
 from .symbols import MISSED_TARGET_STROKE, shape_svg
 
-MAX_ROWS = 200
-DARK_TEXT_CLASSES = {4}  # yellow needs dark text
+MAX_ROWS = 2000  # per table (warnings of every period of a river: a few hundred)
+OPEN_STATUSES = {"open", "in_progress", "overdue"}
 
 
 def number(v: Any, digits: int = 1) -> str:
@@ -40,38 +38,10 @@ def number(v: Any, digits: int = 1) -> str:
     try:
         f = float(v)
     except (TypeError, ValueError):
-        return esc(v)
+        return text(v)
     if pd.isna(f):
         return ""
     return f"{f:,.{digits}f}".rstrip("0").rstrip(".") if digits else f"{f:,.0f}"
-
-
-def class_badge(value: Any, lang: str, short: bool = False) -> str:
-    """A coloured badge 'III · 良好' for a class (1..6), or 'no data'; ``short`` keeps only
-    the Roman numeral in English (the label goes into the tooltip)."""
-    try:
-        v = int(value) if value is not None and not pd.isna(value) else None
-    except (TypeError, ValueError):
-        v = None
-    c = CLASS_BY_VALUE.get(v) if v else None
-    if c is None:
-        return f'<span class="psm-badge" style="background:{NO_DATA_COLOUR}">' \
-               f'{esc(t("no_data", lang))}</span>'
-    dark = " psm-badge-dark" if v in DARK_TEXT_CLASSES else ""
-    lbl = c.label_en if lang == "en" else c.label_zh
-    text_ = esc(c.roman) if short and lang == "en" else f"{esc(c.roman)} · {esc(lbl)}"
-    return f'<span class="psm-badge{dark}" style="background:{c.colour}" ' \
-           f'title="{esc(lbl)}">{text_}</span>'
-
-
-def label_badge(label_zh: Any, lang: str) -> str:
-    """A badge for a river/watershed label (优 … 重度污染)."""
-    if not isinstance(label_zh, str) or label_zh not in LABEL_COLOURS:
-        return class_badge(None, lang)
-    dark = " psm-badge-dark" if label_zh == "轻度污染" else ""
-    shown = LABEL_EN[label_zh] if lang == "en" else label_zh
-    return f'<span class="psm-badge{dark}" style="background:{LABEL_COLOURS[label_zh]}">' \
-           f'{esc(shown)}</span>'
 
 
 def share_text(group: pd.Series | None) -> str:
@@ -84,95 +54,27 @@ def share_text(group: pd.Series | None) -> str:
            f"{int(group['n_with_target'])})"
 
 
-def fact(name: str, value_html: str) -> str:
-    return f'<div class="psm-fact"><dt>{esc(name)}</dt><dd>{value_html}</dd></div>'
-
-
-def chiefs_html(chiefs: pd.DataFrame, lang: str) -> str:
-    if chiefs is None or chiefs.empty:
-        return esc(t("none", lang))
+def chiefs(frame: pd.DataFrame, lang: str) -> list[dict]:
+    """River chiefs, province first: level, name and post."""
+    if frame is None or frame.empty:
+        return []
     order = {lvl: i for i, lvl in enumerate(CHIEF_LEVELS)}
-    rows = chiefs.assign(_o=chiefs["level"].map(order).fillna(99)).sort_values("_o")
-    parts = []
+    rows = frame.assign(_o=frame["level"].map(order).fillna(99)).sort_values("_o")
+    out = []
     for _, r in rows.iterrows():
-        post = esc(r.get("post"))
+        post = text(r.get("post"))
         post = (f" ({post})" if lang == "en" else f"（{post}）") if post else ""
-        level = esc(label(CHIEF_LEVEL_LABELS, r["level"], lang))
-        parts.append(f'<span class="psm-chief"><b>{level}</b> {esc(r["name"])}{post}</span>')
-    return " ".join(parts)
+        out.append({"level": label(CHIEF_LEVEL_LABELS, r["level"], lang),
+                    "name": text(r["name"]), "post": post})
+    return out
 
 
-def synthetic_note(ctx: Any) -> str:
-    if not ctx.synthetic:
-        return ""
-    return f'<p class="psm-synthetic" role="note">{esc(t("synthetic", ctx.lang))}</p>'
-
-
-def table_html(headers: Iterable[str], rows: list[list[str]], lang: str, cls: str = "",
-               row_attrs: list[str] | None = None, total: int | None = None) -> str:
-    """A table from already-escaped cells; '无' when empty; a note when cut."""
-    if not rows:
-        return f'<p class="psm-empty">{esc(t("none", lang))}</p>'
-    head = "".join(f"<th>{esc(h)}</th>" for h in headers)
-    body = []
-    for i, r in enumerate(rows):
-        attrs = row_attrs[i] if row_attrs else ""
-        body.append(f"<tr{attrs}>" + "".join(f"<td>{c}</td>" for c in r) + "</tr>")
-    more = ""
-    if total is not None and total > len(rows):
-        more = f'<p class="psm-more">{esc(t("more_rows", lang, n=total - len(rows)))}</p>'
-    return (f'<div class="psm-table-wrap"><table class="psm-table {cls}"><thead><tr>{head}'
-            f'</tr></thead><tbody>{"".join(body)}</tbody></table></div>{more}')
-
-
-def problems_html(problems: pd.DataFrame, lang: str) -> str:
-    rows = []
-    p = problems.sort_values("deadline", na_position="last") if "deadline" in problems else problems
-    for _, r in p.head(MAX_ROWS).iterrows():
-        status = str(r.get("status") or "")
-        rows.append([
-            f'<span class="psm-desc">{esc(r.get("description"))}</span>'
-            f'<span class="psm-sub">{esc(r.get("location"))} · {esc(r.get("code"))}</span>',
-            f'<span class="psm-status psm-status-{esc(status)}">'
-            f'{esc(label(PROBLEM_STATUS_LABELS, status, lang))}</span>',
-            esc(r.get("deadline")), esc(r.get("responsible")),
-        ])
-    heads = [field_label("problems", "description", lang)] + [
-        t(k, lang) for k in ("status", "deadline", "responsible")]
-    return table_html(heads, rows, lang, "psm-problems", total=len(problems))
-
-
-def warnings_html(warnings: pd.DataFrame, lang: str) -> str:
-    rows = []
-    for _, r in warnings.head(MAX_ROWS).iterrows():
-        unit = text(r.get("unit"))
-        rows.append([
-            esc(r.get("section_name") or r.get("section_code")),
-            esc(r.get("name_zh") if lang == "zh" else r.get("parameter")),
-            f"{number(r.get('value'), 3)} {esc(unit)}".strip(),
-            esc(r.get("limit_text")), esc(r.get("sampled_on")),
-            f'<span class="psm-kind psm-kind-{esc(r.get("kind"))}">'
-            f'{esc(label(WARNING_KIND_LABELS, r.get("kind"), lang))}</span>',
-        ])
-    heads = [t(k, lang) for k in ("section", "parameter", "value", "limit", "date", "kind")]
-    return table_html(heads, rows, lang, "psm-warnings", total=len(warnings))
-
-
-def projects_html(projects: pd.DataFrame, lang: str) -> str:
-    rows = []
-    for _, r in projects.head(MAX_ROWS).iterrows():
-        try:
-            pct = max(0.0, min(100.0, float(r.get("progress"))))
-        except (TypeError, ValueError):
-            pct = float("nan")
-        bar = "" if pd.isna(pct) else (
-            f'<div class="psm-bar" role="progressbar" aria-valuenow="{pct:.0f}" '
-            f'aria-valuemin="0" aria-valuemax="100"><span style="width:{pct:.0f}%"></span></div>'
-            f'<span class="psm-pct">{pct:.0f}%</span>')
-        rows.append([f'{esc(r.get("measure"))}<span class="psm-sub">{esc(r.get("code"))}</span>',
-                     bar, esc(r.get("deadline"))])
-    heads = [t("projects", lang), t("progress", lang), t("deadline", lang)]
-    return table_html(heads, rows, lang, "psm-projects", total=len(projects))
+def table(name: str, headers: list[str], rows: list[dict], lang: str, cls: str = "",
+          total: int | None = None, file: str = "") -> dict:
+    """A table for ``macros.html.j2``: rows of ``{"cells": [...], "attrs": {...}}``."""
+    more = t("more_rows", lang, n=(total or 0) - len(rows)) if total else ""
+    return {"name": name, "headers": headers, "rows": rows, "cls": cls or f"psm-{name}",
+            "total": total, "more": more, "file": file or name}
 
 
 def _meets_text(r, lang: str) -> tuple[str, bool]:
@@ -188,11 +90,11 @@ def _meets_text(r, lang: str) -> tuple[str, bool]:
     return t("yes" if meets else "no", lang), not bool(meets)
 
 
-def quality_rows(ctx: Any, secs: pd.DataFrame,
-                 unlocated: pd.DataFrame | None = None) -> tuple[list[list[str]], list[str]]:
-    """Rows of the section table (in the order of the map's section layer), then the
-    sections without coordinates ("not located", not on the map)."""
-    rows, attrs = [], []
+def quality_table(ctx: Any, secs: pd.DataFrame, unlocated: pd.DataFrame | None = None,
+                  file: str = "sections") -> dict:
+    """The sections (in the order of the map's section layer, each row linked to its
+    marker), then the sections without coordinates ("not located")."""
+    rows = []
     res = ctx.results
     frames = [(secs, True)] + ([(unlocated, False)] if unlocated is not None else [])
     i = 0
@@ -204,47 +106,135 @@ def quality_rows(ctx: Any, secs: pd.DataFrame,
             main = (r["main_pollutants_en" if ctx.lang == "en" else "main_pollutants"]
                     if r is not None else "")
             meets_txt, miss = _meets_text(r, ctx.lang)
-            where = "" if on_map else (f'<span class="psm-sub">'
-                                       f'{esc(t("not_located", ctx.lang))}</span>')
-            rows.append([
-                f'<span class="{"psm-link" if on_map else ""}">{esc(name)}</span>{where}',
-                class_badge(wc, ctx.lang, short=True),
-                esc(class_roman(int(tc)) if pd.notna(tc) else "—"),
-                f'<span class="{"psm-miss" if miss else ""}">{esc(meets_txt)}</span>',
-                esc(main),
-            ])
-            attrs.append(f' data-psm-section="{i}" tabindex="0"' if on_map else "")
+            info = class_info(wc, ctx.lang)
+            rows.append({
+                "cells": [
+                    {"text": text(name), "span": "psm-link" if on_map else "",
+                     "sub": code if on_map else f"{code} · {t('not_located', ctx.lang)}"},
+                    {"badge": info, "sort": info["value"] if info else 99,
+                     "csv": info["roman"] if info else t("no_data", ctx.lang),
+                     "cls": "psm-cls-cell"},
+                    class_roman(int(tc)) if pd.notna(tc) else "—",
+                    {"text": meets_txt, "span": "psm-miss" if miss else "",
+                     "cls": "psm-meets-cell"},
+                    text(main)],
+                "attrs": {"data-psm-feature": f"sections:{i}", "tabindex": "0"}
+                if on_map else {}})
             i += on_map
-    return rows, attrs
+    heads = [t(k, ctx.lang) for k in ("section", "class", "target", "meets", "main_pollutants")]
+    return table("quality", heads, rows, ctx.lang, file=file)
 
 
-def legend_html(lang: str, sources: Iterable[str], lines: list[tuple[str, str]]) -> str:
+def problems_table(problems: pd.DataFrame, lang: str, file: str = "problems") -> dict:
+    p = problems.sort_values("deadline", na_position="last") if "deadline" in problems \
+        else problems
+    rows = []
+    for _, r in p.head(MAX_ROWS).iterrows():
+        status = str(r.get("status") or "")
+        deadline = text(r.get("deadline"))[:10]
+        rows.append({"cells": [
+            {"text": text(r.get("description")), "span": "psm-desc",
+             "sub": " · ".join(x for x in (text(r.get("location")), text(r.get("code"))) if x)},
+            {"text": label(PROBLEM_STATUS_LABELS, status, lang),
+             "span": f"psm-status psm-status-{status}"},
+            deadline, text(r.get("responsible"))],
+            "attrs": {"data-psm-deadline": deadline,
+                      "data-psm-open": "1" if status in OPEN_STATUSES else "0"}})
+    heads = [field_label("problems", "description", lang)] + [
+        t(k, lang) for k in ("status", "deadline", "responsible")]
+    return table("problems", heads, rows, lang, total=len(problems), file=file)
+
+
+def warnings_table(warnings: pd.DataFrame, lang: str, feature_of: dict | None = None,
+                   file: str = "warnings") -> dict:
+    """Warnings, each row dated (the time slider shows the period's) and linked to its
+    section's marker when ``feature_of`` (section code → index) has it."""
+    rows = []
+    if warnings is not None and len(warnings):
+        w = warnings.sort_values("sampled_on", ascending=False, kind="stable")
+        for _, r in w.head(MAX_ROWS).iterrows():
+            unit = text(r.get("unit"))
+            date = text(r.get("sampled_on"))[:10]
+            attrs = {"data-psm-date": date}
+            code = text(r.get("section_code"))
+            if feature_of and code in feature_of:
+                attrs.update({"data-psm-feature": f"sections:{feature_of[code]}",
+                              "tabindex": "0"})
+            rows.append({"cells": [
+                text(r.get("section_name") or r.get("section_code")),
+                text(r.get("name_zh") if lang == "zh" else r.get("parameter")),
+                {"text": f"{number(r.get('value'), 3)} {unit}".strip(),
+                 "sort": number(r.get("value"), 6).replace(",", "")},
+                text(r.get("limit_text")), date,
+                {"text": label(WARNING_KIND_LABELS, r.get("kind"), lang),
+                 "span": f"psm-kind psm-kind-{text(r.get('kind'))}"}],
+                "attrs": attrs})
+    heads = [t(k, lang) for k in ("section", "parameter", "value", "limit", "date", "kind")]
+    total = 0 if warnings is None else len(warnings)
+    return table("warnings", heads, rows, lang, total=total, file=file)
+
+
+def projects_table(projects: pd.DataFrame, lang: str, file: str = "projects") -> dict:
+    rows = []
+    for _, r in projects.head(MAX_ROWS).iterrows():
+        try:
+            pct = max(0.0, min(100.0, float(r.get("progress"))))
+        except (TypeError, ValueError):
+            pct = float("nan")
+        bar = None if pd.isna(pct) else round(pct)
+        rows.append({"cells": [
+            {"text": text(r.get("measure")), "sub": text(r.get("code"))},
+            {"bar": bar, "sort": "" if bar is None else bar,
+             "csv": "" if bar is None else f"{bar}%"},
+            text(r.get("deadline"))[:10]]})
+    heads = [t("projects", lang), t("progress", lang), t("deadline", lang)]
+    return table("projects", heads, rows, lang, total=len(projects), file=file)
+
+
+LOAD_COLUMNS = (("cod_t_a", "COD"), ("nh3n_t_a", "NH₃-N"), ("tp_t_a", "TP"))
+
+
+def sources_table(ctx: Any, located: dict[str, pd.DataFrame], lang: str,
+                  file: str = "sources") -> dict:
+    """Every source on the map, linked to its marker: type, name, code, loads (t/a)."""
+    rows = []
+    for name, frame in located.items():
+        sym = SOURCE_SYMBOLS[name]
+        kind = sym.label_en if lang == "en" else sym.label_zh
+        loads = {c: pd.to_numeric(frame[c], errors="coerce").tolist() if c in frame
+                 else [None] * len(frame) for c, _ in LOAD_COLUMNS}
+        dist = frame["district"].tolist() if "district" in frame else [None] * len(frame)
+        for i, (code, nm) in enumerate(zip(frame["code"].astype(str), frame["name"])):
+            if len(rows) >= MAX_ROWS:
+                break
+            rows.append({"cells": [kind, {"text": text(nm), "span": "psm-link"}, code,
+                                   text(dist[i])]
+                         + [{"text": number(loads[c][i], 2),
+                             "sort": "" if pd.isna(loads[c][i]) else loads[c][i]}
+                            for c, _ in LOAD_COLUMNS],
+                         "attrs": {"data-psm-feature": f"{name}:{i}", "tabindex": "0"}})
+    total = sum(len(f) for f in located.values())
+    heads = [t("kind", lang), field_label("enterprises", "name", lang, unit=False),
+             field_label("enterprises", "code", lang, unit=False),
+             field_label("enterprises", "district", lang, unit=False)] + [
+        f"{lbl} (t/a)" for _, lbl in LOAD_COLUMNS]
+    return table("sources", heads, rows, lang, total=total, file=file)
+
+
+def legend_html(lang: str, sources: Iterable[str], lines: list[tuple[str, str]]):
     """The legend (a <template> the page's JS puts in a map control)."""
-    rows = [f'<div class="psm-lg-title">{esc(t("class", lang))}</div>']
-    for c in WATER_CLASSES:
-        lbl = c.label_en if lang == "en" else c.label_zh
-        rows.append(f'<div class="psm-lg-row"><span class="psm-sw" style="background:{c.colour}">'
-                    f'</span>{esc(c.roman)} {esc(lbl)}</div>')
-    rows.append(f'<div class="psm-lg-row"><span class="psm-sw" style="background:'
-                f'{NO_DATA_COLOUR}"></span>{esc(t("no_data", lang))}</div>')
-    rows.append(f'<div class="psm-lg-title">{esc(t("section_levels", lang))}</div>')
+    classes = [{"colour": c.colour, "roman": c.roman,
+                "label": c.label_en if lang == "en" else c.label_zh} for c in WATER_CLASSES]
+    levels = []
     for level, shape in SECTION_LEVEL_SHAPES.items():
         zh, en = SECTION_LEVEL_LABELS[level]
-        name = esc(en if lang == "en" else zh)
-        rows.append(f'<div class="psm-lg-row"><span class="psm-sw-svg">'
-                    f'{shape_svg(shape, class_colour(3), 14)}</span>{name}</div>')
-    rows.append(f'<div class="psm-lg-row"><span class="psm-sw-svg">'
-                f'{shape_svg("circle", class_colour(5), 14, MISSED_TARGET_STROKE, 2.6)}</span>'
-                f'{esc(t("misses_target", lang))}</div>')
-    srcs = [s for s in sources if s in SOURCE_SYMBOLS]
-    if srcs:
-        rows.append(f'<div class="psm-lg-title">{esc(t("sources_legend", lang))}</div>')
-        for s in srcs:
-            sym = SOURCE_SYMBOLS[s]
-            rows.append(f'<div class="psm-lg-row"><span class="psm-sw-svg">'
-                        f'{shape_svg(sym.shape, sym.colour, 14)}</span>'
-                        f'{esc(sym.label_en if lang == "en" else sym.label_zh)}</div>')
-    for swatch, name in lines:
-        rows.append(f'<div class="psm-lg-row">{swatch}{esc(name)}</div>')
-    return (f'<template id="psm-legend-tpl"><details open><summary>{esc(t("legend", lang))}'
-            f'</summary><div class="psm-lg-body">{"".join(rows)}</div></details></template>')
+        levels.append({"svg": svg(shape_svg(shape, class_colour(3), 14)),
+                       "label": en if lang == "en" else zh})
+    levels.append({"svg": svg(shape_svg("circle", class_colour(5), 14, MISSED_TARGET_STROKE,
+                                        2.6)), "label": t("misses_target", lang)})
+    srcs = [{"svg": svg(shape_svg(SOURCE_SYMBOLS[s].shape, SOURCE_SYMBOLS[s].colour, 14)),
+             "label": SOURCE_SYMBOLS[s].label_en if lang == "en" else SOURCE_SYMBOLS[s].label_zh}
+            for s in sources if s in SOURCE_SYMBOLS]
+    rows = [{"svg": svg(sw), "label": name} for sw, name in lines]
+    return render("legend.html.j2", lang, classes=classes, levels=levels, sources=srcs,
+                  lines=rows)

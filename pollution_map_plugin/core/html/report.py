@@ -5,16 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import folium
 import pandas as pd
 
 from ..output_paths import check_output_dir
 from ..symbology import CONTROL_UNIT_OUTLINE, DRINKING_WATER_FILL, DRINKING_WATER_OUTLINE
 from .basemaps import base_layers
 from .context import ExportContext, RiverSelection
-from .escaping import esc, safe_filename, text
+from .escaping import safe_filename, text
 from .export_options import HtmlExportOptions
 from .layer_encoding import bounds_of, box_of_points
-from .page import base_payload, render_page, write_page
+from .page import add_controls, add_layers, base_config, new_map, render_map, write_page
 from .page_layers import (
     area_swatch,
     background_layers,
@@ -27,20 +28,21 @@ from .page_layers import (
     vector_layer,
 )
 from .page_strings import t, with_min_length
+from .page_templates import footer_html, label_info, render
 from .panels import (
-    chiefs_html,
-    fact,
-    label_badge,
+    chiefs,
     legend_html,
     number,
-    problems_html,
-    projects_html,
-    quality_rows,
+    problems_table,
+    projects_table,
+    quality_table,
     share_text,
-    synthetic_note,
-    table_html,
-    warnings_html,
+    sources_table,
+    table,
+    warnings_table,
 )
+from .report_charts import river_share, section_series
+from .report_extras import report_extras
 
 REPORT_SOURCES = ("outfalls", "enterprises", "sewage_plants", "livestock_farms")
 HIGHLIGHT = "#08519c"
@@ -53,29 +55,27 @@ def report_filename(code: Any, name: Any) -> str:
     return safe_filename(f"{text(code)}_{text(name)}")
 
 
-def _header(ctx: ExportContext, sel: RiverSelection) -> str:
+def _header(ctx: ExportContext, sel: RiverSelection):
     r, lang = sel.river, ctx.lang
-    title = t("report_title", lang, river=text(r["name"]))
     g = sel.group
-    label_zh = g["label_zh"] if g is not None else None
     length = r.get("length_km")
     facts = [
-        fact(t("water_system", lang), esc(r.get("water_system"))),
-        fact(t("length", lang), f"{number(length, 1)} {esc(t('km', lang))}"
-             if pd.notna(length) else "—"),
-        fact(t("source_mouth", lang), f"{esc(r.get('source')) or '—'} → "
-                                      f"{esc(r.get('mouth')) or '—'}"),
-        fact(t("period", lang), esc(ctx.period_label) or "—"),
-        fact(t("overall", lang), label_badge(label_zh, lang)),
-        fact(t("share_meeting", lang), esc(share_text(g))),
-        fact(t("chiefs", lang), chiefs_html(ctx.river_chiefs(r["code"]), lang)),
+        {"name": t("water_system", lang), "text": text(r.get("water_system"))},
+        {"name": t("length", lang), "text": f"{number(length, 1)} {t('km', lang)}"
+         if pd.notna(length) else "—"},
+        {"name": t("source_mouth", lang),
+         "text": f"{text(r.get('source')) or '—'} → {text(r.get('mouth')) or '—'}"},
+        {"name": t("overall", lang),
+         "label_badge": label_info(g["label_zh"] if g is not None else None, lang)},
+        {"name": t("share_meeting", lang), "text": share_text(g)},
+        {"name": t("chiefs", lang), "chiefs": chiefs(ctx.river_chiefs(r["code"]), lang)},
     ]
-    return (f'<header class="psm-header"><div class="psm-title-row"><h1>{esc(title)}</h1>'
-            f'<span class="psm-sub">{esc(r["code"])}</span></div>'
-            f'<dl class="psm-facts">{"".join(facts)}</dl>{synthetic_note(ctx)}</header>')
+    return render("header.html.j2", lang, title=t("report_title", lang, river=text(r["name"])),
+                  code=text(r["code"]), period=ctx.period_label, facts=facts,
+                  synthetic=ctx.synthetic)
 
 
-def _sources_summary(ctx: ExportContext, sel: RiverSelection) -> str:
+def _sources_summary(sel: RiverSelection, lang: str) -> dict:
     from ..symbology import SOURCE_SYMBOLS
 
     rows = []
@@ -87,49 +87,55 @@ def _sources_summary(ctx: ExportContext, sel: RiverSelection) -> str:
         for col, lbl in (("cod_t_a", "COD"), ("nh3n_t_a", "NH₃-N"), ("tp_t_a", "TP")):
             if frame is not None and col in frame and n:
                 loads.append(f"{lbl} {number(pd.to_numeric(frame[col], errors='coerce').sum(), 1)}")
-        rows.append([esc(sym.label_en if ctx.lang == "en" else sym.label_zh), f"{n:,}",
-                     esc(" · ".join(loads) + (" t/a" if loads else ""))])
-    return table_html([t("sources_summary", ctx.lang), t("count", ctx.lang),
-                       t("loads", ctx.lang)], rows, ctx.lang, "psm-sources")
+        rows.append({"cells": [sym.label_en if lang == "en" else sym.label_zh,
+                               {"text": f"{n:,}", "sort": n},
+                               " · ".join(loads) + (" t/a" if loads else "")]})
+    return table("summary", [t("sources_summary", lang), t("count", lang), t("loads", lang)],
+                 rows, lang, cls="psm-sources")
 
 
-def _panel(ctx: ExportContext, sel: RiverSelection, secs) -> str:
+def _panel(ctx: ExportContext, sel: RiverSelection, secs, located: dict, share) -> str:
     lang = ctx.lang
+    code = text(sel.river["code"])
     unlocated = sel.sections.loc[~sel.sections.index.isin(secs.index)]
-    rows, attrs = quality_rows(ctx, secs, unlocated)
+    feature_of = {c: i for i, c in enumerate(secs["code"].astype(str))}
     warn = ctx.section_warnings(sel.sections["code"])
     probs, projs = ctx.problems(sel.river["code"]), ctx.projects(sel.river["code"])
-    parts = [
-        f'<h2>{esc(t("quality_table", lang))} <span class="psm-n">({len(rows)})</span></h2>',
-        table_html([t("section", lang), t("class", lang), t("target", lang), t("meets", lang),
-                    t("main_pollutants", lang)], rows, lang, "psm-quality", attrs),
-        f'<h2>{esc(t("problems", lang))} <span class="psm-n">({len(probs)})</span></h2>',
-        problems_html(probs, lang),
-        f'<h2>{esc(t("warnings", lang))} <span class="psm-n">({len(warn)})</span></h2>',
-        warnings_html(warn, lang) if len(warn) else table_html([], [], lang),
-        f'<h2>{esc(t("projects", lang))} <span class="psm-n">({len(projs)})</span></h2>',
-        projects_html(projs, lang),
-        f'<h2>{esc(t("sources_summary", lang))}</h2>', _sources_summary(ctx, sel),
+    stem = safe_filename(code, suffix="")
+    blocks = [
+        (t("quality_table", lang), quality_table(ctx, secs, unlocated, f"{stem}_sections"), None),
+        (t("problems", lang), problems_table(probs, lang, f"{stem}_problems"), None),
+        (t("warnings", lang), warnings_table(warn, lang, feature_of, f"{stem}_warnings"),
+         "warnings"),
+        *report_extras(ctx, sel, secs),
+        (t("projects", lang), projects_table(projs, lang, f"{stem}_projects"), None),
+        (t("sources_summary", lang), _sources_summary(sel, lang), None),
+        (t("sources_table", lang), sources_table(ctx, located, lang, f"{stem}_sources"), None),
     ]
-    return f'<aside class="psm-panel">{"".join(parts)}</aside>'
+    return render("panel.html.j2", lang, blocks=blocks, share=share)
 
 
-def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
-    """The HTML of river ``code``'s report and its selection."""
-    sel = ctx.select(code)
+def build_river_map(db_or_ctx: Any, river_code: str, options: HtmlExportOptions | None = None,
+                    **changes: Any) -> folium.Map:
+    """River ``river_code``'s report (一河一策) as a ``folium.Map``: the river, its
+    tributaries, control units, drinking-water areas, sections and the sources
+    discharging to it, with the header, side panel and controls.  Extend it with folium
+    calls and ``save()`` it (offline).  ``m.psm_selection`` holds what was selected."""
+    ctx = db_or_ctx if isinstance(db_or_ctx, ExportContext) else ExportContext(
+        db_or_ctx, options, **changes)
+    sel = ctx.select(river_code)
+    code = str(sel.river["code"])
     lang = ctx.lang
-    river_frame = ctx.layers["rivers"].loc[ctx.layers["rivers"]["code"].astype(str) == str(code)]
+    river_frame = ctx.layers["rivers"].loc[ctx.layers["rivers"]["code"].astype(str) == code]
     secs, sx, sy = ctx.points("sections", sel.sections)
-    payload = base_payload(lang, ctx.origin)
-    payload["bases"] = base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key)
     ws = sel.river.get("water_system")
     rivers = ctx.layers["rivers"]
     bg_rivers, _ = ctx.longest(rivers.loc[rivers["water_system"] == ws] if pd.notna(ws)
                                else rivers)
-    payload["background"] = background_layers(ctx, bg_rivers, sel.control_units, SIMPLIFY_DEG)
+    background = background_layers(ctx, bg_rivers, sel.control_units, SIMPLIFY_DEG)
     tribs, min_km = ctx.longest(sel.tributaries)
     fields = ("code", "water_system", "length_km", "source", "mouth")
-    payload["vectors"] = [
+    vectors = [
         control_unit_layer(ctx, sel.control_units, simplify=SIMPLIFY_DEG),
         drinking_layer(ctx, sel.drinking_water_areas, simplify=SIMPLIFY_DEG),
         vector_layer(ctx, "tributaries", with_min_length(t("tributaries", lang), min_km, lang),
@@ -139,24 +145,40 @@ def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
                      river_style(5, 0.95, HIGHLIGHT), table="rivers", fields=fields,
                      swatch=line_swatch(HIGHLIGHT, 4), simplify=SIMPLIFY_DEG),
     ]
-    payload["points"] = [source_layer(ctx, name, sel.sources[name], cluster=True)
-                         for name in REPORT_SOURCES]
-    payload["sections"] = section_layer(ctx, secs)
+    points = [source_layer(ctx, name, sel.sources[name], cluster=True)
+              for name in REPORT_SOURCES]
+    located = {name: ctx.points(name, sel.sources[name])[0] for name in REPORT_SOURCES}
+    sections = section_layer(ctx, secs)
+    sections["timeline"] = ctx.timeline(secs["code"].astype(str).tolist())
+    sections["quality"]["series"] = section_series(ctx, secs)
     geom = sel.river.geometry
     river_box = geom.bounds if geom is not None and not geom.is_empty else None
-    payload["bounds"] = bounds_of([river_box, box_of_points(sx, sy)], ctx.transform)
+    config = base_config(lang, ctx.origin, bounds_of([river_box, box_of_points(sx, sy)],
+                                                     ctx.transform))
+    share = river_share(ctx, sel.sections)
+    config["share"] = share
+    parts = _header(ctx, sel) + _panel(ctx, sel, secs, located, share) + footer_html(lang)
+    m = new_map(title=t("report_title", lang, river=text(sel.river["name"])), lang=lang,
+                config=config, parts_html=parts, with_panel=True)
+    add_layers(m, bases=base_layers(ctx.basemap, ctx.offline, lang, ctx.tianditu_key),
+               background=background, vectors=vectors, points=points, sections=sections)
     legend_lines = [
         (line_swatch(HIGHLIGHT, 4), t("this_river", lang)),
         (line_swatch(TRIBUTARY, 2), t("tributaries", lang)),
         (area_swatch(CONTROL_UNIT_OUTLINE, CONTROL_UNIT_OUTLINE, 0.1), t("control_units", lang)),
         (area_swatch(DRINKING_WATER_FILL, DRINKING_WATER_OUTLINE, 0.7), t("drinking_areas", lang)),
     ]
-    html = render_page(
-        title=t("report_title", lang, river=text(sel.river["name"])), lang=lang, payload=payload,
-        header_html=_header(ctx, sel), panel_html=_panel(ctx, sel, secs),
-        legend_html=legend_html(lang, REPORT_SOURCES, legend_lines), offline=ctx.offline,
-    )
-    return html, sel
+    add_controls(m, legend_html=legend_html(lang, REPORT_SOURCES, legend_lines),
+                 districts=ctx.districts(), period=ctx.period_label)
+    m.psm_selection = sel
+    m.psm_context = ctx
+    return m
+
+
+def river_page(ctx: ExportContext, code: str) -> tuple[str, RiverSelection]:
+    """The HTML of river ``code``'s report and its selection."""
+    m = build_river_map(ctx, code)
+    return render_map(m, offline=ctx.offline), m.psm_selection
 
 
 def export_river_report(db_or_ctx: Any, river_code: str, out_dir: str | Path,

@@ -105,8 +105,13 @@ var PSM = (function () {
     return tbl;
   }
 
-  function qualityBlock(box, q, i) {
+  function qualityBlock(box, q, i, layer) {
     var c = q.cls[i], tg = q.target[i], m = q.meets[i];
+    if (layer && layer.periodCls) {  // the time slider's period
+      c = layer.periodCls[i];
+      m = (!c || !tg) ? null : (c <= tg ? 1 : 0);
+      box.appendChild(el('div', 'psm-popup-period', T.period + ': ' + layer.periodLabel));
+    }
     var line = el('div', 'psm-q');
     line.appendChild(badge(c));
     var meets = m === 1 ? T.yes : (m === 0 ? T.no : (!c ? T.no_data : (!tg ? T.no_target : '\u2014')));
@@ -133,13 +138,18 @@ var PSM = (function () {
       box.appendChild(el('h4', null, T.history));
       box.appendChild(PSMChart.history(hist, tg, classInfo, T.history, T.target));
     }
+    var series = q.series ? q.series[i] : null;
+    if (series && series.length) {
+      box.appendChild(el('h4', null, T.items_chart));
+      box.appendChild(PSMChart.items(series, classInfo, T));
+    }
   }
 
   function popupFor(layer, i) {
     var box = el('div', 'psm-popup');
     box.appendChild(el('div', 'psm-popup-kind', layer.label));
     box.appendChild(el('h3', null, fmt(val(layer, 'name', i)) || fmt(val(layer, 'code', i))));
-    if (layer.quality) { qualityBlock(box, layer.quality, i); }
+    if (layer.quality) { qualityBlock(box, layer.quality, i, layer); }
     box.appendChild(fieldTable(layer, i));
     return box;
   }
@@ -177,48 +187,67 @@ var PSM = (function () {
     });
   }
 
-  /* A source layer: clustered on a grid (templates/cluster.js), popups on click. */
+  /* A source layer: clustered by supercluster (templates/supercluster_layer.js). */
   function pointLayer(layer) {
     var icon = L.divIcon({className: 'psm-sym psm-sym-' + layer.id,
       iconSize: [layer.size, layer.size]});
-    var group = new PSMCluster(layer.n, function (i) { return pointAt(layer, i); }, icon,
-      layer.colour, {detailZoom: layer.cluster ? 15 : 0});
-    group.on('click', function (e) {
-      var m = e.layer, map = group._map;
-      if (!m || !m._psmCluster || !map) { return; }
-      var before = map.getZoom();
-      map.fitBounds(m._psmCluster, {padding: [40, 40], animate: false});
-      if (map.getZoom() <= before) {  // points on one spot: show them one by one
-        map.setView(m.getLatLng(), Math.max(before + 2, 15), {animate: false});
-      }
-    });
+    var group = new PSMSuper(layer.n, function (i) { return pointAt(layer, i); }, icon,
+      layer.colour, {label: function (i) { return fmt(val(layer, 'name', i)); },
+        clusterLabel: T.cluster_of || '{n}'});
     lazy(group, layer);
     return group;
   }
 
-  function sectionLayer(layer, icons, sizes) {
-    var cache = {};
+  function sectionIcon(layer, i, cls) {
+    var q = layer.quality, level = val(layer, 'level', i) || 'control';
+    var tg = q.target[i], meets;
+    if (cls === undefined && layer.periodCls) { cls = layer.periodCls[i]; }
+    if (cls === undefined) {
+      cls = q.cls[i];
+      meets = q.meets[i] === 1 ? '1' : (q.meets[i] === 0 ? '0' : '-');
+    } else {
+      meets = (!cls || !tg) ? '-' : (cls <= tg ? '1' : '0');
+    }
+    var key = level + '|' + (cls || 0) + '|' + meets;
+    if (!STATE.icons[key]) { key = 'control|' + (cls || 0) + '|' + meets; }
+    if (!STATE.iconCache[key]) {
+      var s = STATE.secSizes[level] || 15;
+      STATE.iconCache[key] = L.divIcon({html: STATE.icons[key], className: 'psm-sec',
+        iconSize: [s, s]});
+    }
+    return STATE.iconCache[key];
+  }
+
+  function sectionLayer(layer) {
     var group = L.featureGroup();
-    var q = layer.quality;
     var markers = new Array(layer.n);
     for (var i = 0; i < layer.n; i++) {
-      var level = val(layer, 'level', i) || 'control';
-      var meets = q.meets[i] === 1 ? '1' : (q.meets[i] === 0 ? '0' : '-');
-      var key = level + '|' + (q.cls[i] || 0) + '|' + meets;
-      if (!icons[key]) { key = 'control|' + (q.cls[i] || 0) + '|' + meets; }
-      if (!cache[key]) {
-        var s = sizes[level] || 15;
-        cache[key] = L.divIcon({html: icons[key], className: 'psm-sec', iconSize: [s, s]});
-      }
-      var m = L.marker(pointAt(layer, i), {icon: cache[key], zIndexOffset: 1000,
-        keyboard: false});
+      var m = L.marker(pointAt(layer, i), {icon: sectionIcon(layer, i), zIndexOffset: 1000,
+        keyboard: true, title: fmt(val(layer, 'name', i))});
       m._psmI = i;
       markers[i] = m;
       group.addLayer(m);
     }
     lazy(group, layer);
     group.psmMarkers = markers;
+    STATE.sections = group;
     return group;
+  }
+
+  /* Recolour the sections for the class list ``cls`` (one per section; null: the
+   * export's own period) and forget their popups (rebuilt for the period). */
+  function recolourSections(cls, periodLabel) {
+    var g = STATE.sections;
+    if (!g) { return; }
+    var layer = g.psmLayer;
+    layer.periodCls = cls;
+    layer.periodLabel = periodLabel || null;
+    for (var i = 0; i < g.psmMarkers.length; i++) {
+      var m = g.psmMarkers[i];
+      m.setIcon(sectionIcon(layer, i, cls ? cls[i] : undefined));
+      if (m.getPopup()) { m.closePopup(); m.unbindPopup(); }
+      if (m.getTooltip()) { m.unbindTooltip(); }
+    }
   }
 
   /* Lines or areas; a layer hidden at start is filled when first shown. */
@@ -235,8 +264,9 @@ var PSM = (function () {
 
   function fillVectors(g, v, renderer) {
     var style = L.extend({renderer: renderer, interactive: v.interactive !== false}, v.style);
-    for (var f = 0; f < v.geom.length; f++) {
-      var parts = v.geom[f];
+    var geom = v.geom || spec('psm-vector-' + v.geomFrom).geom;
+    for (var f = 0; f < geom.length; f++) {
+      var parts = geom[f];
       if (!parts.length) { continue; }
       var shape;
       if (v.kind === 'line') {
@@ -258,6 +288,7 @@ var PSM = (function () {
     return g;
   }
 
+  /* The legend (PsmLegend): its <template> in a map control. */
   function legend(map) {
     var tpl = document.getElementById('psm-legend-tpl');
     if (!tpl) { return; }
@@ -275,10 +306,21 @@ var PSM = (function () {
     ctl.addTo(map);
   }
 
-  function build(map, dataId) {
+  var SPECS = {};
+  var STATE = null;
+  var LOADED = [];
+
+  /* The parsed JSON element ``id`` (parsed once). */
+  function spec(id) {
+    if (!SPECS[id]) { SPECS[id] = JSON.parse(document.getElementById(id).textContent); }
+    return SPECS[id];
+  }
+
+  /* Page set-up (PsmPage): strings, classes, origin; the view first, so that the layers
+   * are drawn once, for it. */
+  function init(map, configId) {
     var t0 = performance.now();
-    var data = JSON.parse(document.getElementById(dataId).textContent);
-    var t1 = performance.now();
+    var data = spec(configId);
     T = data.t;
     OX = data.origin[0];
     OY = data.origin[1];
@@ -287,59 +329,95 @@ var PSM = (function () {
     data.classes.forEach(function (c) {
       CLASSES[c[0]] = {roman: c[1], colour: c[2], label: c[3], dark: c[4]};
     });
-    var state = {map: map, overlays: {}, counts: {}, specs: {}, ready: false, readyMs: null,
-      sections: null};
-    window.PSM_STATE = state;
-    state.buildStart = t0;
+    STATE = {map: map, config: data, overlays: {}, counts: {}, specs: {}, ready: false,
+      readyMs: null, sections: null, icons: data.secIcons, secSizes: data.secSizes,
+      iconCache: {}, renderer: L.canvas({padding: 0.3}), buildStart: t0, marks: {start: t0}};
+    window.PSM_STATE = STATE;
     map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
-    // the view first: layers are then drawn once, for it
     if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
-    var renderer = L.canvas({padding: 0.3});
-    var bases = {}, overlays = {};
-    var background = L.layerGroup();
-    data.background.forEach(function (v) {
-      if (v.geomFrom) {  // the same shapes as an overlay, drawn once more as background
-        v.geom = data.vectors.filter(function (o) { return o.id === v.geomFrom; })[0].geom;
-      }
-      background.addLayer(vectorLayer(v, renderer));
-    });
-    data.bases.forEach(function (b) {
-      var lyr = b.id === 'background' ? background : tiles(b.tiles);
-      bases[b.labelHtml] = lyr;
-      if (b.show) { lyr.addTo(map); }
-    });
-    function overlay(spec, layer) {
-      overlays[spec.labelHtml] = layer;
-      state.overlays[spec.id] = layer;
-      state.specs[spec.id] = spec;
-      state.counts[spec.id] = spec.n !== undefined ? spec.n : spec.geom.length;
-      if (spec.show) { layer.addTo(map); }
+    return STATE;
+  }
+
+  /* One layer (a folium PsmTiles / PsmBackground / PsmVectorLayer / PsmPointLayer /
+   * PsmSectionLayer) from its JSON element; on the map when ``show``. */
+  function layer(map, id, show) {
+    var s = spec(id), lyr;
+    if (s.layerKind === 'tiles') {
+      lyr = tiles(s.tiles);
+    } else if (s.layerKind === 'background') {
+      lyr = L.layerGroup();
+      s.layers.forEach(function (v) { lyr.addLayer(vectorLayer(v, STATE.renderer)); });
+    } else if (s.layerKind === 'points') {
+      lyr = pointLayer(s);
+    } else if (s.layerKind === 'sections') {
+      lyr = sectionLayer(s);
+    } else {
+      lyr = vectorLayer(s, STATE.renderer);
     }
-    state.marks = {start: t0, parsed: t1};
-    data.vectors.forEach(function (v) { overlay(v, vectorLayer(v, renderer)); });
-    state.marks.vectors = performance.now();
-    data.points.forEach(function (p) { overlay(p, pointLayer(p)); });
-    state.marks.points = performance.now();
-    if (data.sections) {
-      var sl = sectionLayer(data.sections, data.secIcons, data.secSizes);
-      overlay(data.sections, sl);
-      state.sections = sl;
+    if (s.layerKind !== 'tiles' && s.layerKind !== 'background') {
+      STATE.overlays[s.id] = lyr;
+      STATE.specs[s.id] = s;
+      STATE.counts[s.id] = s.n !== undefined ? s.n : s.geom.length;
     }
-    state.marks.sections = performance.now();
-    L.control.layers(bases, overlays,
-      {collapsed: true, position: 'topright'}).addTo(map);
-    L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
-    legend(map);
-    document.addEventListener('click', function (e) {
-      var row = e.target.closest ? e.target.closest('[data-psm-section]') : null;
-      if (!row || !state.sections) { return; }
-      var m = state.sections.psmMarkers[Number(row.getAttribute('data-psm-section'))];
-      if (!m) { return; }
-      if (!map.hasLayer(state.sections)) { state.sections.addTo(map); }
+    if (show) { lyr.addTo(map); }
+    STATE.marks[s.id || id] = performance.now();
+    return lyr;
+  }
+
+  /* Run ``fn`` once the document is parsed (every folium element's script has run). */
+  function onLoad(fn) {
+    if (document.readyState === 'loading') {
+      LOADED.push(fn);
+    } else {
+      setTimeout(fn, 0);
+    }
+  }
+  document.addEventListener('DOMContentLoaded', function () {
+    var todo = LOADED;
+    LOADED = [];
+    todo.forEach(function (fn) { fn(); });
+  });
+
+  /* Show layer ``id``'s feature ``i`` on the map with its popup. */
+  function showFeature(id, i) {
+    var map = STATE.map, g = STATE.overlays[id], sp = STATE.specs[id];
+    if (!g || !sp) { return null; }
+    if (!map.hasLayer(g)) { g.addTo(map); }
+    var m = null;
+    if (sp.layerKind === 'sections') {
+      m = g.psmMarkers[i];
       map.setView(m.getLatLng(), Math.max(map.getZoom(), 12), {animate: false});
-      openPopup(state.sections.psmLayer, m);
-      var box = map.getContainer();
-      if (box.scrollIntoView) { box.scrollIntoView({block: 'nearest'}); }
+      openPopup(sp, m);
+    } else if (sp.layerKind === 'points') {
+      m = g.showPoint(i);
+      if (m) { openPopup(sp, m); }
+    } else {
+      g.eachLayer(function (s) { if (s._psmI === i) { m = s; } });
+      if (m) {
+        map.fitBounds(m.getBounds(), {maxZoom: 14, animate: false});
+        openPopup(sp, m, m.getBounds().getCenter());
+      }
+    }
+    var box = map.getContainer();
+    if (box.scrollIntoView) { box.scrollIntoView({block: 'nearest'}); }
+    return m;
+  }
+
+  function featureOf(target) {
+    var row = target && target.closest ? target.closest('[data-psm-feature]') : null;
+    return row ? row.getAttribute('data-psm-feature').split(':') : null;
+  }
+
+  /* The scale, the row → feature links; then the page is ready (PsmReady, last). */
+  function ready(map) {
+    L.control.scale({imperial: false, position: 'bottomleft'}).addTo(map);
+    document.addEventListener('click', function (e) {
+      var f = featureOf(e.target);
+      if (f && !e.target.closest('a, button, input, select')) { showFeature(f[0], Number(f[1])); }
+    });
+    document.addEventListener('keydown', function (e) {
+      var f = e.key === 'Enter' ? featureOf(e.target) : null;
+      if (f && !e.target.closest('a, button, input, select')) { showFeature(f[0], Number(f[1])); }
     });
     window.addEventListener('resize', function () { map.invalidateSize(); });
     function zoomClass() {  // smaller section symbols when the whole region is in view
@@ -349,11 +427,10 @@ var PSM = (function () {
     }
     map.on('zoomend', zoomClass);
     zoomClass();
-    state.buildEnd = performance.now();
-    state.ready = true;  // every layer is drawn for the view: the page is usable
-    state.readyMs = state.buildEnd;
+    STATE.buildEnd = performance.now();
+    STATE.ready = true;  // every layer is drawn for the view: the page is usable
+    STATE.readyMs = STATE.buildEnd;
     document.documentElement.setAttribute('data-psm-ready', '1');
-    return state;
   }
 
   /* Every value of column ``col`` of overlay ``id`` (decoded), e.g. for tests. */
@@ -364,5 +441,9 @@ var PSM = (function () {
     return out;
   }
 
-  return {build: build, values: values};
+  return {init: init, layer: layer, onLoad: onLoad, legend: legend, ready: ready,
+    values: values, val: val, fmt: fmt, el: el, badge: badge, classInfo: classInfo,
+    showFeature: showFeature, recolourSections: recolourSections, spec: spec,
+    decodeColumn: decodeColumn, openPopup: openPopup,
+    strings: function () { return T; }, state: function () { return STATE; }};
 }());

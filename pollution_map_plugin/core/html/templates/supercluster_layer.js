@@ -1,0 +1,214 @@
+/* Pollution Source Map: one source type clustered by supercluster (npm, ISC).
+ *
+ * The hierarchical index is built once when the layer is first shown, so clusters
+ * are the same at every visit of a zoom level and do not jump on a pan; a move asks
+ * the index for the clusters in view and keeps the markers that are still there.
+ * A cluster click zooms to where it splits; a cluster whose points coincide (or that
+ * still holds several points at the deepest zoom) spiders out around its place.
+ * Markers and clusters are keyboard reachable (Tab, Enter).
+ */
+var PSMSuper = L.Layer.extend({
+  options: {radius: 60, maxZoom: 16, padding: 0.25, spiderPx: 26},
+
+  /* n points; xy(i) -> [lat, lng]; icon: the point symbol; colour: the clusters'. */
+  initialize: function (n, xy, icon, colour, options) {
+    L.setOptions(this, options);
+    this._n = n;
+    this._latlng = xy;
+    this._icon = icon;
+    this._colour = colour;
+    this._keep = null;  // indices kept by a filter (null: all)
+    this._index = null;
+    this._group = L.featureGroup();
+    this._group.addEventParent(this);
+    this._markers = {};  // key ("c" + cluster id or "p" + point) -> marker
+    this._spider = null;
+    this._drawn = 0;
+    this.lastUpdateMs = null;
+    this.on('click', this._onClick, this);
+  },
+
+  _build: function () {
+    var t0 = performance.now(), pts = [];
+    for (var i = 0; i < this._n; i++) {
+      if (this._keep && !this._keep[i]) { continue; }
+      var ll = this._latlng(i);
+      pts.push({type: 'Feature', properties: {i: i},
+        geometry: {type: 'Point', coordinates: [ll[1], ll[0]]}});
+    }
+    this._index = new Supercluster({radius: this.options.radius,
+      maxZoom: this.options.maxZoom, minPoints: 2}).load(pts);
+    this._count = pts.length;
+    this.buildMs = performance.now() - t0;
+  },
+
+  onAdd: function (map) {
+    if (!this._index) { this._build(); }
+    this._group.addTo(map);
+    map.on('moveend', this._update, this);
+    map.on('zoomstart', this._unspider, this);
+    this._update();
+  },
+
+  onRemove: function (map) {
+    map.off('moveend', this._update, this);
+    map.off('zoomstart', this._unspider, this);
+    this._unspider();
+    map.removeLayer(this._group);
+    this._group.clearLayers();
+    this._markers = {};
+  },
+
+  /* Keep only the points with ``keep[i]`` true (null: every point); the index is rebuilt. */
+  setFilter: function (keep) {
+    this._keep = keep;
+    this._build();
+    this._unspider();
+    this._group.clearLayers();
+    this._markers = {};
+    if (this._map) { this._update(); }
+  },
+
+  size: function () { return this._n; },
+  kept: function () { return this._index ? this._count : this._n; },
+  drawn: function () { return this._drawn; },
+  getLayers: function () { return this._group.getLayers(); },
+
+  /* The marker of point i drawn alone: zoom in until it leaves its cluster, or spider
+   * out its cluster when it shares its place with others. */
+  showPoint: function (i) {
+    var map = this._map;
+    if (!map) { return null; }
+    if (!this._index) { this._build(); }
+    map.setView(this._latlng(i), Math.max(map.getZoom(), this.options.maxZoom + 1),
+      {animate: false});
+    this._update();
+    if (this._markers['p' + i]) { return this._markers['p' + i]; }
+    var self = this, found = null;
+    this._group.eachLayer(function (m) {
+      if (found || m._psmClusterId === undefined) { return; }
+      var leaves = self._index.getLeaves(m._psmClusterId, Infinity);
+      for (var k = 0; k < leaves.length; k++) {
+        if (leaves[k].properties.i === i) { found = m; break; }
+      }
+    });
+    if (found) { this._spiderfy(found); }
+    return this._spider ? this._spider.markers[i] || null : null;
+  },
+
+  _update: function () {
+    var map = this._map;
+    if (!map || !this._index) { return; }
+    var t0 = performance.now();
+    var b = map.getBounds().pad(this.options.padding), z = map.getZoom();
+    var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
+    var items = this._index.getClusters([west, Math.max(-85, b.getSouth()), east,
+      Math.min(85, b.getNorth())], Math.min(Math.round(z), this.options.maxZoom + 1));
+    var next = {}, drawn = 0;
+    for (var k = 0; k < items.length; k++) {
+      var f = items[k], p = f.properties, key, m;
+      if (p.cluster) {
+        key = 'c' + p.cluster_id;
+        drawn += p.point_count;
+      } else {
+        key = 'p' + p.i;
+        drawn += 1;
+      }
+      m = this._markers[key];
+      if (!m) {
+        m = p.cluster ? this._clusterMarker(f) : this._pointMarker(p.i);
+        this._group.addLayer(m);
+      }
+      next[key] = m;
+    }
+    for (var old in this._markers) {
+      if (!next[old]) { this._group.removeLayer(this._markers[old]); }
+    }
+    this._markers = next;
+    this._drawn = drawn;
+    this.lastUpdateMs = performance.now() - t0;
+  },
+
+  _pointMarker: function (i) {
+    var m = L.marker(this._latlng(i), {icon: this._icon, keyboard: true,
+      title: this.options.label ? this.options.label(i) : ''});
+    m._psmI = i;
+    return m;
+  },
+
+  _clusterMarker: function (f) {
+    var n = f.properties.point_count, c = f.geometry.coordinates;
+    var size = n < 100 ? 30 : (n < 1000 ? 36 : 44);
+    var text = n < 10000 ? String(n) : Math.round(n / 1000) + 'k';
+    var m = L.marker([c[1], c[0]], {keyboard: true,
+      title: this.options.clusterLabel.replace('{n}', String(n)),
+      icon: L.divIcon({html: '<div style="background:' + this._colour + '"><span>' + text +
+        '</span></div>', className: 'psm-cluster', iconSize: L.point(size, size)})});
+    m._psmClusterId = f.properties.cluster_id;
+    m._psmCount = n;
+    return m;
+  },
+
+  _onClick: function (e) {
+    var m = e.layer;
+    if (!m || m._psmClusterId === undefined) { return; }
+    var map = this._map, id = m._psmClusterId;
+    var zoom = this._index.getClusterExpansionZoom(id);
+    if (zoom > this.options.maxZoom || this._coincident(id)) {
+      this._spiderfy(m);
+    } else {
+      map.setView(m.getLatLng(), zoom, {animate: false});
+    }
+  },
+
+  _coincident: function (id) {
+    var leaves = this._index.getLeaves(id, 50), c0 = leaves[0].geometry.coordinates;
+    for (var k = 1; k < leaves.length; k++) {
+      var c = leaves[k].geometry.coordinates;
+      if (Math.abs(c[0] - c0[0]) > 1e-6 || Math.abs(c[1] - c0[1]) > 1e-6) { return false; }
+    }
+    return true;
+  },
+
+  /* The cluster's points on a circle (a spiral past 12) around it, with legs. */
+  _spiderfy: function (cluster) {
+    this._unspider();
+    var map = this._map, leaves = this._index.getLeaves(cluster._psmClusterId, Infinity);
+    var centre = map.latLngToLayerPoint(cluster.getLatLng()), n = leaves.length;
+    var group = L.featureGroup(), markers = {}, step = this.options.spiderPx;
+    for (var k = 0; k < n; k++) {
+      var a, r;
+      if (n <= 12) {
+        a = 2 * Math.PI * k / n;
+        r = Math.max(step * 1.2, step * n / (2 * Math.PI));
+      } else {
+        a = 0.9 * Math.sqrt(k) * 2;
+        r = step * (0.8 + 0.35 * Math.sqrt(k) * 2);
+      }
+      var at = map.layerPointToLatLng(centre.add(L.point(r * Math.cos(a), r * Math.sin(a))));
+      group.addLayer(L.polyline([cluster.getLatLng(), at], {color: '#555', weight: 1,
+        opacity: 0.7, interactive: false, className: 'psm-spider-leg'}));
+      var i = leaves[k].properties.i, mk = this._pointMarker(i);
+      mk.setLatLng(at);
+      markers[i] = mk;
+      group.addLayer(mk);
+    }
+    group.addEventParent(this);
+    group.addTo(map);
+    cluster.setOpacity(0.35);
+    this._spider = {cluster: cluster, group: group, markers: markers};
+    var first = group.getLayers()[1];
+    if (first && first._icon && first._icon.focus) { first._icon.focus(); }
+  },
+
+  _unspider: function () {
+    if (!this._spider) { return; }
+    this._spider.group.removeEventParent(this);
+    this._map.removeLayer(this._spider.group);
+    this._spider.cluster.setOpacity(1);
+    this._spider = null;
+  },
+
+  /* The markers spidered out now (point index -> marker), or null. */
+  spidered: function () { return this._spider ? this._spider.markers : null; }
+});
