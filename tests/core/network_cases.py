@@ -119,7 +119,7 @@ def tree_dataset() -> dict[str, gpd.GeoDataFrame]:
         {"code": "F1", "name": "养猪场", "species": "pig", "cod_t_a": 30.0, "nh3n_t_a": 3.0,
          "tp_t_a": 0.6, "xy": (3.5, -0.97)},  # 3 % of a grid step from V1
         {"code": "F_FAR", "name": "远养殖场", "species": "cattle", "cod_t_a": 30.0,
-         "xy": (3.5, -3.0)},
+         "xy": (3.5, -6.0)},  # 4.4 km from U1: beyond the farms' 3 km
     ])
     units = gpd.GeoDataFrame(pd.DataFrame({
         "code": ["CU_UP", "CU_DOWN", "CU_ELSE"],

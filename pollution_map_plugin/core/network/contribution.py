@@ -45,17 +45,18 @@ def top_order(values: np.ndarray, n: int) -> np.ndarray:
 
 def short_list_size(values: np.ndarray, share: float) -> int:
     """The fewest of ``values`` (largest first) whose sum reaches ``share`` of the total."""
+    m = len(values)
     total = float(values.sum())
     if not total > 0:
         return 0
     target = share * total * (1 - 1e-12)
-    k = 64
+    k = min(64, m)
     while True:
-        best = values[top_order(values, k)]
-        csum = np.cumsum(best)
-        if csum[-1] >= target or k >= len(values):
-            return int(min(np.searchsorted(csum, target) + 1, len(best)))
-        k *= 4
+        part = np.partition(values, m - k)[m - k:] if k < m else values
+        if k == m or part.sum() >= target:
+            csum = np.cumsum(np.sort(part)[::-1])
+            return int(min(np.searchsorted(csum, target) + 1, k))
+        k = min(8 * k, m)
 
 
 @dataclass
@@ -84,6 +85,7 @@ class ItemShares:
     item: str
     found: Any  # TraceArrays
     context: ShareContext
+    model: Any  # the LoadModel the loads come from
     pos: np.ndarray  # positions into found.rows of the sources with a load of the item
     load: np.ndarray
     basis: np.ndarray
@@ -144,32 +146,43 @@ class ItemShares:
         count = np.bincount(keys[ok], minlength=n_keys)
         return contrib, count
 
+    def group_totals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(contribution t/a, number of sources) per ``SOURCE_GROUPS`` entry (arrays)."""
+        return self._grouped(self.model.group[self.rows].astype(np.int64), len(SOURCE_GROUPS))
+
     def by_group(self) -> pd.DataFrame:
         """Per source type (industry, sewage, livestock, other): contribution, share."""
-        groups = self.found.tracer.load_model().group[self.rows]
-        contrib, count = self._grouped(groups.astype(np.int64), len(SOURCE_GROUPS))
+        contrib, count = self.group_totals()
         d = self.denominator
         return pd.DataFrame({"group": list(SOURCE_GROUPS), "contribution_t_a": contrib,
                              "share": contrib / d if d > 0 else 0.0,
                              "n_sources": count.astype(np.int64)})
 
-    def by_stretch(self) -> pd.DataFrame:
-        """Per upstream section's stretch (the sources entering between it and the next
-        section upstream; the traced section's own stretch included)."""
-        ctx = self.context
-        keys = ctx.stretch[self.rows]
+    def _stretch_keys(self, rows: np.ndarray) -> np.ndarray:
+        keys = self.context.stretch[rows]
         own = self.found.tracer.section_index(self.found.section_code)
-        if own >= 0:
-            keys = np.where(keys < 0, own, keys)
-        contrib, count = self._grouped(keys, len(ctx.section_codes))
+        return np.where(keys < 0, own, keys) if own >= 0 else keys
+
+    def stretch_totals(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(section rows, contribution t/a, number of sources) per stretch met, largest
+        first: the sources entering between each upstream section and the next one up
+        (the traced section's own stretch included)."""
+        contrib, count = self._grouped(self._stretch_keys(self.rows),
+                                       len(self.context.section_codes))
         hit = np.flatnonzero(count > 0)
         hit = hit[np.argsort(-contrib[hit], kind="stable")]
+        return hit, contrib[hit], count[hit]
+
+    def by_stretch(self) -> pd.DataFrame:
+        """``stretch_totals`` as a frame with the sections' codes and names, and shares."""
+        ctx = self.context
+        hit, contrib, count = self.stretch_totals()
         d = self.denominator
         return pd.DataFrame({"section_code": ctx.section_codes[hit],
                              "section_name": ctx.section_names[hit],
-                             "contribution_t_a": contrib[hit],
-                             "share": contrib[hit] / d if d > 0 else 0.0,
-                             "n_sources": count[hit].astype(np.int64)})
+                             "contribution_t_a": contrib,
+                             "share": contrib / d if d > 0 else 0.0,
+                             "n_sources": count.astype(np.int64)})
 
     def by_unit(self) -> pd.DataFrame:
         """Per control unit (流域控制单元) the sources lie in."""
@@ -199,12 +212,9 @@ class ItemShares:
         rows = found.rows[self.pos[sel]]
         reach = found.reach[self.pos[sel]]
         share = self.shares[sel]
-        stretch = ctx.stretch[rows]
-        own = found.tracer.section_index(found.section_code)
-        if own >= 0:
-            stretch = np.where(stretch < 0, own, stretch)
+        stretch = self._stretch_keys(rows)
         unit = ctx.unit[rows]
-        model = found.tracer.load_model()
+        model = self.model
         return pd.DataFrame({
             "rank": np.arange(1, len(sel) + 1, dtype=np.int64),
             "layer": col["layer"][rows], "code": col["code"][rows], "name": col["name"][rows],
@@ -272,7 +282,7 @@ def item_shares(found: Any, item: str, settings: Any, *, concentration: float | 
         if ctx.no_direction.any() else np.zeros(len(pos), dtype=bool)
     lake = tracer.network.through(start, reach, ctx.lake, include_start=False) \
         if ctx.lake.any() else np.zeros(len(pos), dtype=bool)
-    return ItemShares(item, found, ctx, pos, load, loads.basis[found.rows][pos], factor,
+    return ItemShares(item, found, ctx, model, pos, load, loads.basis[found.rows][pos], factor,
                       contribution, rate, settings.k_per_day(item),
                       settings.short_list_share, observed, flow_m3_s, concentration,
                       no_dir, lake, len(found.rows))

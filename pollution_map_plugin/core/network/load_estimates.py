@@ -83,8 +83,13 @@ class TraceSettings:
         out = list(GIVEN) + list(d["proxies"]) + list(d["industrial_effluent_mg_l"])
         return list(dict.fromkeys(out))
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_key", json.dumps(self.data, sort_keys=True,
+                                                    ensure_ascii=False))
+
     def fingerprint(self) -> str:
-        return json.dumps(self.data, sort_keys=True, ensure_ascii=False)
+        """The coefficients as canonical JSON (equal settings, equal text)."""
+        return self._key  # type: ignore[attr-defined]
 
 
 def load_trace_settings(path: str | Path | None = None,

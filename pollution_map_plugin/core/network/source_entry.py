@@ -82,9 +82,13 @@ def _base(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m: float
+def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m: float,
+                   farm_snap_distance_m: float | None = None
                    ) -> tuple[pd.DataFrame, list[str]]:
     """Every source with its reach index (-1: none within reach), fraction and via.
+
+    Livestock farms reach the water over land: they snap within ``farm_snap_distance_m``
+    (when larger than ``snap_distance_m``; default the same).
 
     Returns the table (``SOURCE_COLUMNS`` + geometry) and notes for the user.
     """
@@ -126,13 +130,20 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
                     reach[i], frac[i], snap[i] = h
                     via[i] = oc[i]
         todo = reach < 0
+        limit = snap_distance_m
+        if layer == "livestock_farms" and farm_snap_distance_m is not None:
+            limit = max(snap_distance_m, float(farm_snap_distance_m))
         if todo.any():
-            r, d, f = net.locate(xy[todo], snap_distance_m)
+            r, d, f = net.locate(xy[todo], limit)
             reach[todo], snap[todo], frac[todo] = r, d, f
             via[np.flatnonzero(todo)[r >= 0]] = VIA_NEAREST
             lost = int((r < 0).sum())
+            far = int((d[r >= 0] > snap_distance_m).sum())
+            if far:
+                notes.append(f"{far} {layer} are placed on a reach {snap_distance_m:g}–"
+                             f"{limit:g} m away (over land)")
             if lost:
-                notes.append(f"{lost} {layer} have no reach within {snap_distance_m:g} m and "
+                notes.append(f"{lost} {layer} have no reach within {limit:g} m and "
                              "are not traced")
         if layer == "outfalls":
             outfall_pos = {c: (int(r), float(f), float(s))

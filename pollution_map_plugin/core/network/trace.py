@@ -41,7 +41,9 @@ from pollution_map_plugin.core.network.source_entry import (
 from pollution_map_plugin.core.network.trace_arrays import TraceArrays
 from pollution_map_plugin.core.network.units import ControlUnits
 
-__all__ = ["Tracer", "nearest_section", "trace_section"]
+__all__ = ["FARM_SNAP_DISTANCE_M", "Tracer", "nearest_section", "trace_section"]
+#: Livestock farms reach the water over land: placed on the nearest reach within this (m).
+FARM_SNAP_DISTANCE_M = 3000.0
 _TOL = 1e-6
 
 
@@ -55,12 +57,15 @@ class Tracer:
     """Network, sources and control units of one data set, ready for many traces.
 
     ``data``: a ``core.db`` Database (``read_layer``) or a dict of frames by table name
-    (reaches and sections required; missing source layers are empty).
+    (reaches and sections required; missing source layers are empty).  Sources snap to
+    the nearest reach within ``snap_distance_m``, livestock farms within
+    ``farm_snap_distance_m`` (their manure reaches the water over land).
     """
 
     def __init__(self, data, *, network: ReachNetwork | None = None,
                  snap_distance_m: float = 500.0, snap_tolerance_m: float = 5.0,
-                 use_links: str = "auto") -> None:
+                 use_links: str = "auto",
+                 farm_snap_distance_m: float = FARM_SNAP_DISTANCE_M) -> None:
         if not snap_distance_m >= 0:
             raise ValueError(f"snap_distance_m must be >= 0, not {snap_distance_m!r}")
         if network is None:
@@ -78,7 +83,8 @@ class Tracer:
         self._section_codes = clean_text(self.sections["code"].to_numpy())
         self._section_xy = point_coordinates(self.sections, network.crs)
         frames = {name: _read(data, name) for name in SOURCE_LAYERS}
-        self.sources, self.notes = assign_sources(network, frames, self.snap_distance_m)
+        self.sources, self.notes = assign_sources(network, frames, self.snap_distance_m,
+                                                  farm_snap_distance_m)
         self.columns = {c: (object_array(self.sources[c]) if c == "geometry"
                              else self.sources[c].to_numpy()) for c in self.sources.columns}
         self.columns["reach_idx"] = self.columns["reach_idx"].astype(np.int64)
