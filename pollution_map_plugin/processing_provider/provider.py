@@ -20,6 +20,7 @@ ALGORITHM_MODULES = (
     "import_algorithms",
     "network_algorithms",
     "analysis_algorithms",
+    "method_algorithms",
     "html_algorithms",
     "maps_algorithms",
 )
