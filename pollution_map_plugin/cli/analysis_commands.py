@@ -4,17 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 import pandas as pd
 
-from ..core.atomic_files import replacing, write_text_atomic
+from ..core.atomic_files import write_text_atomic
 
 FORMATS = ("table", "json", "csv")
 BY = ("section", "river", "control_unit", "water_system", "district")
 TABLE_COLUMNS = {
     "section": ["section_code", "name", "roman", "label_zh", "target_roman", "meets_target",
-                "n_samples", "main_pollutants"],
+                "n_samples", "main_pollutants", "tli", "trophic_state"],
     "group": ["group", "n_sections", "method", "roman", "label_zh", "share_i_iii",
               "share_meeting_target", "main_pollutants"],
     "change": ["section_code", "name", "roman_before", "roman_after", "change_zh",
@@ -26,6 +25,8 @@ TABLE_COLUMNS = {
                 "main_pollutants"],
     "warnings": ["kind", "section_code", "parameter", "value", "limit_text", "sampled_on",
                  "message_zh"],
+    "drinking": ["area_name", "zone_level_zh", "required_roman", "section_code", "roman",
+                 "complies", "failing_items_text", "supplementary_text"],
 }
 
 
@@ -70,7 +71,7 @@ def cmd_assess(args: argparse.Namespace) -> int:
     request = AssessmentRequest(
         period=args.period, compare=(args.change_from, None) if args.change_from else None,
         compare_default=False, non_detect=args.non_detect, with_warnings=False,
-        with_stretches=False)
+        with_stretches=False, with_drinking_water=bool(args.drinking_water))
     with _open(args.db, args.out) as db:
         bundle = run_assessment(db, request)
     result = bundle.assessment
@@ -78,6 +79,10 @@ def cmd_assess(args: argparse.Namespace) -> int:
         raise ValueError("the database has no measurements to assess")
     if args.change_from:
         _emit(bundle.change, args.format, args.out, TABLE_COLUMNS["change"])
+    elif args.drinking_water:
+        frame = (bundle.drinking_noncompliant if args.drinking_water == "failing"
+                 else bundle.drinking_water)
+        _emit(frame, args.format, args.out, TABLE_COLUMNS["drinking"])
     elif args.problems:
         frame = problem_water_bodies(result, args.problems)
         key = "problems" if args.problems == "section" else "problem_groups"
@@ -108,45 +113,6 @@ def cmd_warnings(args: argparse.Namespace) -> int:
     return 0
 
 
-def _network_available() -> bool:
-    try:
-        from ..core.network import trace_section  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
-def cmd_trace(args: argparse.Namespace) -> int:
-    from ..core.network import trace_section
-
-    if args.format == "gpkg" and not args.out:
-        raise ValueError("--format gpkg needs --out FILE.gpkg")
-    with _open(args.db, args.out) as db:
-        result = trace_section(db, args.section, mode=args.mode, distance_km=args.distance_km,
-                               snap_distance_m=args.snap_distance_m)
-    if args.format == "json":
-        text = result.to_json(indent=1) + "\n"
-        if args.out:
-            write_text_atomic(args.out, text)
-            print(f"wrote the trace from {args.section} to {args.out}", file=sys.stderr)
-        else:
-            sys.stdout.write(text)
-        return 0
-    out = Path(args.out)
-    layers = {"reaches": result.reaches_gdf, "sources": result.sources_gdf,
-              "control_units": result.control_units_gdf}
-    present = {name: gdf for name, gdf in layers.items() if gdf is not None and len(gdf)}
-    written = [f"{name} ({len(gdf)})" for name, gdf in present.items()]
-    if present:  # a new file in place of the old one only when complete
-        with replacing(out) as tmp:
-            for name, gdf in present.items():
-                gdf.to_file(tmp, layer=name, driver="GPKG")
-    elif out.exists():
-        out.unlink()
-    print(f"wrote {', '.join(written) or 'nothing (empty trace)'} to {out}", file=sys.stderr)
-    return 0
-
-
 def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("db", help="GeoPackage path or PostgreSQL DSN")
     p.add_argument("--format", choices=FORMATS, default="table")
@@ -158,7 +124,8 @@ def _common(p: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers) -> None:
-    """Add ``assess``, ``warnings`` and (when ``core.network`` imports) ``trace``."""
+    """Add ``assess``, ``warnings`` and (``trace_commands``, when ``core.network`` imports)
+    ``trace``."""
     p = subparsers.add_parser(
         "assess", help="water-quality class of sections or groups (GB 3838-2002)",
         description="Assess sections over a period (2025, 2025-Q3, 2025-10, "
@@ -173,6 +140,9 @@ def register(subparsers) -> None:
                       help="list the sections, reaches or rivers missing their targets")
     view.add_argument("--history", choices=("year", "quarter", "month"),
                       help="class of every section per year, quarter or month")
+    view.add_argument("--drinking-water", choices=("all", "failing"),
+                      help="drinking-water source zones against their class (first zone II, "
+                           "second III, GB 3838 Table 2 items): all zones, or those failing")
     p.set_defaults(func=cmd_assess)
 
     w = subparsers.add_parser(
@@ -203,21 +173,6 @@ def register(subparsers) -> None:
     w.add_argument("--as-of", help="ignore samples after this date")
     w.set_defaults(func=cmd_warnings)
 
-    if not _network_available():
-        return
-    t = subparsers.add_parser(
-        "trace", help="upstream tracing from a section (溯源追踪)",
-        description="Reaches, sources and control units upstream (UT, UM) or downstream "
-                    "(DM) of a section, as JSON or as layers of a GeoPackage.")
-    t.add_argument("db", help="GeoPackage path or PostgreSQL DSN")
-    t.add_argument("--section", required=True, help="section code")
-    t.add_argument("--mode", choices=("UT", "UM", "DM"), default="UT",
-                   help="UT upstream with tributaries, UM upstream mainstem, "
-                        "DM downstream mainstem")
-    t.add_argument("--distance-km", type=float, help="navigation distance limit (km)")
-    t.add_argument("--snap-distance-m", type=float, default=500.0,
-                   help="snap sources without a reach to the nearest within this distance")
-    t.add_argument("--format", choices=("json", "gpkg"), default="json")
-    t.add_argument("--out", help="output file (required for gpkg)")
-    t.add_argument("--debug", action="store_true", help="show tracebacks")
-    t.set_defaults(func=cmd_trace)
+    from .trace_commands import register_trace
+
+    register_trace(subparsers)

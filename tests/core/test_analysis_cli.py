@@ -99,3 +99,22 @@ def test_trace_json(demo_db_path, capsys):
     assert data["summary"]["section_code"] == code_ and data["mode"] == "UT"
     code, _, err = run(capsys, "trace", demo_db_path, "--section", "NO-SUCH")
     assert code == 1 and "NO-SUCH" in err
+
+
+def test_assess_drinking_water_and_trophic_state(demo_db_path, capsys):
+    from pollution_map_plugin.core.assessment.service import AssessmentRequest, run_assessment
+
+    code, out, _ = run(capsys, "assess", demo_db_path, "--drinking-water", "failing",
+                       "--format", "json")
+    assert code == 0
+    rows = json.loads(out)
+    with open_database(demo_db_path) as db:
+        bundle = run_assessment(db, AssessmentRequest())
+    want = bundle.drinking_noncompliant
+    assert len(rows) == len(want) > 0 and all(r["complies"] is False for r in rows)
+    assert {r["section_code"] for r in rows} == set(want["section_code"])
+    code, out, _ = run(capsys, "assess", demo_db_path, "--drinking-water", "all",
+                       "--format", "json")
+    assert len(json.loads(out)) == len(bundle.drinking_water) > len(rows)
+    code, out, _ = run(capsys, "assess", demo_db_path)  # the table shows the trophic state
+    assert code == 0 and "trophic_state" in out.splitlines()[0]
