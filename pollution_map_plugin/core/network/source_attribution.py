@@ -90,14 +90,15 @@ class SourceAttribution:
     @classmethod
     def from_frames(cls, frames: dict[str, Any], period: str | None = None, *,
                     settings: TraceSettings | None = None, non_detect: str = "half",
-                    tracer: Tracer | None = None) -> SourceAttribution:
+                    tracer: Tracer | None = None,
+                    snap_distance_m: float = 500.0) -> SourceAttribution:
         """From frames by table name (``ATTRIBUTION_LAYERS`` + ``measurements``)."""
         from pollution_map_plugin.core.assessment.service import (
             AssessmentRequest,
             assess_frames,
         )
 
-        tracer = tracer or Tracer(frames)
+        tracer = tracer or Tracer(frames, snap_distance_m=snap_distance_m)
         measurements = frames.get("measurements")
         assessment, flows = None, {}
         if measurements is not None and len(measurements):
@@ -115,14 +116,15 @@ class SourceAttribution:
 
     @classmethod
     def from_database(cls, db: Any, period: str | None = None, *,
-                      settings: TraceSettings | None = None,
-                      non_detect: str = "half") -> SourceAttribution:
+                      settings: TraceSettings | None = None, non_detect: str = "half",
+                      snap_distance_m: float = 500.0) -> SourceAttribution:
         """Read the layers and measurements of ``db`` (a ``core.db`` Database)."""
         from pollution_map_plugin.core.assessment.database_reads import MEASUREMENT_COLUMNS
 
         frames = {name: _maybe_layer(db, name) for name in ATTRIBUTION_LAYERS}
         frames["measurements"] = db.read_table("measurements", columns=MEASUREMENT_COLUMNS)
-        return cls.from_frames(frames, period, settings=settings, non_detect=non_detect)
+        return cls.from_frames(frames, period, settings=settings, non_detect=non_detect,
+                               snap_distance_m=snap_distance_m)
 
     # ------------------------------------------------------------------ queries
     def section_row(self, section_code: str) -> dict | None:
