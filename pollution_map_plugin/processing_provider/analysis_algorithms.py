@@ -31,6 +31,7 @@ from ..qgis_desktop.qgis_compat import enum_value
 from .algorithm_base import PollutionAlgorithm
 from .database_input import DatabaseInputMixin
 from .processing_enums import FAST_INSERT, number_type, source_type
+from .trace_outputs import add_share_parameters
 
 NON_DETECT = ("half", "limit", "zero")
 BY = ("river", "control_unit", "water_system", "district")
@@ -334,7 +335,12 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
             "Navigates the river network from a section like the USGS NLDI (UT upstream "
             "with tributaries, UM upstream mainstem, DM downstream mainstem) within a "
             "distance (0 = unlimited) and lists the reaches, the pollution sources "
-            "discharging into them ranked by distance and load, and the control units.")
+            "discharging into them ranked by distance and load, and the control units. "
+            "With items (or 'every failing item'), each item's sources are ranked by the "
+            "load arriving at the section (first-order decay along the network, "
+            "coefficients in the user guide, overridable with a JSON file); the summary "
+            "and the share outputs give each source's share, the shares by source type, "
+            "stretch and control unit, and the short list making up 80 % of it.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
         self.add_database_parameter()
@@ -353,25 +359,38 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
         self.addParameter(QgsProcessingParameterFeatureSink(
             self.UNITS, self.tr("Drainage control units"), source_type("VectorPolygon"),
             optional=True, createByDefault=False))
+        add_share_parameters(self)
         self.addOutput(QgsProcessingOutputString(self.SUMMARY, self.tr("Summary (JSON)")))
 
     def processAlgorithm(self, parameters: dict, context: QgsProcessingContext,
                          feedback: QgsProcessingFeedback) -> dict:
         self.require_modules("pandas", "geopandas", "scipy")
         from ..core.network import trace_section
+        from .trace_outputs import SHARES, UNIT_SHARES, attribute, wanted_items, write_shares
 
         code = (self.parameterAsString(parameters, self.SECTION, context) or "").strip()
         mode = MODES[self.parameterAsEnum(parameters, self.MODE, context)]
         distance = self.parameterAsDouble(parameters, self.DISTANCE, context) or None
-        for key in (self.REACHES, self.SOURCES, self.UNITS):  # all refused before any is made
-            if parameters.get(key) is not None:
+        for key in (self.REACHES, self.SOURCES, self.UNITS, SHARES, UNIT_SHARES):
+            if parameters.get(key) is not None:  # all refused before any is made
                 _check_layer_output(self, parameters, key, context)
+        items, failing = wanted_items(self, parameters, context)
+        found = None
         with self.open_database(parameters, context) as db:
-            try:
-                result = trace_section(db, code, mode=mode, distance_km=distance)
-            except (KeyError, ValueError) as exc:
-                raise QgsProcessingException(str(exc)) from exc
-        out = {self.SUMMARY: json.dumps(result.summary(), ensure_ascii=False, default=str)}
+            if items or failing:
+                found = attribute(self, parameters, context, db, code, mode, distance)
+                result = found.trace
+            else:
+                try:
+                    result = trace_section(db, code, mode=mode, distance_km=distance)
+                except (KeyError, ValueError) as exc:
+                    raise QgsProcessingException(str(exc)) from exc
+        summary = result.summary()
+        if found is not None:
+            summary["attribution"] = found.to_dict(20)
+        out = {self.SUMMARY: json.dumps(summary, ensure_ascii=False, default=str)}
+        if found is not None:
+            out.update(write_shares(self, parameters, context, found, write_frame, _wkb))
         for key, gdf, wkb in ((self.REACHES, result.reaches_gdf, "LineString"),
                               (self.SOURCES, result.sources_gdf, "Point"),
                               (self.UNITS, result.control_units_gdf, "MultiPolygon")):
