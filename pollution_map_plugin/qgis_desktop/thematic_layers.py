@@ -40,6 +40,7 @@ SIZE_EXPR = "CASE " + " ".join(
     f"WHEN \"level\" = '{k}' THEN {v}" for k, v in sym.SECTION_LEVEL_SIZES_MM.items()
 ) + " ELSE 3.2 END"
 RING_EXPR = f"({SIZE_EXPR}) + 2.4"
+HALO_EXPR = f"({SIZE_EXPR}) + 4.2"  # the lakes' trophic-state halo, outside the ring
 
 
 def _leveled(colour: str, outline: str = "#ffffff") -> Any:
@@ -64,8 +65,42 @@ def _ring() -> Any:
     return symbol
 
 
+def _halo(colour: str) -> Any:
+    """A lake's trophic-state mark: a thick square halo in the grade's colour."""
+    symbol = marker("square", "0,0,0,0", 7.0, colour, 0.9)
+    symbol.symbolLayer(0).setDataDefinedProperty(symbol_property("Size"),
+                                                 QgsProperty.fromExpression(HALO_EXPR))
+    return symbol
+
+
+def trophic_rules() -> list[Any]:
+    """One rule per trophic grade (lakes and reservoirs with a TLI), after the class
+    rules: the class colour stays, the halo gives 贫营养 … 重度富营养."""
+    from ..core.assessment.trophic import GRADES, TROPHIC_COLOURS
+
+    rules = []
+    for _bound, _inclusive, zh, en in GRADES:
+        value = QgsExpression.quotedValue(zh)
+        rules.append(QgsRuleBasedRenderer.Rule(
+            _halo(TROPHIC_COLOURS[zh]), 0, 0, f'"trophic_state" = {value}',
+            tr("Lake: {0}").format(bilingual(zh, en))))
+    return rules
+
+
+def trophic_state_renderer() -> QgsRuleBasedRenderer:
+    """Lakes and reservoirs by trophic state alone (other sections small and grey)."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    for rule in trophic_rules():
+        root.appendChild(rule)
+    root.appendChild(QgsRuleBasedRenderer.Rule(
+        marker("circle", sym.NO_DATA_COLOUR, 2.0, "#ffffff", 0.2), 0, 0,
+        '"trophic_state" IS NULL', tr("No trophic state (rivers; lakes without data)")))
+    return QgsRuleBasedRenderer(root)
+
+
 def section_class_renderer(mark_failing: bool = True) -> QgsRuleBasedRenderer:
-    """Sections coloured by class (symbology), shaped by level, ringed when failing."""
+    """Sections coloured by class (symbology), shaped by level, ringed when failing;
+    lakes and reservoirs with a TLI get a halo in their trophic state's colour."""
     root = QgsRuleBasedRenderer.Rule(None)
     for c in sym.WATER_CLASSES:
         root.appendChild(QgsRuleBasedRenderer.Rule(
@@ -75,21 +110,35 @@ def section_class_renderer(mark_failing: bool = True) -> QgsRuleBasedRenderer:
     if mark_failing:
         root.appendChild(QgsRuleBasedRenderer.Rule(
             _ring(), 0, 0, '"meets_target" = 0', tr("Misses its target")))
+    for rule in trophic_rules():
+        root.appendChild(rule)
     return QgsRuleBasedRenderer(root)
 
 
+#: The method's change (``change_method``) → the symbology change colour it uses.
+METHOD_CHANGE_COLOUR = {"clearly_better": "improved", "better": "improved",
+                        "no_clear_change": "unchanged", "worse": "worsened",
+                        "clearly_worse": "worsened"}
+
+
 def change_renderer() -> QgsCategorizedSymbolRenderer:
-    """Improved / unchanged / worsened in symbology's change colours."""
+    """The method's words (明显好转 … 明显变差, field ``change_method``: sections by their
+    qualitative level) in symbology's change colours; a clear change larger."""
+    from ..core.assessment.compare import METHOD_CHANGES
+
     cats = []
-    for key, colour in sym.CHANGE_COLOURS.items():
-        shape = {"improved": "triangle", "worsened": "triangle"}.get(key, "circle")
-        symbol = marker(shape, colour, 4.2 if key != "unchanged" else 3.2, "#ffffff", 0.3)
-        if key == "worsened":
+    for key, (zh, en) in METHOD_CHANGES.items():
+        kind = METHOD_CHANGE_COLOUR[key]
+        shape = "circle" if kind == "unchanged" else "triangle"
+        size = {"clearly_better": 5.2, "clearly_worse": 5.2, "no_clear_change": 3.2}.get(key,
+                                                                                      4.0)
+        symbol = marker(shape, sym.CHANGE_COLOURS[kind], size, "#ffffff", 0.3)
+        if kind == "worsened":
             symbol.setAngle(180)  # pointing down
-        cats.append(QgsRendererCategory(key, symbol, bilingual(*sym.CHANGE_LABELS[key])))
+        cats.append(QgsRendererCategory(key, symbol, bilingual(zh, en)))
     cats.append(QgsRendererCategory(
         None, marker("circle", "0,0,0,0", 2.6, sym.NO_DATA_COLOUR, 0.4), tr("No data")))
-    return QgsCategorizedSymbolRenderer("change", cats)
+    return QgsCategorizedSymbolRenderer("change_method", cats)
 
 
 def problem_reach_renderer(base: Any = None) -> Any:
@@ -201,6 +250,7 @@ SECTION_FIELDS = [
     ("target_class", "integer"), ("meets_target", "integer"),
     ("main_pollutants", "string"), ("failing_items_text", "string"),
     ("status", "string"), ("tli", "double"), ("trophic_state", "string"),
+    ("ph_min", "double"), ("ph_max", "double"), ("ph_outside", "integer"),
 ]
 CHANGE_FIELDS = [
     ("code", "string"), ("name", "string"), ("level", "string"),
@@ -208,6 +258,8 @@ CHANGE_FIELDS = [
     ("class_before", "integer"), ("class_after", "integer"),
     ("roman_before", "string"), ("roman_after", "string"),
     ("class_delta", "integer"), ("change", "string"), ("change_zh", "string"),
+    ("level_before", "string"), ("level_after", "string"), ("level_delta", "integer"),
+    ("change_method", "string"), ("change_method_zh", "string"),
 ]
 REACH_FIELDS = [
     ("code", "string"), ("river_code", "string"), ("section_code", "string"),

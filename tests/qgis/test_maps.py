@@ -78,8 +78,11 @@ def test_class_colours_equal_symbology(maps):
         assert ring.filterExpression() == '"meets_target" = 0'
         assert ring.symbol().symbolLayer(1).strokeColor().name() == sym.PROBLEM_REACH_COLOUR
     cats = thematic["section_changes"].renderer().categories()
-    assert {c.value(): c.symbol().color().name() for c in cats if c.value()} == \
-        sym.CHANGE_COLOURS
+    # the method's words (明显好转 … 明显变差) in the change colours (issue 12.2)
+    from pollution_map_plugin.qgis_desktop.thematic_layers import METHOD_CHANGE_COLOUR
+
+    assert {c.value(): c.symbol().color().name() for c in cats if c.value()} == {
+        k: sym.CHANGE_COLOURS[v] for k, v in METHOD_CHANGE_COLOUR.items()}
     rules = thematic["problem_reaches"].renderer().rootRule().children()
     assert rules and {r.symbol().color().name() for r in rules} == {sym.PROBLEM_REACH_COLOUR}
 

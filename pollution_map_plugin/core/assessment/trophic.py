@@ -45,6 +45,11 @@ GRADES: tuple[tuple[float, bool, str, str], ...] = (
     (70.0, True, "中度富营养", "moderately eutrophic"),
     (math.inf, True, "重度富营养", "hypereutrophic"),
 )
+#: Map colours of the grades (zh → hex), one palette for the QGIS maps and the HTML.
+TROPHIC_COLOURS: dict[str, str] = {
+    "贫营养": "#1a9850", "中营养": "#91cf60", "轻度富营养": "#fdae61",
+    "中度富营养": "#f46d43", "重度富营养": "#a50026",
+}
 #: Columns added to the section results (None/NaN for rivers and lakes without data).
 TROPHIC_COLUMNS = ("tli", "trophic_state", "trophic_state_en", "tli_parameters")
 

@@ -1,0 +1,64 @@
+"""The section map's trophic-state style for lakes and the change map's method words
+(issue 12 points 1 and 2)."""
+
+from __future__ import annotations
+
+from qgis.core import QgsFeature, QgsGeometry, QgsPointXY, QgsRenderContext
+
+from pollution_map_plugin.core import symbology as sym
+from pollution_map_plugin.core.assessment.trophic import GRADES, TROPHIC_COLOURS
+from pollution_map_plugin.qgis_desktop.thematic_layers import (
+    CHANGE_FIELDS,
+    SECTION_FIELDS,
+    change_renderer,
+    memory_layer,
+    section_class_renderer,
+    trophic_state_renderer,
+)
+
+
+def _layer(rows):
+    layer = memory_layer("Point", "t", SECTION_FIELDS)
+    feats = []
+    for i, (wc, state) in enumerate(rows):
+        f = QgsFeature(layer.fields())
+        f.setGeometry(QgsGeometry.fromPointXY(QgsPointXY(106 + i * 0.01, 29.5)))
+        f["code"], f["level"], f["water_class"], f["trophic_state"] = f"S{i}", "national", wc, \
+            state
+        feats.append(f)
+    layer.dataProvider().addFeatures(feats)
+    return layer
+
+
+def _legend_for(renderer, layer, feature) -> list[str]:
+    ctx = QgsRenderContext()
+    renderer.startRender(ctx, layer.fields())
+    try:
+        return [s.color().name() for s in renderer.symbolsForFeature(feature, ctx)] + [
+            s.symbolLayer(0).strokeColor().name() for s in renderer.symbolsForFeature(
+                feature, ctx)]
+    finally:
+        renderer.stopRender(ctx)
+
+
+def test_lakes_get_a_halo_in_their_trophic_colour():
+    layer = _layer([(3, "轻度富营养"), (2, None)])
+    lake, river = list(layer.getFeatures())
+    renderer = section_class_renderer()
+    got = _legend_for(renderer, layer, lake)
+    assert sym.class_colour(3) in got and TROPHIC_COLOURS["轻度富营养"] in got
+    assert not set(TROPHIC_COLOURS.values()) & set(_legend_for(renderer, layer, river))
+    rules = renderer.rootRule().children()
+    exprs = [r.filterExpression() for r in rules[8:]]
+    assert exprs == [f"\"trophic_state\" = '{zh}'" for _b, _i, zh, _e in GRADES]
+    alone = trophic_state_renderer().rootRule().children()
+    assert len(alone) == len(GRADES) + 1
+
+
+def test_the_change_map_uses_the_methods_words():
+    renderer = change_renderer()
+    assert renderer.classAttribute() == "change_method"
+    assert [c.value() for c in renderer.categories()][:5] == [
+        "clearly_better", "better", "no_clear_change", "worse", "clearly_worse"]
+    names = [n for n, _ in CHANGE_FIELDS]
+    assert {"change_method", "change_method_zh", "level_before", "level_after"} <= set(names)
