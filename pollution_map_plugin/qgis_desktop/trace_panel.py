@@ -21,6 +21,7 @@ from qgis.PyQt.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -31,11 +32,29 @@ from .connection import DataSource
 from .dependencies import explain
 from .layer_loading import group_layers
 from .tasks import run_task
+from .trace_share_bar import ShareBar, group_title
 from .trace_tool import SectionPickTool, TraceHighlight, TraceSession, result_layers
 from .translation import tr
 
 TRACE_COLUMNS = ("rank", "name", "layer", "distance_km", "load", "score")
+#: Columns of the list when an item is traced (the item's shares).
+SHARE_COLUMNS = ("rank", "name", "group", "distance_km", "contribution_t_a", "share", "basis")
 MAX_ROWS = 200  # sources listed (all are in "Save as layers")
+AUTO_ITEM = "auto"  # the item combo's "main failing item"
+TRACED_ITEMS = ("NH3N", "TP", "COD", "CODMn", "BOD5", "DO", "Oil", "VPhen", "CN", "S2",
+                "F", "LAS", "Cr6", "Cd", "Pb", "Hg", "As", "Cu", "Zn")
+
+
+def _item_title(code: str) -> str:
+    from ..core import gb3838
+
+    it = gb3838.ITEMS.get(code)
+    return code if it is None else f"{code} {it.name_zh}"
+
+
+def _basis_title(basis: str) -> str:
+    return {"measured": tr("measured"), "permitted": tr("permitted"),
+            "estimated": tr("estimated"), "proxy": tr("from COD / NH3-N")}.get(basis, basis)
 
 
 def zoom_canvas_to(canvas: Any, x: float, y: float, crs: Any, project: QgsProject,
@@ -89,13 +108,27 @@ class TracePanel(QGroupBox):
         self.distance_spin.setRange(0, 10000)
         self.distance_spin.setSuffix(" km")
         self.distance_spin.setSpecialValueText(tr("no limit"))
-        for widget in (self.pick_button, self.mode_combo, self.distance_spin):
+        self.item_combo = QComboBox()
+        self.item_combo.setToolTip(tr("The pollutant whose sources are ranked by the load "
+                                      "arriving at the section"))
+        self.item_combo.addItem(tr("Main failing item"), AUTO_ITEM)
+        self.item_combo.addItem(tr("All sources (equivalent load)"), "")
+        for code in TRACED_ITEMS:
+            self.item_combo.addItem(_item_title(code), code)
+        self.item_combo.currentIndexChanged.connect(self._retrace)
+        for widget in (self.pick_button, self.mode_combo, self.distance_spin, self.item_combo):
             row.addWidget(widget)
         box.addLayout(row)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        box.addWidget(self.summary)
+        self.bar = ShareBar()
+        self.bar.setVisible(False)
+        box.addWidget(self.bar)
+        self.shares: Any = None
+        self.section_code: str | None = None
         self.table = QTableWidget(0, len(TRACE_COLUMNS))
-        self.table.setHorizontalHeaderLabels(
-            [tr("Rank"), tr("Source"), tr("Type"), tr("Distance (km)"), tr("Load"),
-             tr("Score")])
+        self._set_headers(False)
         self.table.cellDoubleClicked.connect(self._zoom_to_source)
         self.table.setMinimumHeight(200)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -133,6 +166,21 @@ class TracePanel(QGroupBox):
         elif self.tool is not None and canvas.mapTool() is self.tool:
             canvas.unsetMapTool(self.tool)
 
+    def _set_headers(self, shares: bool) -> None:
+        if shares:
+            labels = [tr("Rank"), tr("Source"), tr("Type"), tr("Distance (km)"),
+                      tr("At the section (t/a)"), tr("Share"), tr("Load from")]
+        else:
+            labels = [tr("Rank"), tr("Source"), tr("Type"), tr("Distance (km)"), tr("Load"),
+                      tr("Score")]
+        self.table.setColumnCount(len(labels))
+        self.table.setHorizontalHeaderLabels(labels)
+
+    def _retrace(self, _index: int = 0) -> None:
+        if self.section_code is not None and self.session is not None \
+                and self.session.tracer is not None:
+            self.trace(self.section_code)
+
     def trace(self, section_code: str) -> None:
         """Trace from ``section_code``; the first trace builds the network in a task."""
         if self.session is None:
@@ -144,41 +192,104 @@ class TracePanel(QGroupBox):
                                  lambda _t: self.trace(section_code),
                                  lambda exc: self.message(explain(exc)))
             return
+        self.section_code = section_code
+        item = self.item_combo.currentData()
+        if item == AUTO_ITEM:
+            item = self.session.main_item(section_code) or ""
         try:
-            self.show_result(self.session.trace(section_code, mode, distance))
+            if item and mode in ("UT", "UM"):
+                result, shares, notes = self.session.attribute(section_code, item, mode,
+                                                               distance)
+                self.show_result(result, shares)
+                for note in notes:
+                    self.message(note)
+            else:
+                self.show_result(self.session.trace(section_code, mode, distance))
         except ValueError as exc:
             self.message(str(exc))
 
-    def show_result(self, result: Any) -> None:
-        """Highlight a trace result and list its ranked sources."""
+    def show_result(self, result: Any, shares: Any = None) -> None:
+        """Highlight a trace result and list its ranked sources (by ``shares`` of an
+        item when given, else by the score of the equivalent load)."""
         self.result = result
+        self.shares = shares
+        if shares is not None:
+            self._show_shares(result, shares)
+            return
+        self.bar.setVisible(False)
+        self.summary.setText("")
+        self._set_headers(False)
         if self.highlight is not None:
             self.highlight.show(result)
         frame = result.top(MAX_ROWS)  # the ranked head only: the outlet has 36,000 sources
-        self.table.setRowCount(len(frame))
+        self._fill(frame, TRACE_COLUMNS)
+        self.message(tr("{0}: {1} upstream reaches, {2} candidate sources").format(
+            result.section.get("name") or result.section.get("code"),
+            result.n_reaches, result.n_sources))
+
+    def _fill(self, frame, columns) -> None:
         from .layer_loading import table_title
 
-        for r, row in enumerate(frame[list(TRACE_COLUMNS)].itertuples(index=False)):
+        self.table.setRowCount(len(frame))
+        for r, row in enumerate(frame[list(columns)].itertuples(index=False)):
             for c, value in enumerate(row):
-                if TRACE_COLUMNS[c] == "layer":
+                name = columns[c]
+                if name == "layer":
                     text = _type_title(str(value), table_title)
+                elif name == "group":
+                    text = group_title(str(value))
+                elif name == "basis":
+                    text = _basis_title(str(value))
+                elif name == "share":
+                    text = f"{100 * value:.1f} %"
                 elif isinstance(value, float):
                     text = "" if value != value else f"{value:.3g}"
                 else:
                     text = str(value)
                 item = QTableWidgetItem(text)
-                if isinstance(value, (int, float)) and TRACE_COLUMNS[c] != "layer":
+                if isinstance(value, (int, float)) and name not in ("layer", "group", "basis"):
                     item.setTextAlignment(int(Qt.AlignmentFlag.AlignRight |
                                               Qt.AlignmentFlag.AlignVCenter))
                 self.table.setItem(r, c, item)
-        self.message(tr("{0}: {1} upstream reaches, {2} candidate sources").format(
-            result.section.get("name") or result.section.get("code"),
-            result.n_reaches, result.n_sources))
+
+    def _show_shares(self, result: Any, shares: Any) -> None:
+        self._set_headers(True)
+        if self.highlight is not None:
+            self.highlight.show_shares(result, shares)
+        frame = shares.sources_frame(MAX_ROWS)
+        self._fill(frame, SHARE_COLUMNS)
+        for r, (no_dir, lake) in enumerate(zip(frame["no_flow_direction"],
+                                               frame["beyond_lake"])):
+            notes = ([tr("reaches the section only through a reach without flow "
+                         "direction")] if no_dir else []) + \
+                    ([tr("reaches the section through a lake")] if lake else [])
+            if notes:
+                self.table.item(r, 1).setToolTip("; ".join(notes))
+                self.table.item(r, 1).setText(self.table.item(r, 1).text() + " ⚠")
+        contrib, _count = shares.group_totals()
+        d = shares.denominator
+        from ..core.network.load_estimates import SOURCE_GROUPS
+
+        segments = [(g, c / d if d > 0 else 0.0) for g, c in zip(SOURCE_GROUPS, contrib)]
+        segments.append(("not_covered", shares.not_covered_share))
+        self.bar.set_shares(segments)
+        self.bar.setVisible(True)
+        text = tr("{0}: {1} sources make up {2} % of the modelled load ({3} with a load of "
+                  "{4} candidates upstream)").format(
+            _item_title(shares.item), shares.short_list_n,
+            round(100 * shares.short_list_share), len(shares.pos), shares.n_candidates)
+        if shares.observed_t_a is not None:
+            text += tr("; {0} % of the observed load is not covered by listed "
+                       "sources").format(round(100 * shares.not_covered_share))
+        self.summary.setText(text)
+        self.message(text)
 
     def listed_codes(self) -> list[str]:
         """Codes of the listed sources in rank order (what the user sees)."""
         if self.result is None:
             return []
+        if self.shares is not None:
+            return [str(c) for c in self.shares.sources_frame(MAX_ROWS)["code"]]
         return [str(c) for c in self.result.top(MAX_ROWS)["code"]]
 
     def save(self) -> list:
@@ -186,7 +297,7 @@ class TracePanel(QGroupBox):
         group = self.group()
         if self.result is None or group is None:
             return []
-        return result_layers(self.result, group, self.project)
+        return result_layers(self.result, group, self.project, self.shares)
 
     def unload(self) -> None:
         """Release the pick tool and the highlight (the plugin is being unloaded)."""
@@ -201,6 +312,10 @@ class TracePanel(QGroupBox):
 
     def clear(self) -> None:
         self.result = None
+        self.shares = None
+        self.section_code = None
+        self.summary.setText("")
+        self.bar.setVisible(False)
         self.table.setRowCount(0)
         if self.highlight is not None:
             self.highlight.clear()
@@ -208,7 +323,10 @@ class TracePanel(QGroupBox):
     def _zoom_to_source(self, row: int, _col: int) -> None:
         if self.result is None or self.iface is None:
             return
-        geom = self.result.sources_gdf.geometry.iloc[row]
+        if self.shares is not None:
+            geom = self.shares.source_geometries(row + 1)[row]
+        else:
+            geom = self.result.sources_gdf.geometry.iloc[row]
         zoom_canvas_to(self.iface.mapCanvas(), geom.x, geom.y, None, self.project)
         self.table.selectRow(row)
         self.table.setFocus(Qt.FocusReason.OtherFocusReason)

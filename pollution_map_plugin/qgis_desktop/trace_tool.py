@@ -39,32 +39,50 @@ from .translation import tr
 
 CRS_4490 = QgsCoordinateReferenceSystem("EPSG:4490")
 TRACE_LAYERS = ("reaches", "sections", "control_units", "outfalls", "enterprises",
-                "sewage_plants", "livestock_farms")
+                "sewage_plants", "livestock_farms", "petrol_stations")
 HIGHLIGHT_REACH = QColor(255, 204, 0, 200)  # a highlighter under the blue river lines
 HIGHLIGHT_SOURCE = QColor(sym.PROBLEM_REACH_COLOUR)
 
 
 class TraceSession:
-    """The core's Tracer over one database, built once."""
+    """The core's Tracer over one database, built once, with the period's assessment
+    (``attribution``: a ``SourceAttribution``, for the item-matched shares)."""
 
-    def __init__(self, source: DataSource) -> None:
+    def __init__(self, source: DataSource, period: str | None = None,
+                 settings_path: str | None = None) -> None:
         self.source = source
+        self.period = period
+        self.settings_path = settings_path
         self.tracer: Any = None
+        self.attribution: Any = None
 
     def build(self, progress=None, cancelled=None) -> Any:
-        """Read the layers the trace needs and build the network (worker thread safe)."""
+        """Read the layers and measurements, build the network and assess the period
+        (worker thread safe)."""
+        from ..core.assessment.database_reads import MEASUREMENT_COLUMNS
         from ..core.db import open_database
-        from ..core.network import Tracer
+        from ..core.network.load_estimates import load_trace_settings
+        from ..core.network.source_attribution import SourceAttribution
 
         frames = {}
         with open_database(self.source.core_target()) as db:
             for i, name in enumerate(TRACE_LAYERS):
                 if cancelled is not None and cancelled():
                     return None
-                frames[name] = db.read_layer(name)
+                try:
+                    frames[name] = db.read_layer(name)
+                except Exception:  # noqa: BLE001 - an optional layer of an older database
+                    if name in ("reaches", "sections"):
+                        raise
+                    frames[name] = None
                 if progress is not None:
-                    progress(80.0 * (i + 1) / len(TRACE_LAYERS))
-        self.tracer = Tracer(frames)
+                    progress(60.0 * (i + 1) / len(TRACE_LAYERS))
+            frames["measurements"] = db.read_table("measurements", columns=MEASUREMENT_COLUMNS)
+        if progress is not None:
+            progress(75.0)
+        settings = load_trace_settings(self.settings_path)
+        self.attribution = SourceAttribution.from_frames(frames, self.period, settings=settings)
+        self.tracer = self.attribution.tracer
         return self.tracer
 
     def trace(self, section_code: str, mode: str = "UT", distance_km: float | None = None):
@@ -73,6 +91,21 @@ class TraceSession:
             self.build()
         return self.tracer.trace(section_code, mode=mode, distance_km=distance_km)
 
+    def main_item(self, section_code: str) -> str | None:
+        """The section's main failing item in the period (None: none, or no data)."""
+        return self.attribution.main_item(section_code) if self.attribution else None
+
+    def attribute(self, section_code: str, item: str, mode: str = "UT",
+                  distance_km: float | None = None) -> tuple[Any, Any, list[str]]:
+        """(the TraceResult, the item's ``ItemShares`` or None, notes); ValueError on
+        bad input."""
+        if self.tracer is None:
+            self.build()
+        found = self.attribution.attribute(section_code, [item], mode=mode,
+                                           distance_km=distance_km)
+        shares = next(iter(found.shares.values()), None)
+        return found.trace, shares, list(found.notes)
+
 
 def _point_geometry_type() -> Any:
     return enum_value(Qgis, "GeometryType", "Point", QgsWkbTypes.GeometryType, "PointGeometry")
@@ -80,6 +113,11 @@ def _point_geometry_type() -> Any:
 
 def _line_geometry_type() -> Any:
     return enum_value(Qgis, "GeometryType", "Line", QgsWkbTypes.GeometryType, "LineGeometry")
+
+
+def _polygon_geometry_type() -> Any:
+    return enum_value(Qgis, "GeometryType", "Polygon", QgsWkbTypes.GeometryType,
+                      "PolygonGeometry")
 
 
 class SectionPickTool(QgsMapToolEmitPoint):
@@ -155,6 +193,43 @@ class TraceHighlight:
         self.bands = [reaches, points]
         self.canvas.refresh()
 
+    def show_shares(self, result: Any, shares: Any, top: int = 50) -> None:
+        """Upstream reaches, the ``top`` contributors ringed by share (the icon's size
+        grows with the share) and the control units filled by their share."""
+        self.clear()
+        reaches = QgsRubberBand(self.canvas, _line_geometry_type())
+        reaches.setColor(HIGHLIGHT_REACH)
+        reaches.setWidth(7)
+        for geom in result.reaches_gdf.geometry:
+            reaches.addGeometry(shapely_to_qgs(geom), CRS_4490)
+        self.bands = [reaches]
+        units = result.control_units_gdf
+        if len(units):
+            share = shares.by_unit().set_index("unit_code")["share"].to_dict()
+            for code, geom in zip(units["code"], units.geometry):
+                s = float(share.get(code, 0.0))
+                if s <= 0:
+                    continue
+                band = QgsRubberBand(self.canvas, _polygon_geometry_type())
+                fill = QColor(HIGHLIGHT_SOURCE)
+                fill.setAlpha(int(30 + 150 * min(s, 1.0)))
+                band.setFillColor(fill)
+                band.setStrokeColor(QColor(HIGHLIGHT_SOURCE))
+                band.setWidth(1)
+                band.addGeometry(shapely_to_qgs(geom), CRS_4490)
+                self.bands.insert(0, band)  # under the reaches and sources
+        sel = shares.top(top)
+        geoms = shares.source_geometries(top)
+        for s, geom in zip(shares.shares[sel], geoms):
+            band = QgsRubberBand(self.canvas, _point_geometry_type())
+            band.setColor(HIGHLIGHT_SOURCE)
+            band.setIcon(QgsRubberBand.IconType.ICON_CIRCLE)
+            band.setIconSize(int(8 + 40 * float(s) ** 0.5))
+            band.setWidth(2)
+            band.addGeometry(shapely_to_qgs(geom), CRS_4490)
+            self.bands.append(band)
+        self.canvas.refresh()
+
     def extent(self, result: Any) -> QgsRectangle:
         """The result's extent in the canvas CRS."""
         rect = QgsRectangle()
@@ -201,9 +276,10 @@ def _source_renderer():
     return QgsCategorizedSymbolRenderer("layer", cats)
 
 
-def result_layers(result: Any, group: QgsLayerTreeGroup,
-                  project: QgsProject | None = None) -> list[QgsVectorLayer]:
-    """Save ``result`` as three styled memory layers in a trace sub-group of ``group``."""
+def result_layers(result: Any, group: QgsLayerTreeGroup, project: QgsProject | None = None,
+                  shares: Any = None) -> list[QgsVectorLayer]:
+    """Save ``result`` as three styled memory layers in a trace sub-group of ``group``
+    (a fourth, first, with an item's ``shares``: the sources with their shares)."""
     from qgis.core import QgsSingleSymbolRenderer
 
     from .styles import fill
@@ -220,6 +296,12 @@ def result_layers(result: Any, group: QgsLayerTreeGroup,
         (result.control_units_gdf, tr("Drainage control units"), "MultiPolygon",
          QgsSingleSymbolRenderer(fill("", sym.CONTROL_UNIT_OUTLINE, outline_width=0.6))),
     )
+    if shares is not None:
+        from ..core.network.result import to_geodataframe
+
+        gdf = to_geodataframe(shares.sources_frame(), shares.source_geometries(), result.crs)
+        specs = ((gdf, tr("Shares of {0}").format(shares.item), "Point",
+                  _source_renderer()), *specs)
     for gdf, name, geometry, renderer in specs:
         layer = gdf_to_layer(gdf, f"{name} {code}", geometry)
         layer.setRenderer(renderer)

@@ -112,3 +112,70 @@ def test_trace_result_saved_as_styled_layers(dock, qgis_canvas, qgis_new_project
 
     colours = {c.value(): c.symbol().color().name() for c in sources.renderer().categories()}
     assert colours == {k: s.colour for k, s in symbology.SOURCE_SYMBOLS.items()}
+
+
+def _choose_item(panel, code: str) -> None:
+    panel.item_combo.setCurrentIndex(panel.item_combo.findData(code))
+
+
+def test_item_trace_lists_shares_with_a_bar_and_highlights(dock, qgis_canvas, tmp_path):
+    import math
+
+    from pollution_map_plugin.qgis_desktop.trace_share_bar import ShareBar
+
+    panel = dock.trace_panel
+    _choose_item(panel, "NH3N")
+    panel.set_tool_active(True)
+    _click(qgis_canvas, qgis_canvas.mapTool(), X0 + 2.5 * D, Y0)
+    # E1's own load (the outfall O1 only carries it), O2's estimate (2,000 m³/d × 8 mg/L of
+    # 一级B, the default grade), F1's load: decay over 1–2 km barely matters
+    assert panel.listed_codes() == [_codes({"E1"}).pop(), "O2", "F1"]
+    shares = panel.shares
+    assert shares.item == "NH3N" and shares.short_list_n == 2
+    frame = shares.sources_frame()
+    assert frame["load_t_a"].tolist() == [8.0, 2000 * 365 * 8 / 1e6, 2.0]
+    rate = 0.15 / (0.5 * 86.4)
+    assert frame["decay_factor"].tolist() == pytest.approx(
+        [math.exp(-rate * d) for d in frame["distance_km"]], rel=1e-12)
+    shown = [panel.table.item(r, 5).text() for r in range(panel.table.rowCount())]
+    assert shown == [f"{100 * s:.1f} %" for s in frame["share"]]
+    assert panel.table.item(1, 6).text() == "estimated"
+    # the bar: industry, sewage, livestock, nothing uncovered (no flow known)
+    bar = panel.bar
+    assert isinstance(bar, ShareBar) and not bar.isHidden()
+    got = dict(bar.segments)
+    assert set(got) == {"industry", "sewage", "livestock"}
+    assert sum(got.values()) == pytest.approx(1.0)
+    assert got["industry"] == pytest.approx(frame["share"].iloc[0])
+    # the map: units filled by share (CU1), the reaches, one ring per source
+    assert len(panel.highlight.bands) == 1 + 1 + 3
+    sizes = [b.iconSize() for b in panel.highlight.bands[2:]]
+    assert sizes == sorted(sizes, reverse=True) and sizes[0] > sizes[-1]
+    assert "2" in panel.summary.text() and "80" in panel.summary.text()
+    panel.resize(520, 420)
+    panel.grab().save(str(tmp_path / "panel.png"))
+    # back to the old ranking: no bar, the score columns
+    _choose_item(panel, "")
+    assert panel.shares is None and panel.bar.isHidden()
+    assert set(panel.listed_codes()) == _codes(UPSTREAM_OF_S3)
+
+
+def test_main_failing_item_falls_back_without_measurements(dock, qgis_canvas):
+    panel = dock.trace_panel
+    _choose_item(panel, "auto")
+    panel.set_tool_active(True)
+    _click(qgis_canvas, qgis_canvas.mapTool(), X0 + 2.5 * D, Y0)
+    assert panel.shares is None  # no measurements: no failing item, ranked by score
+    assert set(panel.listed_codes()) == _codes(UPSTREAM_OF_S3)
+
+
+def test_item_trace_saved_with_a_share_layer(dock, qgis_canvas):
+    panel = dock.trace_panel
+    _choose_item(panel, "NH3N")
+    panel.set_tool_active(True)
+    _click(qgis_canvas, qgis_canvas.mapTool(), X0 + 2.5 * D, Y0)
+    shares, sources, _reaches, _units = panel.save()
+    got = {f["code"]: f["share"] for f in shares.getFeatures()}
+    want = panel.shares.sources_frame().set_index("code")["share"].to_dict()
+    assert got == pytest.approx(want) and len(got) == 3
+    assert sources.featureCount() == len(UPSTREAM_OF_S3)
