@@ -28,7 +28,7 @@ from qgis.PyQt.QtGui import QColor
 
 from ..core import symbology as sym
 from .qgis_compat import symbol_property
-from .styles import bilingual, class_label, line, marker
+from .styles import bilingual, class_label, fill, line, marker
 from .translation import tr
 
 PROP_THEMATIC = "pollution_map/thematic"  # layer custom property: kind of thematic layer
@@ -213,6 +213,11 @@ def join_points(base: QgsVectorLayer, rows: dict[str, dict[str, Any]], name: str
     return _join(base, rows, name, fields, key, "Point")
 
 
+def join_polygons(base: QgsVectorLayer, rows: dict[str, dict[str, Any]], name: str,
+                  fields: list[tuple[str, Any]], key: str = "code") -> QgsVectorLayer:
+    return _join(base, rows, name, fields, key, "MultiPolygon")
+
+
 def join_lines(base: QgsVectorLayer, rows: dict[str, dict[str, Any]], name: str,
                fields: list[tuple[str, Any]], key: str = "code") -> QgsVectorLayer:
     return _join(base, rows, name, fields, key, "LineString")
@@ -267,6 +272,43 @@ REACH_FIELDS = [
     ("roman", "string"), ("target_class", "integer"), ("failing_items_text", "string"),
     ("stream_order", "integer"),
 ]
+
+
+#: The drinking-water zones of ``AssessmentBundle.drinking_water`` on the problem map
+#: (one row per zone: the worst of its sections; key ``code`` = ``area_code``).
+DRINKING_FIELDS = [
+    ("code", "string"), ("area_name", "string"), ("zone_level_zh", "string"),
+    ("required_class", "integer"), ("section_code", "string"), ("roman", "string"),
+    ("complies", "integer"), ("failing_items_text", "string"),
+    ("supplementary_text", "string"),
+]
+
+
+def drinking_rows(frame) -> dict[str, dict[str, Any]]:
+    """``rows_by`` for :data:`DRINKING_FIELDS`: per zone, the section out of compliance
+    first (a zone with several sections shows the worst)."""
+    if frame is None or len(frame) == 0:
+        return {}
+    order = frame.assign(_bad=frame["complies"].fillna(True).eq(False).astype(int)).sort_values(
+        ["_bad"], ascending=False, kind="stable")
+    first = order.drop_duplicates("area_code").drop(columns="_bad")
+    return rows_by(first.rename(columns={"area_code": "code"}), "code")
+
+
+def drinking_renderer() -> QgsRuleBasedRenderer:
+    """Source zones out of compliance in the problem colour, the others outlined."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    bad = sym.PROBLEM_REACH_COLOUR
+    root.appendChild(QgsRuleBasedRenderer.Rule(
+        fill(bad, bad, 0.35, 0.8), 0, 0, '"complies" = 0',
+        tr("Drinking-water zone out of compliance")))
+    root.appendChild(QgsRuleBasedRenderer.Rule(
+        fill("", sym.DRINKING_WATER_OUTLINE, 1.0, 0.5), 0, 0, '"complies" = 1',
+        tr("Drinking-water zone complies")))
+    root.appendChild(QgsRuleBasedRenderer.Rule(
+        fill("", sym.NO_DATA_COLOUR, 1.0, 0.4), 0, 0, '"complies" IS NULL',
+        tr("Drinking-water zone without a monitoring section")))
+    return QgsRuleBasedRenderer(root)
 
 
 def rows_by(frame, key: str) -> dict[str, dict[str, Any]]:
