@@ -179,7 +179,11 @@ class AssessSectionsAlgorithm(_AnalysisAlgorithm):
             "2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean "
             "of each item over the period, single-factor class over the 21 routine items, "
             "qualitative label, target met or not, failing items and main pollutants "
-            "(环办〔2011〕22号). Non-detects count as half the detection limit by default.")
+            "(环办〔2011〕22号). Lakes and reservoirs also get TLI(Σ) and their trophic state "
+            "(fields tli, trophic_state; lake TN apart in tn_value, tn_class). pH is never "
+            "averaged: its worst sample counts, with the period's range (ph_min, ph_max) "
+            "and the samples outside 6–9 (ph_outside). Non-detects count as half the "
+            "detection limit by default.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
         self.add_database_parameter()
@@ -222,7 +226,9 @@ class AssessGroupsAlgorithm(_AnalysisAlgorithm):
         return self.tr(
             "Water quality of each river, control unit, water system or district over a "
             "period: with 5 or more sections the label by the share of sections per class, "
-            "with fewer the class of the items averaged over the sections; counts per class "
+            "with fewer the class of the items averaged over the sections (river and lake "
+            "sections apart, each with its own limits; a group of lake points always by "
+            "the item means, the method's lake rule); counts per class "
             "and the share of sections meeting their targets.")
 
     def initAlgorithm(self, config: dict | None = None) -> None:
