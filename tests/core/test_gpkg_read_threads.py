@@ -82,3 +82,26 @@ def test_one_columnar_read_at_a_time_only_where_gdal_crashes(demo_db_path, monke
     reader.join(30)
     assert done.is_set()
     assert finished_meanwhile is not crashing
+
+
+@pytest.mark.parametrize(("version", "in_qgis", "allowed"), [
+    (3060200, True, True),  # Debian 12's GDAL never crashed, in QGIS or not
+    (3100300, False, True),  # Debian 13 outside QGIS (the CLI): one read at a time
+    (3100300, True, False),  # Debian 13 inside QGIS: QGIS's threads read too — sqlite3
+    (3110400, True, True),  # fixed in GDAL 3.11.4
+])
+def test_inside_qgis_the_crashing_versions_read_through_sqlite(version, in_qgis, allowed):
+    modules = {"qgis._core": object()} if in_qgis else {}
+    assert gpkg_read.columnar_allowed(version, modules) is allowed
+
+
+def test_refused_columnar_reads_fall_back_to_the_same_rows(demo_db_path, monkeypatch):
+    from pollution_map_plugin.core.db import open_database
+
+    with open_database(demo_db_path) as db:
+        columnar = db.read_table("measurements")
+    monkeypatch.setattr(gpkg_read, "columnar_allowed", lambda *_a, **_k: False)
+    with open_database(demo_db_path) as db:
+        fallback = db.read_table("measurements")
+    assert len(fallback) == len(columnar) > 0
+    assert fallback.equals(columnar)

@@ -8,6 +8,7 @@ gets the fids to read them with.
 
 from __future__ import annotations
 
+import sys
 import threading
 from pathlib import Path
 
@@ -24,10 +25,20 @@ from ..schema import Table
 # this thread only; about 2x slower) and one columnar read, from opening the file to
 # closing it, runs at a time in the process: neither one thread nor serialising the stream
 # alone prevented the crash (the second time one thread was opening the file).  Debian
-# 12's GDAL 3.6 never crashed here and keeps both.
+# 12's GDAL 3.6 never crashed here and keeps both.  Inside QGIS even one columnar read at a
+# time crashed on 3.10 (QGIS's own renderer threads read the same file through GDAL at
+# the same moment), so there, on those versions, the columnar reader is not used at all:
+# the caller's plain sqlite3 path reads instead (``columnar_allowed``).
 _THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
 _THREADS_OPTION = "OGR_GPKG_NUM_THREADS"
 _ONE_READ_AT_A_TIME = threading.Lock()
+
+
+def columnar_allowed(version_num: int, modules=None) -> bool:
+    """Whether GDAL's columnar reader may be used: not on the crashing versions inside
+    QGIS (``qgis._core`` loaded in this process: its threads read through GDAL too)."""
+    modules = sys.modules if modules is None else modules
+    return not (threaded_arrow_crashes(version_num) and "qgis._core" in modules)
 
 
 def threaded_arrow_crashes(version_num: int) -> bool:
@@ -105,7 +116,10 @@ def read_columns(path: Path, table: Table, columns: list[str], geometry: bool,
         from osgeo import gdal
     except ImportError:  # pragma: no cover - GDAL is a dependency
         return None
-    if not threaded_arrow_crashes(int(gdal.VersionInfo("VERSION_NUM"))):
+    version = int(gdal.VersionInfo("VERSION_NUM"))
+    if not columnar_allowed(version):
+        return None  # the caller reads through sqlite3
+    if not threaded_arrow_crashes(version):
         return _read_columns(path, table, columns, geometry, single=False, where=ogr_filter)
     with _ONE_READ_AT_A_TIME:  # from opening the file to closing it
         return _read_columns(path, table, columns, geometry, single=True, where=ogr_filter)
