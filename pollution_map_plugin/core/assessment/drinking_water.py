@@ -75,10 +75,9 @@ def _inside(zones: pd.DataFrame, sections: pd.DataFrame) -> list[tuple[int, int]
     return pairs
 
 
-def _fails(items: pd.DataFrame, code: str, required: int) -> tuple[list[str], str, str]:
+def _fails(it: pd.DataFrame, required: int) -> tuple[list[str], str, str]:
     """Failing routine items (class worse than ``required``) and Table 2 items above
-    their limit for section ``code``: (codes, text of the routine ones, text of Table 2)."""
-    it = items.loc[items["section_code"] == code]
+    their limit among one section's items ``it``: (codes, routine text, Table 2 text)."""
     cls = pd.to_numeric(it["item_class"], errors="coerce").fillna(0).to_numpy()
     routine = it["routine"].astype(bool).to_numpy()
     bad = it.loc[routine & (cls > required)].sort_values("item_class", ascending=False)
@@ -118,7 +117,10 @@ def assess_drinking_water(assessment: AssessmentLike, areas: pd.DataFrame | None
     secs = sections.reset_index(drop=True)
     pairs = _inside(zones, secs)
     by_code = assessment.sections.set_index("section_code")
+    served_codes = {str(secs["code"].iloc[si]) for _, si in pairs}
     items = assessment.items
+    mine = items.loc[items["section_code"].isin(served_codes)]
+    by_section = {str(k): g for k, g in mine.groupby("section_code", sort=False)}
     period = getattr(assessment.period, "label", None)
     served = {zi for zi, _ in pairs}
     rows: list[dict[str, Any]] = []
@@ -129,8 +131,9 @@ def assess_drinking_water(assessment: AssessmentLike, areas: pd.DataFrame | None
         code = None if si is None else str(secs["code"].iloc[si])
         wc = by_code["water_class"].get(code) if code in by_code.index else None
         wc = None if wc is None or pd.isna(wc) else int(wc)
-        failing, text, sup = ([], "", "") if code is None else _fails(items, code, required)
-        measured = code is not None and bool((items["section_code"] == code).any())
+        it = by_section.get(code) if code is not None else None
+        failing, text, sup = ([], "", "") if it is None else _fails(it, required)
+        measured = it is not None
         complies = None if not measured or (wc is None and not sup) else not failing
         rows.append({
             "area_code": z["code"], "area_name": area_name(z.get("name")),
