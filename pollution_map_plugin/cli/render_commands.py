@@ -30,6 +30,22 @@ def register(subparsers) -> None:
                    help="add the pollution-load density (heatmap) to the pollution map")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
+    a = subparsers.add_parser(
+        "render-atlas",
+        help="render the one-river atlas (一河一策图册): one PDF per river and an index",
+        description="Load DB into a headless QGIS and print, per river, a cover with the "
+                    "dossier facts, the five maps zoomed to its catchment and its tables "
+                    "(QGIS atlas), one PDF per river plus index.html and index.csv.",
+    )
+    a.add_argument("db", help="GeoPackage path or PostgreSQL connection string")
+    a.add_argument("--out", required=True, help="output folder")
+    a.add_argument("--rivers", nargs="*", metavar="RIVER",
+                   help="river codes or names (default: the key rivers; 'all': every river)")
+    a.add_argument("--period", help="assessment period (default: latest year with data)")
+    a.add_argument("--dpi", type=int, default=150, help="resolution (default 150)")
+    a.add_argument("--png", action="store_true", help="also a PNG of every page")
+    a.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    a.set_defaults(func=run_atlas)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -46,4 +62,23 @@ def run(args: argparse.Namespace) -> int:
         print(path)
     sys.stdout.flush()
     del app  # QGIS tears down at interpreter exit
+    return 0 if files else 1
+
+
+def run_atlas(args: argparse.Namespace) -> int:
+    """Start headless QGIS, render the atlas, list the written files."""
+    from pollution_map_plugin.core.output_paths import check_output_dir
+
+    check_output_dir(args.out, database=args.db)
+    from pollution_map_plugin.qgis_desktop.render import render_atlas, start_headless_qgis
+
+    rivers = args.rivers or "key"
+    if rivers == ["all"]:
+        rivers = "all"
+    app = start_headless_qgis()
+    files = render_atlas(args.db, args.out, rivers, args.period, args.dpi, args.png)
+    for path in files:
+        print(path)
+    sys.stdout.flush()
+    del app
     return 0 if files else 1

@@ -27,6 +27,7 @@ FRAME_M = 0.25  # the map frame of a page, metres
 REACH_TARGET = 2500
 WIDTH_TARGET = 1000  # reaches of the widest class per page before lines thin out
 POINT_TARGET = 800
+SIZE_TARGET = 300  # point symbols reach their full size only this sparse (per page)
 
 
 def full_extent_scale(layer: QgsVectorLayer) -> float | None:
@@ -51,9 +52,11 @@ def visible_from(count: int, full_scale: float | None, target: int) -> float:
 
 
 def size_factor(count: int, full_scale: float | None, floor: float = 0.3,
-                target: int = POINT_TARGET) -> str | None:
+                target: int = SIZE_TARGET) -> str | None:
     """An expression (of ``@map_scale``) scaling symbol sizes down where a point layer
     is dense; None when the layer is sparse enough for full sizes everywhere."""
+    if count <= POINT_TARGET:
+        return None  # sparse enough for full sizes everywhere (a demo city)
     reference = visible_from(count, full_scale, target)
     if reference <= 0:
         return None

@@ -38,9 +38,12 @@ GROUPS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("sources", tr_noop("Pollution sources"),
      ("outfalls", "sewage_plants", "enterprises", "petrol_stations", "livestock_farms")),
     ("water", tr_noop("Water systems and rivers"), ("reaches", "rivers")),
-    ("areas", tr_noop("Areas"), ("drinking_water_areas", "industrial_parks", "control_units")),
+    ("areas", tr_noop("Areas"), ("drinking_water_areas", "industrial_parks", "control_units",
+                                  "districts")),
     ("tables", tr_noop("Related tables"), ("measurements", "river_chiefs", "problems", "projects")),
 )
+# Tables a database of an older schema version may lack (loaded when present).
+OPTIONAL_TABLES = frozenset({"districts"})
 # (id, child table, child field, parent table, parent field)
 RELATIONS = (
     ("pm_section_measurements", "measurements", "section_code", "sections", "code"),
@@ -140,7 +143,8 @@ def prepare_layers(source: DataSource, feedback: Any = None) -> dict[str, QgsVec
             return {}
         layer = make_layer(source, table)
         if layer is None:
-            failed.append(table)
+            if table not in OPTIONAL_TABLES:
+                failed.append(table)
             continue
         layers[table] = layer
         if feedback is not None:
@@ -276,8 +280,10 @@ class LayerLoader:
             if self.tables:
                 table = self.tables.pop(0)
                 layer = make_layer(self.source, table)
-                if layer is None:
+                if layer is None and table not in OPTIONAL_TABLES:
                     self.failed.append(table)
+                elif layer is None:
+                    pass
                 else:
                     self.layers[table] = layer
                 done = len(self.layers) + len(self.failed)

@@ -7,29 +7,20 @@ The layouts are A4 landscape; at the default 150 dpi a PNG is 1753 × 1240 pixel
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from qgis.core import (
-    NULL,
-    QgsExpression,
-    QgsExpressionContext,
-    QgsExpressionContextScope,
-    QgsFeatureRequest,
     QgsLayerTreeGroup,
     QgsLayoutExporter,
     QgsLayoutItemLabel,
-    QgsLayoutItemLegend,
     QgsLayoutItemMap,
     QgsLayoutItemPicture,
     QgsLayoutItemScaleBar,
     QgsLayoutPoint,
     QgsLayoutSize,
-    QgsLegendRenderer,
-    QgsMapLayerLegendUtils,
     QgsPrintLayout,
     QgsProject,
     QgsRectangle,
@@ -39,26 +30,28 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QSize, Qt
 from qgis.PyQt.QtGui import QColor, QFont
 
-from ..core import symbology as sym
 from ..core.geometry_io import metres_per_degree
-from .layer_loading import PROP_TABLE, group_layers, group_source
+from .cjk_fonts import map_font_family
+from .layer_loading import group_source
+from .layout_legend import (  # noqa: F401 - the legend helpers, as before
+    COUNTED,
+    _graduated_presence,  # noqa: F401
+    build_legend,
+    item_counts,
+    item_filters,
+    present_items,
+)
 from .map_data import MapData
-from .map_themes import MAP_BY_KEY, MAPS, group_extent, projected_crs, theme_layers
+from .map_themes import MAP_BY_KEY, MAPS, group_extent, projected_crs
 from .qgis_compat import (
     distance_kilometers,
     layout_millimeters,
-    legend_style,
-    no_geometry_flag,
-    symbol_property,
 )
-from .thematic_layers import PROP_THEMATIC
 from .translation import tr
 
 PAGE_W, PAGE_H = 297.0, 210.0  # A4 landscape, mm
 MAP_RECT = (10.0, 24.0, 212.0, 170.0)  # x, y, w, h
 DEFAULT_DPI = 150
-FONT = "Sans Serif"
-COUNTED = ("section_classes", "problem_sections", "section_changes")  # legends with counts
 
 
 def expected_png_size(dpi: int = DEFAULT_DPI) -> tuple[int, int]:
@@ -85,10 +78,11 @@ def _label(layout: QgsPrintLayout, text: str, rect: tuple[float, float, float, f
            align=Qt.AlignmentFlag.AlignLeft, item_id: str = "") -> QgsLayoutItemLabel:
     item = QgsLayoutItemLabel(layout)
     item.setText(literal(text))
+    item.setCustomProperty(AUTO_TEXT, literal(text))
     if item_id:
         item.setId(item_id)
     fmt = QgsTextFormat()
-    font = QFont(FONT)
+    font = QFont(map_font_family())
     font.setBold(bold)
     fmt.setFont(font)
     fmt.setSize(size)
@@ -133,9 +127,11 @@ def subtitle(key: str, data: MapData | None) -> str:
 
 
 def build_layout(group: QgsLayerTreeGroup, key: str, data: MapData | None,
-                 project: QgsProject | None = None) -> QgsPrintLayout:
-    """The print layout of map ``key`` (themes must exist: ``themes.build_maps``)."""
-    return run_steps(layout_steps(group, key, data, project))
+                 project: QgsProject | None = None,
+                 extent: QgsRectangle | None = None) -> QgsPrintLayout:
+    """The print layout of map ``key`` (themes must exist: ``themes.build_maps``);
+    ``extent`` (map CRS) zooms in, default: the whole database."""
+    return run_steps(layout_steps(group, key, data, project, extent))
 
 
 def run_steps(steps: Iterator[None]) -> Any:
@@ -148,7 +144,8 @@ def run_steps(steps: Iterator[None]) -> Any:
 
 
 def layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
-                 project: QgsProject | None = None) -> Iterator[None]:
+                 project: QgsProject | None = None,
+                 extent: QgsRectangle | None = None) -> Iterator[None]:
     """:func:`build_layout` in steps (``yield`` between the frame, the legend and the
     rest), so the panel can build a layout over several event-loop turns; returns the
     layout."""
@@ -176,11 +173,11 @@ def layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     item.setFrameStrokeColor(QColor("#4d4d4d"))
     item.setBackgroundColor(QColor("#ffffff"))
     layout.addLayoutItem(item)
-    extent = group_extent(group, crs, project)
+    extent = extent if extent is not None else group_extent(group, crs, project)
     item.setExtent(fit_extent(extent, MAP_RECT[2] / MAP_RECT[3]))  # scale for the legend
     yield
 
-    legend = yield from _legend(layout, item, key, project, group)
+    legend = yield from build_legend(layout, item, key, project, group)
     yield
     # the legend takes what it needs on the right, the map the rest
     legend_w = max(legend.sizeWithUnits().width(), 40.0)
@@ -234,8 +231,23 @@ def ensure_layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None
                                                         projected_crs(group, project)))):
             item = layout.itemById(item_id)
             if isinstance(item, QgsLayoutItemLabel):
-                item.setText(literal(text))
+                update_auto_text(item, text)
     return page_basename(key, data), layout
+
+
+AUTO_TEXT = "pm/auto-text"  # a label's text as the plugin last wrote it
+
+
+def update_auto_text(item: QgsLayoutItemLabel, text: str) -> bool:
+    """Bring a plugin-written label (period line, footer) up to date, unless the user
+    has edited it since (its text differs from what the plugin wrote): their text
+    stays.  True when updated."""
+    written = item.customProperty(AUTO_TEXT)
+    if written is not None and item.text() != written:
+        return False
+    item.setText(literal(text))
+    item.setCustomProperty(AUTO_TEXT, literal(text))
+    return True
 
 
 def ensure_layouts(group: QgsLayerTreeGroup, data: MapData | None,
@@ -252,211 +264,6 @@ def page_basename(key: str, data: MapData | None) -> str:
               and data.compare else (data.period if data else ""))
     period = period.replace("/", "_")
     return f"{MAPS.index(MAP_BY_KEY[key]) + 1}_{key}" + (f"_{period}" if period else "")
-
-
-def _legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
-            project: QgsProject, group: QgsLayerTreeGroup) -> Iterator[None]:
-    """The map's legend: the theme's layers, the river backdrop compacted (in steps:
-    one ``yield`` per layer; returns the legend item)."""
-    legend = QgsLayoutItemLegend(layout)
-    legend.setTitle(tr("Legend"))
-    legend.setLinkedMap(map_item)
-    legend.setAutoUpdateModel(False)
-    root = legend.model().rootGroup()
-    root.removeAllChildren()
-    layers = theme_layers(project, key)
-    tables = {str(layer.customProperty(PROP_TABLE) or "") for layer in layers}
-    rows = 0
-    for layer in layers:
-        table = str(layer.customProperty(PROP_TABLE) or "")
-        if table == "rivers" and "reaches" in tables:
-            continue  # the reaches stand for the rivers
-        node = root.addLayer(layer)
-        keep = present_items(layer, map_item.scale())
-        if table == "reaches" and key != "watershed":
-            # one line for the river network outside the river-system map: the widest drawn
-            keep = [max(keep)] if keep else [0]
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, keep[0], tr("Rivers"))
-            node.setCustomProperty("legend/title-style", "hidden")
-        elif table == "reaches":
-            node.setUseLayerName(False)  # else setName renames the user's layer
-            node.setName(tr("Rivers by stream order"))
-        elif layer.customProperty(PROP_THEMATIC) == "problem_reaches" and keep:
-            keep = [max(keep)]  # one line, named after the layer
-            QgsMapLayerLegendUtils.setLegendNodeUserLabel(node, keep[0], layer.name())
-            node.setCustomProperty("legend/title-style", "hidden")
-        if keep and layer.customProperty(PROP_THEMATIC) in COUNTED:
-            # "Class IV (7)": a reader sees how many sections each entry stands for
-            items = layer.renderer().legendSymbolItems()
-            for i, n in item_counts(layer, keep).items():
-                QgsMapLayerLegendUtils.setLegendNodeUserLabel(
-                    node, i, f"{items[i].label()} ({n})")
-        if keep is not None:
-            QgsMapLayerLegendUtils.setLegendNodeOrder(node, keep)
-            legend.model().refreshLayerLegend(node)
-        rows += 1 + (len(keep) if keep is not None else _legend_rows(layer) - 1)
-        if layer.customProperty(PROP_THEMATIC) in ("section_classes", "problem_sections",
-                                                  "section_changes"):
-            rows += _add_level_key(root, group)
-        yield
-    legend.setColumnCount(2 if rows > 30 else 1)
-    legend.setSplitLayer(False)
-    legend.setSymbolWidth(6)
-    legend.setSymbolHeight(3.5)
-    for style, size, bold in (("Title", 11, True), ("Subgroup", 8, True),
-                              ("SymbolLabel", 7, False)):
-        font = QFont(FONT)
-        font.setPointSizeF(size)
-        font.setBold(bold)
-        rstyle = legend.rstyle(legend_style(style))
-        if hasattr(rstyle, "setTextFormat"):  # QGIS >= 3.30 (setFont is deprecated there)
-            fmt = QgsTextFormat()
-            fmt.setFont(font)
-            fmt.setSize(size)
-            rstyle.setTextFormat(fmt)
-        else:
-            rstyle.setFont(font)
-    legend.setBackgroundColor(QColor(255, 255, 255, 235))
-    legend.setFrameEnabled(True)
-    legend.setFrameStrokeColor(QColor("#bfbfbf"))
-    legend.setResizeToContents(True)
-    layout.addLayoutItem(legend)
-    size = QgsLegendRenderer(legend.model(), legend.legendSettings()).minimumSize()
-    legend.attemptResize(_size(size.width() + 2, size.height() + 2))
-    return legend
-
-
-def present_items(layer, scale: float = 0.0) -> list[int] | None:
-    """Indices of the legend items that have features (None: keep all).
-
-    Rule-based, categorized and graduated renderers are checked item by item with
-    one limited request each, so a legend lists only what the map shows; rules hidden
-    at ``scale`` are left out too.
-    """
-    quick = _graduated_presence(layer, scale)
-    if quick is not None:
-        return quick
-    exprs = item_filters(layer, scale)
-    if exprs is None:
-        return None
-    keep = []
-    for i, expr in enumerate(exprs):
-        request = QgsFeatureRequest().setFilterExpression(expr).setLimit(1)
-        request.setFlags(no_geometry_flag())
-        if next(layer.getFeatures(request), None) is not None:
-            keep.append(i)
-    return keep
-
-
-_FIELD_OR_COALESCE = re.compile(
-    r'^\s*(?:coalesce\(\s*"([^"]+)"\s*,\s*(-?[\d.]+)\s*\)|"([^"]+)")\s*$', re.IGNORECASE)
-
-
-def _graduated_presence(layer, scale: float) -> list[int] | None:
-    """:func:`present_items` of a graduated renderer on a field (or ``coalesce(field,
-    default)``) from the field's distinct values: one provider query instead of a scan
-    per class (a Chongqing-size source layer has tens of thousands of points)."""
-    renderer = layer.renderer()
-    if renderer is None or renderer.type() != "graduatedSymbol":
-        return None
-    match = _FIELD_OR_COALESCE.match(renderer.classAttribute())
-    if match is None:
-        return None
-    field = match.group(1) or match.group(3)
-    default = float(match.group(2)) if match.group(1) else None
-    idx = layer.fields().indexOf(field)
-    if idx < 0:
-        return None
-    values = []
-    for v in layer.uniqueValues(idx):
-        try:
-            values.append(float(v))
-        except (TypeError, ValueError):  # NULL
-            if default is not None:
-                values.append(default)
-    keep = []
-    for i, r in enumerate(renderer.ranges()):
-        if _drawn_at(r.symbol(), scale) and any(
-                r.lowerValue() <= v < r.upperValue() for v in values):
-            keep.append(i)
-    return keep
-
-
-def item_counts(layer, indices: list[int]) -> dict[int, int]:
-    """How many features legend items ``indices`` of ``layer`` draw."""
-    exprs = item_filters(layer) or []
-    out = {}
-    for i in indices:
-        if i < len(exprs):
-            request = QgsFeatureRequest().setFilterExpression(exprs[i])
-            request.setFlags(no_geometry_flag())
-            request.setNoAttributes()
-            out[i] = sum(1 for _ in layer.getFeatures(request))
-    return out
-
-
-def item_filters(layer, scale: float = 0.0) -> list[str] | None:
-    """One filter expression per legend item of ``layer``'s renderer (None: unknown
-    renderer); items not drawn at ``scale`` get ``FALSE``."""
-    renderer = layer.renderer()
-    if renderer is None:
-        return None
-    exprs: list[str] = []
-    kind = renderer.type()
-    if kind == "RuleRenderer":
-        for rule in renderer.rootRule().children():
-            shown = not scale or rule.isScaleOK(scale)
-            expr = "TRUE" if rule.isElse() or not rule.filterExpression() else \
-                rule.filterExpression()
-            exprs.append(expr if shown else "FALSE")
-    elif kind == "categorizedSymbol":
-        field = QgsExpression.quotedColumnRef(renderer.classAttribute())
-        exprs = [f"{field} IS NULL" if cat.value() is None or cat.value() == NULL
-                 else f"{field} = {QgsExpression.quotedValue(cat.value())}"
-                 for cat in renderer.categories()]
-    elif kind == "graduatedSymbol":
-        attr = renderer.classAttribute()
-        ranges = renderer.ranges()
-        exprs = [f"({attr}) >= {r.lowerValue()!r} AND ({attr}) < {r.upperValue()!r}"
-                 if _drawn_at(r.symbol(), scale) else "FALSE" for r in ranges]
-    else:
-        return None
-    return exprs
-
-
-def _drawn_at(symbol, scale: float) -> bool:
-    """Whether ``symbol``'s scale-dependent 'enabled' rule draws it at ``scale``."""
-    if not scale:
-        return True
-    prop = symbol.symbolLayer(0).dataDefinedProperties().property(
-        symbol_property("LayerEnabled"))
-    if not prop.isActive():
-        return True
-    context = QgsExpressionContext()
-    scope = QgsExpressionContextScope()
-    scope.setVariable("map_scale", scale)
-    context.appendScope(scope)
-    value, _ok = prop.valueAsBool(context, True)
-    return bool(value)
-
-
-def _add_level_key(root, group: QgsLayerTreeGroup) -> int:
-    """The section layer's level shapes as a key below the class colours (once)."""
-    sections = group_layers(group).get("sections")
-    if root.customProperty("pm/level-key") or sections is None:
-        return 0
-    root.setCustomProperty("pm/level-key", True)
-    node = root.addLayer(sections)
-    node.setUseLayerName(False)  # a legend title, not a new name for the layer
-    node.setName(tr("Section level"))
-    return 1 + len(sym.SECTION_LEVEL_SHAPES)
-
-
-def _legend_rows(layer) -> int:
-    """Lines layer ``layer`` takes in a legend (its title and symbol items)."""
-    renderer = layer.renderer() if hasattr(layer, "renderer") else None
-    items = renderer.legendSymbolItems() if renderer is not None else []
-    return 1 + max(len(items), 1)
 
 
 def nice_segment(width_km: float, share: float = 0.12) -> float:

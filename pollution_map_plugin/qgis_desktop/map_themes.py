@@ -34,7 +34,16 @@ from .density import full_extent_scale
 from .layer_loading import PROP_KIND, group_layers
 from .map_data import MapData
 from .map_extent import layers_extent, zone_crs
+from .map_labels import apply_labels
 from .qgis_compat import is_chinese
+from .source_aggregation import KIND as HEXAGONS
+from .source_aggregation import (
+    compute_bins,
+    hexagon_layer,
+    hexagon_renderer,
+    needs_aggregation,
+    set_detail_scale,
+)
 from .styles import apply_label_style, river_order_renderer
 from .thematic_layers import (
     CHANGE_FIELDS,
@@ -77,12 +86,14 @@ MAPS: tuple[MapSpec, ...] = (
     MapSpec("change", "水质变化图", tr_noop("Water-quality change map")),
 )
 MAP_BY_KEY = {m.key: m for m in MAPS}
-BACKDROP = ("control_units", "rivers", "reaches")
+BACKDROP = ("districts", "control_units", "rivers", "reaches")
 THEME_LAYERS: dict[str, tuple[str, ...]] = {
-    "watershed": ("control_units", "drinking_water_areas", "rivers", "reaches"),
+    "watershed": ("districts", "control_units", "drinking_water_areas", "rivers", "reaches"),
     "sections": (*BACKDROP, "section_classes"),
-    "pollution": ("control_units", "industrial_parks", "rivers", "reaches", "density",
-                  *schema.SOURCE_LAYERS),
+    # sources: hexagons zoomed out, symbols zoomed in (source_aggregation); the class-
+    # coloured sections on top
+    "pollution": ("districts", "control_units", "industrial_parks", "rivers", "reaches",
+                  "density", HEXAGONS, *schema.SOURCE_LAYERS, "section_classes"),
     "problems": (*BACKDROP, "problem_reaches", "problem_sections"),
     "change": (*BACKDROP, "section_changes"),
 }
@@ -183,6 +194,23 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
         _put(project, sub, existing, layer, "problem_reaches", problem_reach_renderer(rules),
              restyle=True)
         wanted.add("problem_reaches")
+    aggregated = needs_aggregation(base)
+    if aggregated:
+        from .layer_loading import group_source
+
+        bins = compute_bins(group_source(group).core_target())
+        fresh = hexagon_layer(bins)
+        layer = _put(project, sub, existing, fresh, HEXAGONS,
+                     hexagon_renderer(list(bins.frame["cod_t_a"])), restyle=True)
+        layer.setName(fresh.name())
+        layer.setScaleBasedVisibility(True)
+        layer.setMaximumScale(fresh.maximumScale())
+        _move_to(group, layer, "areas")  # under the rivers: they stay readable
+        wanted.add(HEXAGONS)
+    set_detail_scale(base, aggregated)
+    for kind in ("section_classes", "problem_sections"):
+        if kind in thematic_layers(group):
+            apply_labels(thematic_layers(group)[kind], kind)
     if density:
         sources = [base[t] for t in schema.SOURCE_LAYERS if t in base]
         fresh = density_layer(sources, tr("Pollution-load density (COD)"))
@@ -199,6 +227,17 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
     if stale:
         project.removeMapLayers(stale)
     return create_themes(group, project)
+
+
+def _move_to(group: QgsLayerTreeGroup, layer: QgsVectorLayer, key: str) -> None:
+    """Put ``layer``'s node at the top of the database group's sub-group ``key``."""
+    node = group.findLayer(layer.id())
+    target = next((c for c in group.children() if isinstance(c, QgsLayerTreeGroup)
+                   and c.customProperty("pollution_map/group") == key), None)
+    if node is None or target is None or node.parent() is target:
+        return
+    target.insertChildNode(0, node.clone())
+    node.parent().removeChildNode(node)
 
 
 def _sources_group(group: QgsLayerTreeGroup) -> QgsLayerTreeGroup:

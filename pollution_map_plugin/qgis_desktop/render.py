@@ -44,6 +44,35 @@ def render_maps(target: Any, out_dir: Path | str, period: str | None = None,
         project.clear()
 
 
+def render_atlas(target: Any, out_dir: Path | str, rivers: Any = "key",
+                 period: str | None = None, dpi: int = DEFAULT_DPI, png: bool = False,
+                 feedback: Any = None) -> list[Path]:
+    """The one-river atlas of ``rivers`` ("key", "all", or codes/names): one PDF per
+    river (PNG pages with ``png``), index.html and index.csv.  The written files."""
+    from ..core.db import open_database
+    from ..core.river_atlas_facts import river_atlas_rows
+    from .atlas_export import AtlasExport
+    from .river_atlas import coverage_layer, ensure_atlas_layout
+
+    project = QgsProject()
+    try:
+        group = load_database(target, project)
+        source_target = _core_target(group)
+        data = compute_map_data(source_target, period)
+        build_maps(group, data, project)
+        with open_database(source_target) as db:
+            rows = river_atlas_rows(db, data.sections if data else None, rivers,
+                                    data.period if data else "")
+        coverage = coverage_layer(rows, project, group)
+        layout = ensure_atlas_layout(group, coverage, data, project)
+        progress = feedback.setProgress if feedback is not None else None
+        cancelled = feedback.isCanceled if feedback is not None else None
+        return AtlasExport(layout, out_dir, dpi, png, progress=progress,
+                           cancelled=cancelled).run()
+    finally:
+        project.clear()
+
+
 def _core_target(group) -> str:
     from .layer_loading import group_source
 

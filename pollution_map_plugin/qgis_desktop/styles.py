@@ -55,7 +55,7 @@ SOURCE_SIZE_FIELD = {
     "livestock_farms": "cod_t_a",
     "outfalls": "discharge_m3_d",
 }
-SOURCE_SIZES_MM = (1.6, 2.2, 2.9, 3.7, 4.6)
+SOURCE_SIZES_MM = (1.3, 1.8, 2.4, 3.0, 3.7)  # small enough not to swallow the rivers
 
 
 def bilingual(zh: str, en: str) -> str:
@@ -149,6 +149,12 @@ def rivers_renderer(count: int = 0, full_scale: float | None = None) -> QgsRuleB
 def control_units_renderer() -> QgsSingleSymbolRenderer:
     return QgsSingleSymbolRenderer(
         fill("", sym.CONTROL_UNIT_OUTLINE, outline_width=0.45, outline_style="dash"))
+
+
+def districts_renderer() -> QgsSingleSymbolRenderer:
+    """District boundaries, light: orientation, never competing with the water."""
+    return QgsSingleSymbolRenderer(fill("", sym.DISTRICT_OUTLINE, outline_width=0.3,
+                                        outline_style="dash dot"))
 
 
 def drinking_water_renderer() -> QgsCategorizedSymbolRenderer:
@@ -251,7 +257,7 @@ def source_renderer(layer_name: str, values: list[float] | None, factor: str | N
     breaks = quantile_breaks(values)
     if field is None or not breaks:
         return QgsSingleSymbolRenderer(
-            _scaled(marker(spec.shape, spec.colour, 2.4, "#ffffff", 0.2), factor))
+            _scaled(marker(spec.shape, spec.colour, 2.0, "#ffffff", 0.2), factor))
     if count > POINT_TARGET and values:
         data = sorted(values)
         top = round_sig(data[min(len(data) - 1, int(len(data) * (1 - POINT_TARGET / count)))])
@@ -299,6 +305,8 @@ def base_renderer(table: str, layer: QgsVectorLayer):
         return rivers_renderer(layer.featureCount(), full_extent_scale(layer))
     if table == "control_units":
         return control_units_renderer()
+    if table == "districts":
+        return districts_renderer()
     if table == "drinking_water_areas":
         return drinking_water_renderer()
     if table == "industrial_parks":
@@ -340,8 +348,11 @@ def apply_label_style(layer: QgsVectorLayer, name: str) -> bool:
 
 
 def style_layer(layer: QgsVectorLayer, table: str) -> None:
-    """Labels from QML, then the renderer from symbology."""
+    """Labels from QML (or ``map_labels``' rules), then the renderer from symbology."""
+    from .map_labels import apply_labels
+
     apply_label_style(layer, table)
+    apply_labels(layer, table)
     renderer = base_renderer(table, layer)
     if renderer is not None:
         layer.setRenderer(renderer)

@@ -99,13 +99,37 @@ def test_renderers_take_colours_and_shapes_from_symbology(loaded):
 
 def test_labels_from_qml_with_buffers_and_scale_limits(loaded):
     layers = group_layers(loaded)
-    for table in ("rivers", "sections", "enterprises", "outfalls", "control_units",
-                  "drinking_water_areas"):
+    for table in ("outfalls", "control_units", "drinking_water_areas"):
         layer = layers[table]
         assert layer.labelsEnabled(), table
         settings = layer.labeling().settings()
         assert settings.format().buffer().enabled(), table
         assert settings.scaleVisibility and settings.minimumScale > 0, table
+
+
+def test_rule_labels_with_halos_priorities_and_cjk_font(loaded):
+    """Rivers, sections, districts and key enterprises: map_labels' rules (issue 14)."""
+    from pollution_map_plugin.qgis_desktop.cjk_fonts import font_check_message, map_font_family
+
+    assert font_check_message() is None  # the test machine has a Chinese font
+    layers = group_layers(loaded)
+    found = {}
+    for table in ("rivers", "sections", "districts", "enterprises"):
+        layer = layers[table]
+        assert layer.labelsEnabled() and layer.labeling().type() == "rule-based", table
+        rules = layer.labeling().rootRule().children()
+        for rule in rules:
+            s = rule.settings()
+            assert s.format().buffer().enabled(), table
+            assert s.format().font().family() == map_font_family(), table
+        found[table] = [(r.filterExpression() or "ELSE", r.settings().priority,
+                         r.minimumScale()) for r in rules]
+    key_river = found["rivers"][0]
+    assert key_river[0] == '"key_river"' and key_river[2] == 0  # always named
+    assert key_river[1] > max(p for _e, p, _s in found["rivers"][1:])
+    assert all(s > 0 for _e, _p, s in found["rivers"][1:])  # the others by scale
+    assert found["districts"][0][1] < min(p for _e, p, _s in found["sections"])
+    assert found["enterprises"] == [("\"category\" = 'key'", 4, 100_000)]
 
 
 def test_qml_styles_carry_no_renderer():

@@ -18,6 +18,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QImage
 
+from pollution_map_plugin.core import symbology as sym
 from pollution_map_plugin.qgis_desktop.layer_loading import load_database
 from pollution_map_plugin.qgis_desktop.layouts import (
     build_layout,
@@ -202,10 +203,13 @@ def test_section_legends_count_what_they_stand_for(group, data, qgis_new_project
     for node in model.rootGroup().findLayers():
         for legend_node in model.layerLegendNodes(node):
             texts.append(legend_node.data(0))
-    classes = [t for t in texts if re.search(r"\(\d+\)$", str(t)) and "target" not in str(t)
-               and "目标" not in str(t)]
+    from pollution_map_plugin.qgis_desktop.styles import class_label
+
+    names = {class_label(c.value) for c in sym.WATER_CLASSES} | {class_label(None)}
+    classes = [t for t in texts if re.search(r"\(\d+\)$", str(t))
+               and re.sub(r" \(\d+\)$", "", str(t)) in names]
     counts = [int(re.search(r"\((\d+)\)$", str(t)).group(1)) for t in classes]
-    assert counts and sum(counts) == len(data.sections), texts
+    assert counts and sum(counts) == len(data.sections), [str(t) for t in texts]
     assert QgsLegendRenderer(model, legend.legendSettings()).minimumSize().width() > 0
 
 
