@@ -160,3 +160,17 @@ def test_demo_database_matches_the_core(provider, request):
         assert res["OUTPUT_REACHES"].featureCount() == len(want.reaches_gdf) >= 1
         assert res["OUTPUT_SOURCES"].featureCount() == len(want.sources_gdf)
         assert json.loads(res["SUMMARY"])["section_code"] == code
+
+
+def test_warnings_since_a_date(provider, small_db):
+    import processing
+
+    res = processing.run(f"{PROVIDER}:warnings", {
+        "DATABASE": str(small_db), "SINCE": "2025-03-01", "OUTPUT": "TEMPORARY_OUTPUT"})
+    got = sorted((w["section_code"], w["parameter"], w["kind"], str(w["sampled_on"])[:10])
+                 for w in _features(res["OUTPUT"]))
+    # every sample since 1 March: S1's NH3N 1.2 (March) and 1.4 (April) both exceed III;
+    # S2's NH3N 0.49 (April) is critical, its 0.3 (March) is not
+    assert got == [("S1", "NH3N", "exceedance", "2025-03-01"),
+                   ("S1", "NH3N", "exceedance", "2025-04-01"),
+                   ("S2", "NH3N", "critical", "2025-04-01")]
