@@ -253,10 +253,13 @@ def assess_sections(
     ``water_class`` Int64 1..6 (NA: no routine item evaluated); ``meets_target``
     boolean (NA without class or target); ``failing_items`` a list of dicts
     (parameter, name_zh, value, unit, item_class, target_class, limit, limit_text,
-    exceedance); ``exceedance`` a dict parameter → (C − C_III)/C_III of the routine
-    items above Class III; ``tn_*`` only for lakes and reservoirs, as are ``tli``
-    (TLI(Σ), :mod:`.trophic`), ``trophic_state`` (贫营养 … 重度富营养),
-    ``trophic_state_en`` and ``tli_parameters`` (the codes used).
+    ``exceedance`` — the method's 超标倍数 (C − C_III)/C_III, None unless above III —
+    and ``target_exceedance`` beyond the target limit, both one decimal half up);
+    ``exceedance`` a dict parameter → (C − C_III)/C_III of the routine items above
+    Class III; ``ph_min``/``ph_max``/``ph_outside`` the period's pH range and samples
+    outside 6–9 (pH's class is its worst sample, never a mean); ``tn_*`` only for lakes
+    and reservoirs, as are ``tli`` (TLI(Σ), :mod:`.trophic`), ``trophic_state``
+    (贫营养 … 重度富营养), ``trophic_state_en`` and ``tli_parameters`` (the codes used).
     """
     return assess(measurements, sections, period, **kwargs).sections  # type: ignore[arg-type]
 
