@@ -30,6 +30,8 @@ from .database_reads import (
     load_frames,
     warnings_database,
 )
+from .drinking_water import DRINKING_COLUMNS, assess_drinking_water, noncompliant_areas
+from .engine import UnknownWaterBodyType
 from .measurement_values import NON_DETECT_METHODS, effective_values
 from .periods import Period, latest_period, parse_period, period_keys
 from .records import flat, plain, to_json, to_records
@@ -47,6 +49,7 @@ from .trophic import TROPHIC_COLUMNS, trophic_states
 from .warnings import KINDS, WARNING_COLUMNS, WarningSettings, find_warnings
 
 __all__ = [
+    "DRINKING_COLUMNS", "UnknownWaterBodyType", "assess_drinking_water", "noncompliant_areas",
     "BY_COLUMNS", "CHANGE_COLUMNS", "GROUP_CHANGE_COLUMNS", "GROUP_COLUMNS",
     "HISTORY_COLUMNS", "ITEM_COLUMNS", "KINDS", "METHOD_CHANGES", "NON_DETECT_METHODS",
     "PROBLEM_GROUP_COLUMNS", "PROBLEM_SECTION_COLUMNS", "SECTION_COLUMNS",
