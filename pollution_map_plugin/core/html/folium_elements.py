@@ -51,8 +51,12 @@ def page_code_html() -> str:
         ("iconUrl", "iconRetinaUrl", "shadowUrl"), MARKER_IMAGES)}
     # folium's markers use Leaflet's default icon: its images as data URIs (no file)
     icon_js = f"L.Icon.Default.imagePath='';L.Icon.Default.mergeOptions({json_for_script(icons)});"
+    # folium's Popup parses its HTML with jQuery's $(html)[0]; without jQuery's CDN copy,
+    # the same for that one use: the element the HTML makes
+    dollar = ("if(!window.$){window.$=function(h){var t=document.createElement('template');"
+              "t.innerHTML=String(h).trim();return [t.content.firstElementChild];};}")
     return (f'<style data-asset="psm/page.css">{css}</style>\n'
-            f'<script data-asset="psm/page.js">{js}\n{icon_js}</script>')
+            f'<script data-asset="psm/page.js">{js}\n{icon_js}{dollar}</script>')
 
 
 class RawHtml(Element):

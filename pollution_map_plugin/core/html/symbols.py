@@ -63,7 +63,7 @@ def shape_svg(shape: str, fill: str, size: int = SOURCE_PX, stroke: str = "#ffff
 
 def svg_data_uri(svg: str) -> str:
     """``svg`` as a ``data:`` URI for CSS ``background-image``."""
-    return "data:image/svg+xml," + quote(svg, safe=" =:/,.'\"#")
+    return "data:image/svg+xml," + quote(svg, safe=" =:/,.'")  # no raw " or #
 
 
 def source_css() -> str:

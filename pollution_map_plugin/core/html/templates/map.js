@@ -174,6 +174,11 @@ var PSM = (function () {
 
   function lazy(group, layer) {
     group.psmLayer = layer;
+    group.on('keypress', function (e) {  // Enter on a focused marker opens its popup
+      var m = e.layer, k = e.originalEvent ? e.originalEvent.keyCode : 0;
+      if (k !== 13 || !m || m._psmI === undefined || m.getPopup()) { return; }
+      openPopup(layer, m, e.latlng);
+    });
     group.on('click', function (e) {
       var m = e.layer;
       if (!m || m._psmI === undefined || m.getPopup()) { return; }

@@ -8,7 +8,7 @@
  * Markers and clusters are keyboard reachable (Tab, Enter).
  */
 var PSMSuper = L.Layer.extend({
-  options: {radius: 60, maxZoom: 16, padding: 0.25, spiderPx: 26},
+  options: {radius: 60, maxZoom: 18, padding: 0.25, spiderPx: 26},
 
   /* n points; xy(i) -> [lat, lng]; icon: the point symbol; colour: the clusters'. */
   initialize: function (n, xy, icon, colour, options) {
@@ -26,6 +26,9 @@ var PSMSuper = L.Layer.extend({
     this._drawn = 0;
     this.lastUpdateMs = null;
     this.on('click', this._onClick, this);
+    this.on('keypress', function (e) {  // Enter on a focused cluster: as a click
+      if (e.originalEvent && e.originalEvent.keyCode === 13) { this._onClick(e); }
+    }, this);
   },
 
   _build: function () {
@@ -80,7 +83,7 @@ var PSMSuper = L.Layer.extend({
     var map = this._map;
     if (!map) { return null; }
     if (!this._index) { this._build(); }
-    map.setView(this._latlng(i), Math.max(map.getZoom(), this.options.maxZoom + 1),
+    map.setView(this._latlng(i), Math.max(map.getZoom(), this.options.maxZoom),
       {animate: false});
     this._update();
     if (this._markers['p' + i]) { return this._markers['p' + i]; }
@@ -103,7 +106,7 @@ var PSMSuper = L.Layer.extend({
     var b = map.getBounds().pad(this.options.padding), z = map.getZoom();
     var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
     var items = this._index.getClusters([west, Math.max(-85, b.getSouth()), east,
-      Math.min(85, b.getNorth())], Math.min(Math.round(z), this.options.maxZoom + 1));
+      Math.min(85, b.getNorth())], Math.min(Math.round(z), this.options.maxZoom));
     var next = {}, drawn = 0;
     for (var k = 0; k < items.length; k++) {
       var f = items[k], p = f.properties, key, m;
@@ -154,7 +157,8 @@ var PSMSuper = L.Layer.extend({
     if (!m || m._psmClusterId === undefined) { return; }
     var map = this._map, id = m._psmClusterId;
     var zoom = this._index.getClusterExpansionZoom(id);
-    if (zoom > this.options.maxZoom || this._coincident(id)) {
+    if (zoom > this.options.maxZoom || this._coincident(id) ||
+        map.getZoom() >= this.options.maxZoom) {
       this._spiderfy(m);
     } else {
       map.setView(m.getLatLng(), zoom, {animate: false});
