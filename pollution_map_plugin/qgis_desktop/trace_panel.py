@@ -152,6 +152,18 @@ class TracePanel(QGroupBox):
         self.session = TraceSession(source)
         self.clear()
 
+    def set_period(self, period: str | None) -> None:
+        """The period whose failing items the trace starts from (None: the latest year);
+        the dock calls it when the user picks a period.  Traces again if one is shown."""
+        if self.session is None:
+            return
+        try:
+            self.session.set_period(period)
+        except ValueError as exc:
+            self.message(str(exc))
+            return
+        self._retrace()
+
     def set_tool_active(self, on: bool) -> None:
         """Activate the section pick tool on the canvas (or release it)."""
         canvas = self.iface.mapCanvas() if self.iface is not None else None

@@ -82,8 +82,20 @@ class TraceSession:
             progress(75.0)
         settings = load_trace_settings(self.settings_path)
         self.attribution = SourceAttribution.from_frames(frames, self.period, settings=settings)
+        self._frames = {"measurements": frames["measurements"],
+                        "sections": frames["sections"]}
         self.tracer = self.attribution.tracer
         return self.tracer
+
+    def set_period(self, period: str | None) -> None:
+        """Assess another period (the network and sources stay); ValueError if bad."""
+        from ..core.network.source_attribution import SourceAttribution
+
+        self.period = period
+        frames = getattr(self, "_frames", None)
+        if self.tracer is not None and frames is not None:
+            self.attribution = SourceAttribution.from_frames(
+                frames, period, settings=self.attribution.settings, tracer=self.tracer)
 
     def trace(self, section_code: str, mode: str = "UT", distance_km: float | None = None):
         """A ``TraceResult`` (builds the tracer first when needed)."""

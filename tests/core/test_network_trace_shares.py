@@ -248,3 +248,33 @@ def test_short_list_and_top_order_helpers():
     assert short_list_size(v, 1.0) == 4 and short_list_size(np.zeros(3), 0.8) == 0
     big = np.r_[np.ones(1000), 1000.0]
     assert short_list_size(big, 0.8) == 601  # the big one, then 600 of the small ones
+
+
+def test_flags_follow_the_shortest_way_through_a_braid(settings):
+    rows = [("X0", "x", None, 1.0, 1, [(0, 0), (1, 0)]),
+            ("XA", "x", "X2", 2.0, 1, [(1, 0), (2, 0)]),  # the lake arm, shorter
+            ("XB", "x", "X2", 5.0, 1, [(1, 0), (1.5, 1), (2, 0)]),
+            ("X2", "x", None, 1.0, 1, [(2, 0), (3, 0)])]
+    r = reaches(rows)
+    r["water_body_type"] = ["river", "lake", "river", "river"]
+    frames = {"reaches": r, "sections": points([{"code": "S", "name": "下游", "level": "national",
+                                                 "water_body_type": "river",
+                                                 "reach_code": "X2", "xy": (3, 0)}])}
+    frames["reaches"] = frames["reaches"].copy()
+    # the braid: X0 flows into both arms (two downstream links, from the nodes)
+    frames["reaches"]["downstream_code"] = None
+    frames["enterprises"] = points([
+        {"code": "E0", "name": "分汊上游", "nh3n_t_a": 1.0, "xy": (0.5, 0.02)},
+        {"code": "EB", "name": "非湖支汊", "nh3n_t_a": 1.0, "xy": (1.5, 1.02)}])
+    tracer = Tracer(frames)
+    assert any(i.kind == "braid" for i in tracer.network.issues)
+    frame = tracer.trace("S").shares("NH3N", settings).sources_frame()
+    assert by(frame, "beyond_lake") == {"E0": True, "EB": False}
+    assert by(frame, "distance_km")["E0"] == pytest.approx(0.5 + 2 + 1)
+
+
+def test_a_source_above_the_lake_alone_is_flagged(settings):
+    data = lake_network()
+    data["enterprises"] = data["enterprises"][data["enterprises"]["code"] == "E_UP"]
+    frame = Tracer(data).trace("S").shares("NH3N", settings).sources_frame()
+    assert by(frame, "beyond_lake") == {"E_UP": True}

@@ -179,3 +179,11 @@ def test_item_trace_saved_with_a_share_layer(dock, qgis_canvas):
     want = panel.shares.sources_frame().set_index("code")["share"].to_dict()
     assert got == pytest.approx(want) and len(got) == 3
     assert sources.featureCount() == len(UPSTREAM_OF_S3)
+
+
+def test_period_without_measurements_is_refused_clearly(dock, qgis_canvas):
+    panel = dock.trace_panel
+    said = []
+    panel.message = lambda text, *a, **k: said.append(text)
+    panel.set_period("2024")
+    assert said and "no measurements" in said[-1]

@@ -50,13 +50,13 @@ def short_list_size(values: np.ndarray, share: float) -> int:
     if not total > 0:
         return 0
     target = share * total * (1 - 1e-12)
-    k = min(64, m)
+    k = min(256, m)
     while True:
         part = np.partition(values, m - k)[m - k:] if k < m else values
         if k == m or part.sum() >= target:
             csum = np.cumsum(np.sort(part)[::-1])
             return int(min(np.searchsorted(csum, target) + 1, k))
-        k = min(8 * k, m)
+        k = min(16 * k, m)
 
 
 @dataclass

@@ -103,6 +103,7 @@ class ReachNetwork:
         self._segments: SegmentIndex | None = None
         self._longest: np.ndarray | None = None
         self._geoms: np.ndarray | None = None
+        self._last_up: tuple | None = None  # (start, dist, predecessors) of the last UT
         self._tree = tree_order(self.length_km, self.up_ptr, self.up_idx, self.down_ptr,
                                 self.down_idx)
         # river below and length in the depth-first order: an upstream set is one slice
@@ -174,28 +175,33 @@ class ReachNetwork:
         mask = np.asarray(mask, dtype=bool).copy()
         if not include_start:
             mask[start] = False
-        if not mask[idx].any():
-            return np.zeros(len(idx), dtype=bool)
         n, t = len(self), self._tree
-        out = np.zeros(n, dtype=bool)
-        if t.exact[start]:
+        if t.exact[start]:  # the reaches above a flagged reach f: pos[f] .. pos[f]+size[f]
             p, q = t.pos[start], t.pos[start] + t.size[start]
-            seg = t.order[p:q]
-            hit = np.flatnonzero(mask[seg])
-            diff = np.zeros(q - p + 1, dtype=np.int64)
-            np.add.at(diff, hit, 1)
-            np.add.at(diff, hit + t.size[seg[hit]], -1)
-            out[seg] = np.cumsum(diff[:-1]) > 0
-            return out[idx]
-        dist, pred = dijkstra(self._up_graph, directed=True, indices=start,
-                              return_predecessors=True)
-        par = np.where(pred >= 0, pred, np.arange(n)).astype(np.int64)
+            flagged = np.flatnonzero(mask)
+            fpos = t.pos[flagged]
+            inside = (fpos >= p) & (fpos < q)
+            lo = fpos[inside]
+            if len(lo) == 0:
+                return np.zeros(len(idx), dtype=bool)
+            hi = lo + t.size[t.order[lo]]
+            m = q - p + 1
+            depth = np.cumsum(np.bincount(lo - p, minlength=m) - np.bincount(hi - p, minlength=m))
+            return depth[t.pos[idx] - p] > 0
+        last = self._last_up
+        if last is not None and last[0] == start and np.isfinite(last[1][idx]).all():
+            dist, pred = last[1], last[2]
+        else:
+            dist, pred = dijkstra(self._up_graph, directed=True, indices=start,
+                                  return_predecessors=True)
+        par = np.where(pred >= 0, pred, np.arange(n)).astype(np.int32)
         flag = mask & np.isfinite(dist)
         for _ in range(64):  # pointer doubling: flag[v] |= flag[parent of v] ...
-            new_flag, new_par = flag | flag[par], par[par]
-            if np.array_equal(new_flag, flag) and np.array_equal(new_par, par):
+            flag |= flag[par]
+            up = par[par]
+            if np.array_equal(up, par):
                 break
-            flag, par = new_flag, new_par
+            par = up
         return flag[idx]
 
     @property
@@ -297,8 +303,11 @@ class ReachNetwork:
         elif mode in ("UT", "DD"):
             graph = self._up_graph if upward else self._down_graph
             offset = w0 - inside  # the part of the start reach not travelled
-            dist = dijkstra(graph, directed=True, indices=start,
-                            limit=limit + offset + 2 * _TOL if np.isfinite(limit) else np.inf)
+            dist, pred = dijkstra(graph, directed=True, indices=start, return_predecessors=True,
+                                  limit=limit + offset + 2 * _TOL if np.isfinite(limit)
+                                  else np.inf)
+            if upward:  # kept for ``through`` (the shortest way down from each reach)
+                self._last_up = (start, dist, pred)
             idx = np.flatnonzero(np.isfinite(dist))
             near = np.maximum(dist[idx] - offset, 0.0)
             near[idx == start] = 0.0

@@ -75,8 +75,10 @@ class TraceArrays:
     start: int = -1  # the start reach
     section_code: object = None  # the traced section (None from a point)
 
-    def __post_init__(self) -> None:
-        self.top_order = self.best(EAGER_TOP)
+    @cached_property
+    def top_order(self) -> np.ndarray:
+        """The first ``EAGER_TOP`` positions in rank order (made on first use)."""
+        return self.best(EAGER_TOP)
 
     # ------------------------------------------------------------------ reaches
     @cached_property
