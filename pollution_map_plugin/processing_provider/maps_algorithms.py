@@ -101,4 +101,77 @@ class RenderMaps(DatabaseInputMixin, PollutionAlgorithm):
                 self.COUNT: len(files)}
 
 
-ALGORITHMS = [RenderMaps]
+class RenderAtlas(DatabaseInputMixin, PollutionAlgorithm):
+    """The one-river atlas (一河一策图册): one PDF per river plus an index."""
+
+    NAME = "render_atlas"
+    GROUP_ID = "maps"
+    RIVERS = "RIVERS"
+    PERIOD = "PERIOD"
+    DPI = "DPI"
+    PNG = "PNG"
+    OUTPUT = "OUTPUT"
+    FILES = "FILES"
+    COUNT = "COUNT"
+
+    def displayName(self) -> str:
+        return self.tr("Render the one-river atlas (一河一策图册)")
+
+    def shortHelpString(self) -> str:
+        return self.tr(
+            "Per river (default: the key rivers; or codes/names separated by commas, or "
+            "'all'): a cover with the dossier facts, the five thematic maps zoomed to the "
+            "river's catchment and clipped to it, and its tables (sections and classes, "
+            "problems, largest sources, projects), through a QGIS atlas layout. Writes one "
+            "PDF per river, index.html and index.csv."
+        )
+
+    def flags(self):
+        no_threading = enum_value(Qgis, "ProcessingAlgorithmFlag", "NoThreading",
+                                  QgsProcessingAlgorithm, "FlagNoThreading")
+        return super().flags() | no_threading
+
+    def initAlgorithm(self, config: dict | None = None) -> None:
+        self.add_database_parameter()
+        self.addParameter(QgsProcessingParameterString(
+            self.RIVERS, self.tr("Rivers (codes or names, comma-separated; empty: key "
+                                 "rivers; all: every river)"), optional=True))
+        self.addParameter(QgsProcessingParameterString(
+            self.PERIOD, self.tr("Period (e.g. 2024; empty: latest year)"), optional=True))
+        self.addParameter(QgsProcessingParameterNumber(
+            self.DPI, self.tr("Resolution (dpi)"), number_type("Integer"), 150, False, 50, 600))
+        self.addParameter(QgsProcessingParameterBoolean(
+            self.PNG, self.tr("Also a PNG of every page"), False))
+        self.addParameter(QgsProcessingParameterFolderDestination(
+            self.OUTPUT, self.tr("Output folder")))
+        self.addOutput(QgsProcessingOutputString(self.FILES, self.tr("Written files")))
+        self.addOutput(QgsProcessingOutputNumber(self.COUNT, self.tr("Number of files")))
+
+    def processAlgorithm(self, parameters, context, feedback):
+        self.require_modules("geopandas", "scipy")
+        from ..qgis_desktop.render import render_atlas
+
+        target = self.database_target(parameters, context)
+        out = self.parameterAsString(parameters, self.OUTPUT, context)
+        self.check_outputs(folders=(out,), database=target)
+        if split_authcfg(target)[1]:
+            target = core_target(target)
+        text = self.parameterAsString(parameters, self.RIVERS, context).strip()
+        rivers = "key" if not text else "all" if text.lower() == "all" else [
+            t.strip() for t in text.replace("，", ",").split(",") if t.strip()]
+        period = self.parameterAsString(parameters, self.PERIOD, context).strip() or None
+        try:
+            files = render_atlas(target, out, rivers, period,
+                                 self.parameterAsInt(parameters, self.DPI, context),
+                                 self.parameterAsBool(parameters, self.PNG, context), feedback)
+        except QgsProcessingException:
+            raise
+        except Exception as exc:  # noqa: BLE001 - shown in the Processing log
+            raise QgsProcessingException(str(exc)) from exc
+        if feedback.isCanceled():
+            return {self.OUTPUT: out, self.FILES: "", self.COUNT: 0}
+        return {self.OUTPUT: out, self.FILES: ";".join(str(p) for p in files),
+                self.COUNT: len(files)}
+
+
+ALGORITHMS = [RenderMaps, RenderAtlas]

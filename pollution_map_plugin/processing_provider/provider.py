@@ -23,6 +23,7 @@ ALGORITHM_MODULES = (
     "method_algorithms",
     "html_algorithms",
     "maps_algorithms",
+    "district_algorithms",
 )
 
 

@@ -38,10 +38,13 @@ from ..core import symbology as sym
 from .cjk_fonts import map_font_family
 from .qgis_compat import enum_value
 
-RIVER_RULES = (  # (filter, priority, size pt, most zoomed-out scale shown, 0 = always)
+_NOT_KEY = 'NOT coalesce("key_river", false)'
+RIVER_RULES = (  # (filter, priority, size pt, most zoomed-out scale shown, 0 = always);
+    # exclusive filters: a river gets one label
     ('"key_river"', 9, 10.0, 0),
-    ('coalesce("length_km", 0) >= 100', 7, 8.5, 2_000_000),
-    ('coalesce("length_km", 0) >= 30', 5, 7.5, 750_000),
+    (f'{_NOT_KEY} AND coalesce("length_km", 0) >= 100', 7, 8.5, 2_000_000),
+    (f'{_NOT_KEY} AND coalesce("length_km", 0) >= 30 AND "length_km" < 100', 5, 7.5,
+     750_000),
     ("ELSE", 3, 7.0, 250_000),
 )
 SECTION_SCALES = {"national": 3_000_000, "other": 750_000}
