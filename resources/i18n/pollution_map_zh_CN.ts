@@ -9,6 +9,11 @@
         <translation>（报告：{0}）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>; {0} % of the observed load is not covered by listed sources</source>
+        <translation>；实测负荷中有 {0} % 未被所列污染源覆盖</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
         <source>About / version</source>
         <translation>关于 / 版本</translation>
@@ -39,9 +44,19 @@
         <translation>所有可选 Python 包均已安装。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>All sources (equivalent load)</source>
+        <translation>全部污染源（等标污染负荷）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
         <source>Already at schema version {0}</source>
         <translation>已是数据库结构版本 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Also a PNG of every page</source>
+        <translation>同时导出每页的 PNG</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
@@ -84,6 +99,16 @@
         <translation>评价与溯源</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Assessment summary</source>
+        <translation>评价摘要</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>At the section (t/a)</source>
+        <translation>到达断面（t/a）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>BD-09 (Baidu)</source>
         <translation>BD-09（百度）</translation>
@@ -120,6 +145,21 @@
         <translation>由河流线要素（Shapefile、GeoPackage、GeoJSON；可同时导入多个文件；无投影文件的数据按经纬度读取，除非指定坐标系）生成河流表和河段表。容差内的线端点合并为节点，线在汇合处打断，伪节点合并；河段按名称归入河流。每个连通部分的出口由河网本身确定（或由用户给出），所有河段均定向为顺流方向；逆流绘制的线被报告并翻转。报告逐条列出每个输入要素：已使用、已合并或已舍弃。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>By district</source>
+        <translation>按区县</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>COD t/a</source>
+        <translation>COD t/a</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>CRS of a file without projection</source>
+        <translation>无投影文件的坐标系</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>CRS of files without one (empty: lon/lat EPSG:4490)</source>
         <translation>无坐标系文件的坐标系（留空：经纬度 EPSG:4490）</translation>
@@ -145,9 +185,20 @@
         <translation>无法打开数据库：{0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Category</source>
+        <translation>类别</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Change</source>
         <translation>变化</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Change between two periods (by the method)</source>
+        <translation>两个时段间的水质变化（按评价办法）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
@@ -158,6 +209,16 @@
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Change map: second period</source>
         <translation>变化图：第二时段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Change of</source>
+        <translation>变化分析对象</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Change {0} (the method's ΔG − ΔD, percentage points)</source>
+        <translation>水质变化 {0}（评价办法的 ΔG − ΔD，百分点）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
@@ -173,6 +234,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>Chongqing (full size)</source>
         <translation>重庆（完整规模）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Class</source>
+        <translation>水质类别</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -200,6 +266,16 @@
         <translation>在地图上点击一个监测断面，从该断面开始溯源</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Code</source>
+        <translation>编码</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Code field (empty: guess)</source>
+        <translation>编码字段（留空：自动识别）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Connecting to {0}</source>
         <translation>正在连接 {0}</translation>
@@ -211,8 +287,14 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>Control unit</source>
         <translation>控制单元</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/trace_outputs.py"/>
+        <source>Control units with their shares</source>
+        <translation>控制单元及其贡献占比</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -235,8 +317,10 @@
         <translation>无法读取样式 {0}：{1}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/section_timeline.py"/>
         <source>Could not write {0}</source>
         <translation>无法写入 {0}</translation>
     </message>
@@ -301,6 +385,11 @@
         <translation>数据库（GeoPackage 文件、PostgreSQL 连接字符串或已保存连接的名称）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Deadline</source>
+        <translation>期限</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>Demo (one city)</source>
         <translation>演示（一个城市）</translation>
@@ -352,8 +441,19 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>District</source>
         <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Districts</source>
+        <translation>区县</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Districts written</source>
+        <translation>写入区县数</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
@@ -367,14 +467,64 @@
         <translation>汇水控制单元</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Drinking-water source areas</source>
+        <translation>饮用水水源地</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Drinking-water source areas out of compliance ({0})</source>
+        <translation>不达标的饮用水水源地（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
+        <source>Drinking-water zone complies</source>
+        <translation>饮用水水源保护区达标</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
+        <source>Drinking-water zone out of compliance</source>
+        <translation>饮用水水源保护区不达标</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
+        <source>Drinking-water zone without a monitoring section</source>
+        <translation>无监测断面的饮用水水源保护区</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Each surface-water protection zone with the sections inside it, assessed against the zone's class (GB 3838-2002: first zone II, second zone III; the quasi zone is held to III) over a period (empty: the latest year), with the supplementary items of Table 2 where measured (sulfate 250, chloride 250, nitrate as N 10, iron 0.3, manganese 0.1 mg/L). complies is false for the zones out of compliance. Groundwater sources are not assessed.</source>
+        <translation>对每个地表水饮用水水源保护区及其范围内的断面，按保护区对应的水质类别评价指定时段（留空：最近一年）的水质（GB 3838-2002：一级保护区Ⅱ类，二级保护区Ⅲ类；准保护区按Ⅲ类要求），有监测数据时包括表 2 的补充项目（硫酸盐 250、氯化物 250、硝酸盐（以 N 计）10、铁 0.3、锰 0.1 mg/L）。不达标保护区的 complies 为 false。不评价地下水水源地。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Earlier period</source>
+        <translation>前一时段</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Encoding</source>
         <translation>编码</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Enterprise</source>
+        <translation>企业</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Enterprises in the catchment: {15}, COD {16} t/a</source>
+        <translation>汇水范围内企业：{15} 家，COD {16} t/a</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Every river</source>
         <translation>全部河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <source>Every sample since (date; empty: the latest of each item)</source>
+        <translation>自该日期起的全部样品（日期；留空：各指标的最新样品）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
@@ -407,7 +557,7 @@
         <translation>导出专题图（PNG + PDF）…</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>Export maps to</source>
         <translation>专题图导出到</translation>
     </message>
@@ -417,7 +567,7 @@
         <translation>导出河流 HTML 报告（一河一策）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>Exporting HTML reports</source>
         <translation>正在导出 HTML 报告</translation>
     </message>
@@ -513,12 +663,17 @@
         <translation>分组方式</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Groups: count every section assessed in each period (default: only those with a class in both)</source>
+        <translation>分组：统计每个时段参评的全部断面（默认：仅统计两个时段均有水质类别的断面）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Guess from the name (湖, 水库, 库心, 库区: lake)</source>
         <translation>按名称推断（含湖、水库、库心、库区：湖库）</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>HTML export incomplete: {0} page(s) not written, listed in {1}</source>
         <translation>HTML 导出不完整：{0} 个页面未写入，见 {1}</translation>
     </message>
@@ -528,7 +683,7 @@
         <translation>HTML 报告</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>HTML reports written to {0}</source>
         <translation>HTML 报告已写入 {0}</translation>
     </message>
@@ -541,6 +696,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/algorithm_base.py"/>
         <source>Import</source>
         <translation>导入</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Import districts (区县) from a polygon file</source>
+        <translation>从面文件导入区县</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
@@ -569,6 +729,11 @@
         <translation>将 CSV（UTF-8、带 BOM 的 UTF-8、GBK 或 GB18030，自动检测）或 XLSX 文件导入污染源数据库的一张表。表头可以是中文或英文（企业名称/name、经度/lon、纬度/lat 等），也可以显式映射为“表头=字段; 表头=字段”。坐标可为十进制或度分秒格式，坐标系可为 WGS84、CGCS2000、GCJ-02（高德、腾讯）或 BD-09（百度），统一存储为 CGCS2000。每一行都会校验；被拒绝的行连同行号和原因写入拒绝文件。通过校验的行在一个事务中按自然键插入或更新：重复导入同一文件不会产生任何变化。空白单元格默认保留已存储的值，也可选择清除；摘要中会统计。编码猜测存疑时拒绝导入：请指定编码（含 Big5）。没有坐标的断面按未定位存储。国家地表水自动监测发布数据（省份、断面名称、无年份的监测时间、水质类别、每个指标一列）按监测数据读取：文件未带日期时请给出年份；“--”和“*”表示无数值；错误的单元格只丢弃该值（列入拒绝文件）；未知站点可按省份和名称编码创建为未定位断面，水体类型按名称推断；发布类别与计算类别不一致的行写入类别报告。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_share_bar.py"/>
+        <source>Industry</source>
+        <translation>工业</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Input file (CSV or XLSX)</source>
         <translation>输入文件（CSV 或 XLSX）</translation>
@@ -582,6 +747,16 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Item</source>
         <translation>指标</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/trace_outputs.py"/>
+        <source>Items to trace (NH3N, TP, COD …; comma-separated; empty: none)</source>
+        <translation>溯源指标（NH3N, TP, COD …；逗号分隔；留空：无）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Items, e.g. NH3N,TP (sections; empty: every item measured)</source>
+        <translation>指标，如 NH3N,TP（断面；留空：全部已监测指标）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -604,6 +779,16 @@
         <translation>湖泊或水库</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
+        <source>Lake: {0}</source>
+        <translation>湖库：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Lakes and reservoirs: trophic state ({0})</source>
+        <translation>湖库营养状态（{0}）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Language</source>
         <translation>语言</translation>
@@ -614,9 +799,30 @@
         <translation>页面语言</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Largest sources in the catchment (COD)</source>
+        <translation>汇水范围内主要污染源（COD）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Later period</source>
+        <translation>后一时段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>Legend</source>
         <translation>图例</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Length: {1} km · source: {2} · mouth: {3}</source>
+        <translation>长度：{1} km · 源头：{2} · 河口：{3}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Level</source>
+        <translation>级别</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/network_import_action.py"/>
@@ -644,6 +850,11 @@
         <translation>将断面和污染源关联到新河段</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_share_bar.py"/>
+        <source>Livestock</source>
+        <translation>畜禽养殖</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Load</source>
         <translation>加载</translation>
@@ -652,6 +863,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Load database</source>
         <translation>加载数据库</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>Load from</source>
+        <translation>负荷依据</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
@@ -669,14 +885,29 @@
         <translation>将数据库（GeoPackage、PostgreSQL 连接字符串或已保存的连接）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Location</source>
+        <translation>位置</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Made with QGIS on {0}</source>
         <translation>{0} 由 QGIS 制作</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>Main failing item</source>
+        <translation>主要超标指标</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Main page</source>
         <translation>主页</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Main pollutants</source>
+        <translation>主要污染指标</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
@@ -688,6 +919,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Maps</source>
         <translation>专题图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Measure</source>
+        <translation>治理措施</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
@@ -730,14 +966,25 @@
         <translation>监测断面图</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Month</source>
         <translation>月</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>NH3-N t/a</source>
+        <translation>NH3-N t/a</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Name field (empty: guess)</source>
+        <translation>名称字段（留空：自动识别）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <source>Navigates the river network from a section like the USGS NLDI (UT upstream with tributaries, UM upstream mainstem, DM downstream mainstem) within a distance (0 = unlimited) and lists the reaches, the pollution sources discharging into them ranked by distance and load, and the control units.</source>
-        <translation>仿照 USGS NLDI，从一个断面出发在河网中追踪（UT 上游含支流、UM 上游干流、DM 下游干流），可限定距离（0 = 不限），列出途经河段、向这些河段排放的污染源（按距离和负荷排序）以及控制单元。</translation>
+        <source>Navigates the river network from a section like the USGS NLDI (UT upstream with tributaries, UM upstream mainstem, DM downstream mainstem) within a distance (0 = unlimited) and lists the reaches, the pollution sources discharging into them ranked by distance and load, and the control units. With items (or 'every failing item'), each item's sources are ranked by the load arriving at the section (first-order decay along the network, coefficients in the user guide, overridable with a JSON file); the summary and the share outputs give each source's share, the shares by source type, stretch and control unit, and the short list making up 80 % of it.</source>
+        <translation>仿照 USGS NLDI 从断面出发沿河网追踪（UT 上游（含支流）、UM 上游干流、DM 下游干流），在指定距离内（0 = 不限）列出河段、向这些河段排放的污染源（按距离和负荷排序）以及控制单元。给出指标（或选择“全部超标指标”）时，按到达断面的负荷对每个指标的污染源排序（沿河网一级衰减，系数见使用说明，可用 JSON 文件覆盖）；摘要和贡献占比输出给出每个污染源的贡献占比、按污染源类型、河段区间和控制单元汇总的贡献占比，以及合计占 80 % 的重点污染源清单。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
@@ -756,6 +1003,11 @@
         <translation>未加载数据库。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/cjk_fonts.py"/>
+        <source>No font with Chinese characters is installed: map labels, titles and legends will show empty boxes. Install one (Debian/Ubuntu: apt install fonts-noto-cjk or fonts-wqy-microhei; Windows has Microsoft YaHei) and restart QGIS.</source>
+        <translation>未安装含中文字符的字体：地图标注、标题和图例将显示为空白方框。请安装一种中文字体（Debian/Ubuntu：apt install fonts-noto-cjk 或 fonts-wqy-microhei；Windows 自带微软雅黑），然后重新启动 QGIS。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/demo_algorithms.py"/>
         <source>No output file given</source>
         <translation>未指定输出文件</translation>
@@ -766,9 +1018,25 @@
         <translation>未发现问题。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/section_timeline.py"/>
+        <source>No section on river {0}</source>
+        <translation>河流 {0} 上没有断面</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/thematic_layers.py"/>
+        <source>No trophic state (rivers; lakes without data)</source>
+        <translation>无营养状态（河流；无数据的湖库）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>Non-detects count as</source>
         <translation>未检出按以下值计</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>None</source>
+        <translation>无</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
@@ -786,9 +1054,19 @@
         <translation>既不是 GeoPackage，也不是 PostgreSQL 连接字符串或已保存的连接：{0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_share_bar.py"/>
+        <source>Not covered by listed sources</source>
+        <translation>所列污染源未覆盖</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Not written: {page} ({reason})</source>
         <translation>未写入：{page}（{reason}）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Nothing to summarise yet.</source>
+        <translation>暂无可汇总的内容。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
@@ -811,6 +1089,31 @@
         <translation>离线：所有内容内嵌于文件</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
+        <source>One-river atlas</source>
+        <translation>一河一策图册</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>One-river atlas rivers</source>
+        <translation>一河一策图册河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>One-river-one-policy atlas</source>
+        <translation>一河一策图册</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>One-tailed significance</source>
+        <translation>单侧显著性水平</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Only the zones out of compliance</source>
+        <translation>仅不达标的保护区</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Open a pollution-source database</source>
         <translation>打开污染源数据库</translation>
@@ -822,6 +1125,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_share_bar.py"/>
         <source>Other</source>
         <translation>其他</translation>
     </message>
@@ -848,16 +1152,32 @@
         <translation>PNG 分辨率（dpi）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Per district (区县): monitoring sections by water-quality class for the period, the share meeting their target, and pollution sources by type with their COD, NH3-N and TP loads; a total row last. Points are placed by the district polygons (or by their district attribute where the database has none).</source>
+        <translation>按区县统计：时段内各水质类别的监测断面数、达标断面比例，以及按类型统计的污染源及其 COD、NH3-N 和 TP 负荷；最后一行为合计。点要素按区县面确定所属区县（数据库中没有区县面时按其区县属性）。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Per river (default: the key rivers; or codes/names separated by commas, or 'all'): a cover with the dossier facts, the five thematic maps zoomed to the river's catchment and clipped to it, and its tables (sections and classes, problems, largest sources, projects), through a QGIS atlas layout. Writes one PDF per river, index.html and index.csv.</source>
+        <translation>按河流（默认：重点河流；或以逗号分隔的编码/名称，或“all”）：通过 QGIS 图集布局生成封面（河流档案信息）、缩放并裁剪到该河流汇水范围的五张专题图，以及相关表格（断面及水质类别、问题清单、主要污染源、治理项目）。每条河流输出一个 PDF，并生成 index.html 和 index.csv。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Per-feature report</source>
         <translation>逐要素报告</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Period</source>
         <translation>时段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/trace_outputs.py"/>
+        <source>Period (2025, 2025-Q3 …; empty: the latest year)</source>
+        <translation>时段（2025、2025-Q3 …；留空：最近一年）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -865,14 +1185,25 @@
         <translation>时段（如 2024、2024-Q3；留空：最近一年）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Period (e.g. 2024; empty: latest year)</source>
         <translation>时段（如 2024；留空：最近一年）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Period length</source>
+        <translation>时段长度</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>Period {period}: {n} sections</source>
         <translation>时段 {period}：{n} 个断面</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Period {period}: {n} zone/section rows, {bad} out of compliance</source>
+        <translation>时段 {period}：{n} 条保护区/断面记录，{bad} 条不达标</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
@@ -885,6 +1216,11 @@
         <translation>时段</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Periods (empty: every period with data)</source>
+        <translation>时段（留空：所有有数据的时段）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>Periods: {0}</source>
         <translation>时段：{0}</translation>
@@ -893,6 +1229,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Pick a section</source>
         <translation>选择断面</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Place points by their district attribute</source>
+        <translation>按区县属性确定点要素所属区县</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
@@ -943,6 +1284,11 @@
         <translation>污染负荷密度（COD）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Polygon file</source>
+        <translation>面文件</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>PostGIS: {0}</source>
         <translation>PostGIS：{0}</translation>
@@ -958,6 +1304,11 @@
         <translation>PostgreSQL 连接字符串…</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Problem reaches {0}</source>
         <translation>问题河段 {0}</translation>
@@ -969,8 +1320,19 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>Problems</source>
         <translation>问题列表</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Problems: {12} (open: {13}) · remediation projects: {14}</source>
+        <translation>问题：{12} 个（未整改：{13} 个）· 治理项目：{14} 个</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Progress %</source>
+        <translation>进度 %</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -993,6 +1355,7 @@
         <translation>QGIS {version}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Quarter</source>
         <translation>季度</translation>
@@ -1048,9 +1411,19 @@
         <translation>关联表</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Remediation projects</source>
+        <translation>治理项目</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Render the five thematic maps (PNG + PDF)</source>
         <translation>绘制五张专题图（PNG + PDF）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Render the one-river atlas (一河一策图册)</source>
+        <translation>绘制一河一策图册</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
@@ -1063,6 +1436,16 @@
         <translation>替换数据库中已有的河流和河段</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Replaces the districts layer with the polygons of a Shapefile, GeoPackage (path|layer=name) or GeoJSON: the name from a field such as name/名称/区县/XZQMC, the code from code/区划代码/adcode/XZQDM (or the fields given). Features without a polygon or a name are rejected and listed; duplicate codes write nothing.</source>
+        <translation>用 Shapefile、GeoPackage（路径|layer=图层名）或 GeoJSON 中的面要素替换区县图层：名称取自 name/名称/区县/XZQMC 等字段，编码取自 code/区划代码/adcode/XZQDM（或指定的字段）。没有面几何或名称的要素被拒绝并列出；编码重复时不写入任何数据。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Report</source>
+        <translation>报告</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Report only, write nothing</source>
         <translation>仅报告，不写入</translation>
@@ -1073,10 +1456,26 @@
         <translation>报告污染源地图插件、QGIS 和 Python 的版本，以及插件所用 Python 包的版本（未安装的包标为缺失）。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Resolution (dpi)</source>
+        <translation>分辨率（dpi）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>River</source>
         <translation>河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>River chiefs: {11}</source>
+        <translation>河长：{11}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -1100,12 +1499,17 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
-        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
         <source>Rivers</source>
         <translation>河流</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
+        <source>Rivers (codes or names, comma-separated; empty: key rivers; all: every river)</source>
+        <translation>河流（编码或名称，逗号分隔；留空：重点河流；all：全部河流）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
         <source>Rivers by stream order</source>
         <translation>按河流级别显示河流</translation>
     </message>
@@ -1170,9 +1574,16 @@
         <translation>二级保护区</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Section</source>
         <translation>断面</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/section_timeline.py"/>
+        <source>Section class by month</source>
+        <translation>断面逐月水质类别</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -1180,7 +1591,7 @@
         <translation>断面编码</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
         <source>Section level</source>
         <translation>断面级别</translation>
     </message>
@@ -1188,6 +1599,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Section water quality {0}</source>
         <translation>断面水质 {0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Sections and classes</source>
+        <translation>断面及水质类别</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -1200,6 +1616,36 @@
         <translation>未达标断面 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Sections whose level changed ({0})</source>
+        <translation>水质状况等级变化的断面（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Sections: the qualitative level before and after (优 I–II, 良好 III, 轻度污染 IV, 中度污染 V, 重度污染 劣V); the same level is 无明显变化 (I → II is no change), one level 有所好转/有所变差, two or more 明显好转/明显变差. Rivers, control units, water systems, districts and the whole area: ΔG − ΔD (the change of the share of I–III sections minus that of 劣V sections, percentage points); within ±10 no clear change, 10–20 slight, beyond 20 clear. The figures are fields of the output.</source>
+        <translation>断面：比较前后两个时段的水质状况等级（优 Ⅰ～Ⅱ类、良好 Ⅲ类、轻度污染 Ⅳ类、中度污染 Ⅴ类、重度污染 劣Ⅴ类）；等级相同为无明显变化（Ⅰ类 → Ⅱ类不算变化），相差一个等级为有所好转/有所变差，相差两个及以上等级为明显好转/明显变差。河流、控制单元、水系、区县和全区域：ΔG − ΔD（Ⅰ～Ⅲ类断面比例的变化减去劣Ⅴ类断面比例的变化，百分点）；±10 以内为无明显变化，10～20 为有所变化，超过 20 为明显变化。各项数值均为输出字段。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Sections: {6}, missing their target: {7} · classes {8}: {9} · worst: {10}</source>
+        <translation>断面：{6} 个，未达标：{7} 个 · {8} 水质类别：{9} · 最差：{10}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_share_bar.py"/>
+        <source>Sewage plants</source>
+        <translation>污水处理厂</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>Share</source>
+        <translation>贡献占比</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_tool.py"/>
+        <source>Shares of {0}</source>
+        <translation>{0} 贡献占比</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Sheet (XLSX; default the first)</source>
         <translation>工作表（XLSX；默认第一个）</translation>
@@ -1210,6 +1656,11 @@
         <translation>显示或隐藏污染源地图面板</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Significant trends ({0} of {1} series)</source>
+        <translation>显著变化趋势（{1} 个序列中的 {0} 个）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Snapping tolerance (m)</source>
         <translation>捕捉容差（米）</translation>
@@ -1218,6 +1669,41 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Source</source>
         <translation>污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Source-area zones</source>
+        <translation>水源地保护区</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/source_aggregation.py"/>
+        <source>Sources per {0} km hexagon (COD load; beyond 1:{1:,})</source>
+        <translation>每 {0} km 六边形内的污染源（COD 负荷；比例尺小于 1:{1:,} 时）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/trace_outputs.py"/>
+        <source>Sources with their shares</source>
+        <translation>污染源及其贡献占比</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Spearman's rank correlation r_s of each section's item means (or, for a river, control unit, water system, district or the whole area, the share of I–III sections) against time, tested against the critical value W_p of the method's table for N periods (one-tailed α 0.05 or 0.01): |r_s| ≥ W_p is a significant rise or fall (a rising concentration is worsening, except DO and transparency; a rising share is improving). With |r_s| below W_p, or fewer than 5 periods, there is no significant trend. Periods: 2019,2020,… or a range 2019..2025 split by the frequency (empty: every period with data). Fields n, rs, critical_value, trend_zh, quality_zh and note state the test.</source>
+        <translation>各断面指标均值（河流、控制单元、水系、区县或全区域则为Ⅰ～Ⅲ类断面比例）与时间的 Spearman 秩相关系数 r_s，按评价办法附表中 N 个时段对应的临界值 W_p 检验（单侧 α 0.05 或 0.01）：|r_s| ≥ W_p 为显著上升或显著下降（浓度上升为变差，溶解氧和透明度除外；比例上升为好转）。|r_s| 小于 W_p 或时段少于 5 个时，无显著变化趋势。时段：2019,2020,… 或区间 2019..2025（按频率划分；留空：所有有数据的时段）。字段 n、rs、critical_value、trend_zh、quality_zh 和 note 说明检验情况。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Statistics by district</source>
+        <translation>按区县统计</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>Statistics table</source>
+        <translation>统计表</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Status</source>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
@@ -1233,6 +1719,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/styles.py"/>
         <source>Style file missing: {0} (reinstall the plugin)</source>
         <translation>缺少样式文件：{0}（请重新安装插件）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Subject</source>
+        <translation>对象</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
@@ -1265,6 +1756,21 @@
         <translation>表</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Tables</source>
+        <translation>表格</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Target</source>
+        <translation>水质目标</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
+        <source>The atlas has no river to print</source>
+        <translation>图集中没有可输出的河流</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>The box is W,S,E,N</source>
         <translation>范围格式为 西,南,东,北</translation>
@@ -1275,9 +1781,19 @@
         <translation>数据库中已有 {0} 条河流、{1} 个河段。是否替换？</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>The database has no drinking-water source areas.</source>
+        <translation>数据库中没有饮用水水源地。</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>The database has no measurements.</source>
         <translation>数据库中没有监测数据。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
+        <source>The layout has no atlas</source>
+        <translation>该布局没有图集</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
@@ -1290,9 +1806,19 @@
         <translation>面板不可用：{error}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>The pollutant whose sources are ranked by the load arriving at the section</source>
+        <translation>按到达断面的负荷对其污染源排序的污染物</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
         <source>The usage guide is missing: {0}</source>
         <translation>缺少使用说明：{0}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>The whole area</source>
+        <translation>全区域</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
@@ -1310,6 +1836,11 @@
         <translation>此图层组不是由本插件加载的。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>This river's catchment</source>
+        <translation>本河流汇水范围</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Tianditu (needs a key)</source>
@@ -1324,6 +1855,16 @@
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Tianditu key (or the TIANDITU_KEY variable)</source>
         <translation>天地图密钥（或 TIANDITU_KEY 环境变量）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/trace_outputs.py"/>
+        <source>Trace coefficients (JSON file overriding the defaults)</source>
+        <translation>溯源系数（覆盖默认值的 JSON 文件）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/trace_outputs.py"/>
+        <source>Trace every item the section fails in the period</source>
+        <translation>溯源断面在该时段的全部超标指标</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_tool.py"/>
@@ -1351,6 +1892,26 @@
         <translation>溯源污染源</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Trend of</source>
+        <translation>趋势分析对象</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Trend over several periods (Spearman)</source>
+        <translation>多时段变化趋势（Spearman）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Trends</source>
+        <translation>变化趋势</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Tributary of: {4} · tributaries: {5}</source>
+        <translation>汇入：{4} · 支流：{5} 条</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>Type</source>
         <translation>类型</translation>
@@ -1364,6 +1925,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
         <source>UT upstream with tributaries</source>
         <translation>UT 上游（含支流）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>Unknown item(s): {items}</source>
+        <translation>未知指标：{items}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
@@ -1423,18 +1989,24 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <source>Warnings from the latest sample of every section: items worse than the section's target (exceedance), items within the critical share of the target limit (critical), and items whose class worsened by the class jump or more, or which moved beyond k standard deviations of their recent samples (sudden change).</source>
-        <translation>根据每个断面的最新样本生成预警：劣于断面水质目标的项目（超标），达到目标限值临界比例的项目（临界），以及类别恶化达到跃升数或超出近期样本 k 倍标准差的项目（突变）。</translation>
+        <source>Warnings over every sample since a date (empty: the latest sample of every item of every section), each with its sample's date: items worse than the section's target (exceedance; sections without a target get none), items within the critical share of the target limit (critical), and items that moved at least 10 % in the worse direction and whose class worsened by the class jump or more, or which departed beyond k standard deviations of their recent measured samples (sudden change). Non-detects never warn.</source>
+        <translation>对某日期以来的全部样品（留空：每个断面每个指标的最新样品）发出预警，并注明样品日期：劣于断面水质目标的指标（超标；无水质目标的断面不预警）、达到目标限值临界比例的指标（临界），以及向变差方向变化至少 10 % 且类别变差不少于类别跃升数、或偏离其近期实测样品 k 倍标准差以上的指标（突变）。未检出不预警。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <source>Water quality of each river, control unit, water system or district over a period: with 5 or more sections the label by the share of sections per class, with fewer the class of the items averaged over the sections; counts per class and the share of sections meeting their targets.</source>
-        <translation>评价一个时段内每条河流、控制单元、水系或区县的水质：断面数不少于 5 个时按各类别断面比例定性，少于 5 个时按各断面项目均值定类；并统计各类别断面数和达标断面比例。</translation>
+        <source>Water quality of each river, control unit, water system or district over a period: with 5 or more sections the label by the share of sections per class, with fewer the class of the items averaged over the sections (river and lake sections apart, each with its own limits; a group of lake points always by the item means, the method's lake rule); counts per class and the share of sections meeting their targets.</source>
+        <translation>评价时段内各河流、控制单元、水系或区县的水质：断面数不少于 5 个时按各类别断面比例评价，少于 5 个时按各断面指标均值的水质类别评价（河流断面与湖库断面分开，各用其限值；湖库点位组按评价办法的湖库规定始终采用指标均值）；统计各类别断面数及达标断面比例。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>Water system</source>
         <translation>水系</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
+        <source>Water system: {0}</source>
+        <translation>水系：{0}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
@@ -1458,13 +2030,18 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
-        <source>Water-quality class of every monitoring section over a period (2025, 2025-Q3, 2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean of each item over the period, single-factor class over the 21 routine items, qualitative label, target met or not, failing items and main pollutants (环办〔2011〕22号). Non-detects count as half the detection limit by default.</source>
-        <translation>评价一个时段内（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）每个监测断面的水质类别：各项目时段均值、21 项常规项目的单因子类别、定性评价、是否达标、超标项目和主要污染物（环办〔2011〕22号）。未检出默认按检出限的一半计。</translation>
+        <source>Water-quality class of every monitoring section over a period (2025, 2025-Q3, 2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean of each item over the period, single-factor class over the 21 routine items, qualitative label, target met or not, failing items and main pollutants (环办〔2011〕22号). Lakes and reservoirs also get TLI(Σ) and their trophic state (fields tli, trophic_state; lake TN apart in tn_value, tn_class). pH is never averaged: its worst sample counts, with the period's range (ph_min, ph_max) and the samples outside 6–9 (ph_outside). Non-detects count as half the detection limit by default.</source>
+        <translation>评价时段内每个监测断面的水质类别（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）：各指标的时段均值、21 项常规指标的单因子类别、水质状况定性、是否达标、超标指标和主要污染指标（环办〔2011〕22号）。湖泊和水库另计算 TLI(Σ) 及营养状态（字段 tli、trophic_state；湖库总氮单独列于 tn_value、tn_class）。pH 不取均值：按最差样品计，并给出时段内的范围（ph_min、ph_max）及超出 6～9 的样品（ph_outside）。未检出默认按检出限的一半计。</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Watershed river-system map</source>
         <translation>流域水系图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Whole area</source>
+        <translation>全区域</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -1487,11 +2064,12 @@
         <translation>已写出：{path}</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>Wrote {0} files to {1}</source>
         <translation>已向 {1} 写出 {0} 个文件</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/period_picker.py"/>
         <source>Year</source>
         <translation>年</translation>
@@ -1502,9 +2080,25 @@
         <translation>无年份日期所用年份（自动监测发布数据；默认取文件自带日期）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>estimated</source>
+        <translation>估算</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>from COD / NH3-N</source>
+        <translation>由 COD / NH3-N 推算</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>half the detection limit</source>
         <translation>检出限的一半</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>measured</source>
+        <translation>实测</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/about_algorithms.py"/>
@@ -1532,12 +2126,28 @@
         <translation>或环境变量 TIANDITU_KEY</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>permitted</source>
+        <translation>许可量</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>reaches the section only through a reach without flow direction</source>
+        <translation>仅经由无流向河段到达断面</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>reaches the section through a lake</source>
+        <translation>经由湖库到达断面</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layouts.py"/>
         <source>synthetic demo data</source>
         <translation>合成演示数据</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>the detection limit</source>
         <translation>检出限</translation>
     </message>
@@ -1548,6 +2158,7 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>zero</source>
         <translation>零</translation>
     </message>
@@ -1557,14 +2168,49 @@
         <translation>{0} 已加载</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>{0} sections, {1} meet their target ({2})</source>
+        <translation>{0} 个断面，{1} 个达标（{2}）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/tasks.py"/>
         <source>{0}: cancelled</source>
         <translation>{0}：已取消</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>{0}: class {1}, needs {2}; {3}</source>
+        <translation>{0}：{1}类，应达 {2} 类；{3}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>{0}: r_s = {1}, N = {2}</source>
+        <translation>{0}：r_s = {1}，N = {2}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/district_algorithms.py"/>
+        <source>{0}: {1} point(s) whose district attribute differs from their polygon</source>
+        <translation>{0}：{1} 个点的区县属性与其所在区县面不一致</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
+        <source>{0}: {1} sources make up {2} % of the modelled load ({3} with a load of {4} candidates upstream)</source>
+        <translation>{0}：{1} 个污染源占模拟负荷的 {2} %（上游 {4} 个候选污染源中 {3} 个有负荷）</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>{0}: {1} upstream reaches, {2} candidate sources</source>
         <translation>{0}：{1} 个上游河段，{2} 个候选污染源</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>{0}: ΔG {1}, ΔD {2}, ΔG − ΔD {3}</source>
+        <translation>{0}：ΔG {1}，ΔD {2}，ΔG − ΔD {3}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>{before} → {after}: {n} rows</source>
+        <translation>{before} → {after}：{n} 行</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -1575,6 +2221,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>{n} river reports</source>
         <translation>{n} 份河流报告</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
+        <source>{n} trends over {first}..{last} ({count} periods)</source>
+        <translation>{first}..{last}（{count} 个时段）：{n} 条趋势</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/analysis_algorithms.py"/>
@@ -1610,12 +2261,28 @@
         <translation type="vanished">将数据库（GeoPackage 路径或 PostgreSQL 连接字符串）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
+        <source>Navigates the river network from a section like the USGS NLDI (UT upstream with tributaries, UM upstream mainstem, DM downstream mainstem) within a distance (0 = unlimited) and lists the reaches, the pollution sources discharging into them ranked by distance and load, and the control units.</source>
+        <translation type="vanished">仿照 USGS NLDI，从一个断面出发在河网中追踪（UT 上游含支流、UM 上游干流、DM 下游干流），可限定距离（0 = 不限），列出途经河段、向这些河段排放的污染源（按距离和负荷排序）以及控制单元。</translation>
+    </message>
+    <message>
         <source>No database given.</source>
         <translation type="vanished">未指定数据库。</translation>
     </message>
     <message>
         <source>Warnings (latest samples)</source>
         <translation type="vanished">预警（最新样本）</translation>
+    </message>
+    <message>
+        <source>Warnings from the latest sample of every section: items worse than the section's target (exceedance), items within the critical share of the target limit (critical), and items whose class worsened by the class jump or more, or which moved beyond k standard deviations of their recent samples (sudden change).</source>
+        <translation type="vanished">根据每个断面的最新样本生成预警：劣于断面水质目标的项目（超标），达到目标限值临界比例的项目（临界），以及类别恶化达到跃升数或超出近期样本 k 倍标准差的项目（突变）。</translation>
+    </message>
+    <message>
+        <source>Water quality of each river, control unit, water system or district over a period: with 5 or more sections the label by the share of sections per class, with fewer the class of the items averaged over the sections; counts per class and the share of sections meeting their targets.</source>
+        <translation type="vanished">评价一个时段内每条河流、控制单元、水系或区县的水质：断面数不少于 5 个时按各类别断面比例定性，少于 5 个时按各断面项目均值定类；并统计各类别断面数和达标断面比例。</translation>
+    </message>
+    <message>
+        <source>Water-quality class of every monitoring section over a period (2025, 2025-Q3, 2025-10 or 2025-01-01/2025-06-30; empty: the latest year with data): the mean of each item over the period, single-factor class over the 21 routine items, qualitative label, target met or not, failing items and main pollutants (环办〔2011〕22号). Non-detects count as half the detection limit by default.</source>
+        <translation type="vanished">评价一个时段内（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）每个监测断面的水质类别：各项目时段均值、21 项常规项目的单因子类别、定性评价、是否达标、超标项目和主要污染物（环办〔2011〕22号）。未检出默认按检出限的一半计。</translation>
     </message>
 </context>
 </TS>
