@@ -47,14 +47,18 @@ from .source_aggregation import (
 from .styles import apply_label_style, river_order_renderer
 from .thematic_layers import (
     CHANGE_FIELDS,
+    DRINKING_FIELDS,
     PROP_THEMATIC,
     REACH_FIELDS,
     SECTION_FIELDS,
     change_renderer,
     density_layer,
+    drinking_renderer,
+    drinking_rows,
     heatmap_renderer,
     join_lines,
     join_points,
+    join_polygons,
     problem_reach_renderer,
     rows_by,
     section_class_renderer,
@@ -94,7 +98,7 @@ THEME_LAYERS: dict[str, tuple[str, ...]] = {
     # coloured sections on top
     "pollution": ("districts", "control_units", "industrial_parks", "rivers", "reaches",
                   "density", HEXAGONS, *schema.SOURCE_LAYERS, "section_classes"),
-    "problems": (*BACKDROP, "problem_reaches", "problem_sections"),
+    "problems": (*BACKDROP, "drinking_zones", "problem_reaches", "problem_sections"),
     "change": (*BACKDROP, "section_changes"),
 }
 THEMATIC_GROUP = "thematic"
@@ -194,6 +198,16 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
         _put(project, sub, existing, layer, "problem_reaches", problem_reach_renderer(rules),
              restyle=True)
         wanted.add("problem_reaches")
+    bundle = getattr(data, "bundle", None) if data is not None else None
+    zones = getattr(bundle, "drinking_water", None) if bundle is not None else None
+    if zones is not None and len(zones) and "drinking_water_areas" in base:
+        # the problem map: drinking-water zones out of compliance (issue 12's pieces)
+        title = tr("Drinking-water zones {0}").format(data.period)
+        layer = join_polygons(base["drinking_water_areas"], drinking_rows(zones), title,
+                              DRINKING_FIELDS)
+        _put(project, sub, existing, layer, "drinking_zones", drinking_renderer(),
+             restyle=True)
+        wanted.add("drinking_zones")
     aggregated = needs_aggregation(base)
     if aggregated:
         from .layer_loading import group_source
