@@ -19,14 +19,24 @@ Public API (stable)::
     res.by_distance(), res.by_load(), res.summary(), res.to_dict(), res.to_json()
     nearest_section(sections_gdf, lon, lat, max_distance_m=1000.0)   # dict or None
 
+    # per exceeding item (issue 13): loads, decay, shares, short list
+    # (SourceAttribution: from core.network.source_attribution, which uses the assessment)
+    att = SourceAttribution.from_database(db, period="2025", settings=load_trace_settings())
+    found = att.attribute("S001")                  # its failing items; or items=["NH3N"]
+    sh = found.shares["NH3N"]                      # ItemShares: arrays, frames on demand
+    sh.sources_frame(20), sh.by_group(), sh.by_stretch(), sh.by_unit(), sh.short_list_n
+    res.shares("TP")                               # the same from any TraceResult
+
 Modes (as the USGS NLDI): ``UT`` upstream with tributaries, ``UM`` upstream mainstem,
 ``DM`` downstream mainstem, ``DD`` downstream with diversions.  Bad arguments raise
 ValueError (unknown reach codes in ``navigate``: KeyError); problems in the data are
 reported in ``issues`` and ``TraceResult.notes``.
 """
 
+from pollution_map_plugin.core.network.contribution import ItemShares
 from pollution_map_plugin.core.network.graph import MODES, NAVIGATION_COLUMNS, ReachNetwork
 from pollution_map_plugin.core.network.issues import ISSUE_KINDS, NetworkIssue
+from pollution_map_plugin.core.network.load_estimates import TraceSettings, load_trace_settings
 from pollution_map_plugin.core.network.result import (
     SOURCE_RESULT_COLUMNS,
     UNIT_RESULT_COLUMNS,
@@ -43,6 +53,7 @@ __all__ = [
     "DEFAULT_DECAY_KM",
     "EQUIVALENT_LOAD_STANDARDS",
     "ISSUE_KINDS",
+    "ItemShares",
     "LOAD_FIELDS",
     "MODES",
     "NAVIGATION_COLUMNS",
@@ -51,7 +62,9 @@ __all__ = [
     "NetworkIssue",
     "ReachNetwork",
     "TraceResult",
+    "TraceSettings",
     "Tracer",
+    "load_trace_settings",
     "nearest_section",
     "trace_section",
 ]

@@ -141,6 +141,9 @@ class ItemShares:
 
     # ------------------------------------------------------------- groupings
     def _grouped(self, keys: np.ndarray, n_keys: int) -> tuple[np.ndarray, np.ndarray]:
+        if len(keys) and keys.min() >= 0:
+            return (np.bincount(keys, weights=self.contribution, minlength=n_keys),
+                    np.bincount(keys, minlength=n_keys))
         ok = keys >= 0
         contrib = np.bincount(keys[ok], weights=self.contribution[ok], minlength=n_keys)
         count = np.bincount(keys[ok], minlength=n_keys)
@@ -198,7 +201,7 @@ class ItemShares:
                              "n_sources": count[hit].astype(np.int64)})
 
     # ------------------------------------------------------------- frames
-    @property
+    @cached_property
     def rows(self) -> np.ndarray:
         """Rows of the tracer's source arrays, in the order of ``pos``."""
         return self.found.rows[self.pos]

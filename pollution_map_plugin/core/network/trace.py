@@ -35,7 +35,6 @@ from pollution_map_plugin.core.network.source_entry import (
     SOURCE_LAYERS,
     assign_sources,
     point_coordinates,
-    scores,
     tiebreak_order,
 )
 from pollution_map_plugin.core.network.trace_arrays import TraceArrays
@@ -233,12 +232,10 @@ class Tracer:
             raise ValueError(f"decay_km must be > 0, not {decay_km!r}")
         upward = mode in ("UT", "UM")
         f0 = (1.0 if upward else 0.0) if fraction is None else fraction
-        rows, reach, dist, rounded, score = self._sources_on(idx, near, start, f0, upward,
-                                                             distance_km, load_field,
-                                                             decay_km)
-        found = TraceArrays(self, idx, near, far, distance_km, rows, reach, dist, rounded,
-                            score, load_field, self.units.touched(idx, point, unit_code), point,
-                            unit_code, start, section.get("code"))
+        rows, reach, dist = self._sources_on(idx, near, start, f0, upward, distance_km)
+        found = TraceArrays(self, idx, near, far, distance_km, rows, reach, dist, load_field,
+                            self.units.touched(idx, point, unit_code), point, unit_code, start,
+                            section.get("code"), float(decay_km))
         return TraceResult(section, mode, distance_km, str(net.codes[start]), fraction,
                            found, net.crs, load_field, float(decay_km), self.notes + notes,
                            self._issues_on(idx))
@@ -264,9 +261,9 @@ class Tracer:
         hit[owner[mark[reach]]] = True
         return [i for i, h in zip(net.issues, hit) if h]
 
-    def _sources_on(self, idx, near, start, f0, upward, distance_km, load_field, decay_km
+    def _sources_on(self, idx, near, start, f0, upward, distance_km
                     ) -> tuple[np.ndarray, ...]:
-        """Sources entering the reaches ``idx``: (rows, reach, km, km to the mm, score)."""
+        """Sources entering the reaches ``idx``: (rows, reach, km)."""
         net, col = self.network, self.columns
         at = np.full(len(net), np.nan)  # km to each traced reach's near end
         at[idx] = near
@@ -293,9 +290,7 @@ class Tracer:
         keep = dist >= -_TOL
         if distance_km is not None:
             keep &= dist <= distance_km + _TOL
-        sel, r, dist = sel[keep], r[keep], np.maximum(dist[keep], 0.0)
-        rounded = np.round(dist, 6)
-        return sel, r, dist, rounded, scores(rounded, col[load_field][sel], decay_km)
+        return sel[keep], r[keep], np.maximum(dist[keep], 0.0)
 
 
 def _section_point(sections: pd.DataFrame, row: int):

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pollution_map_plugin.core.network.source_entry import DEFAULT_DECAY_KM, scores
 from pollution_map_plugin.core.network.trace_columns import SOURCE_RESULT_COLUMNS
 
 
@@ -52,8 +53,9 @@ class TraceArrays:
     ``reach_idx``, ``near``, ``far``: the reaches (network indices, unsorted) and the km
     from the start point to their near and far ends.  ``rows`` (rows of the tracer's
     source arrays, ascending: the tie-break order), ``reach``, ``km``, ``rounded`` (km to
-    the mm, as ranked) and ``scores``: the candidate sources.  ``order`` puts them in rank
-    order (made on first use; ``best(n)`` gives its first ``n`` without the rest), and
+    the mm, as ranked) and ``scores`` (both made on first use): the candidate sources.
+    ``order`` puts them in rank order (made on first use; ``best(n)`` gives its first
+    ``n`` without the rest), and
     ``source_rows``, ``source_reach``, ``source_km`` and ``score`` are in that order.
     ``unit_idx``: the control units met (ascending).
     """
@@ -66,14 +68,24 @@ class TraceArrays:
     rows: np.ndarray
     reach: np.ndarray
     km: np.ndarray
-    rounded: np.ndarray
-    scores: np.ndarray
     load_field: str
     unit_idx: np.ndarray
     point: object = None
     unit_code: object = None
     start: int = -1  # the start reach
     section_code: object = None  # the traced section (None from a point)
+    decay_km: float = DEFAULT_DECAY_KM
+
+    @cached_property
+    def rounded(self) -> np.ndarray:
+        """``km`` to the millimetre, as ranked."""
+        return np.round(self.km, 6)
+
+    @cached_property
+    def scores(self) -> np.ndarray:
+        """The score of each candidate (``source_entry.scores``), made on first use."""
+        return scores(self.rounded, self.tracer.columns[self.load_field][self.rows],
+                      self.decay_km)
 
     @cached_property
     def top_order(self) -> np.ndarray:
