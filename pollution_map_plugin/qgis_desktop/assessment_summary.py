@@ -22,6 +22,7 @@ from typing import Any
 from qgis.PyQt.QtCore import Qt, pyqtSignal
 from qgis.PyQt.QtWidgets import QGroupBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout
 
+from .map_data import TREND_MIN_YEARS
 from .qgis_compat import is_chinese
 from .translation import tr
 
@@ -116,6 +117,10 @@ def summary_groups(data: Any, max_rows: int = 50) -> list[SummaryGroup]:
                      _text(row.get("n")))), _text(row.get("section_code")) or None))
         groups.append(group)
 
+    elif bundle is not None and 0 < len(getattr(data, "periods", []) or []) < TREND_MIN_YEARS:
+        groups.append(SummaryGroup(tr("Trends need {0} years of data; this database has {1}")
+                                   .format(TREND_MIN_YEARS, len(data.periods))))
+
     sections = getattr(data, "sections", None)
     if sections is not None and len(sections) and "tli" in sections:
         lakes = sections[sections["tli"].notna()]
@@ -142,7 +147,8 @@ def summary_groups(data: Any, max_rows: int = 50) -> list[SummaryGroup]:
                 (f"{_text(row.get('area_name'))} ({_text(row.get('zone_level_zh'))})",
                  tr("{0}: class {1}, needs {2}; {3}").format(
                      _text(row.get("section_name") or row.get("section_code")),
-                     _text(row.get("roman")), _text(row.get("required_class")),
+                     _text(row.get("roman")),
+                     _text(row.get("required_roman") or row.get("required_class")),
                      _text(row.get("failing_items_text")))),
                 _text(row.get("section_code")) or None))
         groups.append(group)

@@ -44,7 +44,7 @@ from .layer_loading import (
     load_database_task,
     resolve,
 )
-from .map_data import MapData, compute_map_data
+from .map_data import TREND_MIN_YEARS, MapData, compute_map_data, compute_trends
 from .map_themes import MAPS, apply_theme, build_maps, group_extent
 from .period_picker import PeriodPicker
 from .qgis_compat import is_chinese
@@ -351,6 +351,25 @@ class PollutionDock(DockExports, QDockWidget):
         group.setCustomProperty(PROP_PERIOD, f"{data.period}|{compare}")
         self.warnings_panel.set_warnings(data.warnings, is_chinese())
         self.summary.set_data(data)
+        self._queue_trends(group, data)
+
+    def _queue_trends(self, group: QgsLayerTreeGroup, data: MapData) -> None:
+        """Spearman trends over the years read the whole history: computed after the
+        maps, in a task of their own (a newer assessment cancels it), then shown."""
+        if len(data.periods) < TREND_MIN_YEARS or data.bundle is None:
+            return
+        target, key = group_source(group).core_target(), self.source_key
+
+        def work(progress, cancelled):
+            return compute_trends(target, data.period, progress, cancelled)
+
+        def done(trends) -> None:
+            if trends is not None and self.data is data:
+                data.bundle.trends, data.bundle.group_trends = trends
+                self.summary.set_data(data)
+
+        self.db_tasks.submit(tr("Trends over the years"), work, done, self.error,
+                             key=f"assess:{key}")
 
     def _density_toggled(self, on: bool) -> None:
         group = self.group()

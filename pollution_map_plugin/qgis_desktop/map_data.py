@@ -81,3 +81,27 @@ def _district_statistics(db: Any, bundle: Any) -> Any:
     if not has_districts(db):
         return None
     return district_statistics(db, DistrictStatsRequest(period=bundle.period_label), bundle)
+
+
+#: Spearman's test needs as many periods as the method's critical-value table starts at.
+TREND_MIN_YEARS = 5  # core.assessment.trend.MIN_PERIODS; checked by tests/qgis/test_dock_summary
+
+
+def compute_trends(target: Any, period: str | None,
+                   progress: Callable[[float], None] | None = None,
+                   cancelled: Callable[[], bool] | None = None) -> tuple[Any, Any] | None:
+    """(section trends, group trends) by year up to the end of ``period``; None when
+    ``cancelled()`` turns true."""
+    from ..core.assessment.service import AssessmentRequest, run_assessment
+    from ..core.db import open_database
+
+    def step(value: float) -> bool:
+        if progress is not None:
+            progress(value)
+        return bool(cancelled and cancelled())
+
+    request = AssessmentRequest(period=period, compare_default=False, with_warnings=False,
+                                with_stretches=False, trend="year")
+    with open_database(target) as db:
+        bundle = run_assessment(db, request, step)
+    return None if bundle is None else (bundle.trends, bundle.group_trends)

@@ -38,7 +38,8 @@ def _data():
     ])
     drinking = pd.DataFrame([
         {"area_code": "DW1", "area_name": "水源地", "zone_level_zh": "一级", "section_code": "S3",
-         "section_name": "取水口", "roman": "III", "required_class": 2, "complies": False,
+         "section_name": "取水口", "roman": "III", "required_class": 2, "required_roman": "II",
+         "complies": False,
          "failing_items_text": "总磷 0.15"},
         {"area_code": "DW2", "area_name": "好水源", "zone_level_zh": "二级", "section_code": "S4",
          "section_name": "乙取水口", "roman": "II", "required_class": 3, "complies": True,
@@ -77,6 +78,7 @@ def test_the_summary_says_what_the_method_says(qgis_app) -> None:
     drinking = next(rows for t, rows in groups.items() if "(1)" in t and rows[0].section_code
                     == "S3")
     assert "水源地" in drinking[0].texts[0] and "III" in drinking[0].texts[1]
+    assert "II;" in drinking[0].texts[1] or "II；" in drinking[0].texts[1]
     assert "总磷 0.15" in drinking[0].texts[1]
     district = groups[titles[-1]]
     assert district[0].texts[0] == "渝中区" and "75%" in district[0].texts[1]
