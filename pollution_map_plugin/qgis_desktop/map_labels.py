@@ -17,7 +17,8 @@ districts          district name, grey, spaced                   2         every
 enterprises        key enterprises (重点排污单位)                4         ≤ 1:100,000
 =================  ============================================  ========  ==============
 
-District polygons are no obstacles (names may sit over their areas); point symbols are.
+District polygons and river lines are no obstacles (names may sit over them, with a halo);
+point symbols are.
 """
 
 from __future__ import annotations
@@ -110,8 +111,10 @@ def river_labeling() -> QgsRuleBasedLabeling:
     """River names along their lines: key rivers always, the others by length and scale."""
     rules = []
     for expr, priority, size, scale in RIVER_RULES:
+        # the river lines are no obstacles: names of districts and sections may sit
+        # over a line (their halo keeps them legible); labels still never collide
         s = _settings("name", text_format(size, "#1f4e79", italic=True, halo=0.9), priority,
-                      "Curved")
+                      "Curved", obstacle=False)
         s.repeatDistance = 120 if expr == '"key_river"' else 0  # long rivers named twice
         s.repeatDistanceUnit = enum_value(Qgis, "RenderUnit", "Millimeters",
                                           _units(), "RenderMillimeters")
@@ -148,7 +151,6 @@ def district_labeling() -> QgsRuleBasedLabeling:
     s = _settings("name", text_format(9.5, sym.DISTRICT_LABEL, halo=0.7, spacing=1.5), 2,
                   "Horizontal", obstacle=False)
     s.centroidInside = True
-    s.fitInPolygonOnly = True
     return _labeling([_rule(s, "", "districts")])
 
 

@@ -219,7 +219,7 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
         layer.setName(fresh.name())
         layer.setScaleBasedVisibility(True)
         layer.setMaximumScale(fresh.maximumScale())
-        _move_to(group, layer, "areas")  # under the rivers: they stay readable
+        _move_to(group, layer, "areas")  # under the rivers and district lines: readable
         wanted.add(HEXAGONS)
     set_detail_scale(base, aggregated)
     for kind in ("section_classes", "problem_sections"):
@@ -244,13 +244,13 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
 
 
 def _move_to(group: QgsLayerTreeGroup, layer: QgsVectorLayer, key: str) -> None:
-    """Put ``layer``'s node at the top of the database group's sub-group ``key``."""
+    """Put ``layer``'s node at the bottom of the database group's sub-group ``key``."""
     node = group.findLayer(layer.id())
     target = next((c for c in group.children() if isinstance(c, QgsLayerTreeGroup)
                    and c.customProperty("pollution_map/group") == key), None)
     if node is None or target is None or node.parent() is target:
         return
-    target.insertChildNode(0, node.clone())
+    target.addChildNode(node.clone())
     node.parent().removeChildNode(node)
 
 

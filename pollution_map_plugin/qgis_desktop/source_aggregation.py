@@ -100,7 +100,7 @@ def hexagon_renderer(values: list[float]) -> QgsGraduatedSymbolRenderer:
     for i in range(len(limits) - 1):
         colour = PALETTE[min(i, len(PALETTE) - 1)]
         symbol = QgsFillSymbol.createSimple({
-            "color": alpha(colour, 0.8), "outline_color": "255,255,255,200",
+            "color": alpha(colour, 0.7), "outline_color": "255,255,255,200",
             "outline_width": "0.15"})
         dot = QgsMarkerSymbol.createSimple({"name": "circle", "size": "1.1",
                                             "outline_style": "no", "color": "#636363"})
