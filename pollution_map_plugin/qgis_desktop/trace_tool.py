@@ -55,6 +55,7 @@ class TraceSession:
         self.settings_path = settings_path
         self.tracer: Any = None
         self.attribution: Any = None
+        self._frames: dict | None = None  # measurements and sections, to assess again
 
     def build(self, progress=None, cancelled=None) -> Any:
         """Read the layers and measurements, build the network and assess the period
@@ -92,10 +93,9 @@ class TraceSession:
         from ..core.network.source_attribution import SourceAttribution
 
         self.period = period
-        frames = getattr(self, "_frames", None)
-        if self.tracer is not None and frames is not None:
+        if self.tracer is not None and self._frames is not None:
             self.attribution = SourceAttribution.from_frames(
-                frames, period, settings=self.attribution.settings, tracer=self.tracer)
+                self._frames, period, settings=self.attribution.settings, tracer=self.tracer)
 
     def trace(self, section_code: str, mode: str = "UT", distance_km: float | None = None):
         """A ``TraceResult`` (builds the tracer first when needed)."""

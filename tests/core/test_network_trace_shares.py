@@ -278,3 +278,16 @@ def test_a_source_above_the_lake_alone_is_flagged(settings):
     data["enterprises"] = data["enterprises"][data["enterprises"]["code"] == "E_UP"]
     frame = Tracer(data).trace("S").shares("NH3N", settings).sources_frame()
     assert by(frame, "beyond_lake") == {"E_UP": True}
+
+
+def test_shares_from_a_clicked_point(tracer, settings):
+    from tests.core.network_cases import at
+
+    res = tracer.trace_point(*at(1.5, 0.0), max_distance_m=50)  # the middle of C1
+    sh = res.shares("NH3N", settings)
+    frame = sh.sources_frame()
+    # the plant enters C1 at the point itself (0 km); the tributaries' sources 5 + 5 km up
+    assert by(frame, "distance_km") == pytest.approx({"E_A": 10, "F_B": 10, "P_C": 0})
+    assert sh.shares.sum() == pytest.approx(1.0)
+    stretch = sh.by_stretch().set_index("section_code")["n_sources"].to_dict()
+    assert stretch == {"SA": 1, "S": 2}  # no traced section: the first section below
