@@ -223,3 +223,24 @@ def test_a_temporal_layer_and_a_rivers_year(group, qgis_new_project, tmp_path):
 
     gif = Image.open(next(f for f in files if f.suffix == ".gif"))
     assert gif.n_frames == 12
+
+
+def test_processing_district_statistics_and_atlas(qgis_processing, demo_db_path, tmp_path):
+    import csv
+
+    import processing
+
+    from pollution_map_plugin.processing_provider.district_algorithms import DistrictStatistics
+    from pollution_map_plugin.processing_provider.maps_algorithms import RenderAtlas
+
+    out = tmp_path / "districts.csv"
+    result = processing.run(DistrictStatistics(), {"DATABASE": str(demo_db_path),
+                                                   "PERIOD": "2025", "OUTPUT": str(out)})
+    assert result["ROWS"] == 6
+    rows = list(csv.DictReader(out.open(encoding="utf-8-sig")))
+    assert rows[-1]["district"] == "合计 Total" and int(rows[-1]["sections"]) == 40
+    folder = tmp_path / "atlas"
+    result = processing.run(RenderAtlas(), {"DATABASE": str(demo_db_path), "RIVERS": "嘉陵江",
+                                            "DPI": 50, "OUTPUT": str(folder)})
+    assert result["COUNT"] == 3  # one PDF, index.html, index.csv
+    assert len(list(folder.glob("*嘉陵江.pdf"))) == 1
