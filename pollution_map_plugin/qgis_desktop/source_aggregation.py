@@ -36,6 +36,7 @@ AGGREGATE_ABOVE = 5000  # sources in the database
 DETAIL_SCALE = 250_000  # individual symbols from 1:250,000 in
 PALETTE = ("#fff3d6", "#fdd49e", "#fdae6b", "#e6804a", "#b35a2a")  # muted, light to dark
 KIND = "source_hexagons"
+PROP_DETAIL = "pollution_map/detail_scale"  # the plugin set the layer's scale range
 
 
 def needs_aggregation(layers: dict) -> bool:
@@ -123,11 +124,16 @@ def hexagon_renderer(values: list[float]) -> QgsGraduatedSymbolRenderer:
 
 
 def set_detail_scale(layers: dict, aggregated: bool) -> None:
-    """Source layers drawn only from :data:`DETAIL_SCALE` in when ``aggregated``."""
+    """Source layers drawn only from :data:`DETAIL_SCALE` in when ``aggregated``; a
+    scale range the plugin did not set (the user's own) is left alone."""
     for table in schema.SOURCE_LAYERS:
         layer = layers.get(table)
         if layer is None:
             continue
-        layer.setScaleBasedVisibility(aggregated)
         if aggregated:
+            layer.setScaleBasedVisibility(True)
             layer.setMinimumScale(DETAIL_SCALE)
+            layer.setCustomProperty(PROP_DETAIL, True)
+        elif layer.customProperty(PROP_DETAIL):
+            layer.setScaleBasedVisibility(False)
+            layer.removeCustomProperty(PROP_DETAIL)

@@ -244,3 +244,11 @@ def test_processing_district_statistics_and_atlas(qgis_processing, demo_db_path,
                                             "DPI": 50, "OUTPUT": str(folder)})
     assert result["COUNT"] == 3  # one PDF, index.html, index.csv
     assert len(list(folder.glob("*嘉陵江.pdf"))) == 1
+
+
+def test_a_users_scale_range_on_a_source_layer_stays(group, data, qgis_new_project):
+    layer = group_layers(group)["enterprises"]
+    layer.setScaleBasedVisibility(True)
+    layer.setMinimumScale(50_000)
+    build_maps(group, data, qgis_new_project)  # the demo: not aggregated
+    assert layer.hasScaleBasedVisibility() and layer.minimumScale() == 50_000
