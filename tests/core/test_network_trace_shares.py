@@ -291,3 +291,17 @@ def test_shares_from_a_clicked_point(tracer, settings):
     assert sh.shares.sum() == pytest.approx(1.0)
     stretch = sh.by_stretch().set_index("section_code")["n_sources"].to_dict()
     assert stretch == {"SA": 1, "S": 2}  # no traced section: the first section below
+
+
+def test_through_answers_the_same_for_few_and_many_reaches():
+    net = Tracer(lake_network()).network
+    start = net.index_of("X2")
+    lake = np.zeros(len(net), dtype=bool)
+    lake[net.index_of("L1")] = True
+    idx = np.array([net.index_of(c) for c in ("X1", "L1", "X2")])
+    few = net.through(start, idx, lake, include_start=False)
+    many = net.through(start, np.tile(idx, 1000), lake, include_start=False)  # other branch
+    assert few.tolist() == [True, True, False]
+    assert many.tolist() == np.tile(few, 1000).tolist()
+    assert net.through(start, idx, lake | (np.arange(len(net)) == start),
+                       include_start=True).tolist() == [True, True, True]

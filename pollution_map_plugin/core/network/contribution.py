@@ -11,7 +11,7 @@ of the modelled total.  Everything is arrays; frames are made for what is shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
@@ -97,9 +97,37 @@ class ItemShares:
     observed_t_a: float | None = None
     flow_m3_s: float | None = None
     concentration: float | None = None
-    no_direction: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
-    beyond_lake: np.ndarray = field(default_factory=lambda: np.empty(0, dtype=bool))
     n_candidates: int = 0
+
+    def flags(self, sel: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(no flow direction, through a lake) of the sources at ``sel`` (into ``pos``):
+        whether their way down to the section passes such a reach."""
+        if "_all_flags" in self.__dict__:
+            return self.no_direction[sel], self.beyond_lake[sel]
+        return self._flags(self.found.reach[self.pos[sel]])
+
+    def _flags(self, reach: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        ctx, net, start = self.context, self.found.tracer.network, self.found.start
+        none = np.zeros(len(reach), dtype=bool)
+        no_dir = (net.through(start, reach, ctx.no_direction, include_start=True)
+                  if ctx.no_direction.any() else none)
+        lake = (net.through(start, reach, ctx.lake, include_start=False)
+                if ctx.lake.any() else none.copy())
+        return no_dir, lake
+
+    @cached_property
+    def _all_flags(self) -> tuple[np.ndarray, np.ndarray]:
+        return self._flags(self.found.reach[self.pos])
+
+    @property
+    def no_direction(self) -> np.ndarray:
+        """Per source (``pos``): its way down passes a reach without flow direction."""
+        return self._all_flags[0]
+
+    @property
+    def beyond_lake(self) -> np.ndarray:
+        """Per source (``pos``): its way down passes a lake or reservoir reach."""
+        return self._all_flags[1]
 
     @property
     def modelled_t_a(self) -> float:
@@ -215,6 +243,7 @@ class ItemShares:
         rows = found.rows[self.pos[sel]]
         reach = found.reach[self.pos[sel]]
         share = self.shares[sel]
+        no_dir, lake = self.flags(sel)
         stretch = self._stretch_keys(rows)
         unit = ctx.unit[rows]
         model = self.model
@@ -232,8 +261,7 @@ class ItemShares:
             "decay_factor": self.factor[sel], "contribution_t_a": self.contribution[sel],
             "share": share, "cumulative_share": np.cumsum(share),
             "in_short_list": np.arange(len(sel)) < self.short_list_n,
-            "no_flow_direction": self.no_direction[sel],
-            "beyond_lake": self.beyond_lake[sel],
+            "no_flow_direction": no_dir, "beyond_lake": lake,
         }, columns=SHARE_COLUMNS)
 
     def source_geometries(self, n: int | None = None) -> np.ndarray:
@@ -279,16 +307,10 @@ def item_shares(found: Any, item: str, settings: Any, *, concentration: float | 
     observed = None
     if concentration is not None and flow_m3_s is not None and flow_m3_s > 0:
         observed = float(concentration) * float(flow_m3_s) * T_A_PER_MG_L_M3_S
-    reach = found.reach[pos]
-    start = found.start
-    no_dir = tracer.network.through(start, reach, ctx.no_direction, include_start=True) \
-        if ctx.no_direction.any() else np.zeros(len(pos), dtype=bool)
-    lake = tracer.network.through(start, reach, ctx.lake, include_start=False) \
-        if ctx.lake.any() else np.zeros(len(pos), dtype=bool)
     return ItemShares(item, found, ctx, model, pos, load, loads.basis[found.rows][pos], factor,
                       contribution, rate, settings.k_per_day(item),
                       settings.short_list_share, observed, flow_m3_s, concentration,
-                      no_dir, lake, len(found.rows))
+                      len(found.rows))
 
 
 _NO_DIRECTION_ISSUES = ("inferred_links", "cycle")

@@ -185,6 +185,12 @@ class ReachNetwork:
             if len(lo) == 0:
                 return np.zeros(len(idx), dtype=bool)
             hi = lo + t.size[t.order[lo]]
+            if len(idx) < 2048:  # a few reaches: search the intervals (nested: running max)
+                order = np.argsort(lo, kind="stable")
+                lo, hi = lo[order], np.maximum.accumulate(hi[order])
+                at = t.pos[idx]
+                k = np.searchsorted(lo, at, side="right") - 1
+                return (k >= 0) & (at < hi[np.maximum(k, 0)])
             m = q - p + 1
             depth = np.cumsum(np.bincount(lo - p, minlength=m) - np.bincount(hi - p, minlength=m))
             return depth[t.pos[idx] - p] > 0
