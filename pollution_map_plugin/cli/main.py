@@ -17,6 +17,7 @@ COMMAND_MODULES = (
     "pollution_map_plugin.cli.html_commands",
     "pollution_map_plugin.cli.render_commands",
     "pollution_map_plugin.cli.district_commands",
+    "pollution_map_plugin.cli.shared_db_commands",
 )
 
 

@@ -146,6 +146,10 @@ class Database(abc.ABC):
             raise KeyError(f"{table.name} has no column(s) {', '.join(unknown)}")
         return list(dict.fromkeys(wanted))
 
+    def forget_columns(self, name: str) -> None:
+        """Read table ``name``'s columns afresh next time (after adding one)."""
+        self._present.pop(name, None)
+
     def present_columns(self, name: str) -> set[str]:
         """The columns table ``name`` really has (an older schema lacks some)."""
         if name not in self._present:
@@ -253,6 +257,11 @@ class Database(abc.ABC):
                 self._insert(prepared, upsert=mode == "upsert")
             self._after_write(table)
         return prepared.n
+
+    def table_names(self) -> set[str]:
+        """The names of the tables (and views) in the database."""
+        self._check_open()
+        return self._tables()
 
     def count(self, name: str) -> int:
         """Number of rows in ``name``."""

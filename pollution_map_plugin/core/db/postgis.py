@@ -22,11 +22,16 @@ from ..schema import Column, Table
 from .backend import Database, DateWindow, initial_metadata
 from .errors import DatabaseError
 from .frame_conversion import Prepared
-from .postgis_copy import copy_buffer, key_constraint_off
+from .postgis_copy import PG_TYPES as _PG_TYPES
+from .postgis_copy import insert_prepared
+from .postgis_store import (
+    create_partitioned_measurements,
+    days_in,
+    ensure_partitions,
+    is_partitioned,
+)
 from .targets import DEFAULT_PG_SCHEMA, scrub, split_schema
 
-_PG_TYPES = {"text": "text", "integer": "integer", "real": "double precision",
-             "date": "date", "boolean": "boolean"}
 _GEOMETRY_TYPES = {"POINT", "LINESTRING", "MULTILINESTRING", "POLYGON", "MULTIPOLYGON"}
 _INFO_KEYS = ("host", "port", "dbname", "user", "sslmode")
 
@@ -81,6 +86,7 @@ class PostGISDatabase(Database):
             raise error
         self._secrets = [v for k, v in params.items() if k == "password" and v]
         self._service = params.get("service")
+        self._dsn = dsn  # for side connections only; never shown
         try:
             self._conn = psycopg2.connect(dsn)
         except psycopg2.Error as exc:
@@ -155,6 +161,44 @@ class PostGISDatabase(Database):
         except psycopg2.Error as exc:
             error = _safe_error(exc, self._secrets)
         raise error
+
+    def execute_count(self, query: sql.Composable, params: Sequence | None = None) -> int:
+        """Run one statement; the number of rows it affected."""
+        error = None
+        try:
+            with self._conn.cursor() as cur:
+                cur.execute(_percent_safe(query, self._conn) if params is not None else query,
+                            params)
+                return cur.rowcount
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets)
+        raise error
+
+    def copy_in(self, query: sql.Composable, buffer: Any, prefix: str = "") -> None:
+        """``COPY … FROM STDIN`` from the file-like ``buffer``."""
+        error = None
+        try:
+            with self._conn.cursor() as cur:
+                cur.copy_expert(query.as_string(self._conn), buffer)
+        except psycopg2.Error as exc:
+            error = _safe_error(exc, self._secrets, prefix)
+        if error is not None:
+            raise error
+
+    def usable(self) -> bool:
+        """The connection is open and not in a failed transaction."""
+        return not self._conn.closed and self._conn.info.transaction_status != \
+            psycopg2.extensions.TRANSACTION_STATUS_INERROR
+
+    def side_connection(self) -> Any:
+        """A second connection to the same database (autocommit), for work that must
+        not wait for this connection's transaction; the caller closes it."""
+        try:
+            conn = psycopg2.connect(self._dsn)
+        except psycopg2.Error as exc:
+            raise _safe_error(exc, self._secrets, "cannot connect to PostgreSQL: ") from None
+        conn.autocommit = True
+        return conn
 
     _ident = qualified
     _exec = execute
@@ -261,82 +305,10 @@ class PostGISDatabase(Database):
 
     # --- writing ---------------------------------------------------------------------
 
-    def _copy(self, target: sql.Composable, buffer, table: Table) -> None:
-        error = None
-        try:
-            with self._conn.cursor() as cur:
-                cur.copy_expert(sql.SQL("COPY {} FROM STDIN").format(target)
-                                .as_string(self._conn), buffer)
-        except psycopg2.Error as exc:
-            error = _safe_error(exc, self._secrets, f"writing {table.name}: ")
-        if error is not None:
-            raise error
-
     def _insert(self, prepared: Prepared, upsert: bool) -> None:
-        table = prepared.table
-        names = list(prepared.columns)
-        if not upsert:  # straight into the table
-            cols = names + ([schema.GEOMETRY_COLUMN] if prepared.wkb is not None else [])
-            target = sql.SQL("{} ({})").format(
-                self._ident(table.name), sql.SQL(", ").join(sql.Identifier(c) for c in cols))
-            with key_constraint_off(self, table, prepared.n):
-                self._copy(target, copy_buffer(prepared, schema.DEFAULT_SRID), table)
-            return
-        stage = sql.Identifier("pm_stage")
-        defs = [sql.SQL("pm_i integer")] + [
-            sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(_PG_TYPES[table.column(n).type]))
-            for n in names]
-        if prepared.wkb is not None:
-            defs.append(sql.SQL("pm_geom text"))
-        self._exec(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
-        self._exec(sql.SQL("CREATE TEMP TABLE {} ({})").format(stage, sql.SQL(", ").join(defs)))
-        self._copy(stage, copy_buffer(prepared), table)
-        targets = [sql.Identifier(n) for n in names]
-        values = [sql.Identifier(n) for n in names]
-        if prepared.wkb is not None:
-            targets.append(sql.Identifier(schema.GEOMETRY_COLUMN))
-            values.append(sql.SQL("ST_GeomFromWKB(decode(pm_geom, 'hex'), {})")
-                          .format(sql.Literal(schema.DEFAULT_SRID)))
-        keys = sql.SQL(", ").join(sql.Identifier(k) for k in table.natural_key)
-        updates = [sql.SQL("{0} = EXCLUDED.{0}").format(t) for t in targets
-                   if t.string not in table.natural_key]
-        action = (sql.SQL("DO UPDATE SET {}").format(sql.SQL(", ").join(updates))
-                  if updates else sql.SQL("DO NOTHING"))
-        match = sql.SQL(" AND ").join(
-            sql.SQL("t.{0} = {1}.{0}").format(sql.Identifier(k), stage)
-            for k in table.natural_key)
-        query = sql.SQL("INSERT INTO {0} ({1}) SELECT {2} FROM {3} WHERE NOT EXISTS "
-                        "(SELECT 1 FROM {0} t WHERE {4}) ORDER BY pm_i "
-                        "ON CONFLICT ({5}) {6}").format(
-            self._ident(table.name), sql.SQL(", ").join(targets),
-            sql.SQL(", ").join(values), stage, match, keys, action)
-        # Existing rows first, by a plain UPDATE: new rows must pass NOT NULL
-        # checks before ON CONFLICT applies, updates of some columns need not.
-        self._update_existing(table, targets, values, stage)
-        try:
-            self._exec(query)
-        except DatabaseError as exc:
-            raise DatabaseError(f"writing {table.name}: {exc}") from None
-        finally:
-            if not self._conn.closed and self._conn.info.transaction_status != \
-                    psycopg2.extensions.TRANSACTION_STATUS_INERROR:
-                self._exec(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
-
-    def _update_existing(self, table: Table, targets: list, values: list,
-                         stage: sql.Identifier) -> None:
-        pairs = [(t, v) for t, v in zip(targets, values) if t.string not in table.natural_key]
-        if not pairs:
-            return
-        match = sql.SQL(" AND ").join(sql.SQL("t.{0} = s.{0}").format(sql.Identifier(k))
-                                      for k in table.natural_key)
-        sets = sql.SQL(", ").join(
-            sql.SQL("{} = {}").format(t, v if not isinstance(v, sql.Identifier)
-                                      else sql.SQL("s.{}").format(v)) for t, v in pairs)
-        try:
-            self._exec(sql.SQL("UPDATE {} t SET {} FROM {} s WHERE {}").format(
-                self._ident(table.name), sets, stage, match))
-        except DatabaseError as exc:
-            raise DatabaseError(f"writing {table.name}: {exc}") from None
+        if prepared.table.name == "measurements" and is_partitioned(self):
+            ensure_partitions(self, days_in(prepared))
+        insert_prepared(self, prepared, upsert)
 
     def _delete_all(self, table: Table) -> None:
         self._exec(sql.SQL("DELETE FROM {}").format(self._ident(table.name)))
@@ -403,7 +375,12 @@ class PostGISDatabase(Database):
 # --- creating the schema -------------------------------------------------------------
 
 
-def _create_table(db: PostGISDatabase, table: Table) -> None:
+def _create_table(db: PostGISDatabase, table: Table, partitioned: bool = True) -> None:
+    if table.name == "measurements" and partitioned:  # by year (postgis_store)
+        create_partitioned_measurements(db, table)
+        db.execute(sql.SQL("COMMENT ON TABLE {} IS %s").format(db.qualified(table.name)),
+                   [f"{table.zh} {table.en}"])
+        return
     defs = [sql.SQL("{} integer GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
             .format(sql.Identifier(schema.PRIMARY_KEY))]
     for col in table.columns:

@@ -72,3 +72,12 @@ def scrub(text: str, secrets: tuple[str, ...] | list[str] = ()) -> str:
         if secret:
             text = text.replace(secret, "***")
     return text
+
+
+def has_password(target: object) -> bool:
+    """Whether a PostgreSQL ``target`` carries a password itself (``password=…`` or
+    ``user:password@``) rather than leaving it to a service file, ``~/.pgpass``, the
+    environment or QGIS's authentication database."""
+    if not is_postgres_target(target):
+        return False
+    return scrub(str(target)) != str(target)
