@@ -25,6 +25,7 @@ SHARE_COLUMNS = ["rank", "layer", "code", "name", "group", "type", "reach_code",
                  "stretch_section", "control_unit", "distance_km", "load_t_a", "basis",
                  "decay_factor", "contribution_t_a", "share", "cumulative_share",
                  "in_short_list", "no_flow_direction", "beyond_lake"]
+HEAD = 256  # contributions put in order at once (the list, the short list); more on demand
 T_A_PER_MG_L_M3_S = 31.5576  # 1 mg/L × 1 m³/s = 1 g/s = 31.5576 t per year (365.25 d)
 
 
@@ -156,11 +157,27 @@ class ItemShares:
         return self.contribution / d if d > 0 else np.zeros(len(self.contribution))
 
     @cached_property
+    def _head(self) -> np.ndarray:
+        """The ``HEAD`` largest contributions' indices, largest first (one partition)."""
+        return top_order(self.contribution, HEAD)
+
+    @cached_property
     def short_list_n(self) -> int:
+        """The fewest sources making up ``short_list_share`` of the modelled load."""
+        total = self.modelled_t_a
+        if not total > 0:
+            return 0
+        csum = np.cumsum(self.contribution[self._head])
+        target = self.short_list_share * total * (1 - 1e-12)
+        if csum[-1] >= target:
+            return int(min(np.searchsorted(csum, target) + 1, len(csum)))
         return short_list_size(self.contribution, self.short_list_share)
 
     def top(self, n: int) -> np.ndarray:
         """Indices (into ``pos``) of the ``n`` largest contributions, largest first."""
+        head = self._head
+        if n <= len(head):
+            return head[:max(int(n), 0)]
         return top_order(self.contribution, n)
 
     @cached_property
