@@ -75,6 +75,15 @@ class PollutionDock(DockExports, QDockWidget):
         self.project.readProject.connect(self._project_read)
         self.project.cleared.connect(self._project_cleared)
         QTimer.singleShot(0, self.bind_project)  # a project already open
+        QTimer.singleShot(0, self._check_fonts)
+
+    def _check_fonts(self) -> None:
+        """Say so once when no Chinese font exists (labels would be boxes)."""
+        from .cjk_fonts import font_check_message
+
+        text = font_check_message()
+        if text:
+            self.message(text, Qgis.MessageLevel.Warning)
 
     # --- UI ------------------------------------------------------------------------
     def _build_ui(self) -> None:
@@ -118,6 +127,14 @@ class PollutionDock(DockExports, QDockWidget):
         self.html_button.clicked.connect(lambda: self.export_html())
         mgrid.addWidget(self.print_button, 3, 0)
         mgrid.addWidget(self.html_button, 3, 1)
+        self.atlas_button = QPushButton(tr("One-river atlas (PDF)…"))
+        self.atlas_button.setToolTip(tr("One PDF per key river: cover, the five maps of its "
+                                        "catchment and its tables (一河一策图册)"))
+        self.atlas_button.clicked.connect(lambda: self.export_atlas())
+        self.timeline_button = QPushButton(tr("Monthly classes (Temporal Controller)"))
+        self.timeline_button.clicked.connect(lambda: self.show_timeline())
+        mgrid.addWidget(self.atlas_button, 4, 0)
+        mgrid.addWidget(self.timeline_button, 4, 1)
         box.addWidget(maps)
 
         self.trace_panel = TracePanel(self.iface, self.project, self.group, self.message)
@@ -137,7 +154,8 @@ class PollutionDock(DockExports, QDockWidget):
 
     def _set_enabled(self, loaded: bool) -> None:
         for widget in (self.period_picker, self.update_button, self.density_check,
-                       self.print_button, self.html_button, self.trace_panel,
+                       self.print_button, self.html_button, self.atlas_button,
+                       self.timeline_button, self.trace_panel,
                        *self.map_buttons.values()):
             widget.setEnabled(loaded)
 
@@ -351,6 +369,7 @@ class PollutionDock(DockExports, QDockWidget):
         group.setCustomProperty(PROP_PERIOD, f"{data.period}|{compare}")
         self.warnings_panel.set_warnings(data.warnings, is_chinese())
         self.summary.set_data(data)
+        self.trace_panel.set_period(data.period)
         self._queue_trends(group, data)
 
     def _queue_trends(self, group: QgsLayerTreeGroup, data: MapData) -> None:
@@ -438,6 +457,7 @@ class PollutionDock(DockExports, QDockWidget):
                 signal.disconnect(slot)
         if self.export_task is not None:
             self.export_task.cancel()
+        self.cancel_atlas()
         self.trace_panel.unload()
         self.db_tasks.clear()
         stop_loaders()

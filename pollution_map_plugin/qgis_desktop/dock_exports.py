@@ -1,4 +1,5 @@
-"""The dock's exports: the five print layouts (PNG + PDF) and the HTML reports.
+"""The dock's exports: the five print layouts (PNG + PDF), the HTML reports, the
+one-river atlas, and the monthly class timeline for the Temporal Controller.
 
 A mixin of ``PollutionDock`` (it uses the dock's ``group()``, ``data``, ``project``,
 ``db_tasks``, ``message`` and ``error``), kept apart so the dock stays readable.
@@ -6,6 +7,7 @@ A mixin of ``PollutionDock`` (it uses the dock's ``group()``, ``data``, ``projec
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from qgis.core import Qgis
@@ -18,7 +20,7 @@ from .translation import tr
 
 
 class DockExports:
-    """``export_maps`` and ``export_html`` of the dock."""
+    """``export_maps``, ``export_html``, ``export_atlas`` and ``show_timeline``."""
 
     def export_maps(self, out_dir: str | None = None, dpi: int = 150):
         """Export the five layouts to PNG and PDF in the background; returns the task.
@@ -91,3 +93,71 @@ class DockExports:
         self.task = self.db_tasks.submit(tr("Exporting HTML reports"), work, done, self.error)
         return self.task
 
+
+    def export_atlas(self, out_dir: str | None = None, rivers: Any = "key"):
+        """The one-river atlas (一河一策图册): one PDF per river (the key rivers by
+        default) and an index; the coverage in a task, the pages in the background.
+        The atlas layout stays in the project's layout manager (edits are kept)."""
+        from .atlas_actions import atlas_rows, start_atlas_export
+
+        group = self.group()
+        if group is None or self.data is None:
+            return None
+        out_dir = out_dir or QFileDialog.getExistingDirectory(self, tr("Export the atlas to"))
+        if not out_dir:
+            return None
+        data, target = self.data, group_source(group).core_target()
+
+        def work(_progress, _cancelled):
+            return atlas_rows(target, data, rivers)
+
+        def done(rows) -> None:
+            if rows is None or len(rows) == 0:
+                self.message(tr("No river to put in the atlas"), Qgis.MessageLevel.Warning)
+                return
+            self.atlas_export = start_atlas_export(
+                group, data, rows, out_dir, self.project,
+                on_done=lambda files: self.message(
+                    tr("Wrote the atlas of {0} rivers to {1}").format(len(rows), out_dir),
+                    Qgis.MessageLevel.Success),
+                on_error=self.error)
+
+        self.task = self.db_tasks.submit(tr("Preparing the one-river atlas"), work, done,
+                                         self.error)
+        return self.task
+
+    def show_timeline(self):
+        """The sections' monthly classes as a temporal layer with its map theme (use
+        QGIS's Temporal Controller to play it); the history is read in a task."""
+        from qgis.core import QgsLayerTreeModel
+
+        from .section_timeline import TIMELINE_THEME, build_timeline, class_history
+
+        group = self.group()
+        if group is None:
+            return None
+        target = group_source(group).core_target()
+        period = self.data.period if self.data is not None else None
+
+        def done(history) -> None:
+            live = self.group()
+            if live is None:
+                return
+            build_timeline(live, self.project, history)
+            root = self.project.layerTreeRoot()
+            self.project.mapThemeCollection().applyTheme(TIMELINE_THEME, root,
+                                                         QgsLayerTreeModel(root))
+            self.message(tr("Monthly classes ready: play them with the Temporal Controller"),
+                         Qgis.MessageLevel.Success)
+
+        self.task = self.db_tasks.submit(tr("Reading the monthly class history"),
+                                         lambda _p, _c: class_history(target, period), done,
+                                         self.error)
+        return self.task
+
+    def cancel_atlas(self) -> None:
+        export = getattr(self, "atlas_export", None)
+        task = getattr(export, "task", None)
+        if task is not None:
+            with contextlib.suppress(RuntimeError):  # already finished and deleted
+                task.cancel()
