@@ -20,8 +20,6 @@ from pollution_map_plugin.core.html import (
 )
 from pollution_map_plugin.core.schema import SOURCE_LAYERS
 
-DATA_RE = re.compile(r'<script type="application/json" id="psm-data">(.*?)</script>', re.S)
-
 
 class Tags(HTMLParser):
     """Every start tag with its attributes."""
@@ -55,9 +53,9 @@ def lonlat(data: dict, layer_id: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def column(layer: dict, name: str) -> list:
-    from pollution_map_plugin.core.html.textcodec import decode
+    from pollution_map_plugin.core.html.page_reader import column as read_column
 
-    return decode(layer["props"][name])
+    return read_column(layer, name)
 
 
 @pytest.fixture(scope="module")

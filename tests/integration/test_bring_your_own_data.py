@@ -147,11 +147,9 @@ def quality_table(html: str) -> tuple[dict[str, list[str]], str]:
 
 def point_names(html: str, layer_id: str) -> list[str]:
     """The names of a point layer in a page's embedded data."""
-    from pollution_map_plugin.core.html.textcodec import decode
+    from pollution_map_plugin.core.html.page_reader import layer_values
 
-    data = json.loads(DATA_RE.search(html).group(1))
-    layers = {p["id"]: p for p in data["points"]}
-    return decode(layers[layer_id]["props"]["name"]) if layer_id in layers else []
+    return layer_values(html, layer_id, "name")
 
 
 def write_sections(path: Path, reaches: gpd.GeoDataFrame) -> dict[str, tuple]:

@@ -7,7 +7,6 @@ layout holds on a 390-px phone.  Screenshots land in tests/artifacts/.
 
 from __future__ import annotations
 
-import re
 import time
 
 import pytest
@@ -18,7 +17,6 @@ from pollution_map_plugin.core.schema import SOURCE_LAYERS
 from tests.fixtures.browser import XSS_ENTERPRISE, XSS_RIVER_CODE
 
 READY = "document.documentElement.getAttribute('data-psm-ready') === '1'"
-DATA_RE = re.compile(r'<script type="application/json" id="psm-data">(.*?)</script>', re.S)
 
 
 def payload(path) -> dict:

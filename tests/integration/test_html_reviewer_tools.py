@@ -352,3 +352,27 @@ def test_hostile_section_in_tables_popups_and_charts_stays_text(chromium_driver,
         == HOSTILE_SECTION
     assert b.js("return document.querySelectorAll('img[src=\"x\"]').length") == 0
     assert_clean(b, "hostile section")
+
+
+def test_the_page_unpacks_its_layer_data_as_python_packed_it(chromium_driver, tool_pages):
+    """The one decoder is the browser's: every gzipped layer element, unpacked by the page
+    (``DecompressionStream``), equals what Python packed — Chinese text, the hostile
+    section name and numbers included."""
+    from pollution_map_plugin.core.html.page_reader import page_specs
+
+    b = chromium_driver
+    path = tool_pages.reports[RIVER]
+    expected = page_specs(path.read_text(encoding="utf-8"))
+    open_page(b, path)
+    ids = [k for k in expected if k != "psm-config"]
+    got = b.driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "Promise.all(arguments[0].map(function (id) { return PSM.unpack(id); }))"
+        ".then(function (all) { done(JSON.stringify(all)); }, function (e) { done('ERR ' + e); });",
+        ids)
+    assert not got.startswith("ERR"), got
+    import json
+
+    assert json.loads(got) == [expected[k] for k in ids]
+    assert any(HOSTILE_SECTION in json.dumps(expected[k], ensure_ascii=False) for k in ids)
+    assert_clean(b, "unpack")

@@ -14,6 +14,8 @@ A planner adds folium layers, markers and plugins to the map as to any other.
 
 from __future__ import annotations
 
+import base64
+import gzip
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -123,7 +125,20 @@ class PsmMap(InlineAssetsMixin, folium.Map):
         PsmFigure(title, lang).add_child(self)
 
 
-def _data_script(element_id: str, data: Any) -> Markup:
+GZIP_TYPE = "application/x-psm-json-gzip-base64"
+
+
+def packed(data: Any) -> str:
+    """``data`` as compact JSON, gzipped, in base64 (what ``PSM.spec`` unpacks with the
+    browser's ``DecompressionStream``); base64 cannot end its ``<script>`` element."""
+    raw = json_for_script(data).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=6, mtime=0)).decode("ascii")
+
+
+def _data_script(element_id: str, data: Any, compress: bool = False) -> Markup:
+    if compress:
+        return Markup(f'<script type="{GZIP_TYPE}" id="{element_id}" data-psm-spec="gzip">'
+                      f'{packed(data)}</script>')
     return Markup(f'<script type="application/json" id="{element_id}" data-psm-spec="1">'
                   f'{json_for_script(data)}</script>')
 
@@ -165,7 +180,7 @@ class _SpecLayer(InlineAssetsMixin, Layer):
         self.spec = dict(spec, kind=self.kind if self.kind != "vector" else spec["kind"])
         self.spec.setdefault("layerKind", self.kind)
         self.data_id = f"psm-{self.kind}-{spec.get('id', self.get_name())}"
-        self.data_html = _data_script(self.data_id, self.spec)
+        self.data_html = _data_script(self.data_id, self.spec, compress=True)
 
 
 class PsmTiles(_SpecLayer):

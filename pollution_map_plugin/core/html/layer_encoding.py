@@ -4,8 +4,10 @@ One JSON object per layer with one array per column (not one object per
 feature).  Coordinates are integers in 1e-5 degrees (about 1 m) from the page's
 ``origin``; along a line or ring each vertex is the difference from the previous
 one.  Repetitive text columns are dictionary-coded (``{"k": [values], "i":
-[indices]}``).  The page creates its markers from these arrays in a loop; this
-is what keeps a 40,000-point overview small and fast.
+[indices]}``).  Each layer's JSON is then gzipped (``folium_elements.packed``): that
+is what makes the file small; a text codec of our own saved 20 % raw but only 8.6 %
+once gzipped, and was dropped (BENCHMARKS.md, "HTML reviewer pages").  The page
+creates its markers from these arrays in a loop.
 """
 
 from __future__ import annotations
@@ -17,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ..geometry_io import flatten, read_many
-from .textcodec import compact
 
 Transform = Optional[Callable[[np.ndarray, np.ndarray], tuple]]
 DIGITS = 5
@@ -78,7 +79,7 @@ def encode_column(values: Iterable, dictionary: bool | None = None) -> list | di
         codes, uniques = pd.factorize(s)  # missing values get code -1
         return {"k": [_clean_scalar(u) if not isinstance(u, str) else u for u in uniques],
                 "i": codes.tolist()}
-    return compact([v if isinstance(v, str) else _clean_scalar(v) for v in s.tolist()])
+    return [v if isinstance(v, str) else _clean_scalar(v) for v in s.tolist()]
 
 
 def encode_props(frame: pd.DataFrame, columns: Iterable[str]) -> dict:

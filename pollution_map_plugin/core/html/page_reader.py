@@ -1,24 +1,50 @@
 """Read an exported page's data back (tests, tools): the configuration and every layer.
 
-Each folium element of a page carries its data in a ``<script type="application/json"
-data-psm-spec>`` element; :func:`page_data` gathers them into one dict: the page's
+Each folium element of a page carries its data in a ``<script data-psm-spec>`` element
+(the configuration as JSON, each layer as gzipped JSON in base64, which the page
+unpacks with the browser's ``DecompressionStream``); :func:`page_data` gathers them
+into one dict: the page's
 configuration (``lang``, ``t``, ``origin`` …) with ``bases``, ``background``,
 ``vectors``, ``points`` and ``sections``.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import json
 import re
 from typing import Any
 
-SPEC_RE = re.compile(r'<script type="application/json" id="([^"]+)" data-psm-spec="1">'
+SPEC_RE = re.compile(r'<script type="[^"]+" id="([^"]+)" data-psm-spec="(1|gzip)">'
                      r'(.*?)</script>', re.S)
 
 
+def unpack(kind: str, text: str) -> Any:
+    """A data element's value: JSON (``1``) or gzipped JSON in base64 (``gzip``)."""
+    if kind == "gzip":
+        text = gzip.decompress(base64.b64decode(text)).decode("utf-8")
+    return json.loads(text)
+
+
 def page_specs(html: str) -> dict[str, Any]:
-    """Every JSON element of the page by its id."""
-    return {m.group(1): json.loads(m.group(2)) for m in SPEC_RE.finditer(html)}
+    """Every data element of the page by its id, unpacked."""
+    return {m.group(1): unpack(m.group(2), m.group(3)) for m in SPEC_RE.finditer(html)}
+
+
+def column(layer: dict, name: str) -> list:
+    """Column ``name`` of a layer's properties as a list (dictionary-coded columns
+    ``{"k": values, "i": indices}`` expanded)."""
+    c = layer["props"].get(name, [])
+    if isinstance(c, dict):
+        return [c["k"][i] if i >= 0 else None for i in c["i"]]
+    return list(c)
+
+
+def layer_values(html: str, layer_id: str, name: str) -> list:
+    """Column ``name`` of point layer ``layer_id`` of a page ([] when absent)."""
+    layers = {p["id"]: p for p in page_data(html)["points"]}
+    return column(layers[layer_id], name) if layer_id in layers else []
 
 
 def page_data(html: str) -> dict[str, Any]:

@@ -131,6 +131,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace_title": ("未达标断面的主要污染来源", "Main sources behind failing sections"),
     "source": ("污染源", "Source"),
     "share": ("贡献占比", "Share"),
+    "browser_too_old": ("此浏览器版本过旧，无法显示地图：请使用 Chrome / Edge 80、Firefox 113、"
+                        "Safari 16.4 或更新版本。",
+                        "This browser is too old to show the map: use Chrome / Edge 80, "
+                        "Firefox 113, Safari 16.4 or newer."),
 }
 
 CHIEF_LEVEL_LABELS = {

@@ -1,9 +1,10 @@
 /* Pollution Source Map: draws an exported page's layers from its embedded data.
  *
- * The data (one JSON element, column-oriented) comes from core/html/page.py.
+ * The data (the page's configuration, then one gzipped JSON element per layer,
+ * column-oriented) comes from core/html/folium_elements.py.
  * Every value from the database reaches the DOM through textContent or SVG
  * attributes set with setAttribute, never through innerHTML.  Sources are
- * clustered on a grid in view only (templates/cluster.js); popups and tooltips
+ * clustered by supercluster (templates/supercluster_layer.js); popups and tooltips
  * are built lazily, on the first click or hover.
  */
 var PSM = (function () {
@@ -20,41 +21,13 @@ var PSM = (function () {
     return e;
   }
 
-  /* Columns arrive as lists, dictionary-coded {k, i}, numbered codes {p, w, n, pi}
-   * or stems with common endings {s, x, xi} (core/html/textcodec.py). */
-  function decodeColumn(c) {
-    var out, i, k;
-    if (c.n) {
-      out = new Array(c.n.length);
-      var v = 0;
-      for (i = 0; i < c.n.length; i++) {
-        k = c.pi ? c.pi[i] : 0;
-        if (k < 0) { out[i] = null; continue; }
-        v += c.n[i];
-        var digits = String(v);
-        while (digits.length < c.w[k]) { digits = '0' + digits; }
-        out[i] = c.p[k] + digits;
-      }
-      return out;
-    }
-    out = new Array(c.s.length);
-    for (i = 0; i < c.s.length; i++) {
-      k = c.xi[i];
-      out[i] = c.s[i] === null ? null : (k < 0 ? c.s[i] : c.s[i] + c.x[k]);
-    }
-    return out;
-  }
-
+  /* Columns arrive as lists or dictionary-coded {k: values, i: indices}. */
   function val(layer, col, i) {
     var c = layer.props[col];
     if (!c) { return null; }
     if (Array.isArray(c)) { return c[i]; }
-    if (c.k) {
-      var k = c.i[i];
-      return k < 0 ? null : c.k[k];
-    }
-    layer.props[col] = decodeColumn(c);  // once, on first use
-    return layer.props[col][i];
+    var k = c.i[i];
+    return k < 0 ? null : c.k[k];
   }
 
   function fmt(v) {
@@ -314,10 +287,22 @@ var PSM = (function () {
   var SPECS = {};
   var STATE = null;
   var LOADED = [];
+  var PENDING = [];
+  var GZIP = 'application/x-psm-json-gzip-base64';
 
-  /* The parsed JSON element ``id`` (parsed once). */
+  /* The data element ``id`` unpacked, as a promise: JSON, or gzipped JSON in base64
+   * unpacked by the browser's DecompressionStream (``spec``: once, shared). */
+  function unpack(id) {
+    var node = document.getElementById(id);
+    if (node.type !== GZIP) { return Promise.resolve(JSON.parse(node.textContent)); }
+    return fetch('data:application/gzip;base64,' + node.textContent.trim())
+      .then(function (r) {
+        return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).text();
+      }).then(JSON.parse);
+  }
+
   function spec(id) {
-    if (!SPECS[id]) { SPECS[id] = JSON.parse(document.getElementById(id).textContent); }
+    if (!SPECS[id]) { SPECS[id] = unpack(id); }
     return SPECS[id];
   }
 
@@ -325,7 +310,7 @@ var PSM = (function () {
    * are drawn once, for it. */
   function init(map, configId) {
     var t0 = performance.now();
-    var data = spec(configId);
+    var data = JSON.parse(document.getElementById(configId).textContent);
     T = data.t;
     OX = data.origin[0];
     OY = data.origin[1];
@@ -334,19 +319,23 @@ var PSM = (function () {
     data.classes.forEach(function (c) {
       CLASSES[c[0]] = {roman: c[1], colour: c[2], label: c[3], dark: c[4]};
     });
-    STATE = {map: map, config: data, overlays: {}, counts: {}, specs: {}, ready: false,
-      readyMs: null, sections: null, icons: data.secIcons, secSizes: data.secSizes,
-      iconCache: {}, renderer: L.canvas({padding: 0.3}), buildStart: t0, marks: {start: t0}};
+    STATE = {map: map, config: data, overlays: {}, holders: {}, counts: {}, specs: {},
+      ready: false, readyMs: null, sections: null, icons: data.secIcons,
+      secSizes: data.secSizes, iconCache: {}, renderer: L.canvas({padding: 0.3}),
+      buildStart: t0, marks: {start: t0}};
     window.PSM_STATE = STATE;
     map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
     if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
+    if (typeof DecompressionStream === 'undefined') {
+      var warn = el('p', 'psm-old-browser', T.browser_too_old);
+      warn.setAttribute('role', 'alert');
+      document.body.insertBefore(warn, document.body.firstChild);
+    }
     return STATE;
   }
 
-  /* One layer (a folium PsmTiles / PsmBackground / PsmVectorLayer / PsmPointLayer /
-   * PsmSectionLayer) from its JSON element; on the map when ``show``. */
-  function layer(map, id, show) {
-    var s = spec(id), lyr;
+  function build(s, holder) {
+    var lyr;
     if (s.layerKind === 'tiles') {
       lyr = tiles(s.tiles);
     } else if (s.layerKind === 'background') {
@@ -361,33 +350,58 @@ var PSM = (function () {
     }
     if (s.layerKind !== 'tiles' && s.layerKind !== 'background') {
       STATE.overlays[s.id] = lyr;
+      STATE.holders[s.id] = holder;
       STATE.specs[s.id] = s;
       STATE.counts[s.id] = s.n !== undefined ? s.n : s.geom.length;
     }
-    if (show) { lyr.addTo(map); }
-    STATE.marks[s.id || id] = performance.now();
-    return lyr;
+    holder.addLayer(lyr);
+    STATE.marks[s.id || s.layerKind] = performance.now();
   }
 
-  /* Run ``fn`` once the document is parsed (every folium element's script has run). */
-  function onLoad(fn) {
-    if (document.readyState === 'loading') {
-      LOADED.push(fn);
-    } else {
-      setTimeout(fn, 0);
-    }
+  /* One layer (a folium PsmTiles / PsmBackground / PsmVectorLayer / PsmPointLayer /
+   * PsmSectionLayer): a group, on the map when ``show``, that receives the layer once
+   * its data is unpacked (in the order of the page). */
+  function layer(map, id, show) {
+    var holder = L.layerGroup();
+    if (show) { holder.addTo(map); }
+    var before = PENDING.length ? PENDING[PENDING.length - 1] : Promise.resolve();
+    var data = spec(id);
+    var done = Promise.all([before, data]).then(function (r) {
+      var s = r[1], needs = (s.layers || []).filter(function (v) { return v.geomFrom; });
+      return Promise.all(needs.map(function (v) {
+        return spec('psm-vector-' + v.geomFrom).then(function (o) { v.geom = o.geom; });
+      })).then(function () { build(s, holder); });
+    });
+    PENDING.push(done);
+    return holder;
   }
-  document.addEventListener('DOMContentLoaded', function () {
-    var todo = LOADED;
-    LOADED = [];
-    todo.forEach(function (fn) { fn(); });
-  });
+
+  /* Run ``fn`` once the document is parsed (every folium element's script has run) and
+   * every layer is built. */
+  function onLoad(fn) {
+    LOADED.push(fn);
+    if (document.readyState !== 'loading') { setTimeout(runLoaded, 0); }
+  }
+  function runLoaded() {
+    Promise.all(PENDING).then(function () {
+      var todo = LOADED;
+      LOADED = [];
+      STATE.marks.layers = performance.now();
+      todo.forEach(function (fn, k) {
+        fn();
+        STATE.marks['control' + k] = performance.now();
+      });
+    }).catch(function (err) {
+      console.error('Pollution Source Map: the page data could not be read: ' + err);
+    });
+  }
+  document.addEventListener('DOMContentLoaded', runLoaded);
 
   /* Show layer ``id``'s feature ``i`` on the map with its popup. */
   function showFeature(id, i) {
     var map = STATE.map, g = STATE.overlays[id], sp = STATE.specs[id];
     if (!g || !sp) { return null; }
-    if (!map.hasLayer(g)) { g.addTo(map); }
+    if (!map.hasLayer(STATE.holders[id])) { STATE.holders[id].addTo(map); }
     var m = null;
     if (sp.layerKind === 'sections') {
       m = g.psmMarkers[i];
@@ -448,7 +462,7 @@ var PSM = (function () {
 
   return {init: init, layer: layer, onLoad: onLoad, legend: legend, ready: ready,
     values: values, val: val, fmt: fmt, el: el, badge: badge, classInfo: classInfo,
-    showFeature: showFeature, recolourSections: recolourSections, spec: spec,
-    decodeColumn: decodeColumn, openPopup: openPopup,
+    showFeature: showFeature, recolourSections: recolourSections, spec: spec, unpack: unpack,
+    openPopup: openPopup,
     strings: function () { return T; }, state: function () { return STATE; }};
 }());

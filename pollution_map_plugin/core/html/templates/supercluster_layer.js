@@ -8,7 +8,7 @@
  * Markers and clusters are keyboard reachable (Tab, Enter).
  */
 var PSMSuper = L.Layer.extend({
-  options: {radius: 60, maxZoom: 18, padding: 0.25, spiderPx: 26},
+  options: {radius: 80, maxZoom: 18, padding: 0.15, spiderPx: 26},
 
   /* n points; xy(i) -> [lat, lng]; icon: the point symbol; colour: the clusters'. */
   initialize: function (n, xy, icon, colour, options) {

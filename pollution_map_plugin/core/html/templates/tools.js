@@ -195,25 +195,26 @@
       for (var i = 0; i < n; i++) { out[i] = t.cls[i * np + p] || 0; }
       return out;
     }
-    function show() {
+    function show(initial) {
       var t = tl[state.freq], p = state.p;
       var cls = classes(state.freq, p);
       label.textContent = t.labels[p];
       slider.setAttribute('aria-valuetext', t.labels[p]);
-      PSM.recolourSections(cls, t.labels[p]);
+      // at start the sections already show the export's period: no redraw
+      if (!initial) { PSM.recolourSections(cls, t.labels[p]); }
       s.period = {freq: state.freq, index: p, label: t.labels[p], start: t.starts[p],
         end: t.ends[p], cls: cls};
       if (s.filter) { applyFilters(s.filter); }
       document.dispatchEvent(new CustomEvent('psm-period', {detail: s.period}));
     }
-    function setFreq(fq) {
+    function setFreq(fq, initial) {
       state.freq = fq;
       var t = tl[fq];
       slider.max = String(t.labels.length - 1);
       var cur = t.labels.indexOf(opts.current && fq === opts.freq ? opts.current : null);
       state.p = cur >= 0 ? cur : t.labels.length - 1;
       slider.value = String(state.p);
-      show();
+      show(initial && cur >= 0);
     }
     function stopPlay() {
       if (state.timer) { clearInterval(state.timer); state.timer = null; }
@@ -267,7 +268,7 @@
       return div;
     };
     ctl.addTo(map);
-    setFreq(state.freq);
+    setFreq(state.freq, true);
     s.time = {set: function (fq, p) {
       if (fq !== state.freq) { sel.value = fq; setFreq(fq); }
       state.p = p;
