@@ -95,6 +95,8 @@ class ExportContext:
         self._groups: dict[tuple, dict] = {}
         self._origin: tuple[float, float] | None = None
         self._names: dict[str, pd.Series] = {}
+        self._db = db  # read again only for the tracing (reaches), while it is open
+        self._attribution: Any = None
         self._measurements = db.read_table("measurements", columns=MEASUREMENT_COLUMNS)
         self._series: pd.DataFrame | None = None
         self._assess(self._measurements, period)
@@ -442,3 +444,22 @@ class ExportContext:
             if frame is not None and "district" in frame:
                 found |= set(frame["district"].dropna().astype(str))
         return sorted(found)
+
+    def attribution(self) -> Any:
+        """The tracing service's source attribution for the period (built once, when a
+        report first asks), or None when it cannot be built here (no network, the
+        database closed, no measurements): the report then has no trace block."""
+        if self._attribution is None:
+            self._attribution = False
+            try:
+                from ..network.source_attribution import ATTRIBUTION_LAYERS, SourceAttribution
+
+                frames = {n: self.layers[n] for n in ATTRIBUTION_LAYERS if n in self.layers}
+                frames["reaches"] = self._db.read_layer("reaches")
+                frames["measurements"] = self._measurements
+                if len(frames["reaches"]) and len(self._measurements):
+                    self._attribution = SourceAttribution.from_frames(
+                        frames, period=self.period_label or None)
+            except Exception:  # noqa: BLE001 - tracing is an extra: the report goes on
+                self._attribution = False
+        return self._attribution or None

@@ -131,6 +131,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trace_title": ("未达标断面的主要污染来源", "Main sources behind failing sections"),
     "source": ("污染源", "Source"),
     "share": ("贡献占比", "Share"),
+    "trace_short_list": ("前 {n} 个污染源占模拟负荷的 80%", "{n} sources make 80 % of the load"),
+    "trace_note": ("按主要超标项目上溯追踪，贡献占比为模拟入河负荷（一级衰减）的份额。",
+                   "Traced upstream for the main failing item; shares of the modelled load "
+                   "reaching the section (first-order decay)."),
+    "no_flow_direction": ("流向未定", "flow direction unknown"),
+    "beyond_lake": ("经湖库", "through a lake"),
     "browser_too_old": ("此浏览器版本过旧，无法显示地图：请使用 Chrome / Edge 80、Firefox 113、"
                         "Safari 16.4 或更新版本。",
                         "This browser is too old to show the map: use Chrome / Edge 80, "

@@ -115,25 +115,78 @@ def drinking_block(ctx: Any, sel: Any) -> Markup | None:
                   tab=tab)
 
 
-def trace_block(ctx: Any, sel: Any) -> Markup | None:
-    """The main sources behind each failing section, with their shares (the tracing
-    service); None when the service is not available here."""
-    fn = ctx.trace_sources() if hasattr(ctx, "trace_sources") else None
-    if fn is None:
+BASIS = {"measured": ("实测", "measured"), "permitted": ("许可", "permitted"),
+         "estimated": ("估算", "estimated"), "proxy": ("折算", "proxy")}
+GROUPS = {"industry": ("工业", "industry"), "sewage": ("污水处理厂", "sewage plants"),
+          "livestock": ("畜禽养殖", "livestock"), "other": ("其他", "other")}
+
+
+def _word(mapping: dict, key: Any, lang: str) -> str:
+    pair = mapping.get(str(key))
+    return (pair[1] if lang == "en" else pair[0]) if pair else text(key)
+
+
+def trace_rows(entries: list[dict], lang: str, feature_of: dict,
+               source_at: dict | None = None) -> list[dict]:
+    """Rows of the trace table from ``SourceAttribution.river_sources`` entries: per
+    failing section, its main item, then its largest sources with their shares (a row
+    links to the source on the map when ``source_at`` maps (layer, code) → index)."""
+    rows = []
+    for e in entries:
+        item = e.get("item_name_en" if lang == "en" else "item_name_zh") or e.get("item")
+        section = f"{text(e.get('section_name') or e.get('section_code'))} ({text(item)})"
+        attrs = {}
+        if text(e.get("section_code")) in feature_of:
+            attrs = {"data-psm-feature": f"sections:{feature_of[text(e['section_code'])]}",
+                     "tabindex": "0"}
+        if e.get("error"):
+            rows.append({"cells": [section, text(e["error"]), "", ""], "attrs": attrs})
+            continue
+        groups = " · ".join(f"{_word(GROUPS, g['group'], lang)} {g['share']:.0%}"
+                            for g in e.get("by_group", []) if g.get("share"))
+        short = t("trace_short_list", lang, n=e.get("short_list_n", 0))
+        rows.append({"cells": [{"text": section, "sub": f"{groups} · {short}"},
+                               "", "", ""], "attrs": attrs})
+        for src in e.get("sources", []):
+            flags = [t("no_flow_direction", lang)] if src.get("no_flow_direction") else []
+            flags += [t("beyond_lake", lang)] if src.get("beyond_lake") else []
+            at = (source_at or {}).get((text(src.get("layer")), text(src.get("code"))))
+            link = {"data-psm-feature": f"{src.get('layer')}:{at}", "tabindex": "0"} \
+                if at is not None else attrs
+            rows.append({"cells": [
+                "", {"text": text(src.get("name") or src.get("code")),
+                     "sub": " · ".join([text(src.get("code")), *flags])},
+                f"{_word(GROUPS, src.get('group'), lang)} · {_word(BASIS, src.get('basis'), lang)}",
+                {"text": f"{float(src.get('share') or 0):.0%}", "sort": src.get("share") or 0}],
+                "attrs": link})
+    return rows
+
+
+def trace_block(ctx: Any, sel: Any, secs: Any) -> Markup | None:
+    """The main sources behind each failing section of the river, with their shares
+    (the tracing service, ``core.network.source_attribution``)."""
+    att = ctx.attribution()
+    if att is None:
         return None
-    rows = fn(sel)
-    if not rows:
+    entries = att.river_sources(str(sel.river["code"]), top=5)
+    if not entries:
         return None
     lang = ctx.lang
+    feature_of = {c: i for i, c in enumerate(secs["code"].astype(str))}
+    source_at = {}
+    for name, frame in sel.sources.items():
+        located = ctx.points(name, frame)[0]
+        source_at.update({(name, c): i for i, c in enumerate(located["code"].astype(str))})
+    rows = trace_rows(entries, lang, feature_of, source_at)
     tab = table("trace", [t("section", lang), t("source", lang), t("kind", lang),
                           t("share", lang)], rows, lang,
                 file=f"{text(sel.river['code'])}_trace")
-    return render("extra_block.html.j2", lang, title=t("trace_title", lang), summary="",
-                  tab=tab)
+    return render("extra_block.html.j2", lang, title=t("trace_title", lang),
+                  summary=t("trace_note", lang), tab=tab)
 
 
-def report_extras(ctx: Any, sel: Any, secs: Any) -> list[Markup]:  # noqa: ARG001
+def report_extras(ctx: Any, sel: Any, secs: Any) -> list[Markup]:
     """Every block that has something to say, in reading order."""
-    blocks = [trace_block(ctx, sel), change_block(ctx, sel), trophic_block(ctx, sel),
+    blocks = [trace_block(ctx, sel, secs), change_block(ctx, sel), trophic_block(ctx, sel),
               drinking_block(ctx, sel)]
     return [b for b in blocks if b is not None]

@@ -1,0 +1,68 @@
+"""A river report carries the tracing service's main sources per failing section and the
+assessment's change words (no QGIS, no browser)."""
+
+from __future__ import annotations
+
+import html as html_lib
+import re
+
+import pytest
+
+from pollution_map_plugin.core.db import open_database
+from pollution_map_plugin.core.html import ExportContext
+from pollution_map_plugin.core.html.report import river_page
+
+ROW_RE = re.compile(r"<tr[^>]*>(.*?)</tr>", re.S)
+
+
+@pytest.fixture(scope="module")
+def ctx_and_pages(demo_db_path):
+    with open_database(demo_db_path) as db:
+        ctx = ExportContext(db)
+        pages = {code: river_page(ctx, code)[0] for code in ctx.river_codes()}
+    return ctx, pages
+
+
+def block(html: str, name: str) -> str:
+    m = re.search(rf'<section class="psm-block psm-block-{name}">(.*?)</section>', html, re.S)
+    return m.group(1) if m else ""
+
+
+def test_failing_sections_list_their_main_sources_with_shares(ctx_and_pages):
+    ctx, pages = ctx_and_pages
+    att = ctx.attribution()
+    assert att is not None
+    seen = 0
+    for code, page in pages.items():
+        entries = att.river_sources(code, top=5)
+        trace = html_lib.unescape(block(page, "trace"))
+        if not entries:
+            assert trace == ""
+            continue
+        for e in entries:
+            assert e["section_name"] in trace
+            for src in e.get("sources", []):
+                assert src["name"] in trace
+                assert f"{src['share']:.0%}" in trace
+                seen += 1
+    assert seen > 0  # the demo has failing sections with sources
+
+
+def test_trace_rows_link_to_the_sources_on_the_map(ctx_and_pages):
+    ctx, pages = ctx_and_pages
+    linked = [p for p in pages.values() if re.search(
+        r'psm-block-trace.*?data-psm-feature="(outfalls|enterprises|sewage_plants|'
+        r'livestock_farms):\d+"', p, re.S)]
+    assert linked
+
+
+def test_change_against_the_year_before(ctx_and_pages):
+    ctx, pages = ctx_and_pages
+    b = ctx.bundle
+    assert b.compare is not None
+    before, after = b.compare
+    page = next(iter(pages.values()))
+    change = block(page, "change")
+    assert before in change and after in change
+    words = set(b.change["change_method_zh"].dropna())
+    assert any(w in change for w in words)
