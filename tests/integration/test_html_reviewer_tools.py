@@ -249,7 +249,11 @@ def test_print_media_gives_an_a4_dossier(chromium_driver, tool_pages, artifacts_
             "return {mw: m.getBoundingClientRect().width, brk: getComputedStyle(p).breakBefore,"
             " search: getComputedStyle(document.querySelector('.psm-search')).display,"
             " legend: getComputedStyle(document.querySelector('.psm-legend')).display,"
-            " tools: getComputedStyle(document.querySelector('.psm-table-tools')).display};")
+            " tools: getComputedStyle(document.querySelector('.psm-table-tools')).display,"
+            " head: document.querySelector('.psm-header').getBoundingClientRect().bottom,"
+            " top: m.getBoundingClientRect().top, pt: p.getBoundingClientRect().top,"
+            " mb: m.getBoundingClientRect().bottom};")
+        assert geo["head"] <= geo["top"] + 1 and geo["mb"] <= geo["pt"] + 1, geo  # in order
         assert abs(geo["mw"] - 190 / 25.4 * 96) < 3, geo  # 190 mm
         assert geo["brk"] == "page" and geo["search"] == "none" and geo["tools"] == "none"
         assert geo["legend"] != "none"
