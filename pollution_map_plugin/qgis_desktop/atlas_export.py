@@ -1,10 +1,11 @@
 """Export the one-river atlas: one PDF per river (and optionally a PNG per page) plus an
 index, in the background with progress and cancel, or synchronously (CLI, Processing).
 
-The layout is drawn on the main thread (QGIS's layout exporter needs it), one river per
-event-loop turn, while a status-bar ``ProgressTask`` shows the progress and takes the
-user's cancel.  Files go to a temporary folder beside the output and are moved into
-place when every river is done: a cancel or an error leaves the output as it was.
+The layout is drawn on the main thread (QGIS's layout exporter needs it), one page per
+event-loop turn into the river's PDF (a ``QPdfWriter`` kept open across its pages),
+while a status-bar ``ProgressTask`` shows the progress and takes the user's cancel.
+Files go to a temporary folder beside the output and are moved into place when every
+river is done: a cancel or an error leaves the output as it was.
 """
 
 from __future__ import annotations
@@ -50,6 +51,8 @@ class AtlasExport:
         self.index: list[dict] = []
         self.files: list[Path] = []
         self.timings: list[float] = []  # seconds per river (main thread)
+        self.page_timings: list[float] = []  # seconds per page step
+        self.river = None  # (pdf, writer, painter, exporter, next page) of the river open
         self.task = None
         self.tmp: Path | None = None
         self.i = 0
@@ -66,37 +69,63 @@ class AtlasExport:
         self.n = self.atlas.count()
 
     def _step(self) -> bool:
-        """Export the next river; False when all are done."""
+        """Draw the next page (one page per step: the longest GUI stall is one page,
+        not one river); False when every river is done."""
         if self.i >= self.n:
             return False
         started = time.perf_counter()
-        self.atlas.seekTo(self.i)
-        feature = self.atlas.layout().reportContext().feature()
-        code, name = str(feature["code"]), str(feature["name"])
-        base = f"{self.i + 1:02d}_{safe_name(code)}_{safe_name(name)}"
-        exporter = QgsLayoutExporter(self.layout)
-        settings = QgsLayoutExporter.PdfExportSettings()
-        settings.dpi = self.dpi
-        settings.rasterizeWholeImage = False
-        pdf = self.tmp / f"{base}.pdf"
-        if exporter.exportToPdf(str(pdf), settings) != QgsLayoutExporter.ExportResult.Success:
-            raise RuntimeError(tr("Could not write {0}").format(pdf.name))
-        written = [pdf]
+        pages = self.layout.pageCollection().pageCount()
+        if self.river is None:
+            self.river = self._open_river()
+        pdf, writer, painter, exporter, page = self.river
+        if page > 0:
+            writer.newPage()
+        exporter.renderPage(painter, page)
         if self.png:
-            for page in range(self.layout.pageCollection().pageCount()):
-                image = exporter.renderPageToImage(page, QSize(), self.dpi)
-                path = self.tmp / f"{base}_p{page + 1}.png"
-                if image.isNull() or not image.save(str(path), "PNG"):
-                    raise RuntimeError(tr("Could not write {0}").format(path.name))
-                written.append(path)
-        self.files += written
-        self.index.append({"n": self.i + 1, "code": code, "name": name, "file": pdf.name,
-                           "pages": self.layout.pageCollection().pageCount()})
-        self.timings.append(time.perf_counter() - started)
+            image = exporter.renderPageToImage(page, QSize(), self.dpi)
+            path = pdf.with_name(f"{pdf.stem}_p{page + 1}.png")
+            if image.isNull() or not image.save(str(path), "PNG"):
+                raise RuntimeError(tr("Could not write {0}").format(path.name))
+            self.files.append(path)
+        self.page_timings.append(time.perf_counter() - started)
+        if page + 1 < pages:
+            self.river = (pdf, writer, painter, exporter, page + 1)
+            return True
+        painter.end()
+        self.river = None
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise RuntimeError(tr("Could not write {0}").format(pdf.name))
+        self.files.append(pdf)
+        self.index[-1]["pages"] = pages
+        self.timings.append(sum(self.page_timings[-pages:]))
         self.i += 1
         if self.progress is not None:
             self.progress(100.0 * self.i / max(self.n, 1))
         return True
+
+    def _open_river(self):
+        """Go to river ``i``: its PDF writer and painter (kept open across its pages)."""
+        from qgis.PyQt.QtCore import QMarginsF, QSizeF
+        from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
+
+        self.atlas.seekTo(self.i)
+        feature = self.atlas.layout().reportContext().feature()
+        code, name = str(feature["code"]), str(feature["name"])
+        base = f"{self.i + 1:02d}_{safe_name(code)}_{safe_name(name)}"
+        pdf = self.tmp / f"{base}.pdf"
+        size = self.layout.pageCollection().page(0).pageSize()
+        writer = QPdfWriter(str(pdf))
+        writer.setResolution(self.dpi)
+        writer.setPageLayout(QPageLayout(
+            QPageSize(QSizeF(size.width(), size.height()), QPageSize.Unit.Millimeter),
+            QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
+        writer.setTitle(f"{name} 一河一策图册")
+        writer.setCreator("Pollution Source Map (QGIS)")
+        self.layout.renderContext().setDpi(self.dpi)
+        painter = QPainter(writer)
+        self.index.append({"n": self.i + 1, "code": code, "name": name, "file": pdf.name,
+                           "pages": 0})
+        return pdf, writer, painter, QgsLayoutExporter(self.layout), 0
 
     def _finish(self) -> list[Path]:
         self.atlas.endRender()
@@ -110,6 +139,9 @@ class AtlasExport:
         return out
 
     def _cleanup(self) -> None:
+        if self.river is not None:
+            self.river[2].end()  # the painter of a river left half drawn
+            self.river = None
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
         _RUNNING.discard(self)

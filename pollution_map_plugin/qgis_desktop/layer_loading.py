@@ -280,12 +280,10 @@ class LayerLoader:
             if self.tables:
                 table = self.tables.pop(0)
                 layer = make_layer(self.source, table)
-                if layer is None and table not in OPTIONAL_TABLES:
-                    self.failed.append(table)
-                elif layer is None:
-                    pass
-                else:
+                if layer is not None:
                     self.layers[table] = layer
+                elif table not in OPTIONAL_TABLES:  # a missing optional table is skipped
+                    self.failed.append(table)
                 done = len(self.layers) + len(self.failed)
                 self.task.setProgress(100.0 * done / (done + len(self.tables)))
                 QTimer.singleShot(0, self._next)

@@ -247,6 +247,8 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
     item = QgsLayoutItemMap(layout)
     item.setId(f"pm_atlas_{key}")
     x, y, w, h = ATLAS_MAP_RECT
+    if key == "pollution":  # its legend is long (five source layers): two columns
+        w = 165.0
     item.attemptResize(_size(w, h))
     _at(layout, item, page, x, y)
     item.setCrs(crs)
@@ -275,6 +277,10 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
     legend.setLegendFilterByMapEnabled(True)  # per page: only what the map draws
     legend.setSymbolWidth(6)
     legend.setSymbolHeight(3.5)
+    if key == "pollution":
+        legend.setColumnCount(2)
+        legend.setSplitLayer(True)
+        legend.setSymbolHeight(2.8)
     style_legend(legend)
     layout.addLayoutItem(legend)
     legend.attemptResize(_size(PAGE_W - 10 - (x + w + 3), h))
