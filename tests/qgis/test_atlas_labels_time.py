@@ -252,3 +252,14 @@ def test_a_users_scale_range_on_a_source_layer_stays(group, data, qgis_new_proje
     layer.setMinimumScale(50_000)
     build_maps(group, data, qgis_new_project)  # the demo: not aggregated
     assert layer.hasScaleBasedVisibility() and layer.minimumScale() == 50_000
+
+
+def test_a_missing_chinese_font_is_said_clearly(monkeypatch):
+    from pollution_map_plugin.qgis_desktop import cjk_fonts
+
+    assert cjk_fonts.font_check_message() is None
+    assert cjk_fonts.map_font_family() in cjk_fonts.cjk_families()
+    monkeypatch.setattr(cjk_fonts, "cjk_families", lambda: ())
+    message = cjk_fonts.font_check_message()
+    assert message and "fonts-noto-cjk" in message
+    assert cjk_fonts.map_font_family() == cjk_fonts.FALLBACK
