@@ -153,7 +153,11 @@ def zoom_steps(browser: Browser, steps: int = 6) -> tuple[float, float | None]:
 
 
 def measure(browser: Browser, path: Path, ready: str, runs: int) -> dict:
-    usable, _ = time_to_usable(browser, path, ready, runs)
+    try:
+        usable, _ = time_to_usable(browser, path, ready, runs)
+    except TimeoutError:  # not usable within time_to_usable's 120 s
+        return {"usable": float("inf"), "zoom": float("nan"), "inner": None,
+                "errors": browser.console_errors()[:3], "remote": []}
     zoom, inner = zoom_steps(browser)
     errors = browser.console_errors()
     return {"usable": usable, "zoom": zoom, "inner": inner, "errors": errors[:3],
@@ -203,7 +207,10 @@ def markdown(results: list[dict], runs: int, load: float) -> str:
             inner = f" ({row['inner']:.0f} ms)" if row["inner"] is not None else ""
             ratio = "" if name == "ours" else (
                 f" — {row['usable'] / ours['usable']:.1f}× ours")
-            zratio = "" if name == "ours" else f" — {row['zoom'] / ours['zoom']:.1f}× ours"
+            zratio = "" if name == "ours" or row["zoom"] != row["zoom"] else (
+                f" — {row['zoom'] / ours['zoom']:.1f}× ours")
+            if row["usable"] == float("inf"):
+                ratio = " (not usable within 120 s)"
             lines.append(
                 f"| {r['n']:,} | {name} | {row['write']:.1f} s | {row['size'] / 1e6:.1f} MB "
                 f"| {row['usable']:.2f} s{ratio} | {row['zoom']:.0f} ms{inner}{zratio} |")
