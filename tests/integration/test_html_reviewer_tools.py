@@ -40,9 +40,14 @@ def tool_pages(demo_db_path, tmp_path_factory):
         bad = secs.loc[secs["code"] == "S0003"].copy()
         bad["code"] = "S9999"
         bad["name"] = HOSTILE_SECTION
+        meas = db.read_table("measurements")
+        meas = meas.loc[meas["section_code"] == "S0003"].copy()
+        meas["section_code"] = "S9999"  # the hostile section has data: charts, warnings
+        meas = meas.drop(columns=[c for c in ("id", "fid") if c in meas.columns])
         with db.transaction():
             db.write("livestock_farms", same)
             db.write("sections", bad)
+            db.write("measurements", meas)
         result = export_all(db, tmp_path_factory.mktemp("tools_out"), rivers=[RIVER])
     return result
 
@@ -351,10 +356,14 @@ def test_hostile_section_in_tables_popups_and_charts_stays_text(chromium_driver,
     assert cell == HOSTILE_SECTION
     i = b.js("return PSM.values('sections', 'name').indexOf(arguments[0])", HOSTILE_SECTION)
     b.js("PSM.showFeature('sections', arguments[0])", i)
-    b.wait_for("document.querySelector('.leaflet-popup-content h3')", timeout=5)
+    b.wait_for("document.querySelector('.leaflet-popup .psm-chart-item')", timeout=5)
     assert b.js("return document.querySelector('.leaflet-popup-content h3').textContent") \
         == HOSTILE_SECTION
-    assert b.js("return document.querySelectorAll('img[src=\"x\"]').length") == 0
+    # chart labels and titles are text nodes only
+    assert b.js("return Array.prototype.every.call(document.querySelectorAll("
+                "'.leaflet-popup svg title, .leaflet-popup svg text'), function (e) {"
+                " return e.children.length === 0; })")
+    assert b.js("return document.querySelectorAll('img[src=\"x\"], svg img').length") == 0
     assert_clean(b, "hostile section")
 
 
