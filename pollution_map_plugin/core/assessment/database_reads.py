@@ -131,16 +131,28 @@ def _warnings_short(frame: pd.DataFrame, spans: pd.DataFrame, start: date,
 
 
 def load_request_frames(db: Any, plan: ReadPlan, *, with_groups: bool = True,
-                        warnings: Any = None, warnings_end: date | None = None
-                        ) -> dict[str, Any]:
-    """:func:`load_frames` with only the measurements ``plan`` needs, and (with
-    ``warnings``, a WarningSettings) ``warning_measurements``: the rows of the
-    warnings' items up to ``warnings_end``, reaching back, item by item, until they
-    hold every sample the warnings would look at in the whole table."""
-    frames: dict[str, Any] = load_frames(db, with_groups=with_groups,
-                                         dates=(plan.start, plan.end))
-    if warnings is None or warnings_end is None:
-        return frames
+                        warnings: Any = None, warnings_end: date | None = None,
+                        read_measurements: bool = True) -> dict[str, Any]:
+    """:func:`load_frames` with only the measurements ``plan`` needs (none unless
+    ``read_measurements``: the database aggregates them), and (with ``warnings``, a
+    WarningSettings) ``warning_measurements`` (:func:`warning_rows`)."""
+    dates = (plan.start, plan.end) if read_measurements else (plan.end, plan.end)
+    frames: dict[str, Any] = load_frames(db, with_groups=with_groups, dates=dates)
+    if warnings is not None and warnings_end is not None:
+        base = frames["measurements"] if read_measurements else None
+        frames["warning_measurements"] = warning_rows(
+            db, warnings, warnings_end, base, plan.start,
+            lookback_days=WARNING_LOOKBACK_DAYS if read_measurements else 62)
+    return frames
+
+
+def warning_rows(db: Any, warnings: Any, warnings_end: date, base: pd.DataFrame | None = None,
+                 base_start: date | None = None, lookback_days: int = WARNING_LOOKBACK_DAYS
+                 ) -> pd.DataFrame:
+    """The rows of the warnings' items before ``warnings_end`` that the warnings look
+    at: those of the last ``lookback_days``, reaching back, item by item (doubling),
+    until they hold every sample judged and its history (:func:`_warnings_short`).
+    ``base``: rows already read from ``base_start`` on (None: from the start)."""
     items = [str(i) for i in warnings.items]
     since = getattr(warnings, "since", None)
     since = pd.Timestamp(since).date() if since is not None else None
@@ -148,10 +160,9 @@ def load_request_frames(db: Any, plan: ReadPlan, *, with_groups: bool = True,
     spans = db.sampling_spans(before=warnings_end)
     spans = spans.loc[spans["parameter"].isin(items)]
     first = spans["first"].min() if len(spans) else None
-    lookback = WARNING_LOOKBACK_DAYS
+    lookback = lookback_days
     start = cut - timedelta(days=lookback)
-    base = frames["measurements"]
-    if plan.start is None or plan.start <= start:
+    if base is not None and (base_start is None or base_start <= start):
         rows = base.loc[base["parameter"].isin(items).to_numpy()
                         & (base["sampled_on"] >= pd.Timestamp(start)).to_numpy()
                         & (base["sampled_on"] < pd.Timestamp(warnings_end)).to_numpy()]
@@ -175,6 +186,4 @@ def load_request_frames(db: Any, plan: ReadPlan, *, with_groups: bool = True,
         if earlier is None:
             break
         start = earlier
-    frames["warning_measurements"] = pd.concat(parts, ignore_index=True) \
-        if len(parts) > 1 else parts[0]
-    return frames
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]

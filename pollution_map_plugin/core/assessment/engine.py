@@ -160,14 +160,8 @@ def build_items(
     n_per = max(int(n_periods), 1)
     (sk, pk, qk), means, counts = group_means(
         [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)], values)
-    lake_s, target_s = _by_section(sec_uniq, attrs)
-    lake, target = lake_s[sk], target_s[sk]
     ph = _ph_ranges(values, [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)],
                     par_uniq, (sk, pk, qk))
-    if ph is not None:  # pH is never averaged: its period value is its worst sample
-        means = np.where(np.isnan(ph[2]), means, ph[2])
-    item_class = gb3838.classify_coded(qk, par_uniq, means, lake)
-    routine = np.isin(qk, [i for i, p in enumerate(par_uniq) if p in gb3838.ROUTINE_ITEMS])
     # distinct sampling days per (section, period), among rows that were evaluated
     ok = ~np.isnan(values) & (sec >= 0) & (period_codes >= 0)
     days = measurements["sampled_on"].to_numpy(dtype="datetime64[D]").astype(np.int64)[ok]
@@ -175,17 +169,53 @@ def build_items(
     span = int(days.max()) - d0 + 1 if days.size else 1
     pairs = pd.unique((sec[ok] * n_per + period_codes[ok]) * span + (days - d0))
     gids, n_samples = np.unique(pairs // span, return_counts=True)
-    return Items(
-        sections=np.asarray(sec_uniq, dtype=object), parameters=par_uniq, n_periods=n_per,
-        sk=sk, pk=pk, qk=qk, value=means, n_values=counts, lake=lake,
-        item_class=item_class, exceedance=gb3838.exceedance_coded(qk, par_uniq, means, lake),
-        routine=routine, target=target,
-        target_limit=gb3838.class_limits_coded(qk, par_uniq, target, lake),
-        fails=routine & (item_class > np.nan_to_num(target, nan=99)),
-        samples=pd.Series(n_samples, index=gids),
-        ph_min=ph[0] if ph is not None else None, ph_max=ph[1] if ph is not None else None,
-        ph_outside=ph[3] if ph is not None else None,
-    )
+    return GroupStats(np.asarray(sec_uniq, dtype=object), par_uniq, n_per, (), sk, pk, qk,
+                      means, counts, ph, gids, n_samples).items(attrs)
+
+
+@dataclass
+class GroupStats:
+    """What :func:`build_items` takes from the rows: per (section, period, item) the
+    mean and count of the evaluated values (and pH's min, max, worst sample, samples
+    outside 6–9), per (section, period) the sampling days.  The database computes it
+    where it aggregates (PostGIS: ``core.db.postgis_aggregates``); :func:`assess` and
+    :func:`class_history` take it in place of the measurement rows."""
+
+    sections: np.ndarray
+    parameters: np.ndarray
+    n_periods: int
+    periods: tuple  # the Periods the period index pk counts (given by the database)
+    sk: np.ndarray
+    pk: np.ndarray
+    qk: np.ndarray
+    means: np.ndarray
+    counts: np.ndarray
+    ph: tuple | None  # (min, max, worst, outside) aligned with the groups, or None
+    sample_gids: np.ndarray
+    n_samples: np.ndarray
+
+    def items(self, attrs: pd.DataFrame) -> Items:
+        """The :class:`Items` of these statistics for sections ``attrs``."""
+        sec_uniq, par_uniq, n_per = self.sections, self.parameters, self.n_periods
+        sk, pk, qk, means, ph = self.sk, self.pk, self.qk, self.means, self.ph
+        lake_s, target_s = _by_section(sec_uniq, attrs)
+        lake, target = lake_s[sk], target_s[sk]
+        if ph is not None:  # pH is never averaged: its period value is its worst sample
+            means = np.where(np.isnan(ph[2]), means, ph[2])
+        item_class = gb3838.classify_coded(qk, par_uniq, means, lake)
+        routine = np.isin(qk, [i for i, p in enumerate(par_uniq) if p in gb3838.ROUTINE_ITEMS])
+        return Items(
+            sections=np.asarray(sec_uniq, dtype=object), parameters=par_uniq, n_periods=n_per,
+            sk=sk, pk=pk, qk=qk, value=means, n_values=self.counts, lake=lake,
+            item_class=item_class,
+            exceedance=gb3838.exceedance_coded(qk, par_uniq, means, lake),
+            routine=routine, target=target,
+            target_limit=gb3838.class_limits_coded(qk, par_uniq, target, lake),
+            fails=routine & (item_class > np.nan_to_num(target, nan=99)),
+            samples=pd.Series(self.n_samples, index=self.sample_gids),
+            ph_min=ph[0] if ph is not None else None, ph_max=ph[1] if ph is not None else None,
+            ph_outside=ph[3] if ph is not None else None,
+        )
 
 
 def _ph_ranges(values: np.ndarray, keys: list[np.ndarray], sizes: list[int],

@@ -9,7 +9,13 @@ import pandas as pd
 
 from .. import gb3838
 from .assessment_basics import class_labels, multiple_value
-from .engine import build_items, section_attributes, section_classes, separate_items
+from .engine import (
+    GroupStats,
+    build_items,
+    section_attributes,
+    section_classes,
+    separate_items,
+)
 from .measurement_values import check_non_detect
 from .periods import Period, parse_period, period_keys
 from .trophic import TROPHIC_COLUMNS, trophic_states
@@ -151,7 +157,10 @@ def _exceedance(items: pd.DataFrame) -> pd.Series:
 
 
 def _run(measurements, attrs, codes, periods, non_detect, details):
-    items = build_items(measurements, attrs, codes, len(periods), non_detect)
+    if isinstance(measurements, GroupStats):  # aggregated by the database
+        items = measurements.items(attrs)
+    else:
+        items = build_items(measurements, attrs, codes, len(periods), non_detect)
     groups = section_classes(items, codes=details)
     frame = None
     if details:
@@ -198,13 +207,18 @@ def assess(
     from .periods import latest_period
 
     check_non_detect(non_detect)
-    period = parse_period(period) if period is not None else latest_period(
-        measurements["sampled_on"])
-    attrs = section_attributes(sections, rivers, control_units)
-    inside = period.mask(measurements["sampled_on"])
-    m, codes = measurements, np.where(inside, 0, -1)
-    if inside.mean() < 0.5:  # a small part: copying it is cheaper than carrying all rows
-        m, codes = measurements.loc[inside], np.zeros(int(inside.sum()), dtype=np.int64)
+    if isinstance(measurements, GroupStats):  # aggregated by the database
+        period = measurements.periods[0]
+        attrs = section_attributes(sections, rivers, control_units)
+        m, codes = measurements, None
+    else:
+        period = parse_period(period) if period is not None else latest_period(
+            measurements["sampled_on"])
+        attrs = section_attributes(sections, rivers, control_units)
+        inside = period.mask(measurements["sampled_on"])
+        m, codes = measurements, np.where(inside, 0, -1)
+        if inside.mean() < 0.5:  # a small part: copying it is cheaper than carrying all rows
+            m, codes = measurements.loc[inside], np.zeros(int(inside.sum()), dtype=np.int64)
     items, frame, groups = _run(m, attrs, codes, [period], non_detect, True)
     groups["section_code"] = items.sections[groups.index.to_numpy(dtype=np.int64)]
     df = attrs.merge(groups, on="section_code", how="outer")
@@ -287,10 +301,13 @@ def class_history(
     """
     check_non_detect(non_detect)
     m = measurements
-    if period is not None:
-        m = m.loc[parse_period(period).mask(m["sampled_on"])]
     attrs = section_attributes(sections)
-    codes, periods = period_keys(m["sampled_on"], freq)
+    if isinstance(m, GroupStats):  # aggregated by the database, per period of ``freq``
+        codes, periods = None, list(m.periods)
+    else:
+        if period is not None:
+            m = m.loc[parse_period(period).mask(m["sampled_on"])]
+        codes, periods = period_keys(m["sampled_on"], freq)
     items, _, groups = _run(m, attrs, codes, periods, non_detect, False)
     if groups.empty:
         return pd.DataFrame(columns=list(HISTORY_COLUMNS))

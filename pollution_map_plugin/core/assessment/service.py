@@ -112,6 +112,20 @@ def available_months(measurements: pd.DataFrame) -> list[str]:
     return sorted(set(days.dt.strftime("%Y-%m")))
 
 
+def history_periods(months: list[str], freq: str, end: Any) -> list[Period]:
+    """The years, quarters or months (``freq``) with measurements up to ``end``, in
+    time order (the periods ``class_history`` lists)."""
+    out: dict[str, Period] = {}
+    for m in months:
+        year, month = int(m[:4]), int(m[5:7])
+        p = (Period.year(year) if freq == "year" else
+             Period.quarter(year, (month - 1) // 3 + 1) if freq == "quarter" else
+             Period.month(year, month))
+        if p.start <= end:
+            out.setdefault(p.label, p)
+    return list(out.values())
+
+
 def default_comparison(period: Period, years: list[str],
                        months: list[str]) -> tuple[str, str] | None:
     """The period the change map compares ``period`` with: the year before for a year;
@@ -160,10 +174,17 @@ def _drinking_areas(db: Any) -> pd.DataFrame | None:
         return None
 
 
-def read_request(db: Any, request: AssessmentRequest) -> dict[str, Any]:
+def read_request(db: Any, request: AssessmentRequest,
+                 on_server: bool | None = None) -> dict[str, Any]:
     """The frames ``request`` needs and nothing more: the measurements of its period,
     of the comparison, of the history (everything up to the period's end) and of the
-    warnings' look-back; ``years``/``months`` of the whole database."""
+    warnings' look-back; ``years``/``months`` of the whole database.
+
+    ``on_server`` (default: on PostGIS): the period means are computed by SQL on the
+    server and only they travel (``period_stats(periods)``); the rows read are the
+    warnings' (each item's latest samples and their history)."""
+    if on_server is None:
+        on_server = getattr(db, "kind", "") == "postgis"
     months, years = months_and_years(db)
     frames: dict[str, Any]
     if not months:
@@ -179,7 +200,13 @@ def read_request(db: Any, request: AssessmentRequest) -> dict[str, Any]:
             settings = request.warnings or WarningSettings(non_detect=request.non_detect)
         frames = load_request_frames(db, plan, with_groups=request.with_groups,
                                      warnings=settings,
-                                     warnings_end=period.end + timedelta(days=1))
+                                     warnings_end=period.end + timedelta(days=1),
+                                     read_measurements=not on_server)
+        if on_server:
+            from ..db.postgis_aggregates import group_stats
+
+            frames["period_stats"] = lambda periods, until=None: group_stats(
+                db, periods, request.non_detect, until=until)
     frames["months"], frames["years"] = months, years
     return frames
 
@@ -201,7 +228,12 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
         return bundle
     period = request.period or (years[-1] if years else None)
     kw = {**groups, "non_detect": request.non_detect}
-    result = assess(measurements, sections, period, **kw)
+    stats = frames.get("period_stats")  # read_request on PostGIS: the server aggregates
+
+    def source(label: Any) -> Any:  # the rows, or the database's statistics of a period
+        return stats([parse_period(label)]) if stats is not None else measurements
+
+    result = assess(source(period), sections, period, **kw)
     bundle.assessment, bundle.period = result, result.period
     if cancelled(60):
         return None
@@ -209,9 +241,9 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
     if compare is None and request.compare_default:
         compare = default_comparison(result.period, years, months)
     if compare is not None:
-        before = assess(measurements, sections, compare[0], **kw)
+        before = assess(source(compare[0]), sections, compare[0], **kw)
         same = compare[1] is None or parse_period(compare[1]).label == result.period.label
-        after = result if same else assess(measurements, sections, compare[1], **kw)
+        after = result if same else assess(source(compare[1]), sections, compare[1], **kw)
         bundle.compare = (before.period.label, after.period.label)
         bundle.change = compare_assessments(before, after)
         bundle.group_change = pd.concat(
@@ -221,7 +253,9 @@ def assess_frames(frames: dict[str, Any], request: AssessmentRequest,
     end = pd.Timestamp(result.period.end) + pd.Timedelta(days=1)
     upto = measurements.loc[pd.to_datetime(measurements["sampled_on"]) < end]
     if request.history:
-        bundle.history = class_history(upto, sections, request.history,
+        rows = upto if stats is None else stats(history_periods(
+            months, request.history, result.period.end), until=end.date())
+        bundle.history = class_history(rows, sections, request.history,
                                        non_detect=request.non_detect)
     if request.with_warnings:
         settings = request.warnings or WarningSettings(non_detect=request.non_detect)

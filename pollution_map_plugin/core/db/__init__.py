@@ -88,7 +88,7 @@ def open_current(target: Target, log: Optional[Callable[[str], None]] = None) ->
 
 
 def _check_schema(db: Database) -> None:
-    existing = db._tables()
+    existing = db.table_names()
     missing = [t.name for t in schema.TABLES if t.name not in existing]
     if "schema_version" in missing:
         raise SchemaError(f"{db.describe()} does not hold the plugin's schema "

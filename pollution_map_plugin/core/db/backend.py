@@ -6,7 +6,6 @@ import abc
 import datetime as _dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any
 
 import geopandas as gpd
@@ -14,6 +13,7 @@ import pandas as pd
 
 from .. import schema
 from ..schema import Column, Table
+from .date_window import DateWindow, iso_date
 from .errors import SchemaError
 from .frame_conversion import Prepared, build_frame, build_geoframe, fill_missing, prepare
 from .links import LINKS
@@ -28,38 +28,6 @@ def initial_metadata() -> dict[str, str]:
     now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
     return {"created_at": now, "created_by": "Pollution Source Map (污染源地图)",
             "crs": f"EPSG:{schema.DEFAULT_SRID}"}
-
-
-def _iso(value: Any) -> str:
-    """A date bound as ``YYYY-MM-DD`` text."""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
-
-
-@dataclass(frozen=True)
-class DateWindow:
-    """Rows whose ``column`` (a date) lies in ``[start, end)`` (ISO text; None: open)."""
-
-    column: str
-    start: str | None
-    end: str | None
-    among: tuple[tuple[str, tuple], ...] = ()  # (column, values): only rows with one
-
-    @classmethod
-    def of(cls, table: Table, dates: tuple[Any, Any],
-           among: dict[str, Sequence] | None = None) -> DateWindow:
-        column = next((c for c in table.natural_key if table.column(c).type == "date"), None)
-        if column is None:
-            raise ValueError(f"{table.name} has no date column to filter on")
-        for name in among or {}:
-            table.column(name)  # KeyError for an unknown column
-        start, end = dates
-        return cls(column, _iso(start) if start is not None else None,
-                   _iso(end) if end is not None else None,
-                   tuple((k, tuple(str(v) for v in vs)) for k, vs in (among or {}).items()))
-
-    @property
-    def active(self) -> bool:
-        return bool(self.start or self.end or self.among)
 
 
 class Database(abc.ABC):
@@ -215,7 +183,7 @@ class Database(abc.ABC):
         days before ``before`` if given), as datetime64 columns."""
         self._check_open()
         rows = self._spans("measurements", ("section_code", "parameter"), "sampled_on",
-                           _iso(before) if before is not None else None)
+                           iso_date(before) if before is not None else None)
         frame = pd.DataFrame(rows, columns=["section_code", "parameter", "first", "last"])
         for col in ("first", "last"):
             frame[col] = pd.to_datetime(frame[col])
@@ -299,6 +267,10 @@ class Database(abc.ABC):
         versions = self.read_table("schema_version", ["version"])["version"].dropna()
         return int(versions.max()) if len(versions) else 0
 
+    def record_version(self, version: int) -> None:
+        """Record that the schema reached ``version`` (creation and migrations)."""
+        self._record_version(version)
+
     def _record_version(self, version: int) -> None:
         now = _dt.datetime.now(_dt.timezone.utc).replace(microsecond=0).isoformat()
         self.write("schema_version", pd.DataFrame({"version": [version], "applied_at": [now]}))
@@ -313,12 +285,22 @@ class Database(abc.ABC):
             with self.transaction():
                 for step in steps:
                     step.apply(self)
-                    self._record_version(step.to_version)
+                    self.record_version(step.to_version)
         finally:
             self._migrating = False
             self._present.clear()
             self._current = False
         return [s.to_version for s in steps]
+
+    def add_table(self, table: Table) -> None:
+        """Create ``table`` of the schema, empty, unless it exists (for migrations; in
+        the caller's transaction)."""
+        self._check_open()
+        if table.name in self._tables():
+            return
+        with self.transaction():
+            self._add_table(table)
+        self._present.pop(table.name, None)
 
     def add_column(self, name: str, column: Column) -> None:
         """Add ``column`` to table ``name`` (for migrations)."""
@@ -489,6 +471,9 @@ class Database(abc.ABC):
 
     @abc.abstractmethod
     def _add_column(self, table: Table, column: Column) -> None: ...
+
+    @abc.abstractmethod
+    def _add_table(self, table: Table) -> None: ...
 
 
 def _rows_and_examples(bad: list[tuple[object, int]]) -> tuple[int, str]:

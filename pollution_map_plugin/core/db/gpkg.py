@@ -16,13 +16,15 @@ import pandas as pd
 from .. import schema
 from ..atomic_files import replacing
 from ..schema import Column, Table
-from .backend import Database, DateWindow, initial_metadata
+from .backend import Database, initial_metadata
+from .date_window import DateWindow
 from .errors import DatabaseError, SchemaError
 from .frame_conversion import Prepared
 from .gpkg_geom import blobs_to_wkb, register_functions
 from .gpkg_read import read_columns
 from .gpkg_sql import Sql, column_type, compose, ident, join, marks
 from .gpkg_write import delete_all, insert_rows
+from .table_creation import create_gpkg_table
 
 _GPKG_APPLICATION_ID = 0x47504B47  # "GPKG"
 _GDAL_MIN_ROWS = 5000  # smaller tables are read with sqlite3 alone
@@ -162,11 +164,11 @@ def create_gpkg(path: Path, overwrite: bool = False,
         try:
             with db.transaction():
                 for table in schema.TABLES:
-                    db._exec(compose("CREATE UNIQUE INDEX {} ON {} ({})",
+                    db.execute(compose("CREATE UNIQUE INDEX {} ON {} ({})",
                                      f"ux_{table.name}_key", table.name,
                                      list(table.natural_key)))
                 db.ensure_time_index()
-                db._record_version(schema.SCHEMA_VERSION)
+                db.record_version(schema.SCHEMA_VERSION)
                 db.set_metadata(initial_metadata())
                 if populate is not None:
                     populate(db)
@@ -236,11 +238,30 @@ class GeoPackageDatabase(Database):
             self._rollback()
         self._conn.close()
 
-    def _exec(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+    # The back-end helper protocol (what the modules of ``core.db`` that work on a
+    # GeoPackage use, instead of private members).
+
+    def execute(self, sql: str, params: Sequence = ()) -> sqlite3.Cursor:
+        """Run one statement (SQL composed by ``gpkg_sql``; values only as ``params``);
+        DatabaseError on failure."""
         try:
             return self._conn.execute(sql, params)
         except sqlite3.Error as exc:
             raise DatabaseError(f"{self.describe()}: {exc}") from None
+
+    _exec = execute
+
+    @property
+    def connection(self) -> sqlite3.Connection:
+        """The sqlite3 connection (autocommit outside ``transaction()``)."""
+        return self._conn
+
+    def set_busy_timeout(self, seconds: float) -> None:
+        """How long ``BEGIN IMMEDIATE`` waits for another writer."""
+        self._conn.execute(f"PRAGMA busy_timeout = {max(int(seconds * 1000), 0)}")
+
+    def _add_table(self, table: Table) -> None:
+        create_gpkg_table(self, table)
 
     # transactions
     def _begin(self) -> None:

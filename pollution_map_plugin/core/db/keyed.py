@@ -35,8 +35,7 @@ def set_lock_wait(db: Database, seconds: float) -> None:
     """Before ``db.transaction()``: a GeoPackage waits up to ``seconds`` for another
     writer at ``BEGIN IMMEDIATE`` (PostGIS: see ``lock_for_write``)."""
     if db.kind == "gpkg":
-        ms = max(int(seconds * 1000), 0)
-        db._conn.execute(f"PRAGMA busy_timeout = {ms}")  # type: ignore[attr-defined]
+        db.set_busy_timeout(seconds)  # type: ignore[attr-defined]
 
 
 def lock_for_write(db: Database, table: Table, wait_s: float = 30.0) -> None:
@@ -48,10 +47,10 @@ def lock_for_write(db: Database, table: Table, wait_s: float = 30.0) -> None:
         from psycopg2 import sql
 
         ms = max(int(wait_s * 1000), 1)
-        db._exec("SELECT set_config('lock_timeout', %s, true)",  # type: ignore[attr-defined]
+        db.execute("SELECT set_config('lock_timeout', %s, true)",  # type: ignore[attr-defined]
                  [f"{ms}ms"])
-        db._exec(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE")  # type: ignore[attr-defined]
-                 .format(db._ident(table.name)))  # type: ignore[attr-defined]
+        db.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE")  # type: ignore[attr-defined]
+                   .format(db.qualified(table.name)))  # type: ignore[attr-defined]
 
 
 def _key_values(table: Table, keys: pd.DataFrame) -> list[tuple]:
@@ -83,7 +82,7 @@ def _gpkg_rows(db, table: Table, keys: list[tuple], names: list[str]) -> list[tu
     from .gpkg_geom import blobs_to_wkb
     from .gpkg_sql import NULL, compose, join, marks
 
-    conn = db._conn
+    conn = db.connection
     k = len(table.natural_key)
     cols = [f"k{j}" for j in range(k)]
     geom = compose("m.{}", schema.GEOMETRY_COLUMN) if table.is_spatial else NULL
@@ -132,17 +131,15 @@ def _postgis_rows(db, table: Table, keys: list[tuple], names: list[str]) -> list
                                for j, c in enumerate(table.natural_key))
     stage = sql.Identifier("pm_find")
     try:
-        with db._conn.cursor() as cur:
+        with db.connection.cursor() as cur:
             cur.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
             cur.execute(sql.SQL("CREATE TEMP TABLE {} ({})").format(stage, defs))
             execute_values(cur, sql.SQL("INSERT INTO {} VALUES %s").format(stage)
-                           .as_string(db._conn), keys, page_size=5000)
+                           .as_string(db.connection), keys, page_size=5000)
             cur.execute(sql.SQL("SELECT {} FROM {} t JOIN {} m ON {}").format(
-                sql.SQL(", ").join(exprs), stage, db._ident(table.name), on))
+                sql.SQL(", ").join(exprs), stage, db.qualified(table.name), on))
             found = cur.fetchall()
             cur.execute(sql.SQL("DROP TABLE {}").format(stage))
     except Exception as exc:  # psycopg2.Error: scrubbed like the back end's own errors
-        from .targets import scrub
-
-        raise DatabaseError(scrub(f"{db.describe()}: {exc}", db._secrets)) from None
+        raise DatabaseError(db.scrub(f"{db.describe()}: {exc}")) from None
     return found

@@ -116,7 +116,5 @@ def _add_network_links(db) -> None:
 @migration(2, 3, "districts (区县): a polygon layer with division code and name")
 def _add_districts(db) -> None:
     from .. import schema
-    from .table_creation import add_table
-
     for name in added_tables(3):
-        add_table(db, schema.table(name))
+        db.add_table(schema.table(name))

@@ -19,7 +19,8 @@ from psycopg2.extensions import parse_dsn
 
 from .. import schema
 from ..schema import Column, Table
-from .backend import Database, DateWindow, initial_metadata
+from .backend import Database, initial_metadata
+from .date_window import DateWindow
 from .errors import DatabaseError
 from .frame_conversion import Prepared
 from .postgis_copy import PG_TYPES as _PG_TYPES
@@ -95,7 +96,7 @@ class PostGISDatabase(Database):
             raise error
         self._conn.autocommit = True
         self._info = self._read_info()
-        self._postgis_on_path()
+        self.postgis_on_path()
 
     # --- description ---------------------------------------------------------------
 
@@ -203,7 +204,11 @@ class PostGISDatabase(Database):
     _ident = qualified
     _exec = execute
 
-    def _postgis_on_path(self) -> None:
+    def _add_table(self, table: Table) -> None:
+        _create_table(self, table)
+
+    def postgis_on_path(self) -> None:
+        """Put the schema holding PostGIS on the search path (where it is not)."""
         rows = self._exec("SELECT n.nspname, n.nspname = ANY(current_schemas(false)) "
                           "FROM pg_extension e JOIN pg_namespace n ON n.oid = e.extnamespace "
                           "WHERE e.extname = 'postgis'", fetch=True)
@@ -396,13 +401,13 @@ def _create_table(db: PostGISDatabase, table: Table, partitioned: bool = True) -
     defs.append(sql.SQL("CONSTRAINT {} UNIQUE ({})").format(
         sql.Identifier(f"{table.name}_key"),
         sql.SQL(", ").join(sql.Identifier(k) for k in table.natural_key)))
-    db._exec(sql.SQL("CREATE TABLE {} ({})").format(db._ident(table.name),
+    db.execute(sql.SQL("CREATE TABLE {} ({})").format(db.qualified(table.name),
                                                      sql.SQL(", ").join(defs)))
     if table.is_spatial:
-        db._exec(sql.SQL("CREATE INDEX {} ON {} USING GIST ({})").format(
-            sql.Identifier(f"{table.name}_geom_idx"), db._ident(table.name),
+        db.execute(sql.SQL("CREATE INDEX {} ON {} USING GIST ({})").format(
+            sql.Identifier(f"{table.name}_geom_idx"), db.qualified(table.name),
             sql.Identifier(schema.GEOMETRY_COLUMN)))
-    db._exec(sql.SQL("COMMENT ON TABLE {} IS %s").format(db._ident(table.name)),
+    db.execute(sql.SQL("COMMENT ON TABLE {} IS %s").format(db.qualified(table.name)),
              [f"{table.zh} {table.en}"])
 
 
@@ -415,19 +420,19 @@ def create_postgis(target: str, overwrite: bool = False,
     try:
         with db.transaction():
             if not db.has_postgis():
-                db._exec("CREATE EXTENSION IF NOT EXISTS postgis")
-                db._postgis_on_path()
-            db._exec(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(db.schema)))
-            present = [t for t in schema.TABLES if t.name in db._tables()]
+                db.execute("CREATE EXTENSION IF NOT EXISTS postgis")
+                db.postgis_on_path()
+            db.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(db.schema)))
+            present = [t for t in schema.TABLES if t.name in db.table_names()]
             if present and not overwrite:
                 raise FileExistsError(
                     f"{db.describe()} already holds {', '.join(t.name for t in present)} "
                     "(overwrite to replace them)")
             for table in present:
-                db._exec(sql.SQL("DROP TABLE {} CASCADE").format(db._ident(table.name)))
+                db.execute(sql.SQL("DROP TABLE {} CASCADE").format(db.qualified(table.name)))
             for table in schema.TABLES:
                 _create_table(db, table)
-            db._record_version(schema.SCHEMA_VERSION)
+            db.record_version(schema.SCHEMA_VERSION)
             db.set_metadata(initial_metadata())
             if populate is not None:
                 populate(db)

@@ -1,6 +1,6 @@
 """Adding a whole table of the schema to an existing database (for migrations).
 
-``add_table(db, table)`` creates ``table`` empty, inside the caller's transaction:
+``Database.add_table(table)`` creates ``table`` empty, inside the caller's transaction:
 in PostGIS with the same DDL as ``create-db``; in a GeoPackage with plain SQL (the
 table, its ``gpkg_contents`` and ``gpkg_geometry_columns`` rows and the natural-key
 index), since GDAL cannot open the file while the migration's transaction holds it.
@@ -17,36 +17,24 @@ from ..schema import Table
 from .gpkg_sql import Sql, column_type, compose
 
 
-def add_table(db, table: Table) -> None:
-    """Create ``table`` (empty) in ``db`` unless it exists."""
-    if table.name in db._tables():
-        return
-    if db.kind == "postgis":
-        from .postgis import _create_table
-
-        _create_table(db, table)
-    else:
-        _create_gpkg_table(db, table)
-    db._present.pop(table.name, None)
-
-
-def _create_gpkg_table(db, table: Table) -> None:
+def create_gpkg_table(db, table: Table) -> None:
+    """Create ``table`` in the GeoPackage ``db`` (inside its open transaction)."""
     defs = [compose("{} INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL", schema.PRIMARY_KEY)]
     if table.is_spatial:
         defs.append(compose("{} " + table.geometry, schema.GEOMETRY_COLUMN))
     for col in table.columns:
         null = Sql(" NOT NULL") if not col.nullable else Sql("")
         defs.append(Sql(compose("{} ", col.name) + column_type(col.type) + null))
-    db._exec(Sql(compose("CREATE TABLE {} (", table.name) + ", ".join(defs) + ")"))
+    db.execute(Sql(compose("CREATE TABLE {} (", table.name) + ", ".join(defs) + ")"))
     now = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")[:-4] + "Z"
     kind = "features" if table.is_spatial else "attributes"
     srs = schema.DEFAULT_SRID if table.is_spatial else None
-    db._exec("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
+    db.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, "
              "last_change, srs_id) VALUES (?, ?, ?, ?, ?, ?)",
              (table.name, kind, table.name, f"{table.zh} {table.en}", now, srs))
     if table.is_spatial:
-        db._exec("INSERT INTO gpkg_geometry_columns (table_name, column_name, "
+        db.execute("INSERT INTO gpkg_geometry_columns (table_name, column_name, "
                  "geometry_type_name, srs_id, z, m) VALUES (?, ?, ?, ?, 0, 0)",
                  (table.name, schema.GEOMETRY_COLUMN, table.geometry, schema.DEFAULT_SRID))
-    db._exec(compose("CREATE UNIQUE INDEX {} ON {} ({})", f"ux_{table.name}_key",
+    db.execute(compose("CREATE UNIQUE INDEX {} ON {} ({})", f"ux_{table.name}_key",
                      table.name, list(table.natural_key)))
