@@ -305,3 +305,22 @@ def test_through_answers_the_same_for_few_and_many_reaches():
     assert many.tolist() == np.tile(few, 1000).tolist()
     assert net.through(start, idx, lake | (np.arange(len(net)) == start),
                        include_start=True).tolist() == [True, True, True]
+
+
+def test_a_far_farm_goes_to_the_nearest_reach_of_its_control_unit():
+    data = two_tributaries()
+    data["livestock_farms"] = points([{"code": "F_FAR", "name": "远猪场", "species": "生猪",
+                                       "nh3n_t_a": 1.0, "xy": (1.5, -4.0)}])
+    data["control_units"] = gpd.GeoDataFrame(
+        pd.DataFrame({"code": ["U_BIG"], "name": ["大单元"]}),
+        geometry=[box(-0.2, -5.0, 2.2, 0.05)], crs="EPSG:4490")
+    tracer = Tracer(data)
+    row = tracer.sources.set_index("code").loc["F_FAR"]
+    # B1's head (0, -1) is 3.6 km away: beyond the farms' 3 km, inside the unit
+    assert tracer.network.codes[int(row["reach_idx"])] == "B1"
+    assert row["via"] == "control unit" and 3500 < row["snap_m"] < 3700
+    assert any("control unit" in n for n in tracer.notes)
+    frame = tracer.trace("S").shares("NH3N").sources_frame()
+    assert "F_FAR" in set(frame["code"])
+    lost = Tracer(data, farm_unit_distance_m=0.0)
+    assert int(lost.sources.set_index("code").loc["F_FAR", "reach_idx"]) == -1

@@ -30,6 +30,9 @@ SOURCE_LAYERS = ("outfalls", "enterprises", "sewage_plants", "livestock_farms",
                  "petrol_stations")
 VIA_REACH_CODE = "reach_code"
 VIA_NEAREST = "nearest reach"
+VIA_UNIT = "control unit"
+#: Layers placed on the nearest reach of their control unit when no reach is near.
+VIA_UNIT_LAYERS = ("livestock_farms", "sewage_plants")
 #: The per-source table kept by a Tracer (plus a ``geometry`` column).
 SOURCE_COLUMNS = ["layer", "code", "name", "type", "via", "outfall_code", "reach_idx",
                   "fraction", "snap_m", *LOAD_COLUMNS, "equivalent_load", "discharge_m3_d",
@@ -83,12 +86,14 @@ def _base(layer: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m: float,
-                   farm_snap_distance_m: float | None = None
-                   ) -> tuple[pd.DataFrame, list[str]]:
+                   farm_snap_distance_m: float | None = None, fallback=None,
+                   fallback_limit_m: float = 0.0) -> tuple[pd.DataFrame, list[str]]:
     """Every source with its reach index (-1: none within reach), fraction and via.
 
     Livestock farms reach the water over land: they snap within ``farm_snap_distance_m``
-    (when larger than ``snap_distance_m``; default the same).
+    (when larger than ``snap_distance_m``; default the same).  Farms and sewage plants
+    still without a reach go to ``fallback(xy) -> (reach, m, fraction)`` where given
+    (the nearest reach of their control unit: ``ControlUnits.nearest_reach``).
 
     Returns the table (``SOURCE_COLUMNS`` + geometry) and notes for the user.
     """
@@ -137,13 +142,24 @@ def assign_sources(net, frames: dict[str, pd.DataFrame | None], snap_distance_m:
             r, d, f = net.locate(xy[todo], limit)
             reach[todo], snap[todo], frac[todo] = r, d, f
             via[np.flatnonzero(todo)[r >= 0]] = VIA_NEAREST
-            lost = int((r < 0).sum())
             far = int((d[r >= 0] > snap_distance_m).sum())
             if far:
                 notes.append(f"{far} {layer} are placed on a reach {snap_distance_m:g}–"
                              f"{limit:g} m away (over land)")
-            if lost:
-                notes.append(f"{lost} {layer} have no reach within {limit:g} m and "
+            still = np.flatnonzero(todo)[r < 0]
+            if len(still) and fallback is not None and layer in VIA_UNIT_LAYERS:
+                r2, d2, f2 = fallback(xy[still])
+                hit = r2 >= 0
+                reach[still[hit]], snap[still[hit]], frac[still[hit]] = (r2[hit], d2[hit],
+                                                                          f2[hit])
+                via[still[hit]] = VIA_UNIT
+                if hit.any():
+                    notes.append(f"{int(hit.sum())} {layer} farther than {limit:g} m from "
+                                 "any reach are placed on the nearest reach of their control "
+                                 f"unit (up to {fallback_limit_m:g} m away)")
+                still = still[~hit]
+            if len(still):
+                notes.append(f"{len(still)} {layer} have no reach within {limit:g} m and "
                              "are not traced")
         if layer == "outfalls":
             outfall_pos = {c: (int(r), float(f), float(s))

@@ -43,6 +43,8 @@ from pollution_map_plugin.core.network.units import ControlUnits
 __all__ = ["FARM_SNAP_DISTANCE_M", "Tracer", "nearest_section", "trace_section"]
 #: Livestock farms reach the water over land: placed on the nearest reach within this (m).
 FARM_SNAP_DISTANCE_M = 3000.0
+#: Farms farther than that: the nearest reach of their control unit within this (m).
+FARM_UNIT_DISTANCE_M = 10000.0
 _TOL = 1e-6
 
 
@@ -58,13 +60,16 @@ class Tracer:
     ``data``: a ``core.db`` Database (``read_layer``) or a dict of frames by table name
     (reaches and sections required; missing source layers are empty).  Sources snap to
     the nearest reach within ``snap_distance_m``, livestock farms within
-    ``farm_snap_distance_m`` (their manure reaches the water over land).
+    ``farm_snap_distance_m`` (their manure reaches the water over land); farms and
+    sewage plants still without a reach go to the nearest reach of the control unit they
+    lie in within ``farm_unit_distance_m``.
     """
 
     def __init__(self, data, *, network: ReachNetwork | None = None,
                  snap_distance_m: float = 500.0, snap_tolerance_m: float = 5.0,
                  use_links: str = "auto",
-                 farm_snap_distance_m: float = FARM_SNAP_DISTANCE_M) -> None:
+                 farm_snap_distance_m: float = FARM_SNAP_DISTANCE_M,
+                 farm_unit_distance_m: float = FARM_UNIT_DISTANCE_M) -> None:
         if not snap_distance_m >= 0:
             raise ValueError(f"snap_distance_m must be >= 0, not {snap_distance_m!r}")
         if network is None:
@@ -82,8 +87,12 @@ class Tracer:
         self._section_codes = clean_text(self.sections["code"].to_numpy())
         self._section_xy = point_coordinates(self.sections, network.crs)
         frames = {name: _read(data, name) for name in SOURCE_LAYERS}
-        self.sources, self.notes = assign_sources(network, frames, self.snap_distance_m,
-                                                  farm_snap_distance_m)
+        self.units = ControlUnits(_read(data, "control_units"), network)
+        units, unit_m = self.units, float(farm_unit_distance_m)
+        self.sources, self.notes = assign_sources(
+            network, frames, self.snap_distance_m, farm_snap_distance_m,
+            fallback=(lambda xy: units.nearest_reach(xy, unit_m)) if unit_m > 0 else None,
+            fallback_limit_m=unit_m)
         self.columns = {c: (object_array(self.sources[c]) if c == "geometry"
                              else self.sources[c].to_numpy()) for c in self.sources.columns}
         self.columns["reach_idx"] = self.columns["reach_idx"].astype(np.int64)
@@ -99,7 +108,6 @@ class Tracer:
         self._by_reach = placed[np.argsort(reach[placed], kind="stable")]
         self._reach_ptr = np.zeros(len(network) + 1, dtype=np.int64)
         np.cumsum(np.bincount(reach[placed], minlength=len(network)), out=self._reach_ptr[1:])
-        self.units = ControlUnits(_read(data, "control_units"), network)
         self._issue_reaches: tuple[np.ndarray, np.ndarray] | None = None
         self._located: dict[str, tuple] = {}
         self._models: dict[str, LoadModel] = {}

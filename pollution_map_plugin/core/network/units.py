@@ -92,6 +92,33 @@ class ControlUnits:
             self._members = csr_matrix((np.ones(len(r)), (r, c)), shape=(n, self.n))
         return self._members
 
+    def nearest_reach(self, xy: np.ndarray, max_distance_m: float
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For points (lon/lat in the network's CRS): (reach index or -1, distance m,
+        fraction) of the nearest reach of the control unit each lies in, within
+        ``max_distance_m`` (-1 outside every unit or farther)."""
+        xy = np.asarray(xy, dtype=float).reshape(-1, 2)
+        m = len(xy)
+        reach, dist, frac = np.full(m, -1, dtype=np.int64), np.full(m, np.nan), np.full(m, np.nan)
+        if self.n == 0 or m == 0:
+            return reach, dist, frac
+        members = self.members().tocsc()
+        ok = np.isfinite(xy).all(axis=1)
+        for u, g in enumerate(self.geoms):
+            if g is None or g.is_empty:
+                continue
+            todo = np.flatnonzero(ok & (reach < 0))
+            inside = todo[contains_xy(g, xy[todo, 0], xy[todo, 1])]
+            cand = members[:, u].nonzero()[0]
+            if len(cand) == 0:
+                continue
+            for k in inside.tolist():
+                d, f = self.net.position_on(cand, np.repeat(xy[k:k + 1], len(cand), axis=0))
+                if np.isfinite(d).any() and np.nanmin(d) <= max_distance_m:
+                    j = int(np.nanargmin(d))
+                    reach[k], dist[k], frac[k] = cand[j], d[j], f[j]
+        return reach, dist, frac
+
     def containing(self, point) -> list[int]:
         """The units that contain or touch ``point`` (remembered per point)."""
         if self.n == 0 or point is None:
