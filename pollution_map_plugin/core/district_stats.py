@@ -69,12 +69,10 @@ def assign_districts(points, districts, attribute: pd.Series | None = None) -> p
     """The district name of each point: the polygon it lies in, else ``attribute``."""
     out = pd.Series([None] * len(points), index=points.index, dtype=object)
     if districts is not None and len(districts) and len(points):
+        from .geometry_io import point_coords
         from .polygon_lookup import polygon_of_points
 
-        geom = points.geometry
-        ok = geom.notna() & ~geom.is_empty
-        x = np.where(ok, geom.x.where(ok), np.nan) if ok.any() else np.full(len(points), np.nan)
-        y = np.where(ok, geom.y.where(ok), np.nan) if ok.any() else np.full(len(points), np.nan)
+        x, y = point_coords(list(points.geometry))  # NaN where no point: no district
         idx = polygon_of_points(x, y, list(districts.geometry))
         names = np.asarray(list(districts["name"]) + [None], dtype=object)
         out = pd.Series(names[idx], index=points.index, dtype=object)

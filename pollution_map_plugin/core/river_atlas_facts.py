@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .geometry_io import point_coords
 from .polygon_lookup import polygon_of_points
 from .symbology import class_roman
 
@@ -124,7 +125,7 @@ def river_atlas_rows(db, sections: pd.DataFrame | None, rivers: Any = "key",
     problems = db.read_table("problems", ["river_code", "status"])
     projects = db.read_table("projects", ["river_code"])
     ent = db.read_layer("enterprises", ["cod_t_a"])  # the sources in the catchment
-    ex, ey = ent.geometry.x.to_numpy(float), ent.geometry.y.to_numpy(float)
+    ex, ey = point_coords(list(ent.geometry))
     rows, geoms = [], []
     info = table.set_index("code")
     for code in codes:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from . import schema
+from .geometry_io import point_coords
 
 KM_PER_DEG_LAT = 111.32
 
@@ -103,9 +104,9 @@ def read_source_points(db) -> pd.DataFrame:
     for layer in schema.SOURCE_LAYERS:
         cols = ["cod_t_a"] if "cod_t_a" in schema.table(layer).column_names else []
         g = db.read_layer(layer, cols or ["code"])
-        ok = g.geometry.notna()
+        lon, lat = point_coords(list(g.geometry))
         frames.append(pd.DataFrame({
-            "layer": layer, "lon": g.geometry[ok].x.to_numpy(), "lat": g.geometry[ok].y.to_numpy(),
-            "cod_t_a": g.loc[ok, "cod_t_a"].to_numpy(float) if cols else 0.0}))
+            "layer": layer, "lon": lon, "lat": lat,
+            "cod_t_a": g["cod_t_a"].to_numpy(float) if cols else 0.0}))
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["layer", "lon", "lat", "cod_t_a"])
