@@ -49,6 +49,26 @@ def test_polygon_of_points_first_hit_and_outside():
     assert idx.tolist() == [0, 1, -1]
 
 
+def test_polygon_of_points_holes_parts_and_a_staircase():
+    from shapely.geometry import MultiPolygon
+
+    ring = Polygon([(0, 0), (4, 0), (4, 4), (0, 4)], [[(1, 1), (3, 1), (3, 3), (1, 3)]])
+    parts = MultiPolygon([Polygon([(10, 0), (11, 0), (11, 1), (10, 1)]),
+                          Polygon([(12, 0), (13, 0), (13, 1), (12, 1)])])
+    stairs = Polygon([(20, 0), (23, 0), (23, 1), (22, 1), (22, 2), (21, 2), (21, 3), (20, 3)])
+    x = np.array([0.5, 2.0, 10.5, 11.5, 12.5, 20.5, 22.5, 22.5, 30.0])
+    y = np.array([0.5, 2.0, 0.5, 0.5, 0.5, 2.5, 0.5, 1.5, 0.0])
+    got = polygon_of_points(x, y, [ring, parts, stairs]).tolist()
+    assert got == [0, -1, 1, -1, 1, 2, 2, -1, -1]
+    rng = np.random.default_rng(3)
+    px, py = rng.uniform(-1, 24, 2000), rng.uniform(-1, 5, 2000)
+    from shapely.geometry import Point
+
+    want = [next((k for k, g in enumerate([ring, parts, stairs]) if g.contains(Point(a, b))),
+                 -1) for a, b in zip(px, py)]
+    assert polygon_of_points(px, py, [ring, parts, stairs]).tolist() == want
+
+
 def test_statistics_add_up(demo_db_path, demo_dataset):
     with open_database(demo_db_path) as db:
         stats = district_statistics(db, DistrictStatsRequest(period="2025"))
