@@ -46,6 +46,18 @@ def register(subparsers) -> None:
     a.add_argument("--png", action="store_true", help="also a PNG of every page")
     a.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     a.set_defaults(func=run_atlas)
+    t = subparsers.add_parser(
+        "render-year",
+        help="a river's year of monthly section classes: 12 PNG frames and a GIF",
+        description="Draw the sections of one river by their monthly class, month by "
+                    "month of YEAR (the Temporal Controller's view), as PNG frames and an "
+                    "animated GIF (Pillow).")
+    t.add_argument("db", help="GeoPackage path or PostgreSQL connection string")
+    t.add_argument("--river", required=True, help="river code or name")
+    t.add_argument("--year", type=int, required=True, help="the year, e.g. 2025")
+    t.add_argument("--out", required=True, help="output folder")
+    t.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
+    t.set_defaults(func=run_year)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -77,6 +89,22 @@ def run_atlas(args: argparse.Namespace) -> int:
         rivers = "all"
     app = start_headless_qgis()
     files = render_atlas(args.db, args.out, rivers, args.period, args.dpi, args.png)
+    for path in files:
+        print(path)
+    sys.stdout.flush()
+    del app
+    return 0 if files else 1
+
+
+def run_year(args: argparse.Namespace) -> int:
+    """Start headless QGIS, draw the river's year, list the written files."""
+    from pollution_map_plugin.core.output_paths import check_output_dir
+
+    check_output_dir(args.out, database=args.db)
+    from pollution_map_plugin.qgis_desktop.render import render_river_year, start_headless_qgis
+
+    app = start_headless_qgis()
+    files = render_river_year(args.db, args.out, args.river, args.year)
     for path in files:
         print(path)
     sys.stdout.flush()

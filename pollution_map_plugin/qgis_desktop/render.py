@@ -73,6 +73,28 @@ def render_atlas(target: Any, out_dir: Path | str, rivers: Any = "key",
         project.clear()
 
 
+def render_river_year(target: Any, out_dir: Path | str, river: str, year: int,
+                      size: tuple[int, int] = (1200, 850)) -> list[Path]:
+    """A river's year of monthly section classes: 12 PNG frames and a GIF (Pillow)."""
+    from ..core.db import open_database
+    from ..core.river_atlas_facts import pick_rivers
+    from .section_timeline import build_timeline, export_river_year
+
+    project = QgsProject()
+    try:
+        group = load_database(target, project)
+        source_target = _core_target(group)
+        with open_database(source_target) as db:
+            rivers = db.read_layer("rivers", ["code", "name", "key_river"])
+        code = pick_rivers(rivers, [river])[0]
+        name = dict(zip(rivers["code"], rivers["name"]))[code]
+        build_maps(group, None, project)
+        build_timeline(group, project)
+        return export_river_year(group, project, code, year, out_dir, size, title=name)
+    finally:
+        project.clear()
+
+
 def _core_target(group) -> str:
     from .layer_loading import group_source
 
