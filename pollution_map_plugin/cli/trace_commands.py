@@ -52,9 +52,17 @@ def _settings(args: argparse.Namespace):
     return load_trace_settings(args.settings, over or None)
 
 
+def _open(target: str, out: str | None = None):
+    """Open the database; first refuse an ``--out`` that is the database or a sidecar."""
+    from ..core.db import open_database
+    from ..core.output_paths import check_output
+
+    check_output(out, database=target)
+    return open_database(target)
+
+
 def cmd_trace(args: argparse.Namespace) -> int:
     from ..core.network import trace_section
-    from .analysis_commands import _open
 
     if args.format == "gpkg" and not args.out:
         raise ValueError("--format gpkg needs --out FILE.gpkg")
