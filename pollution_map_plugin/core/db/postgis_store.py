@@ -238,6 +238,14 @@ def ensure_readings_table(db) -> None:
                    ["自动监测数据 automatic-station readings (daily means go to measurements)"])
 
 
+def readings_count(db) -> int:
+    """How many automatic readings are stored (0 without the table)."""
+    if READINGS not in db.table_names():
+        return 0
+    return int(db.execute(sql.SQL("SELECT count(*) FROM {}").format(db.qualified(READINGS)),
+                          fetch=True)[0][0])
+
+
 @dataclass(frozen=True)
 class ReadingsImport:
     """What :func:`import_readings` did."""
@@ -328,32 +336,51 @@ def import_readings(db, frame: pd.DataFrame, lock_wait_s: float = 30.0) -> Readi
     created += ensure_partitions(db, readings["read_at"].dt.date.unique(), MEASUREMENTS) \
         if is_partitioned(db) else []
     stage = sql.Identifier("pm_readings_stage")
-    with db.transaction():
-        db.execute("SELECT set_config('lock_timeout', %s, true)",
-                   [f"{max(int(lock_wait_s * 1000), 1)}ms"])
-        db.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
-        db.execute(sql.SQL("CREATE TEMP TABLE {} (section_code text, read_at timestamp, "
-                           "parameter text, value double precision, below_detection "
-                           "boolean, detection_limit double precision, unit text) "
-                           "ON COMMIT DROP").format(stage))
-        db.copy_in(sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(stage),
-                   _copy_text(readings[list(READING_COLUMNS)]))
-        db.execute("DROP TABLE IF EXISTS pg_temp.pm_touched")
-        db.execute("CREATE TEMP TABLE pm_touched (section_code text, day date, "
-                   "parameter text, n bigint) ON COMMIT DROP")
-        db.execute(sql.SQL(
-            "WITH new AS ("
-            "INSERT INTO {} (section_code, read_at, parameter, value, below_detection, "
-            "detection_limit, unit) SELECT DISTINCT ON (section_code, parameter, read_at) "
-            "section_code, read_at, parameter, value, below_detection, detection_limit, unit "
-            "FROM {} ORDER BY section_code, parameter, read_at "
-            "ON CONFLICT DO NOTHING RETURNING section_code, read_at, parameter) "
-            "INSERT INTO pm_touched SELECT section_code, read_at::date AS day, parameter, "
-            "count(*) AS n FROM new "
-            "GROUP BY 1, 2, 3").format(db.qualified(READINGS), stage))
-        new = db.execute("SELECT coalesce(sum(n), 0), count(*) FROM pm_touched", fetch=True)[0]
-        days = 0
-        if new[0]:
-            days = db.execute_count(sql.SQL(_DAILY).format(
-                readings=db.qualified(READINGS), measurements=db.qualified(MEASUREMENTS)))
-    return ReadingsImport(len(readings), int(new[0]), int(days), tuple(created))
+    try:
+        with db.transaction():
+            return _import(db, readings, stage, lock_wait_s, tuple(created))
+    except DatabaseError as exc:
+        if "lock timeout" in str(exc):
+            raise DatabaseError(
+                f"busy: another import of automatic readings held {db.describe()} for more "
+                f"than {lock_wait_s:g} s; nothing was imported — try again later (or "
+                "with a longer --lock-wait)") from None
+        raise
+
+
+def _import(db, readings: pd.DataFrame, stage, lock_wait_s: float,
+            created: tuple[str, ...]) -> ReadingsImport:
+    """The body of :func:`import_readings`, inside its transaction."""
+    db.execute("SELECT set_config('lock_timeout', %s, true)",
+               [f"{max(int(lock_wait_s * 1000), 1)}ms"])
+    # One import at a time (readers are not blocked): two imports of readings of the
+    # same day would each average only the readings they see, and the later commit
+    # would lose the other's readings from the day's mean.
+    db.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+        db.qualified(READINGS)))
+    db.execute(sql.SQL("DROP TABLE IF EXISTS pg_temp.{}").format(stage))
+    db.execute(sql.SQL("CREATE TEMP TABLE {} (section_code text, read_at timestamp, "
+                       "parameter text, value double precision, below_detection "
+                       "boolean, detection_limit double precision, unit text) "
+                       "ON COMMIT DROP").format(stage))
+    db.copy_in(sql.SQL("COPY {} FROM STDIN WITH (FORMAT csv, NULL '\\N')").format(stage),
+               _copy_text(readings[list(READING_COLUMNS)]))
+    db.execute("DROP TABLE IF EXISTS pg_temp.pm_touched")
+    db.execute("CREATE TEMP TABLE pm_touched (section_code text, day date, "
+               "parameter text, n bigint) ON COMMIT DROP")
+    db.execute(sql.SQL(
+        "WITH new AS ("
+        "INSERT INTO {} (section_code, read_at, parameter, value, below_detection, "
+        "detection_limit, unit) SELECT DISTINCT ON (section_code, parameter, read_at) "
+        "section_code, read_at, parameter, value, below_detection, detection_limit, unit "
+        "FROM {} ORDER BY section_code, parameter, read_at "
+        "ON CONFLICT DO NOTHING RETURNING section_code, read_at, parameter) "
+        "INSERT INTO pm_touched SELECT section_code, read_at::date AS day, parameter, "
+        "count(*) AS n FROM new "
+        "GROUP BY 1, 2, 3").format(db.qualified(READINGS), stage))
+    new = db.execute("SELECT coalesce(sum(n), 0), count(*) FROM pm_touched", fetch=True)[0]
+    days = 0
+    if new[0]:
+        days = db.execute_count(sql.SQL(_DAILY).format(
+            readings=db.qualified(READINGS), measurements=db.qualified(MEASUREMENTS)))
+    return ReadingsImport(len(readings), int(new[0]), int(days), created)
