@@ -225,7 +225,8 @@ def test_every_algorithm_with_a_database_uses_the_one_input(qgis_processing):
     assert sorted(users) == sorted([
         "validate_database", "migrate_database", "import_table", "import_network",
         "link_network", "assess_sections", "assess_groups", "warnings", "trace_upstream",
-        "export_html", "render_maps"])
+        "export_html", "render_maps", "render_atlas", "change", "trend", "drinking_water",
+        "district_statistics", "import_districts"])
 
 
 AUTHCFG_SCRIPT = r"""
