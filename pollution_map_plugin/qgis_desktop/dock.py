@@ -32,6 +32,7 @@ from qgis.PyQt.QtWidgets import (
 
 from .assessment_summary import AssessmentSummary
 from .connection import saved_connections
+from .database_role import RoleBadge, apply_role, read_role
 from .dock_exports import DockExports
 from .layer_loading import (
     PROP_CRS,
@@ -102,6 +103,8 @@ class PollutionDock(DockExports, QDockWidget):
         top.addWidget(self.load_button)
         top.addWidget(self.database_label, 1)
         box.addLayout(top)
+        self.role_badge = RoleBadge()  # who the user is on a shared database
+        box.addWidget(self.role_badge)
 
         self.period_picker = PeriodPicker()
         self.update_button = QPushButton(tr("Update maps"))
@@ -170,6 +173,8 @@ class PollutionDock(DockExports, QDockWidget):
         network = self.load_menu.addAction(tr("Import river network…"),
                                            lambda: self.import_network())
         network.setEnabled(self.group() is not None)
+        if self.group() is not None and self.role_badge.info is not None:
+            apply_role(self.role_badge.info, {"import_network": network})
 
     def _pick_gpkg(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, tr("Open a pollution-source database"), "",
@@ -234,9 +239,23 @@ class PollutionDock(DockExports, QDockWidget):
         self.trace_panel.set_source(group_source(group))
         self.database_label.setText(group.name())
         self._set_enabled(True)
+        self._read_role(group)
         if self.iface is not None:
             # after QGIS's canvas bridge has seen the new layers (its next turn)
             QTimer.singleShot(0, self._frame_canvas)
+
+    def _read_role(self, group: QgsLayerTreeGroup) -> None:
+        """The connected user's role (a few catalogue queries, in the task queue)."""
+        source = group_source(group)
+        self.role_badge.info = None
+        self.role_badge.setText("")
+
+        def failed(exc: BaseException) -> None:
+            self.role_badge.show_error(str(exc))  # scrubbed of credentials by the core
+
+        self.db_tasks.submit(tr("Reading your database role"),
+                             lambda _p, _c: read_role(source), self.role_badge.show_role,
+                             failed)
 
     def _frame_canvas(self) -> None:
         """The map CRS chosen at loading, checked, and the data in view."""
@@ -308,6 +327,8 @@ class PollutionDock(DockExports, QDockWidget):
         self.trace_panel.clear()
         self.warnings_panel.set_warnings(None, False)
         self.summary.set_data(None)
+        self.role_badge.info = None
+        self.role_badge.setText("")
         self.database_label.setText(tr("No database loaded."))
         self._set_enabled(False)
 
