@@ -13,10 +13,10 @@ from tests.integration.test_shared_db_postgis import shared, target  # noqa: F40
 def test_the_dock_shows_the_role_and_greys_what_it_cannot_do(shared, who, qgis_iface,  # noqa: F811
                                                             qgis_new_project, qtbot,
                                                             monkeypatch) -> None:
-    target, _connect, users = shared
+    dsn_admin, _connect, users = shared
     user = users[who]
-    host = target.split("@")[1].split("/")[0]
-    rest = target.split("@")[1].split("/", 1)[1]
+    host = dsn_admin.split("@")[1].split("/")[0]
+    rest = dsn_admin.split("@")[1].split("/", 1)[1]
     monkeypatch.setenv("PGPASSWORD", f"pw-{user}")  # not in the DSN, not in the project
     dsn = f"postgresql://{user}@{host}/{rest}"
     dock = PollutionDock(qgis_iface)
