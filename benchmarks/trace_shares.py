@@ -33,6 +33,16 @@ from pollution_map_plugin.core.network.source_attribution import (  # noqa: E402
     SourceAttribution,
 )
 
+INTRO = """`nice .venv/bin/python benchmarks/trace_shares.py --gpkg benchmarks/out/chongqing.gpkg
+--scale chongqing --write docs/benchmarks/trace_shares.md`. "Full trace" is what a click
+does: `Tracer.trace` (navigation, candidates, control units as arrays), `shares(item)`
+(each source's load carried down with first-order decay, the shares, the flags), the
+short list, the shares by source type and by stretch (arrays: the panel's bar and map),
+and the 20 rows the panel lists (a DataFrame). The alternative does the same with
+networkx (`single_source_dijkstra_path_length`) and pandas (sort, cumsum, groupby), from
+the same set-up (`benchmarks/trace_shares_alternative.py`).
+
+"""
 CPU: list[float] = []  # the CPU time of each ``timed`` call, in order
 
 
@@ -216,8 +226,8 @@ def main(argv=None) -> int:
     if not args.no_quality:
         quality(args.scale, say)
     if args.write:
-        Path(args.write).write_text("# Item-matched trace (issue 13)\n\n" + "\n".join(lines)
-                                    + "\n", encoding="utf-8")
+        Path(args.write).write_text("# Item-matched trace (issue 13)\n\n" + INTRO
+                                    + "\n".join(lines) + "\n", encoding="utf-8")
     return 0
 
 
