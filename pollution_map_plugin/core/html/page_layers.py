@@ -141,6 +141,20 @@ def _failing_rows(items: Any, lang: str) -> list:
     return rows
 
 
+def _ph_texts(lo: list, hi: list, outside: list, lang: str) -> list[str]:
+    """'pH 5.5～8.5（1 个样品超出 6～9）' per section ('' without a pH range)."""
+    out = []
+    for a, b, n in zip(lo, hi, outside):
+        if a is None or b is None:
+            out.append("")
+            continue
+        s = t("ph_range", lang, lo=f"{float(a):g}", hi=f"{float(b):g}")
+        if n:
+            s += t("ph_outside", lang, n=int(n))
+        out.append(s)
+    return out
+
+
 def section_layer(ctx: Any, secs, *, show: bool = True, layer_id: str = "sections") -> dict:
     """Sections: coordinates, class, target, history and failing items."""
     secs, x, y = ctx.points("sections", secs)
@@ -177,6 +191,7 @@ def section_layer(ctx: Any, secs, *, show: bool = True, layer_id: str = "section
             "cls": cls, "target": target, "meets": meets, "main": [m or "" for m in main],
             "hist": [ctx.history.get(c, []) for c in codes],
             "fail": [_failing_rows(v, ctx.lang) for v in col("failing_items", [])],
+            "ph": _ph_texts(col("ph_min"), col("ph_max"), col("ph_outside"), ctx.lang),
         },
     }
 

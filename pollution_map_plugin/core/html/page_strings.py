@@ -136,6 +136,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "Traced upstream for the main failing item; shares of the modelled load "
                    "reaching the section (first-order decay)."),
     "no_flow_direction": ("流向未定", "flow direction unknown"),
+    "no_section": ("无监测断面", "no monitoring section"),
+    "ph_range": ("pH {lo}～{hi}", "pH {lo}–{hi}"),
+    "ph_outside": ("（{n} 个样品超出 6～9）", " ({n} samples outside 6–9)"),
     "beyond_lake": ("经湖库", "through a lake"),
     "browser_too_old": ("此浏览器版本过旧，无法显示地图：请使用 Chrome / Edge 80、Firefox 113、"
                         "Safari 16.4 或更新版本。",

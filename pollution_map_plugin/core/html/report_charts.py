@@ -15,7 +15,8 @@ from ..assessment.trend import group_trends, section_trends
 
 
 def _verdict(row: Any, lang: str) -> str:
-    """'无显著变化趋势 (r_s = 0.12, n = 10)' or 'significant rise, worsening (…)'."""
+    """'无显著变化趋势 (r_s = 0.12, N = 10, W_p = 0.564)' or 'significant rise, worsening
+    (…)'; with fewer than 5 periods the method's note (no W_p for N < 5)."""
     if row is None:
         return ""
     words = row.get("trend_en" if lang == "en" else "trend_zh") or ""
@@ -28,9 +29,12 @@ def _verdict(row: Any, lang: str) -> str:
     if rs is not None and not pd.isna(rs):
         stats.append(f"r_s = {float(rs):.3f}")
     if n is not None and not pd.isna(n):
-        stats.append(f"n = {int(n)}")
+        stats.append(f"N = {int(n)}")
+    wp = row.get("critical_value")
+    if wp is not None and not pd.isna(wp):
+        stats.append(f"W_p = {float(wp):.3f}")
     note = row.get("note")
-    if isinstance(note, str) and note and not stats:
+    if isinstance(note, str) and note and (wp is None or pd.isna(wp)):
         stats.append(note)
     return f"{words} ({', '.join(stats)})" if stats else words
 

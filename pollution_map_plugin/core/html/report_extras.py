@@ -100,14 +100,22 @@ def drinking_block(ctx: Any, sel: Any) -> Markup | None:
     rows = []
     for r in d.to_dict("records"):
         ok = r.get("complies")
-        verdict = t("no_data", lang) if ok is None or pd.isna(ok) else t("yes" if ok else "no",
-                                                                       lang)
-        zone = r.get("zone_level_zh") if lang == "zh" else r.get("zone_level")
+        if r.get("section_code") is None or (not isinstance(r.get("section_code"), str)
+                                             and pd.isna(r.get("section_code"))):
+            verdict = t("no_section", lang)
+        elif ok is None or pd.isna(ok):
+            verdict = t("no_data", lang)
+        else:
+            verdict = t("yes" if ok else "no", lang)
+        zone = r.get("zone_level_en" if lang == "en" else "zone_level_zh") or r.get("zone_level")
+        failing = " · ".join(x for x in (text(r.get("failing_items_text")),
+                                         text(r.get("supplementary_text"))) if x)
         rows.append({"cells": [
-            text(r.get("area_name") or r.get("area_code")), text(zone),
-            text(r.get("section_name") or r.get("section_code")), text(r.get("roman")),
-            {"text": verdict, "span": "psm-miss" if ok is False else ""},
-            text(r.get("failing_items_text"))]})
+            text(r.get("area_name") or r.get("area_code")),
+            f"{text(zone)} (≤ {text(r.get('required_roman'))})" if r.get("required_roman")
+            else text(zone),
+            text(r.get("section_name") or r.get("section_code")) or "—", text(r.get("roman")),
+            {"text": verdict, "span": "psm-miss" if ok is False else ""}, failing]})
     tab = table("drinking", [t("drinking_areas", lang), t("zone", lang), t("section", lang),
                              t("class", lang), t("complies", lang), t("failing_target", lang)],
                 rows, lang, file=f"{text(sel.river['code'])}_drinking")

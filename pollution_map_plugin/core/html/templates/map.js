@@ -92,6 +92,7 @@ var PSM = (function () {
       T.target + ' ' + (tg ? classInfo(tg).roman : '\u2014') + ' \u00b7 ' + T.meets + ': ' + meets));
     box.appendChild(line);
     if (q.main[i]) { box.appendChild(el('div', 'psm-main', T.main_pollutants + ': ' + q.main[i])); }
+    if (q.ph && q.ph[i]) { box.appendChild(el('div', 'psm-ph', q.ph[i])); }
     var fails = q.fail[i];
     if (fails && fails.length) {
       box.appendChild(el('h4', null, T.failing));
