@@ -58,6 +58,14 @@ def class_history(target: str, period: str | None = None):
         return class_history_database(db, "month", period=period)
 
 
+def _missing(value: Any) -> bool:
+    """None, NaN or pandas' NA (a section without a target has no verdict)."""
+    try:
+        return value is None or bool(value != value)
+    except TypeError:  # pandas.NA: its comparisons are NA, which has no truth value
+        return True
+
+
 def _qdatetime(value) -> QDateTime:
     d = value.date() if hasattr(value, "date") and callable(value.date) else value
     return QDateTime(datetime.combine(date(d.year, d.month, d.day), time()))
@@ -82,9 +90,9 @@ def timeline_layer(sections: QgsVectorLayer, history) -> QgsVectorLayer:
         meets = rec.get("meets_target")
         f.setAttributes([rec["section_code"], base[1], base[2], base[3], rec["period"],
                          _qdatetime(rec["start"]), _qdatetime(rec["end"]),
-                         int(wc) if wc == wc and wc is not None else None,
+                         None if _missing(wc) else int(wc),
                          rec.get("roman"),
-                         None if meets is None or meets != meets else int(bool(meets))])
+                         None if _missing(meets) else int(bool(meets))])
         feats.append(f)
     layer.dataProvider().addFeatures(feats)
     layer.updateExtents()

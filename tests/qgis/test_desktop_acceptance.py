@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -61,27 +60,6 @@ def chongqing_lite_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
     path = tmp_path_factory.mktemp("cq") / "chongqing.gpkg"
     build_database(path, "chongqing-lite", seed=1).close()
-    return path
-
-
-@pytest.fixture(scope="session")
-def gappy_demo_db(tmp_path_factory: pytest.TempPathFactory, demo_db_path: Path) -> Path:
-    """The demo database as real data is: sections without a target, one without any
-    sample, one named with a backslash, a quote and an expression."""
-    from osgeo import ogr
-
-    path = tmp_path_factory.mktemp("gappy") / "demo.gpkg"
-    shutil.copy(demo_db_path, path)
-    with sqlite3.connect(path) as con:
-        codes = [r[0] for r in con.execute("SELECT code FROM sections ORDER BY code")]
-    ds = ogr.Open(str(path), 1)  # GDAL: the GeoPackage's triggers need its functions
-    name = "O''Brien \\ [% env(''HOME'') %] 断面"
-    for sql in (f"UPDATE sections SET target_class = NULL WHERE code IN "
-                f"('{codes[0]}', '{codes[1]}', '{codes[2]}')",
-                f"DELETE FROM measurements WHERE section_code = '{codes[3]}'",
-                f"UPDATE sections SET name = '{name}' WHERE code = '{codes[4]}'"):
-        ds.ExecuteSQL(sql)
-    ds = None
     return path
 
 
@@ -200,6 +178,22 @@ def test_trace_from_a_failing_section(desktop_run: dict) -> None:
     assert step["rows"] > 0 and step["bands"] >= 1, step
     types = {step["first_row"][2]}
     assert not types & {"enterprises", "outfalls", "sewage_plants", "livestock_farms"}, step
+    # matched to the section's exceeding item: its name in the item choice, shares listed
+    # and drawn in the bar (they add up to the modelled load, the uncovered rest included)
+    assert step["item"] and step["share_summary"], step
+    shares = [s for _g, s in step["bar"]]
+    assert shares and 0.99 <= sum(shares) <= 1.01 or 99 <= sum(shares) <= 101, step
+
+
+def test_summary_atlas_and_timeline(desktop_run: dict) -> None:
+    step = _steps(desktop_run["workflow"])["atlas_demo"]
+    titles = [title for title, _rows in step["summary"]]
+    assert any("ΔG" in t for t in titles), titles  # the method's change words, with figures
+    assert len(titles) >= 3, titles
+    pdfs = [f for f in step["files"] if f.endswith(".pdf")]
+    assert pdfs and "index.html" in step["files"] and "index.csv" in step["files"], step
+    assert not [f for f in step["files"] if f.startswith(".")], step  # no temporary left
+    assert len(step["temporal"]) == 1, step  # the monthly classes for the Temporal Controller
 
 
 def test_a_warning_zooms_to_its_section(desktop_run: dict) -> None:

@@ -39,10 +39,10 @@ def test_the_atlas_button_writes_a_pdf_per_key_river(qgis_iface, qgis_new_projec
 
 
 def test_the_timeline_button_adds_the_temporal_layer(qgis_iface, qgis_new_project,
-                                                     demo_db_path, qtbot) -> None:
+                                                     gappy_demo_db, qtbot) -> None:
     from pollution_map_plugin.qgis_desktop.section_timeline import TIMELINE_THEME
 
-    dock = _loaded(qgis_iface, qgis_new_project, demo_db_path, qtbot)
+    dock = _loaded(qgis_iface, qgis_new_project, gappy_demo_db, qtbot)
     dock.message = lambda *_a: None
     dock.show_timeline()
     themes = qgis_new_project.mapThemeCollection()
