@@ -27,6 +27,7 @@ BENCHMARKS: dict[str, tuple[str, str, list[str]]] = {
     "import-memory": ("import_memory.py", "import_memory.md", ["--before", "4cc62b1^"]),
     "assessment": ("assess.py", "assessment.md", ["--db", "{db}"]),
     "network": ("trace.py", "network.md", ["--gpkg", "{db}", "--before", "893353b^"]),
+    "trace-shares": ("trace_shares.py", "trace_shares.md", ["--gpkg", "{db}"]),
     "network-import": ("network_import.py", "network_import.md", []),
     "html": ("html_export.py", "html.md", ["--db", "{db}"]),
     "qgis": ("qgis_load.py", "qgis.md", ["--db", "{db}"]),
