@@ -62,7 +62,7 @@ class DistrictStats:
 
 def has_districts(db: Any) -> bool:
     """Whether ``db`` has district polygons (an older database has no such table)."""
-    return "districts" in db._tables() and db.count("districts") > 0
+    return "districts" in db.table_names() and db.count("districts") > 0
 
 
 def assign_districts(points, districts, attribute: pd.Series | None = None) -> pd.Series:
@@ -102,7 +102,7 @@ def district_statistics(db: Any, request: DistrictStatsRequest | None = None,
     disagreements: dict[str, int] = {}
     _count_disagreement(disagreements, "sections", sections, polygons)
     for layer in schema.SOURCE_LAYERS:
-        present = set(db.present_columns(layer)) if layer in db._tables() else set()
+        present = set(db.present_columns(layer)) if layer in db.table_names() else set()
         loads = [c for c in LOAD_FIELDS if c in schema.table(layer).column_names]
         frame = db.read_layer(layer, ["district", *loads])
         frame["district_name"] = assign_districts(frame, polygons, frame["district"])
