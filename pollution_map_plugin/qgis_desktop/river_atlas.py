@@ -29,6 +29,7 @@ from qgis.core import (
     QgsLayoutMultiFrame,
     QgsLayoutTable,
     QgsLayoutTableColumn,
+    QgsMapClippingRegion,
     QgsPrintLayout,
     QgsProject,
     QgsRuleBasedRenderer,
@@ -259,6 +260,8 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
     item.setAtlasMargin(0.06)
     clip = item.atlasClippingSettings()
     clip.setEnabled(True)
+    # the painter clips (cheap); intersecting every feature with the catchment is not
+    clip.setFeatureClippingType(QgsMapClippingRegion.FeatureClippingType.ClipPainterOnly)
     item.setFrameEnabled(True)
     item.setFrameStrokeColor(QColor("#4d4d4d"))
     layout.addLayoutItem(item)
@@ -292,7 +295,8 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
 
 
 def _table(layout, layer: QgsVectorLayer, columns, rect, page: int, title: str,
-           filter_expr: str, sort: tuple[str, bool] | None = None, rows: int = 14) -> None:
+           filter_expr: str, sort: tuple[str, bool] | None = None, rows: int = 14,
+           in_catchment: bool = False) -> None:
     _at(layout, _label(layout, title, (rect[0], rect[1] - 6, rect[2], 6), 10, bold=True),
         page, rect[0], rect[1] - 6)
     table = QgsLayoutItemAttributeTable.create(layout)
@@ -303,8 +307,10 @@ def _table(layout, layer: QgsVectorLayer, columns, rect, page: int, title: str,
         col.setAttribute(attribute)
         cols.append(col)
     table.setColumns(cols)
-    table.setFilterFeatures(True)
-    table.setFeatureFilter(filter_expr)
+    if filter_expr:
+        table.setFilterFeatures(True)
+        table.setFeatureFilter(filter_expr)
+    table.setFilterToAtlasFeature(in_catchment)  # features within the river's catchment
     table.setMaximumNumberOfFeatures(rows)
     if sort is not None:
         col = QgsLayoutTableColumn(sort[0])
@@ -352,7 +358,7 @@ def _tables_page(layout, page: int, group) -> None:
                                                ('round("cod_t_a", 1)', tr("COD t/a")),
                                                ('round("nh3n_t_a", 2)', tr("NH3-N t/a"))],
                (10, 118, 135, 74), page, tr("Largest sources in the catchment (COD)"),
-               "intersects($geometry, @atlas_geometry)", ("cod_t_a", False), rows=12)
+               "", ("cod_t_a", False), rows=12, in_catchment=True)
     if "projects" in layers:
         _table(layout, layers["projects"], [("measure", tr("Measure")),
                                             ("progress", tr("Progress %")),
