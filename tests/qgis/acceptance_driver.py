@@ -325,6 +325,8 @@ def step_trace(name: str):
                  for c in range(panel.table.columnCount())] if panel.table.rowCount() else []
     step_record(f"trace_{name}", section=code, rows=panel.table.rowCount(), header=header,
                 first_row=first_row, traced=str(panel.result.section.get("code")),
+                item=panel.item_combo.currentText(), share_summary=panel.summary.text(),
+                bar=[[g, s] for g, s in panel.bar.segments],
                 bands=len([i for i in canvas.scene().items() if isinstance(i, QgsRubberBand)
                            and i.numberOfVertices()]),
                 screenshot=shoot(f"{name}_trace"))
@@ -393,6 +395,29 @@ def step_cancel_export(name: str):
     yield Wait(lambda: task is None or not task.is_active(), 300, "cancelled export")
     step_record(f"cancel_{name}", seconds=time.time() - started, task=task is not None,
                 files=sorted(os.listdir(out)) if os.path.isdir(out) else [])
+
+
+def step_atlas_and_timeline(name: str):
+    """The summary tree as shown, the one-river atlas button, the monthly timeline."""
+    d = dock()
+    summary = d.summary.items()
+    out = os.path.join(OUT, f"{TAG}_{name}_atlas")
+    os.makedirs(out, exist_ok=True)
+    d.export_atlas(out)  # what the button does after its folder dialog
+    yield Wait(lambda: os.path.isfile(os.path.join(out, "index.html")), 600, "atlas")
+    yield Wait(lambda: QgsApplication.taskManager().countActiveTasks() == 0, 300, "atlas end")
+    d.timeline_button.click()
+    from pollution_map_plugin.qgis_desktop.section_timeline import TIMELINE_THEME
+
+    themes = QgsProject.instance().mapThemeCollection()
+    yield Wait(lambda: themes.hasMapTheme(TIMELINE_THEME), 120, "timeline")
+    yield from render_and_wait()
+    temporal = [lay.name() for lay in QgsProject.instance().mapLayers().values()
+                if lay.temporalProperties() is not None and lay.temporalProperties().isActive()]
+    step_record(f"atlas_{name}", summary=summary, files=sorted(os.listdir(out)),
+                temporal=temporal, screenshot=shoot(f"{name}_timeline"))
+    d.map_buttons["sections"].click()
+    yield from render_and_wait()
 
 
 def step_save():
@@ -465,6 +490,7 @@ def workflow():
             yield from step_warning(name)
             yield from step_periods(name)
             yield from step_cancel_export(name)
+            yield from step_atlas_and_timeline(name)
         yield from step_export(name)
     step_save()
     yield from step_unload_cycles()

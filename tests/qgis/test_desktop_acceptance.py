@@ -25,6 +25,8 @@ import pytest
 HERE = Path(__file__).resolve().parent
 DRIVER = HERE / "acceptance_driver.py"
 TIMEOUT_S = 900
+# the module fixture runs QGIS twice (the workflow, then the reopened project)
+pytestmark = pytest.mark.timeout(2 * TIMEOUT_S + 300)
 LOCALES = {"en": "en_US", "zh": "zh-Hans"}
 MAPS = ("watershed", "sections", "pollution", "problems", "change")
 
