@@ -51,8 +51,13 @@ from .period_picker import PeriodPicker
 from .qgis_compat import is_chinese
 from .tasks import TaskQueue, log
 from .trace_panel import TracePanel, zoom_canvas_to
-from .translation import tr
+from .translation import tr, tr_noop
 from .warnings_panel import WarningsPanel
+
+#: Short English button titles (the Chinese map names are short already).
+SHORT_TITLES = {"watershed": tr_noop("Watershed map"), "sections": tr_noop("Section map"),
+                "pollution": tr_noop("Pollution map"), "problems": tr_noop("Problem map"),
+                "change": tr_noop("Change map")}
 
 
 class PollutionDock(DockExports, QDockWidget):
@@ -109,32 +114,38 @@ class PollutionDock(DockExports, QDockWidget):
         self.period_picker = PeriodPicker()
         self.update_button = QPushButton(tr("Update maps"))
         self.update_button.clicked.connect(lambda: self.update_maps())
-        self.period_picker.layout().addWidget(self.update_button, 2, 0, 1, 5)
+        self.period_picker.layout().addWidget(self.update_button,
+                                              PeriodPicker.BUTTON_ROW, 0, 1, 4)
         box.addWidget(self.period_picker)
 
         maps = QGroupBox(tr("Maps"))
         mgrid = QGridLayout(maps)
         self.map_buttons: dict[str, QPushButton] = {}
         for i, spec in enumerate(MAPS):
-            button = QPushButton(spec.zh if is_chinese() else tr(spec.en))
-            button.setToolTip(spec.title)
+            button = QPushButton(spec.zh if is_chinese() else tr(SHORT_TITLES[spec.key]))
+            button.setToolTip(f"{spec.title} · {tr(spec.en)}")
             button.clicked.connect(lambda _=False, k=spec.key: self.show_map(k))
             mgrid.addWidget(button, i // 2, i % 2)
             self.map_buttons[spec.key] = button
         self.density_check = QCheckBox(tr("Density (heatmap)"))
         self.density_check.toggled.connect(self._density_toggled)
         mgrid.addWidget(self.density_check, 2, 1)
-        self.print_button = QPushButton(tr("Export maps (PNG + PDF)…"))
+        self.print_button = QPushButton(tr("Export maps…"))
+        self.print_button.setToolTip(tr("The five print layouts as PNG and PDF"))
         self.print_button.clicked.connect(lambda: self.export_maps())
-        self.html_button = QPushButton(tr("Export HTML reports…"))
+        self.html_button = QPushButton(tr("HTML reports…"))
+        self.html_button.setToolTip(tr("Offline HTML maps for river chiefs: one per river "
+                                       "and an overview"))
         self.html_button.clicked.connect(lambda: self.export_html())
         mgrid.addWidget(self.print_button, 3, 0)
         mgrid.addWidget(self.html_button, 3, 1)
-        self.atlas_button = QPushButton(tr("One-river atlas (PDF)…"))
+        self.atlas_button = QPushButton(tr("River atlas (PDF)…"))
         self.atlas_button.setToolTip(tr("One PDF per key river: cover, the five maps of its "
                                         "catchment and its tables (一河一策图册)"))
         self.atlas_button.clicked.connect(lambda: self.export_atlas())
-        self.timeline_button = QPushButton(tr("Monthly classes (Temporal Controller)"))
+        self.timeline_button = QPushButton(tr("Monthly timeline"))
+        self.timeline_button.setToolTip(tr("The sections' monthly classes as a temporal "
+                                           "layer: play them with the Temporal Controller"))
         self.timeline_button.clicked.connect(lambda: self.show_timeline())
         mgrid.addWidget(self.atlas_button, 4, 0)
         mgrid.addWidget(self.timeline_button, 4, 1)

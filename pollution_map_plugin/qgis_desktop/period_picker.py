@@ -38,6 +38,9 @@ class PeriodPicker(QGroupBox):
 
     changed = pyqtSignal()
 
+    #: the grid row under the pickers, free for the dock's button
+    BUTTON_ROW = 3
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(tr("Periods"), parent)
         self.months: list[str] = []
@@ -49,18 +52,24 @@ class PeriodPicker(QGroupBox):
         self.period_combo, self.until_combo = QComboBox(), QComboBox()
         self.before_combo, self.after_combo = QComboBox(), QComboBox()
         self.until_label = QLabel("–")
+        for combo in (self.kind_combo, self.period_combo, self.until_combo,
+                      self.before_combo, self.after_combo):  # fit a narrow dock
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(7)
+        # four columns (label, combo, dash or arrow, combo): the picker fits a narrow dock
         grid.addWidget(QLabel(tr("Period")), 0, 0)
-        grid.addWidget(self.kind_combo, 0, 1)
-        grid.addWidget(self.period_combo, 0, 2)
-        grid.addWidget(self.until_label, 0, 3)
-        grid.addWidget(self.until_combo, 0, 4)
+        grid.addWidget(self.kind_combo, 0, 1, 1, 3)
+        grid.addWidget(self.period_combo, 1, 1)
+        grid.addWidget(self.until_label, 1, 2)
+        grid.addWidget(self.until_combo, 1, 3)
         self.change_label = QLabel(tr("Change"))
-        grid.addWidget(self.change_label, 1, 0)
-        grid.addWidget(self.before_combo, 1, 1, 1, 2)
-        grid.addWidget(QLabel("→"), 1, 3)
-        grid.addWidget(self.after_combo, 1, 4)
-        grid.setColumnStretch(2, 1)
-        grid.setColumnStretch(4, 1)
+        grid.addWidget(self.change_label, 2, 0)
+        grid.addWidget(self.before_combo, 2, 1)
+        grid.addWidget(QLabel("→"), 2, 2)
+        grid.addWidget(self.after_combo, 2, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
         self.kind_combo.currentIndexChanged.connect(self._kind_changed)
         self.period_combo.currentIndexChanged.connect(self._period_changed)
         self._kind_changed()

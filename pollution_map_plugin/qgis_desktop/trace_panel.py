@@ -116,9 +116,20 @@ class TracePanel(QGroupBox):
         for code in TRACED_ITEMS:
             self.item_combo.addItem(_item_title(code), code)
         self.item_combo.currentIndexChanged.connect(self._retrace)
-        for widget in (self.pick_button, self.mode_combo, self.distance_spin, self.item_combo):
+        for widget in (self.pick_button, self.mode_combo):
             row.addWidget(widget)
         box.addLayout(row)
+        item_row = QHBoxLayout()  # its own row: the panel must fit a narrow dock
+        item_label = QLabel(tr("Item"))
+        item_label.setBuddy(self.item_combo)
+        item_row.addWidget(item_label)
+        item_row.addWidget(self.item_combo, 1)
+        item_row.addWidget(self.distance_spin)
+        box.addLayout(item_row)
+        for combo in (self.mode_combo, self.item_combo):
+            combo.setSizeAdjustPolicy(
+                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(10)
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
         box.addWidget(self.summary)

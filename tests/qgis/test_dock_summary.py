@@ -9,6 +9,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from qgis.PyQt.QtWidgets import QWidget
+
 from pollution_map_plugin.qgis_desktop.dock import PollutionDock
 from pollution_map_plugin.qgis_desktop.map_data import TREND_MIN_YEARS
 
@@ -62,4 +64,21 @@ def test_no_trend_task_with_fewer_years(qgis_iface, qgis_new_project, demo_db_pa
     qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=60_000)
     assert dock.data.bundle.trends is None  # never computed: too few years for the test
     assert any("3" in title and ("5" in title) for title, _ in dock.summary.items())
+    dock.deleteLater()
+
+
+def test_the_panel_fits_a_narrow_dock(qgis_iface, qgis_new_project, demo_db_path,
+                                      qtbot) -> None:
+    """Nothing in the panel asks for more width than a dock beside the map can give (the
+    desktop run showed buttons and the item choice cut off at the right)."""
+    dock = PollutionDock(qgis_iface)
+    dock.project = qgis_new_project
+    dock.load(str(demo_db_path))
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=120_000)
+    qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=120_000)
+    body = dock.widget().widget()
+    wide = {type(w).__name__ + ":" + (getattr(w, "text", lambda: "")() or ""):
+            w.minimumSizeHint().width() for w in body.findChildren(QWidget)
+            if w.minimumSizeHint().width() > 300}
+    assert body.minimumSizeHint().width() <= dock.minimumWidth(), wide
     dock.deleteLater()
