@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from qgis.PyQt.QtWidgets import QWidget
 
 from pollution_map_plugin.qgis_desktop.dock import PollutionDock
