@@ -32,6 +32,8 @@ BENCHMARKS: dict[str, tuple[str, str, list[str]]] = {
     "html": ("html_export.py", "html.md", ["--db", "{db}"]),
     "qgis": ("qgis_load.py", "qgis.md", ["--db", "{db}"]),
     "map-export": ("map_export.py", "map_export.md", ["--db", "{db}"]),
+    "service-reads": ("service_reads.py", "service_reads.md", ["--db", "{db}"]),
+    "nation": ("nation.py", "nation.md", []),  # its own PostGIS server and data
 }
 
 

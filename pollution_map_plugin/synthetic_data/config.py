@@ -140,6 +140,33 @@ CHONGQING_LITE = replace(
 SCALES: dict[str, Scale] = {s.name: s for s in (DEMO, CHONGQING, CHONGQING_LITE)}
 
 
+@dataclass(frozen=True)
+class StoreScale:
+    """A measurement store without the geography (``national_store``): the shared
+    national database's sections, stations and years."""
+
+    name: str
+    n_sections: int
+    n_auto_stations: int
+    n_districts: int
+    lake_share: float
+    start_year: int
+    n_years: int
+    auto_year: int  # the year of automatic readings (4-hourly)
+    notes: dict = field(default_factory=dict, hash=False, compare=False)
+
+
+# The national network (国家地表水环境质量监测网): ~3,641 assessed sections, ~1,900
+# automatic stations (a reading every 4 hours), ten years of monthly data (~9 M rows of
+# 21 items) plus a year of automatic readings (~37 M readings of 9 items; 6 of them are
+# GB 3838 items the assessment reads, stored as ~4 M daily means).
+NATION = StoreScale(
+    name="nation", n_sections=3_641, n_auto_stations=1_900, n_districts=2_800,
+    lake_share=0.1, start_year=2016, n_years=10, auto_year=2025,
+)
+STORE_SCALES: dict[str, StoreScale] = {NATION.name: NATION}
+
+
 def get_scale(name: str) -> Scale:
     """The scale called ``name`` (``demo``, ``chongqing`` or ``chongqing-lite``)."""
     try:
