@@ -179,10 +179,12 @@ def warning_rows(db: Any, warnings: Any, warnings_end: date, base: pd.DataFrame 
         earlier = cut - timedelta(days=lookback)
         if pd.Timestamp(earlier) <= first:
             earlier = None
+        exact = getattr(db, "kind", "") == "postgis" or len(short) <= 10_000
         parts.insert(0, db.read_table(
             "measurements", MEASUREMENT_COLUMNS, dates=(earlier, start),
-            among={"section_code": sorted(set(short.get_level_values(0))),
-                   "parameter": sorted(set(short.get_level_values(1)))}))
+            **({"pairs": list(short)} if exact else
+               {"among": {"section_code": sorted(set(short.get_level_values(0))),
+                          "parameter": sorted(set(short.get_level_values(1)))}})))
         if earlier is None:
             break
         start = earlier

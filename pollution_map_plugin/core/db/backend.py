@@ -152,7 +152,8 @@ class Database(abc.ABC):
 
     def read_table(self, name: str, columns: Sequence[str] | None = None, *,
                    dates: tuple[Any, Any] | None = None,
-                   among: dict[str, Sequence] | None = None) -> pd.DataFrame:
+                   among: dict[str, Sequence] | None = None,
+                   pairs: Sequence[tuple[str, str]] | None = None) -> pd.DataFrame:
         """Table ``name`` (or a layer's attributes) as a DataFrame, in ``fid`` order.
 
         Dtypes: text object, integer Int64, real float64, date datetime64[ns],
@@ -162,12 +163,13 @@ class Database(abc.ABC):
         ``dates=(start, end)``: only the rows whose date (the table's first date
         column of its natural key, e.g. ``sampled_on``) lies in ``[start, end)``;
         either bound may be None.  ``among={column: values}`` (with ``dates``): only
-        rows whose ``column`` is one of ``values``.  The database filters (an index
-        range), so only those rows travel.
+        rows whose ``column`` is one of ``values``; ``pairs`` (measurements): only these
+        (section_code, parameter) pairs.  The database filters (an index range), so only
+        those rows travel.
         """
         self._check_open()
         table = schema.table(name)
-        window = DateWindow.of(table, dates, among) if dates is not None else None
+        window = DateWindow.of(table, dates, among, pairs) if dates is not None else None
         frame, _ = self._read_frame(table, self._select(table, columns), geometry=False,
                                     window=window)
         return frame

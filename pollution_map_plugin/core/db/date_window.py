@@ -24,10 +24,12 @@ class DateWindow:
     start: str | None
     end: str | None
     among: tuple[tuple[str, tuple], ...] = ()  # (column, values): only rows with one
+    pairs: tuple[tuple[str, str], ...] = ()  # (section_code, parameter): only these
 
     @classmethod
     def of(cls, table: Table, dates: tuple[Any, Any],
-           among: dict[str, Sequence] | None = None) -> DateWindow:
+           among: dict[str, Sequence] | None = None,
+           pairs: Sequence[tuple[str, str]] | None = None) -> DateWindow:
         column = next((c for c in table.natural_key if table.column(c).type == "date"), None)
         if column is None:
             raise ValueError(f"{table.name} has no date column to filter on")
@@ -36,8 +38,9 @@ class DateWindow:
         start, end = dates
         return cls(column, iso_date(start) if start is not None else None,
                    iso_date(end) if end is not None else None,
-                   tuple((k, tuple(str(v) for v in vs)) for k, vs in (among or {}).items()))
+                   tuple((k, tuple(str(v) for v in vs)) for k, vs in (among or {}).items()),
+                   tuple((str(s), str(q)) for s, q in (pairs or ())))
 
     @property
     def active(self) -> bool:
-        return bool(self.start or self.end or self.among)
+        return bool(self.start or self.end or self.among or self.pairs)

@@ -47,6 +47,10 @@ def _window_where(window: DateWindow | None) -> tuple[Sql, list]:
         parts.append(compose("{} IN (" + ", ".join("?" * len(values)) + ")", column)
                      if values else Sql("0"))
         params.extend(values)
+    if window.pairs:  # SQLite row values (3.15+); at most 32,766 bound values a statement
+        parts.append(compose("({}, {}) IN (VALUES " + ", ".join(["(?, ?)"] * len(window.pairs))
+                             + ")", "section_code", "parameter"))
+        params.extend(v for pair in window.pairs for v in pair)
     return (compose(" WHERE {}", Sql(" AND ".join(parts))) if parts else _NO_SQL), params
 
 
@@ -55,7 +59,7 @@ def _ogr_filter(window: DateWindow | None) -> str | None:
     ``DateWindow`` formatted itself, never text from a user)."""
     if window is None:
         return None
-    if window.among:
+    if window.among or window.pairs:
         raise ValueError("value lists are read with sqlite3 (bound parameters)")
     parts = [f"{ident(window.column)} {op} '{pd.Timestamp(bound).strftime('%Y-%m-%d')}'"
              for op, bound in ((">=", window.start), ("<", window.end)) if bound]
@@ -301,7 +305,7 @@ class GeoPackageDatabase(Database):
               window: DateWindow | None = None) -> tuple[list, list | None]:
         where, params = _window_where(window)
         if not self._depth and (columns or geometry) and self._max_fid(table) > _GDAL_MIN_ROWS \
-                and not (window is not None and window.among):
+                and not (window is not None and (window.among or window.pairs)):
             # Outside a transaction GDAL's columnar reader sees the same data, faster
             # for big tables (opening the dataset costs some milliseconds).
             fast = read_columns(self.path, table, columns, geometry,

@@ -56,6 +56,12 @@ def window_sql(window: DateWindow | None, alias: str | None = None) -> sql.Compo
     for column, values in window.among:
         ident = sql.Identifier(alias, column) if alias else sql.Identifier(column)
         parts.append(sql.SQL("{} = ANY({})").format(ident, sql.Literal(list(values))))
+    if window.pairs:
+        parts.append(sql.SQL(
+            "EXISTS (SELECT 1 FROM unnest({}::text[], {}::text[]) AS pm_p(s, q) "
+            "WHERE pm_p.s = section_code AND pm_p.q = parameter)").format(
+            sql.Literal([p[0] for p in window.pairs]),
+            sql.Literal([p[1] for p in window.pairs])))
     return sql.SQL(" WHERE ") + sql.SQL(" AND ").join(parts) if parts else sql.SQL("")
 
 
