@@ -66,3 +66,27 @@ def test_change_against_the_year_before(ctx_and_pages):
     assert before in change and after in change
     words = set(b.change["change_method_zh"].dropna())
     assert any(w in change for w in words)
+
+
+def test_item_series_carry_limits_target_non_detects_and_trend(ctx_and_pages):
+    from pollution_map_plugin.core import gb3838
+    from pollution_map_plugin.core.html.report_charts import section_series
+
+    ctx, _ = ctx_and_pages
+    secs = ctx.points("sections", ctx.select(ctx.river_codes()[0]).sections)[0]
+    series = section_series(ctx, secs)
+    assert len(series) == len(secs)
+    raw = ctx.item_series()
+    checked = 0
+    for (code, tc, body), items in zip(secs[["code", "target_class", "water_body_type"]]
+                                       .itertuples(index=False), series):
+        for it in items:
+            assert it["limits"] == list(gb3838.limits(it["p"], body or "river"))
+            assert it["target"] == gb3838.class_limit(it["p"], int(tc), body or "river")
+            rows = raw.loc[(raw["section_code"] == code) & (raw["parameter"] == it["p"])]
+            assert it["years"] == rows["year"].tolist()
+            assert it["nd"] == rows["nd"].tolist()  # every sample of the year a non-detect
+            assert it["trend"]  # the Spearman verdict is written
+            checked += 1
+    assert checked > 10
+    assert raw["nd"].any() and any(any(it["nd"]) for items in series for it in items)

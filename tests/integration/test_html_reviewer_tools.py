@@ -364,6 +364,22 @@ def test_hostile_section_in_tables_popups_and_charts_stays_text(chromium_driver,
                 "'.leaflet-popup svg title, .leaflet-popup svg text'), function (e) {"
                 " return e.children.length === 0; })")
     assert b.js("return document.querySelectorAll('img[src=\"x\"], svg img').length") == 0
+    # an item with non-detects: hollow "ND" dots, the class bands, the target limit, the trend
+    k = b.js("var q = PSM_STATE.specs.sections.quality.series[arguments[0]];"
+             "for (var j = 0; j < q.length; j++) { if (q[j].nd.indexOf(true) >= 0) return j; }"
+             "return -1;", i)
+    assert k >= 0
+    b.js("var s = document.querySelector('.leaflet-popup .psm-item-select');"
+         "s.value = String(arguments[0]); s.dispatchEvent(new Event('change'));", k)
+    chart = b.js("var c = document.querySelector('.leaflet-popup .psm-items');"
+                 "return {nd: c.querySelectorAll('.psm-item-nd').length,"
+                 " labels: c.querySelectorAll('.psm-nd-label').length,"
+                 " bands: c.querySelectorAll('.psm-band').length,"
+                 " target: c.querySelectorAll('.psm-chart-target').length,"
+                 " trend: c.querySelector('.psm-trend').textContent};")
+    assert chart["nd"] >= 1 and chart["labels"] == chart["nd"], chart
+    assert chart["bands"] >= 1 and chart["target"] == 1, chart
+    assert chart["trend"].startswith("变化趋势") and "r_s" in chart["trend"], chart
     assert_clean(b, "hostile section")
 
 

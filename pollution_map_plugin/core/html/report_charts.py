@@ -35,7 +35,7 @@ def _verdict(row: Any, lang: str) -> str:
         stats.append(f"W_p = {float(wp):.3f}")
     note = row.get("note")
     if isinstance(note, str) and note and (wp is None or pd.isna(wp)):
-        stats.append(note)
+        stats = [x for x in stats if not x.startswith("N = ")] + [note]  # the note says N
     return f"{words} ({', '.join(stats)})" if stats else words
 
 
