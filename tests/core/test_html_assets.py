@@ -63,3 +63,27 @@ def test_remote_references_finds_cdn_tags():
     html = ('<script src="https://cdn.jsdelivr.net/x.js"></script>'
             '<link rel="stylesheet" href="//cdn.example/a.css"><script>var a="//x";</script>')
     assert len(assets.remote_references(html)) == 2
+
+
+def test_every_page_carries_the_licences_of_what_it_bundles(demo_db_path):
+    """Leaflet, the fullscreen plugin, supercluster and the KDBush compiled into it: each
+    licence complete (every line of its file) in the page's footer."""
+    import html as html_lib
+
+    from pollution_map_plugin.core.db import open_database
+    from pollution_map_plugin.core.html import ExportContext
+    from pollution_map_plugin.core.html.overview import overview_page
+    from pollution_map_plugin.core.html.report import river_page
+
+    names = [title for title, *_ in assets.licences()]
+    assert names == ["Leaflet", "Leaflet.Control.FullScreen", "Supercluster", "KDBush"]
+    with open_database(demo_db_path) as db:
+        ctx = ExportContext(db, lang="en")
+        pages = [overview_page(ctx), river_page(ctx, ctx.river_codes()[0])[0]]
+    for page in pages:
+        footer = html_lib.unescape(page[page.index('<footer class="psm-footer">'):])
+        assert 'href="#psm-licences"' in page and "Licences" in footer
+        for _title, package, version, text in assets.licences():
+            assert version and f"npm: {package}" in footer
+            for line in text.splitlines():
+                assert line.strip() in footer, (package, line)

@@ -22,6 +22,7 @@ def test_zip_vendors_exactly_the_loaded_files_and_licences(plugin_zip: Path) -> 
     for asset in ASSETS.values():
         want |= {f"{asset.package}/{f}" for f in files_used(asset, NODE_MODULES / asset.package)}
         want.add(f"{asset.package}/LICENSE")
+        want.add(f"{asset.package}/package.json")  # its version, named in the pages' licences
     assert _vendored(plugin_zip) == want
     # What that is today: the scripts, the stylesheets and the images these inline.
     assert {"leaflet/dist/leaflet.js", "leaflet/dist/leaflet.css",
