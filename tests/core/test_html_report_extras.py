@@ -90,3 +90,19 @@ def test_item_series_carry_limits_target_non_detects_and_trend(ctx_and_pages):
             checked += 1
     assert checked > 10
     assert raw["nd"].any() and any(any(it["nd"]) for items in series for it in items)
+
+
+def test_overview_lists_the_district_statistics(demo_db_path):
+    from pollution_map_plugin.core.html.overview import overview_page
+
+    with open_database(demo_db_path) as db:
+        ctx = ExportContext(db)
+        page = overview_page(ctx)
+    stats = ctx.district_table()
+    assert stats is not None and len(stats) >= 2
+    rows = ROW_RE.findall(block(page, "districts"))
+    body = [html_lib.unescape(re.sub(r"<[^>]+>", "|", r)) for r in rows[1:]]
+    assert len(body) == len(stats)
+    for line, (name, n) in zip(body, zip(stats["district"], stats["sections"])):
+        cells = [c for c in line.split("|") if c]
+        assert cells[0] == name and cells[1] == str(int(n))

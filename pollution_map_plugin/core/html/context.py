@@ -463,3 +463,19 @@ class ExportContext:
             except Exception:  # noqa: BLE001 - tracing is an extra: the report goes on
                 self._attribution = False
         return self._attribution or None
+
+    def district_table(self) -> pd.DataFrame | None:
+        """Statistics by district (``core.district_stats``) for the period, or None when
+        they cannot be computed here (the database closed, an older schema)."""
+        if not hasattr(self, "_district_table"):
+            self._district_table = None
+            try:
+                from ..district_stats import DistrictStatsRequest, district_statistics
+
+                stats = district_statistics(
+                    self._db, DistrictStatsRequest(period=self.period_label or None),
+                    assessment=self.bundle)
+                self._district_table = stats.table
+            except Exception:  # noqa: BLE001 - an extra table: the overview goes on
+                self._district_table = None
+        return self._district_table

@@ -39,7 +39,13 @@ from .page_layers import (
 )
 from .page_strings import t, with_min_length
 from .page_templates import footer_html, render
-from .panels import legend_html, problems_table, quality_table, warnings_table
+from .panels import (
+    districts_table,
+    legend_html,
+    problems_table,
+    quality_table,
+    warnings_table,
+)
 
 SIMPLIFY_DEG = 0.0005  # ≈ 50 m: invisible at overview scales, much smaller files
 AREA_SIMPLIFY_DEG = 0.001  # ≈ 100 m for areas: under a pixel at the overview's zooms
@@ -81,6 +87,8 @@ def _panel(ctx: ExportContext, secs) -> str:
     problems = ctx.tables["problems"]
     return render("panel.html.j2", lang, blocks=[
         (t("quality_table", lang), quality_table(ctx, secs, file="overview_sections"), None),
+        (t("by_district", lang), districts_table(ctx.district_table(), lang,
+                                                 file="overview_districts"), None),
         (t("warnings", lang), warnings_table(ctx.warnings, lang, feature_of,
                                              file="overview_warnings"), "warnings"),
         (t("problems", lang), problems_table(problems, lang, file="overview_problems"), None),

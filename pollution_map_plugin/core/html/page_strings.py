@@ -137,6 +137,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                    "reaching the section (first-order decay)."),
     "no_flow_direction": ("流向未定", "flow direction unknown"),
     "no_section": ("无监测断面", "no monitoring section"),
+    "by_district": ("按区县统计", "By district"),
     "ph_range": ("pH {lo}～{hi}", "pH {lo}–{hi}"),
     "ph_outside": ("（{n} 个样品超出 6～9）", " ({n} samples outside 6–9)"),
     "beyond_lake": ("经湖库", "through a lake"),

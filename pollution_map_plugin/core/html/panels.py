@@ -238,3 +238,23 @@ def legend_html(lang: str, sources: Iterable[str], lines: list[tuple[str, str]])
     rows = [{"svg": svg(sw), "label": name} for sw, name in lines]
     return render("legend.html.j2", lang, classes=classes, levels=levels, sources=srcs,
                   lines=rows)
+
+
+def districts_table(stats: pd.DataFrame | None, lang: str, file: str = "districts") -> dict:
+    """Statistics by district: sections, share meeting target, sources and loads."""
+    rows = []
+    if stats is not None:
+        for r in stats.to_dict("records"):
+            share = r.get("share_meeting_target")
+            pct = "" if share is None or pd.isna(share) else f"{float(share) * 100:.0f}%"
+            n_src = sum(int(r.get(k) or 0) for k in r if str(k).startswith("n_"))
+            rows.append({"cells": [
+                text(r.get("district")), {"text": f"{int(r.get('sections') or 0)}",
+                                          "sort": int(r.get("sections") or 0)},
+                {"text": pct, "sort": "" if not pct else float(share)},
+                {"text": f"{n_src:,}", "sort": n_src}]
+                + [{"text": number(r.get(c), 1), "sort": "" if pd.isna(r.get(c)) else r.get(c)}
+                   for c, _ in LOAD_COLUMNS]})
+    heads = [t("district", lang), t("sections", lang), t("share_meeting", lang),
+             t("sources_legend", lang)] + [f"{lbl} (t/a)" for _, lbl in LOAD_COLUMNS]
+    return table("districts", heads, rows, lang, file=file)
