@@ -452,14 +452,19 @@ class ExportContext:
         if self._attribution is None:
             self._attribution = False
             try:
-                from ..network.source_attribution import ATTRIBUTION_LAYERS, SourceAttribution
+                from ..network import Tracer
+                from ..network.source_attribution import (
+                    ATTRIBUTION_LAYERS,
+                    SourceAttribution,
+                    section_flows,
+                )
 
                 frames = {n: self.layers[n] for n in ATTRIBUTION_LAYERS if n in self.layers}
                 frames["reaches"] = self._db.read_layer("reaches")
-                frames["measurements"] = self._measurements
-                if len(frames["reaches"]) and len(self._measurements):
-                    self._attribution = SourceAttribution.from_frames(
-                        frames, period=self.period_label or None)
+                a = self.bundle.assessment if self.bundle is not None else None
+                if len(frames["reaches"]) and a is not None:  # the export's own assessment
+                    flows = section_flows(self._measurements, self.layers["sections"], a.period)
+                    self._attribution = SourceAttribution(Tracer(frames), a, flows=flows)
             except Exception:  # noqa: BLE001 - tracing is an extra: the report goes on
                 self._attribution = False
         return self._attribution or None
