@@ -29,12 +29,17 @@ def six_year_db(demo_db_path: Path, tmp_path: Path) -> Path:
     return path
 
 
+def _dock(qgis_iface, project, db: Path, qtbot) -> PollutionDock:
+    dock = PollutionDock(qgis_iface)
+    dock.project = project
+    dock.load(str(db))
+    qtbot.waitUntil(lambda: dock.data is not None, timeout=120_000)
+    return dock
+
+
 def test_the_summary_fills_and_trends_follow(qgis_iface, qgis_new_project, six_year_db,
                                              qtbot) -> None:
-    dock = PollutionDock(qgis_iface)
-    dock.project = qgis_new_project
-    dock.load(str(six_year_db))
-    qtbot.waitUntil(lambda: dock.data is not None, timeout=120_000)
+    dock = _dock(qgis_iface, qgis_new_project, six_year_db, qtbot)
     assert len(dock.data.periods) >= TREND_MIN_YEARS  # the demo has years enough
     titles = lambda: [title for title, _rows in dock.summary.items()]  # noqa: E731
     assert any("ΔG" in t for t in titles())  # the method's change, right away
@@ -55,10 +60,7 @@ def test_the_panel_uses_the_method_s_minimum():
 
 def test_no_trend_task_with_fewer_years(qgis_iface, qgis_new_project, demo_db_path,
                                         qtbot) -> None:
-    dock = PollutionDock(qgis_iface)
-    dock.project = qgis_new_project
-    dock.load(str(demo_db_path))
-    qtbot.waitUntil(lambda: dock.data is not None, timeout=120_000)
+    dock = _dock(qgis_iface, qgis_new_project, demo_db_path, qtbot)
     assert len(dock.data.periods) < TREND_MIN_YEARS
     qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=60_000)
     assert dock.data.bundle.trends is None  # never computed: too few years for the test
@@ -70,10 +72,7 @@ def test_the_panel_fits_a_narrow_dock(qgis_iface, qgis_new_project, demo_db_path
                                       qtbot) -> None:
     """Nothing in the panel asks for more width than a dock beside the map can give (the
     desktop run showed buttons and the item choice cut off at the right)."""
-    dock = PollutionDock(qgis_iface)
-    dock.project = qgis_new_project
-    dock.load(str(demo_db_path))
-    qtbot.waitUntil(lambda: dock.data is not None, timeout=120_000)
+    dock = _dock(qgis_iface, qgis_new_project, demo_db_path, qtbot)
     qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=120_000)
     body = dock.widget().widget()
     wide = {type(w).__name__ + ":" + (getattr(w, "text", lambda: "")() or ""):
