@@ -17,6 +17,8 @@ import csv
 import io
 import os
 import re
+import shutil
+import stat
 import time
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
@@ -84,6 +86,16 @@ def _alive(pid: int, entry: Path) -> bool:
     return True
 
 
+def _is_special(path: Path) -> bool:
+    """Whether ``path`` exists and is not a regular file (a device, a FIFO, a socket):
+    renaming a file over it would replace the device node itself."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 @contextlib.contextmanager
 def replacing(path: Path | str) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; on success rename it over ``path``.
@@ -94,11 +106,17 @@ def replacing(path: Path | str) -> Iterator[Path]:
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    special = _is_special(path)
     remove_leftovers(path.parent, path.name)
     tmp = temporary_path(path)
     try:
         yield tmp
         fsync_file(tmp)
+        if special:  # /dev/null, /dev/stdout, a FIFO: written into, never replaced
+            with open(tmp, "rb") as source, open(path, "wb") as target:
+                shutil.copyfileobj(source, target)
+            os.remove(tmp)
+            return
         os.replace(tmp, path)
     except BaseException:
         for suffix in ("", "-wal", "-shm", "-journal"):
