@@ -16,6 +16,7 @@ APT_PACKAGES=(
   qgis python3-qgis qgis-providers
   python3-geopandas python3-folium python3-psycopg2 python3-openpyxl python3-scipy
   python3-networkx python3-hypothesis python3-pytest python3-selenium python3-markdown
+  python3-pil
   python3-venv python3-pip
   qttools5-dev-tools
   postgresql postgresql-postgis postgis

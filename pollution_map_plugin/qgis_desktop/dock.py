@@ -261,12 +261,16 @@ class PollutionDock(DockExports, QDockWidget):
         self.role_badge.info = None
         self.role_badge.setText("")
 
+        def shown(info) -> None:
+            with contextlib.suppress(RuntimeError):  # the dock was closed meanwhile
+                self.role_badge.show_role(info)
+
         def failed(exc: BaseException) -> None:
-            self.role_badge.show_error(str(exc))  # scrubbed of credentials by the core
+            with contextlib.suppress(RuntimeError):
+                self.role_badge.show_error(str(exc))  # scrubbed of credentials by the core
 
         self.db_tasks.submit(tr("Reading your database role"),
-                             lambda _p, _c: read_role(source), self.role_badge.show_role,
-                             failed)
+                             lambda _p, _c: read_role(source), shown, failed)
 
     def _frame_canvas(self) -> None:
         """The map CRS chosen at loading, checked, and the data in view."""

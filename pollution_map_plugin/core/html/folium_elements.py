@@ -280,8 +280,10 @@ class PsmLayerControl(InlineAssetsMixin, LayerControl):
         "{%- endfor %} } };"
         "L.control.layers({{ this.get_name() }}.base_layers, {{ this.get_name() }}.overlays,"
         " {{ this.options|tojson }}).addTo({{ this._parent.get_name() }});"
+        # folium < 0.15 hides layers with show=False here; newer folium leaves them unadded
+        "{%- if this.layers_untoggle is defined %}"
         "{%- for val in this.layers_untoggle.values() %}"
-        "{{ this._parent.get_name() }}.removeLayer({{ val }});{%- endfor %}"
+        "{{ this._parent.get_name() }}.removeLayer({{ val }});{%- endfor %}{%- endif %}"
         "});{% endmacro %}")
 
 
