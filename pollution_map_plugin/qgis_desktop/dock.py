@@ -407,6 +407,7 @@ class PollutionDock(DockExports, QDockWidget):
         self.summary.set_data(data)
         self.trace_panel.set_period(data.period)
         self._queue_trends(group, data)
+        self.refill_saved_extras(group, data)
 
     def _queue_trends(self, group: QgsLayerTreeGroup, data: MapData) -> None:
         """Spearman trends over the years read the whole history: computed after the

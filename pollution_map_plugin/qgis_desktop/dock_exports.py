@@ -161,3 +161,36 @@ class DockExports:
         if task is not None:
             with contextlib.suppress(RuntimeError):  # already finished and deleted
                 task.cancel()
+
+    def refill_saved_extras(self, group, data) -> None:
+        """A reopened project's atlas coverage and monthly timeline come back empty
+        (memory layers): rebuild them from the database, in the task queue."""
+        from .map_themes import thematic_layers
+
+        layers = thematic_layers(group)
+        target = group_source(group).core_target()
+        coverage = layers.get("atlas_coverage")
+        if coverage is not None and coverage.featureCount() == 0:
+            from .atlas_actions import atlas_rows
+            from .river_atlas import coverage_layer
+
+            def covered(rows) -> None:
+                live = self.group()
+                if live is not None and rows is not None and len(rows):
+                    coverage_layer(rows, self.project, live)
+
+            self.db_tasks.submit(tr("Preparing the one-river atlas"),
+                                 lambda _p, _c: atlas_rows(target, data, "key"), covered,
+                                 self.error)
+        timeline = layers.get("section_timeline")
+        if timeline is not None and timeline.featureCount() == 0:
+            from .section_timeline import build_timeline, class_history
+
+            def rebuilt(history) -> None:
+                live = self.group()
+                if live is not None:
+                    build_timeline(live, self.project, history)
+
+            self.db_tasks.submit(tr("Reading the monthly class history"),
+                                 lambda _p, _c: class_history(target, data.period), rebuilt,
+                                 self.error)

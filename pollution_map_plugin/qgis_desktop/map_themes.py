@@ -115,6 +115,11 @@ def thematic_group(group: QgsLayerTreeGroup) -> QgsLayerTreeGroup:
     return sub
 
 
+#: Thematic layers that are not the maps' and that ``build_maps`` leaves alone: the
+#: atlas coverage (its layout points at it) and the monthly timeline.
+KEPT_KINDS = frozenset({"atlas_coverage", "section_timeline"})
+
+
 def thematic_layers(group: QgsLayerTreeGroup) -> dict[str, QgsVectorLayer]:
     """``{kind: layer}`` of the group's thematic layers."""
     out = {}
@@ -237,7 +242,8 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
             target.addChildNode(node.clone())
             node.parent().removeChildNode(node)
         wanted.add("density")
-    stale = [lyr.id() for kind, lyr in thematic_layers(group).items() if kind not in wanted]
+    stale = [lyr.id() for kind, lyr in thematic_layers(group).items()
+             if kind not in wanted and kind not in KEPT_KINDS]
     if stale:
         project.removeMapLayers(stale)
     return create_themes(group, project)

@@ -85,6 +85,9 @@ def coverage_layer(rows, project: QgsProject, group: QgsLayerTreeGroup) -> QgsVe
 
     layer = next((node.layer() for node in group.findLayers() if node.layer() is not None
                   and node.layer().customProperty(PROP_COVERAGE)), None)
+    if layer is not None and not layer.fields().names():  # a reopened project's memory layer
+        layer.dataProvider().addAttributes([QgsField(n, _field_type(n)) for n in ATLAS_FIELDS])
+        layer.updateFields()  # keeps its id: the saved atlas layout points at it
     if layer is None or layer.fields().names() != list(ATLAS_FIELDS):
         if layer is not None:
             project.removeMapLayer(layer.id())

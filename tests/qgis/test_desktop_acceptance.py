@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -40,13 +41,19 @@ def _run_qgis(profile: Path, home: Path, out: Path, env_extra: dict, args: list[
                **env_extra)
     command = [xvfb_run, "-a", "-s", "-screen 0 1600x1000x24", qgis, "--noversioncheck",
                "--nologo", *args, "--code", str(DRIVER)]
+    # its own session: on a timeout (or this test being killed) Xvfb and QGIS go too
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, env=env, start_new_session=True)
     try:
-        run = subprocess.run(command, capture_output=True, text=True, env=env,
-                             timeout=TIMEOUT_S)
-    except subprocess.TimeoutExpired as exc:
-        pytest.fail(f"QGIS did not finish within {TIMEOUT_S} s:\n{exc.stderr}")
-    (out / f"{env_extra['PM_TAG']}_stderr.txt").write_text(run.stdout + run.stderr,
-                                                          encoding="utf-8")
+        stdout, stderr = process.communicate(timeout=TIMEOUT_S)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        stdout, stderr = process.communicate()
+        pytest.fail(f"QGIS did not finish within {TIMEOUT_S} s:\n{stderr[-4000:]}")
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+    (out / f"{env_extra['PM_TAG']}_stderr.txt").write_text(stdout + stderr, encoding="utf-8")
 
 
 def _set_locale(profile: Path, locale: str) -> None:

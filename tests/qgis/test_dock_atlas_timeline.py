@@ -52,3 +52,47 @@ def test_the_timeline_button_adds_the_temporal_layer(qgis_iface, qgis_new_projec
                 and layer.temporalProperties().isActive()]
     assert len(temporal) == 1 and temporal[0].featureCount() > 0
     dock.deleteLater()
+
+
+def test_a_reopened_project_gets_its_atlas_and_timeline_back(qgis_iface, qgis_new_project,
+                                                             gappy_demo_db, tmp_path: Path,
+                                                             qtbot) -> None:
+    from pollution_map_plugin.qgis_desktop.map_themes import thematic_layers
+
+    dock = _loaded(qgis_iface, qgis_new_project, gappy_demo_db, qtbot)
+    dock.message = lambda *_a: None
+    out = tmp_path / "atlas"
+    out.mkdir()
+    dock.export_atlas(str(out))
+    qtbot.waitUntil(lambda: (out / "index.html").is_file(), timeout=300_000)
+    dock.show_timeline()
+    qtbot.waitUntil(lambda: "section_timeline" in thematic_layers(dock.group()),
+                    timeout=120_000)
+    before = {k: v.featureCount() for k, v in thematic_layers(dock.group()).items()}
+    atlas = next(lay for lay in qgis_new_project.layoutManager().layouts()
+                 if lay.atlas().enabled())
+    coverage_id = atlas.atlas().coverageLayer().id()
+    project_file = tmp_path / "saved.qgz"
+    assert qgis_new_project.write(str(project_file))
+    qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=60_000)
+    qgis_new_project.clear()
+    assert qgis_new_project.read(str(project_file))
+    errors = []
+    dock.error = errors.append
+    dock.bind_project()
+    qtbot.waitUntil(lambda: dock.group() is not None and all(
+        thematic_layers(dock.group()).get(k) is not None
+        and thematic_layers(dock.group())[k].featureCount() == n for k, n in before.items()),
+        timeout=180_000)
+    atlas = next(lay for lay in qgis_new_project.layoutManager().layouts()
+                 if lay.atlas().enabled())
+    assert atlas.atlas().coverageLayer() is not None
+    assert atlas.atlas().coverageLayer().id() == coverage_id  # the saved layout still works
+    assert atlas.atlas().coverageLayer().featureCount() == before["atlas_coverage"] > 0
+    dock.update_maps()  # a later update of the maps keeps the atlas coverage and timeline
+    qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=120_000)
+    kept = thematic_layers(dock.group())
+    assert kept["atlas_coverage"].id() == coverage_id and "section_timeline" in kept
+    assert errors == []
+    qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=60_000)
+    dock.deleteLater()
