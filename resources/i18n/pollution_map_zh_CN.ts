@@ -201,6 +201,11 @@
         <translation>两个时段间的水质变化（按评价办法）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Change map</source>
+        <translation>水质变化图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/maps_algorithms.py"/>
         <source>Change map: first period</source>
         <translation>变化图：第一时段</translation>
@@ -219,6 +224,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
         <source>Change {0} (the method's ΔG − ΔD, percentage points)</source>
         <translation>水质变化 {0}（评价办法的 ΔG − ΔD，百分点）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Changes only rows of {0}; other districts' rows are refused and recorded</source>
+        <translation>只能修改{0}的数据；修改其他区县的数据会被拒绝并记录</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
@@ -385,6 +395,11 @@
         <translation>数据库（GeoPackage 文件、PostgreSQL 连接字符串或已保存连接的名称）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Database owner: every change allowed</source>
+        <translation>数据库所有者：可修改全部数据</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>Deadline</source>
         <translation>期限</translation>
@@ -492,6 +507,11 @@
         <translation>无监测断面的饮用水水源保护区</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
+        <source>Drinking-water zones {0}</source>
+        <translation>饮用水水源保护区 {0}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>Each surface-water protection zone with the sections inside it, assessed against the zone's class (GB 3838-2002: first zone II, second zone III; the quasi zone is held to III) over a period (empty: the latest year), with the supplementary items of Table 2 where measured (sulfate 250, chloride 250, nitrate as N 10, iron 0.3, manganese 0.1 mg/L). complies is false for the zones out of compliance. Groundwater sources are not assessed.</source>
         <translation>对每个地表水饮用水水源保护区及其范围内的断面，按保护区对应的水质类别评价指定时段（留空：最近一年）的水质（GB 3838-2002：一级保护区Ⅱ类，二级保护区Ⅲ类；准保护区按Ⅲ类要求），有监测数据时包括表 2 的补充项目（硫酸盐 250、氯化物 250、硝酸盐（以 N 计）10、铁 0.3、锰 0.1 mg/L）。不达标保护区的 complies 为 false。不评价地下水水源地。</translation>
@@ -547,24 +567,24 @@
         <translation>HTML 报告导出到</translation>
     </message>
     <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
-        <source>Export HTML reports…</source>
-        <translation>导出 HTML 报告…</translation>
-    </message>
-    <message>
-        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
-        <source>Export maps (PNG + PDF)…</source>
-        <translation>导出专题图（PNG + PDF）…</translation>
-    </message>
-    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>Export maps to</source>
         <translation>专题图导出到</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Export maps…</source>
+        <translation>导出专题图…</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
         <source>Export river reports as HTML (一河一策)</source>
         <translation>导出河流 HTML 报告（一河一策）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
+        <source>Export the atlas to</source>
+        <translation>图册导出到</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
@@ -688,6 +708,11 @@
         <translation>HTML 报告已写入 {0}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>HTML reports…</source>
+        <translation>HTML 报告…</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Header mapping (header=column; …)</source>
         <translation>表头映射（表头=字段; …）</translation>
@@ -744,6 +769,7 @@
         <translation>无效的 PostgreSQL 连接字符串</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/warnings_panel.py"/>
         <source>Item</source>
         <translation>指标</translation>
@@ -885,6 +911,11 @@
         <translation>将数据库（GeoPackage、PostgreSQL 连接字符串或已保存的连接）加载到独立的工程中，评价指定时段（默认：有数据的最近一年）的水质，并将流域水系图、监测断面图、污染分布图、问题水体图和水质变化图以 A4 打印布局导出为 PNG 和 PDF。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Local file: every change allowed</source>
+        <translation>本地文件：可修改全部数据</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>Location</source>
         <translation>位置</translation>
@@ -919,6 +950,16 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
         <source>Maps</source>
         <translation>专题图</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>May edit the rows of {0} in: {1}</source>
+        <translation>可修改{0}在以下表中的数据：{1}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>May edit: {0}</source>
+        <translation>可修改：{0}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
@@ -972,6 +1013,16 @@
         <translation>月</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
+        <source>Monthly classes ready: play them with the Temporal Controller</source>
+        <translation>逐月水质类别已就绪：请用时间控制器播放</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Monthly timeline</source>
+        <translation>逐月水质变化</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>NH3-N t/a</source>
         <translation>NH3-N t/a</translation>
@@ -1016,6 +1067,11 @@
         <location filename="../../pollution_map_plugin/processing_provider/database_algorithms.py"/>
         <source>No problems found.</source>
         <translation>未发现问题。</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
+        <source>No river to put in the atlas</source>
+        <translation>没有可编入图册的河流</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/section_timeline.py"/>
@@ -1084,9 +1140,19 @@
         <translation>离线（启动时不请求任何外部主机）</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Offline HTML maps for river chiefs: one per river and an overview</source>
+        <translation>供河长使用的离线 HTML 地图：每条河流一份，另附总览</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/html_export_dialog.py"/>
         <source>Offline: everything inside the files</source>
         <translation>离线：所有内容内嵌于文件</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>One PDF per key river: cover, the five maps of its catchment and its tables (一河一策图册)</source>
+        <translation>每条重点河流一份 PDF：封面、流域五张专题图及其表格（一河一策图册）</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
@@ -1269,6 +1335,11 @@
         <translation>污染源地图 {version}，运行于 QGIS {qgis}</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Pollution map</source>
+        <translation>污染分布图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/layer_loading.py"/>
         <source>Pollution sources</source>
         <translation>污染源</translation>
@@ -1304,9 +1375,19 @@
         <translation>PostgreSQL 连接字符串…</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
+        <source>Preparing the one-river atlas</source>
+        <translation>正在准备一河一策图册</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>Problem</source>
         <translation>问题</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Problem map</source>
+        <translation>问题水体图</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
@@ -1384,6 +1465,21 @@
         <location filename="../../pollution_map_plugin/processing_provider/network_algorithms.py"/>
         <source>Reaches</source>
         <translation>河段</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Read only: you can view and assess, not change data</source>
+        <translation>只读：可查看和评价，不能修改数据</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
+        <source>Reading the monthly class history</source>
+        <translation>正在读取逐月水质类别</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Reading your database role</source>
+        <translation>正在读取您的数据库角色</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/html_algorithms.py"/>
@@ -1473,6 +1569,11 @@
         <translation>河流</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>River atlas (PDF)…</source>
+        <translation>一河一策图册（PDF）…</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>River chiefs: {11}</source>
         <translation>河长：{11}</translation>
@@ -1512,6 +1613,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
         <source>Rivers by stream order</source>
         <translation>按河流级别显示河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Role unknown</source>
+        <translation>角色未知</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
@@ -1594,6 +1700,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
         <source>Section level</source>
         <translation>断面级别</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Section map</source>
+        <translation>监测断面图</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
@@ -1791,6 +1902,11 @@
         <translation>数据库中没有监测数据。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>The five print layouts as PNG and PDF</source>
+        <translation>五张专题图的打印布局，导出为 PNG 和 PDF</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
         <source>The layout has no atlas</source>
         <translation>该布局没有图集</translation>
@@ -1809,6 +1925,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
         <source>The pollutant whose sources are ranked by the load arriving at the section</source>
         <translation>按到达断面的负荷对其污染源排序的污染物</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>The sections' monthly classes as a temporal layer: play them with the Temporal Controller</source>
+        <translation>断面逐月水质类别的时态图层：可用时间控制器播放</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/plugin.py"/>
@@ -1905,6 +2026,16 @@
         <location filename="../../pollution_map_plugin/processing_provider/method_algorithms.py"/>
         <source>Trends</source>
         <translation>变化趋势</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/assessment_summary.py"/>
+        <source>Trends need {0} years of data; this database has {1}</source>
+        <translation>趋势分析需要 {0} 年的数据；本数据库只有 {1} 年</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Trends over the years</source>
+        <translation>历年变化趋势</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
@@ -2034,6 +2165,11 @@
         <translation>评价时段内每个监测断面的水质类别（2025、2025-Q3、2025-10 或 2025-01-01/2025-06-30；留空：有数据的最近一年）：各指标的时段均值、21 项常规指标的单因子类别、水质状况定性、是否达标、超标指标和主要污染指标（环办〔2011〕22号）。湖泊和水库另计算 TLI(Σ) 及营养状态（字段 tli、trophic_state；湖库总氮单独列于 tn_value、tn_class）。pH 不取均值：按最差样品计，并给出时段内的范围（ph_min、ph_max）及超出 6～9 的样品（ph_outside）。未检出默认按检出限的一半计。</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock.py"/>
+        <source>Watershed map</source>
+        <translation>流域水系图</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_themes.py"/>
         <source>Watershed river-system map</source>
         <translation>流域水系图</translation>
@@ -2065,6 +2201,11 @@
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
+        <source>Wrote the atlas of {0} rivers to {1}</source>
+        <translation>已将 {0} 条河流的图册写入 {1}</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/dock_exports.py"/>
         <source>Wrote {0} files to {1}</source>
         <translation>已向 {1} 写出 {0} 个文件</translation>
     </message>
@@ -2078,6 +2219,16 @@
         <location filename="../../pollution_map_plugin/processing_provider/import_algorithms.py"/>
         <source>Year of dates without one (monitoring release; default: the file's own date)</source>
         <translation>无年份日期所用年份（自动监测发布数据；默认取文件自带日期）</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Your database role ({0}) cannot change these tables</source>
+        <translation>您的数据库角色（{0}）不能修改这些表</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/database_role.py"/>
+        <source>Your role: {0}</source>
+        <translation>您的角色：{0}</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/trace_panel.py"/>
@@ -2247,6 +2398,14 @@
     <message>
         <source>Database (GeoPackage)</source>
         <translation type="vanished">数据库（GeoPackage）</translation>
+    </message>
+    <message>
+        <source>Export HTML reports…</source>
+        <translation type="vanished">导出 HTML 报告…</translation>
+    </message>
+    <message>
+        <source>Export maps (PNG + PDF)…</source>
+        <translation type="vanished">导出专题图（PNG + PDF）…</translation>
     </message>
     <message>
         <source>Imports a CSV (UTF-8, UTF-8 with BOM, GBK or GB18030, detected) or XLSX file into a table of the pollution-source database. Headers may be Chinese or English (企业名称/name, 经度/lon, 纬度/lat, …) or mapped explicitly as 'header=column; header=column'. Coordinates may be decimal or degrees-minutes-seconds in WGS84, CGCS2000, GCJ-02 (Amap, Tencent) or BD-09 (Baidu); they are stored in CGCS2000. Every row is validated; rejected rows go to the rejects file with their line number and reason. The accepted rows are written in one transaction, inserting or updating by the natural key: importing the same file again changes nothing.</source>
