@@ -80,7 +80,7 @@ def build_legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
         if not shown_at(layer, scale):
             continue  # not drawn at this scale: no entry
         rect = frame_rect(map_item, layer, project)
-        keep = present_items(layer, scale, rect)
+        keep = yield from present_items_steps(layer, scale, rect)
         if keep == [] and table not in ("reaches",):
             continue  # nothing of it in the frame
         node = root.addLayer(layer)
@@ -99,7 +99,8 @@ def build_legend(layout: QgsPrintLayout, map_item: QgsLayoutItemMap, key: str,
         if keep and kind in COUNTED:
             # "Class IV (7)": a reader sees how many features each entry stands for
             items = layer.renderer().legendSymbolItems()
-            for i, n in item_counts(layer, keep, rect).items():
+            counts = yield from item_counts_steps(layer, keep, rect)
+            for i, n in counts.items():
                 QgsMapLayerLegendUtils.setLegendNodeUserLabel(
                     node, i, f"{items[i].label()} ({n})")
         if keep is not None:
@@ -144,6 +145,17 @@ def style_legend(legend: QgsLayoutItemLegend) -> None:
 
 def present_items(layer, scale: float = 0.0, rect: QgsRectangle | None = None
                   ) -> list[int] | None:
+    """:func:`present_items_steps` at once."""
+    steps = present_items_steps(layer, scale, rect)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def present_items_steps(layer, scale: float = 0.0, rect: QgsRectangle | None = None
+                        ) -> Iterator[None]:
     """Indices of the legend items that have features (None: keep all).
 
     Rule-based, categorized and graduated renderers are checked item by item with
@@ -168,6 +180,7 @@ def present_items(layer, scale: float = 0.0, rect: QgsRectangle | None = None
             request.setFlags(no_geometry_flag())
         if next(layer.getFeatures(request), None) is not None:
             keep.append(i)
+        yield  # one request per event-loop turn: the export never freezes the window long
     return keep
 
 
@@ -208,6 +221,17 @@ def _graduated_presence(layer, scale: float) -> list[int] | None:
 def item_counts(layer, indices: list[int], rect: QgsRectangle | None = None
                 ) -> dict[int, int]:
     """How many features legend items ``indices`` of ``layer`` draw (in ``rect``)."""
+    steps = item_counts_steps(layer, indices, rect)
+    while True:
+        try:
+            next(steps)
+        except StopIteration as done:
+            return done.value
+
+
+def item_counts_steps(layer, indices: list[int], rect: QgsRectangle | None = None
+                      ) -> Iterator[None]:
+    """:func:`item_counts` with a ``yield`` after each item's count."""
     exprs = item_filters(layer) or []
     out = {}
     for i in indices:
@@ -219,6 +243,7 @@ def item_counts(layer, indices: list[int], rect: QgsRectangle | None = None
                 request.setFlags(no_geometry_flag())
             request.setNoAttributes()
             out[i] = sum(1 for _ in layer.getFeatures(request))
+            yield
     return out
 
 
