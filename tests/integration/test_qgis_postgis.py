@@ -41,7 +41,7 @@ def test_load_postgis_layers_styled_and_related(qgis_new_project, demo_pg, tmp_p
     group = load_database(dsn, qgis_new_project)
     layers = group_layers(group)
     assert set(layers) == {t for t in TABLES if t not in ("db_metadata",)} & set(layers)
-    assert len(layers) == 15
+    assert len(layers) == 16  # 15 tables and, since schema 3, the districts
     for table, layer in layers.items():
         assert layer.isValid(), table
         assert layer.providerType() == "postgres"
