@@ -8,8 +8,6 @@ gets the fids to read them with.
 
 from __future__ import annotations
 
-import sys
-import threading
 from pathlib import Path
 
 import numpy as np
@@ -18,27 +16,21 @@ import pandas as pd
 from .. import schema
 from ..schema import Table
 
-# QGIS 3.40 on Debian 13 (GDAL 3.10) crashed in GetNextRecordBatch whenever two tasks read
-# at once (twice in the desktop suite, both threads inside GDAL's columnar reader); GDAL's
-# threaded GeoPackage reader has a known random crash (OSGeo/gdal#12934, fixed in 3.11.4).
-# On 3.7 to 3.11.3 the read therefore uses one worker thread (OGR_GPKG_NUM_THREADS=1, for
-# this thread only; about 2x slower) and one columnar read, from opening the file to
-# closing it, runs at a time in the process: neither one thread nor serialising the stream
-# alone prevented the crash (the second time one thread was opening the file).  Debian
-# 12's GDAL 3.6 never crashed here and keeps both.  Inside QGIS even one columnar read at a
-# time crashed on 3.10 (QGIS's own renderer threads read the same file through GDAL at
-# the same moment), so there, on those versions, the columnar reader is not used at all:
-# the caller's plain sqlite3 path reads instead (``columnar_allowed``).
+# GDAL 3.7 to 3.11.3's columnar GeoPackage reader crashes at random (OSGeo/gdal#12934,
+# fixed in 3.11.4): on Debian 13 (GDAL 3.10) it crashed in GetNextRecordBatch with two
+# tasks reading, with one read at a time and one worker thread inside QGIS (QGIS's
+# renderer threads read the same file), and once in a single-threaded command reading
+# with an attribute filter.  On those versions it is not used at all: the caller's plain
+# sqlite3 path reads instead (``columnar_allowed``).  Debian 12's GDAL 3.6 never crashed.
 _THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
-_THREADS_OPTION = "OGR_GPKG_NUM_THREADS"
-_ONE_READ_AT_A_TIME = threading.Lock()
 
 
 def columnar_allowed(version_num: int, modules=None) -> bool:
-    """Whether GDAL's columnar reader may be used: not on the crashing versions inside
-    QGIS (``qgis._core`` loaded in this process: its threads read through GDAL too)."""
-    modules = sys.modules if modules is None else modules
-    return not (threaded_arrow_crashes(version_num) and "qgis._core" in modules)
+    """Whether GDAL's columnar reader may be used: not on the crashing versions (inside
+    QGIS, whose threads read through GDAL too, nor outside: the Debian 13 matrix run
+    crashed once in a single-threaded core test reading with an attribute filter)."""
+    del modules  # kept for the callers that pass it; the rule no longer depends on QGIS
+    return not threaded_arrow_crashes(version_num)
 
 
 def threaded_arrow_crashes(version_num: int) -> bool:
@@ -116,19 +108,15 @@ def read_columns(path: Path, table: Table, columns: list[str], geometry: bool,
         from osgeo import gdal
     except ImportError:  # pragma: no cover - GDAL is a dependency
         return None
-    version = int(gdal.VersionInfo("VERSION_NUM"))
-    if not columnar_allowed(version):
+    if not columnar_allowed(int(gdal.VersionInfo("VERSION_NUM"))):
         return None  # the caller reads through sqlite3
-    if not threaded_arrow_crashes(version):
-        return _read_columns(path, table, columns, geometry, single=False, where=ogr_filter)
-    with _ONE_READ_AT_A_TIME:  # from opening the file to closing it
-        return _read_columns(path, table, columns, geometry, single=True, where=ogr_filter)
+    return _read_columns(path, table, columns, geometry, where=ogr_filter)
 
 
-def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, single: bool,
+def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool,
                   where: str | None = None
                   ) -> tuple[dict[str, pd.Series], list | None, np.ndarray] | None:
-    from osgeo import gdal, ogr
+    from osgeo import ogr
     ds = ogr.Open(str(path))
     if ds is None:
         return None
@@ -146,16 +134,10 @@ def _read_columns(path: Path, table: Table, columns: list[str], geometry: bool, 
     layer.SetIgnoredFields(ignored)
     if where and layer.SetAttributeFilter(where) != 0:
         return None
-    previous = gdal.GetThreadLocalConfigOption(_THREADS_OPTION, None)
-    if single:
-        gdal.SetThreadLocalConfigOption(_THREADS_OPTION, "1")
     try:
         batches = list(layer.GetArrowStreamAsNumPy(options=["INCLUDE_FID=YES"]))
     except Exception:  # noqa: BLE001 - any failure: the sqlite3 path reads instead
         return None
-    finally:
-        if single:
-            gdal.SetThreadLocalConfigOption(_THREADS_OPTION, previous)
     if not batches:
         return None if not where else _empty(table, wanted, geometry)
     geom_name = layer.GetGeometryColumn() or schema.GEOMETRY_COLUMN
