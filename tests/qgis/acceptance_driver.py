@@ -432,6 +432,7 @@ def step_reopen():
     yield idle()
     d = dock()
     yield Wait(lambda: d.data is not None, 240, "reopened project assessed")
+    yield Wait(lambda: d.db_tasks.pending() == 0, 240, "atlas and timeline refilled")
     yield idle()
     yield from render_and_wait()
     record = {"thematic": thematic_counts(), "layer_names": layer_names(),

@@ -99,6 +99,8 @@ def desktop_run(request, plugin_zip: Path, tmp_path_factory, gappy_demo_db: Path
     project = work / "river-chief.qgz"
     dbs = os.pathsep.join([str(db), str(chongqing_lite_db)])
     tag = f"{lang}"
+    for stale in out.glob(f"{tag}_*report.json"):  # never read an earlier run's report
+        stale.unlink()
     _run_qgis(profile, root, out, {"PM_SCENARIO": "workflow", "PM_DBS": dbs,
                                    "PM_PROJECT": str(project), "PM_TAG": tag}, [])
     report_file = out / f"{tag}_report.json"

@@ -8,6 +8,7 @@ gets the fids to read them with.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -21,16 +22,18 @@ from ..schema import Table
 # tasks reading, with one read at a time and one worker thread inside QGIS (QGIS's
 # renderer threads read the same file), and once in a single-threaded command reading
 # with an attribute filter.  On those versions it is not used at all: the caller's plain
-# sqlite3 path reads instead (``columnar_allowed``).  Debian 12's GDAL 3.6 never crashed.
+# sqlite3 path reads instead (``columnar_allowed``).  Inside QGIS it is not used on any
+# version (QGIS 3.22 on Debian 12 aborted once with a corrupted heap in the desktop run).
 _THREADED_ARROW_CRASHES = (3070000, 3110400)  # [from, to) as GDAL's VERSION_NUM
 
 
 def columnar_allowed(version_num: int, modules=None) -> bool:
-    """Whether GDAL's columnar reader may be used: not on the crashing versions (inside
-    QGIS, whose threads read through GDAL too, nor outside: the Debian 13 matrix run
-    crashed once in a single-threaded core test reading with an attribute filter)."""
-    del modules  # kept for the callers that pass it; the rule no longer depends on QGIS
-    return not threaded_arrow_crashes(version_num)
+    """Whether GDAL's columnar reader may be used: never on the crashing versions, and
+    never inside QGIS (``qgis._core`` loaded), whose renderer threads read the same
+    files through GDAL meanwhile: a QGIS 3.22 desktop run aborted with a corrupted heap
+    once too.  The sqlite3 path reads the same rows there."""
+    modules = sys.modules if modules is None else modules
+    return not threaded_arrow_crashes(version_num) and "qgis._core" not in modules
 
 
 def threaded_arrow_crashes(version_num: int) -> bool:
