@@ -395,8 +395,10 @@ class PollutionDock(DockExports, QDockWidget):
                                              key=f"assess:{self.source_key}")
 
     def _assessed(self, data: MapData | None) -> None:
+        if data is None or not _alive(self.density_check):  # the plugin was unloaded
+            return
         group = self.group()
-        if group is None or data is None:
+        if group is None:
             return
         self.data = data
         build_maps(group, data, self.project, density=self.density_check.isChecked())
@@ -420,7 +422,7 @@ class PollutionDock(DockExports, QDockWidget):
             return compute_trends(target, data.period, progress, cancelled)
 
         def done(trends) -> None:
-            if trends is not None and self.data is data:
+            if trends is not None and self.data is data and _alive(self.summary):
                 data.bundle.trends, data.bundle.group_trends = trends
                 self.summary.set_data(data)
 
@@ -499,6 +501,15 @@ class PollutionDock(DockExports, QDockWidget):
         self.db_tasks.clear()
         stop_loaders()
         stop_tasks()
+
+
+def _alive(widget: Any) -> bool:
+    """Whether ``widget``'s C++ object still exists (a task may end after an unload)."""
+    try:
+        widget.objectName()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _saved_period(group: QgsLayerTreeGroup) -> tuple[str | None, tuple[str, str] | None]:
