@@ -407,7 +407,6 @@ class PollutionDock(DockExports, QDockWidget):
         group.setCustomProperty(PROP_PERIOD, f"{data.period}|{compare}")
         self.warnings_panel.set_warnings(data.warnings, is_chinese())
         self.summary.set_data(data)
-        self.trace_panel.set_period(data.period)
         self._queue_trends(group, data)
         self.refill_saved_extras(group, data)
 
