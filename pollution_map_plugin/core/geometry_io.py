@@ -23,6 +23,7 @@ from __future__ import annotations
 import ctypes
 import math
 import struct
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -91,7 +92,12 @@ class _Geos18:
 
         lib = ctypes.CDLL(lgeos._lgeos._name)  # own function objects, shapely's untouched
         vp, c_int = ctypes.c_void_p, ctypes.c_int
-        self.handle = lgeos.geos_handle
+        # A GEOS context of our own per thread: shapely 1.8's one handle, shared by every
+        # thread while ctypes calls run without the GIL, corrupted the heap when a task
+        # read coordinates while the main thread did (the QGIS desktop run).
+        self._init = lib.GEOS_init_r
+        self._init.argtypes, self._init.restype = [], vp
+        self._local = threading.local()
         self.type_id = lib.GEOSGeomTypeId_r
         self.type_id.argtypes, self.type_id.restype = [vp, vp], c_int
         self.coord_seq = lib.GEOSGeom_getCoordSeq_r
@@ -106,11 +112,18 @@ class _Geos18:
         self.nth = lib.GEOSGetGeometryN_r
         self.nth.argtypes, self.nth.restype = [vp, vp, c_int], vp
 
+    def handle(self) -> int:
+        """This thread's GEOS context (made on first use, kept for the thread's life)."""
+        handle = getattr(self._local, "handle", None)
+        if handle is None:
+            handle = self._local.handle = self._init()
+        return handle
+
     def parts(self, arr: np.ndarray) -> _Parts:
         from shapely.geometry import LinearRing, LineString, Point
 
         known = {LineString: 1, Point: 0, LinearRing: 2}  # no GEOS call for the type
-        h, type_id, coord_seq, size = self.handle, self.type_id, self.coord_seq, self.size
+        h, type_id, coord_seq, size = self.handle(), self.type_id, self.coord_seq, self.size
         seqs, counts, owner, kind = [], [], [], []
         n = ctypes.c_uint()
         ref = ctypes.byref(n)
