@@ -327,6 +327,7 @@ class PollutionDock(DockExports, QDockWidget):
             for candidate in database_groups(self.project):
                 if data is not None and str(candidate.customProperty(PROP_SOURCE)) == key:
                     build_maps(candidate, data, self.project)
+                    self.refill_saved_extras(candidate, data)
 
         self.db_tasks.submit(tr("Assessing water quality"), work, done, self.error,
                              key=f"assess:{key}")

@@ -175,9 +175,8 @@ class DockExports:
             from .river_atlas import coverage_layer
 
             def covered(rows) -> None:
-                live = self.group()
-                if live is not None and rows is not None and len(rows):
-                    coverage_layer(rows, self.project, live)
+                if rows is not None and len(rows):
+                    coverage_layer(rows, self.project, group)
 
             self.db_tasks.submit(tr("Preparing the one-river atlas"),
                                  lambda _p, _c: atlas_rows(target, data, "key"), covered,
@@ -187,9 +186,7 @@ class DockExports:
             from .section_timeline import build_timeline, class_history
 
             def rebuilt(history) -> None:
-                live = self.group()
-                if live is not None:
-                    build_timeline(live, self.project, history)
+                build_timeline(group, self.project, history)
 
             self.db_tasks.submit(tr("Reading the monthly class history"),
                                  lambda _p, _c: class_history(target, data.period), rebuilt,
