@@ -4,6 +4,7 @@ Temporal Controller with its map theme."""
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from pollution_map_plugin.qgis_desktop.dock import PollutionDock
@@ -55,8 +56,8 @@ def test_the_timeline_button_adds_the_temporal_layer(qgis_iface, qgis_new_projec
 
 
 def test_a_reopened_project_gets_its_atlas_and_timeline_back(qgis_iface, qgis_new_project,
-                                                             gappy_demo_db, tmp_path: Path,
-                                                             qtbot) -> None:
+                                                             gappy_demo_db, demo_db_path,
+                                                             tmp_path: Path, qtbot) -> None:
     from pollution_map_plugin.qgis_desktop.map_themes import thematic_layers
 
     dock = _loaded(qgis_iface, qgis_new_project, gappy_demo_db, qtbot)
@@ -68,10 +69,17 @@ def test_a_reopened_project_gets_its_atlas_and_timeline_back(qgis_iface, qgis_ne
     dock.show_timeline()
     qtbot.waitUntil(lambda: "section_timeline" in thematic_layers(dock.group()),
                     timeout=120_000)
-    before = {k: v.featureCount() for k, v in thematic_layers(dock.group()).items()}
+    first = dock.group()
+    before = {k: v.featureCount() for k, v in thematic_layers(first).items()}
     atlas = next(lay for lay in qgis_new_project.layoutManager().layouts()
                  if lay.atlas().enabled())
     coverage_id = atlas.atlas().coverageLayer().id()
+    other = tmp_path / "other.gpkg"  # a second database, loaded last: the current one
+    shutil.copy(demo_db_path, other)
+    dock.load(str(other))
+    qtbot.waitUntil(lambda: dock.group() is not first, timeout=120_000)
+    qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=120_000)
+    first_name = first.name()
     project_file = tmp_path / "saved.qgz"
     assert qgis_new_project.write(str(project_file))
     qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=60_000)
@@ -80,15 +88,21 @@ def test_a_reopened_project_gets_its_atlas_and_timeline_back(qgis_iface, qgis_ne
     errors = []
     dock.error = errors.append
     dock.bind_project()
-    qtbot.waitUntil(lambda: dock.group() is not None and all(
-        thematic_layers(dock.group()).get(k) is not None
-        and thematic_layers(dock.group())[k].featureCount() == n for k, n in before.items()),
-        timeout=180_000)
+
+    def reopened_first():
+        root = qgis_new_project.layerTreeRoot()
+        return next((g for g in root.findGroups() if g.name() == first_name), None)
+
+    qtbot.waitUntil(lambda: reopened_first() is not None and all(
+        thematic_layers(reopened_first()).get(k) is not None
+        and thematic_layers(reopened_first())[k].featureCount() == n
+        for k, n in before.items()), timeout=180_000)
     atlas = next(lay for lay in qgis_new_project.layoutManager().layouts()
                  if lay.atlas().enabled())
     assert atlas.atlas().coverageLayer() is not None
     assert atlas.atlas().coverageLayer().id() == coverage_id  # the saved layout still works
     assert atlas.atlas().coverageLayer().featureCount() == before["atlas_coverage"] > 0
+    dock.set_database(reopened_first())
     dock.update_maps()  # a later update of the maps keeps the atlas coverage and timeline
     qtbot.waitUntil(lambda: dock.db_tasks.pending() == 0, timeout=120_000)
     kept = thematic_layers(dock.group())
