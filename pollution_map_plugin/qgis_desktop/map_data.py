@@ -30,6 +30,7 @@ class MapData:
     synthetic: bool = False
     bundle: Any = None  # the service's AssessmentBundle (trends, group change, drinking water)
     districts: Any = None  # core.district_stats.DistrictStats, when the database has any
+    hex_bins: Any = None  # core.source_hexbins.HexBins for a dense database (else None)
 
     @property
     def change_label(self) -> str:
@@ -63,14 +64,31 @@ def compute_map_data(
         if bundle is None:
             return None
         districts = _district_statistics(db, bundle)
+        hex_bins = _hex_bins(db)
     stretches = bundle.stretches if bundle.stretches is not None else pd.DataFrame(
         columns=list(STRETCH_COLUMNS))
     return MapData(
         period=bundle.period_label, sections=bundle.sections, problem_reaches=stretches,
         change=bundle.change, compare=bundle.compare, warnings=bundle.warnings,
         periods=bundle.years, months=bundle.months, synthetic=bundle.synthetic,
-        bundle=bundle, districts=districts,
+        bundle=bundle, districts=districts, hex_bins=hex_bins,
     )
+
+
+#: sources in the database above which the pollution map aggregates them (the map's rule:
+#: qgis_desktop.source_aggregation.AGGREGATE_ABOVE)
+HEX_ABOVE = 5000
+
+
+def _hex_bins(db: Any) -> Any:
+    """The sources' hexagon bins, read here in the task (not on the main thread)."""
+    from ..core import schema
+    from ..core.source_hexbins import hexbin_sources, read_source_points
+
+    present = db.table_names()
+    if sum(db.count(t) for t in schema.SOURCE_LAYERS if t in present) <= HEX_ABOVE:
+        return None
+    return hexbin_sources(read_source_points(db))
 
 
 def _district_statistics(db: Any, bundle: Any) -> Any:

@@ -217,7 +217,9 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
     if aggregated:
         from .layer_loading import group_source
 
-        bins = compute_bins(group_source(group).core_target())
+        # read in the assessment's task (map_data); shapely 1.8 on the main thread at the
+        # same time as a task's corrupted the heap (one GEOS handle, no GIL in its calls)
+        bins = getattr(data, "hex_bins", None) or compute_bins(group_source(group).core_target())
         fresh = hexagon_layer(bins)
         layer = _put(project, sub, existing, fresh, HEXAGONS,
                      hexagon_renderer(list(bins.frame["cod_t_a"])), restyle=True)
