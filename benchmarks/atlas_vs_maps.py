@@ -135,7 +135,7 @@ def measure(db: Path, renders: Path, atlas_renders: Path, n_rivers: int) -> dict
                          on_error=lambda exc: (result.update(error=str(exc)), loop.quit()))
     t0, c0 = time.perf_counter(), time.process_time()
     export.start()
-    loop.exec_() if hasattr(loop, "exec_") else loop.exec()
+    loop.exec()
     timer.stop()
     if "error" in result:
         raise RuntimeError(result["error"])

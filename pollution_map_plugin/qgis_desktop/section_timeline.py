@@ -14,7 +14,6 @@ animation frames and a GIF of one river's year, and the change map of any two pe
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsVectorLayerTemporalProperties,
 )
-from qgis.PyQt.QtCore import QDateTime, QVariant
+from qgis.PyQt.QtCore import QDate, QDateTime, QTime, QVariant
 from qgis.PyQt.QtGui import QColor, QFont, QPainter
 
 from .cjk_fonts import map_font_family
@@ -68,7 +67,7 @@ def _missing(value: Any) -> bool:
 
 def _qdatetime(value) -> QDateTime:
     d = value.date() if hasattr(value, "date") and callable(value.date) else value
-    return QDateTime(datetime.combine(date(d.year, d.month, d.day), time()))
+    return QDateTime(QDate(d.year, d.month, d.day), QTime(0, 0))
 
 
 def timeline_layer(sections: QgsVectorLayer, history) -> QgsVectorLayer:
@@ -134,8 +133,8 @@ def build_timeline(group: QgsLayerTreeGroup, project: QgsProject,
 def month_range(month: str) -> QgsDateTimeRange:
     """``YYYY-MM`` as a temporal range [first day, first day of the next month)."""
     y, m = (int(x) for x in month.split("-"))
-    start = QDateTime(datetime(y, m, 1))
-    end = QDateTime(datetime(y + m // 12, m % 12 + 1, 1))
+    start = QDateTime(QDate(y, m, 1), QTime(0, 0))
+    end = QDateTime(QDate(y + m // 12, m % 12 + 1, 1), QTime(0, 0))
     return QgsDateTimeRange(start, end, True, False)
 
 

@@ -17,7 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 PACKAGE = REPO / "pollution_map_plugin"
 # What QGIS itself provides (not a Python package one installs for the plugin).
 FROM_QGIS = {"qgis", "processing"}
-DISTRIBUTION = {"osgeo": "gdal", "PIL": "pillow"}  # import name → distribution name, where they differ
+# Import name → distribution name, where they differ.
+DISTRIBUTION = {"osgeo": "gdal", "PIL": "pillow"}
 
 
 def _project() -> dict:

@@ -26,7 +26,7 @@ from folium.elements import JSCSSMixin
 from folium.map import Layer, LayerControl
 from folium.plugins import Fullscreen
 from jinja2 import Template
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from .assets import MARKER_IMAGES, _asset_html, data_uri, inline_js
 from .escaping import json_for_script
@@ -137,9 +137,11 @@ def packed(data: Any) -> str:
 
 def _data_script(element_id: str, data: Any, compress: bool = False) -> Markup:
     if compress:
-        return Markup(f'<script type="{GZIP_TYPE}" id="{element_id}" data-psm-spec="gzip">'
+        # Safe: base64 of JSON, and the id is a constant of this module.
+        return Markup(f'<script type="{GZIP_TYPE}" id="{element_id}" data-psm-spec="gzip">'  # nosec B704
                       f'{packed(data)}</script>')
-    return Markup(f'<script type="application/json" id="{element_id}" data-psm-spec="1">'
+    # Safe: json_for_script's text cannot close the element; the id is a constant.
+    return Markup(f'<script type="application/json" id="{element_id}" data-psm-spec="1">'  # nosec B704
                   f'{json_for_script(data)}</script>')
 
 
@@ -153,12 +155,12 @@ class PsmPage(InlineAssetsMixin, MacroElement):
         "PSM.init({{ this._parent.get_name() }}, {{ this.config_id|tojson }});"
         "{% endmacro %}")
 
-    def __init__(self, config: dict, parts_html: str = "") -> None:
+    def __init__(self, config: dict, parts_html: Markup | str = "") -> None:
         super().__init__()
         self._name = "PsmPage"
         self.config_id = "psm-config"
         self.config_html = _data_script(self.config_id, config)
-        self.parts = Markup(parts_html)
+        self.parts = escape(parts_html)  # Markup from the templates stays, plain text is escaped
 
 
 class _SpecLayer(InlineAssetsMixin, Layer):
@@ -230,10 +232,10 @@ class _PsmControl(InlineAssetsMixin, MacroElement):
         "{% endmacro %}")
     call = ""
 
-    def __init__(self, html_part: str = "", **options: Any) -> None:
+    def __init__(self, html_part: Markup | str = "", **options: Any) -> None:
         super().__init__()
         self._name = f"Psm_{self.call}"
-        self.html_part = Markup(html_part)
+        self.html_part = escape(html_part)  # as PsmPage.parts
         self.options = options
 
 
