@@ -21,6 +21,9 @@ from . import schema
 from .geometry_io import point_coords
 
 KM_PER_DEG_LAT = 111.32
+#: sources in a database above which the pollution map draws these hexagons at the
+#: whole-area scale (the one rule the panel's task and the map's styling share)
+AGGREGATE_ABOVE = 5000
 
 
 @dataclass

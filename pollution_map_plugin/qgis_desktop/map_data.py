@@ -75,18 +75,13 @@ def compute_map_data(
     )
 
 
-#: sources in the database above which the pollution map aggregates them (the map's rule:
-#: qgis_desktop.source_aggregation.AGGREGATE_ABOVE)
-HEX_ABOVE = 5000
-
-
 def _hex_bins(db: Any) -> Any:
     """The sources' hexagon bins, read here in the task (not on the main thread)."""
     from ..core import schema
-    from ..core.source_hexbins import hexbin_sources, read_source_points
+    from ..core.source_hexbins import AGGREGATE_ABOVE, hexbin_sources, read_source_points
 
     present = db.table_names()
-    if sum(db.count(t) for t in schema.SOURCE_LAYERS if t in present) <= HEX_ABOVE:
+    if sum(db.count(t) for t in schema.SOURCE_LAYERS if t in present) <= AGGREGATE_ABOVE:
         return None
     return hexbin_sources(read_source_points(db))
 
@@ -102,7 +97,7 @@ def _district_statistics(db: Any, bundle: Any) -> Any:
 
 
 #: Spearman's test needs as many periods as the method's critical-value table starts at.
-TREND_MIN_YEARS = 5  # core.assessment.trend.MIN_PERIODS; checked by tests/qgis/test_dock_summary
+TREND_MIN_YEARS = 5  # core.assessment.trend.MIN_PERIODS (not imported: it needs pandas); tested
 
 
 def compute_trends(target: Any, period: str | None,

@@ -27,12 +27,11 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..core import schema
 from ..core import symbology as sym
-from ..core.source_hexbins import HexBins, hexbin_sources, read_source_points
+from ..core.source_hexbins import AGGREGATE_ABOVE, HexBins, hexbin_sources, read_source_points
 from .qgis_compat import symbol_property
 from .styles import _fmt, alpha, quantile_breaks
 from .translation import tr
 
-AGGREGATE_ABOVE = 5000  # sources in the database
 DETAIL_SCALE = 250_000  # individual symbols from 1:250,000 in
 PALETTE = ("#fff3d6", "#fdd49e", "#fdae6b", "#e6804a", "#b35a2a")  # muted, light to dark
 KIND = "source_hexagons"
