@@ -52,6 +52,12 @@ if job == "server":
 elif job == "server-nowarn":
     b = run_assessment(db, AssessmentRequest(period="2025", with_warnings=False))
     out["sections"] = int(b.sections["water_class"].notna().sum())
+elif job == "server-nowarn-norollup":
+    import functools
+    from pollution_map_plugin.core.db import postgis_aggregates as pa
+    pa.group_stats = functools.partial(pa.group_stats, use_rollup=False)
+    b = run_assessment(db, AssessmentRequest(period="2025", with_warnings=False))
+    out["sections"] = int(b.sections["water_class"].notna().sum())
 elif job == "rows":
     frames = load_frames(db)
     out["rows"] = len(frames["measurements"])
@@ -96,8 +102,8 @@ print(json.dumps(out))
 '''
 
 
-JOBS = ("server", "server-nowarn", "pandas", "history-server", "warnings-server",
-        "warnings-rows", "history-rows", "rows")
+JOBS = ("server", "server-nowarn", "server-nowarn-norollup", "pandas", "history-server",
+        "warnings-server", "warnings-rows", "history-rows", "rows")
 
 
 def child(target: str, job: str) -> dict:
@@ -121,6 +127,7 @@ def load(target: str, years: int, reading_days: int) -> dict:
     from shapely.geometry import Point
 
     from pollution_map_plugin.core.db import create_database
+    from pollution_map_plugin.core.db.postgis_rollup import refresh_rollup
     from pollution_map_plugin.core.db.postgis_store import import_readings
     from pollution_map_plugin.synthetic_data import national_store as ns
     from pollution_map_plugin.synthetic_data.config import NATION
@@ -143,6 +150,9 @@ def load(target: str, years: int, reading_days: int) -> dict:
         rows += db.write("measurements", frame)
     figures["load_s"] = time.perf_counter() - t
     figures["rows"] = rows
+    t = time.perf_counter()
+    figures["rollup_months"] = refresh_rollup(db)
+    figures["rollup_s"] = time.perf_counter() - t
     t = time.perf_counter()
     readings = 0
     days = list(ns.readings(sec, f"{NATION.auto_year}-12-{31 - reading_days:02d}",
@@ -225,6 +235,10 @@ def write(args, figures: dict, res: dict, one: tuple, many: tuple) -> None:
         f"{r['s'] / s['s']:.1f}× |",
         f"| the same without the warnings | {res['server-nowarn']['s']:.2f} s, "
         f"{res['server-nowarn']['rss_mb']:.0f} MB | | |",
+        f"| the same from the rows on the server (no rollup) | "
+        f"{res['server-nowarn-norollup']['s']:.2f} s, "
+        f"{res['server-nowarn-norollup']['rss_mb']:.0f} MB | | "
+        f"{res['server-nowarn-norollup']['s'] / res['server-nowarn']['s']:.1f}× |",
         f"| monthly class history | {res['history-server']['s']:.2f} s, "
         f"{res['history-server']['rss_mb']:.0f} MB | {res['history-rows']['s']:.1f} s, "
         f"{res['history-rows']['rss_mb']:.0f} MB | "
@@ -243,7 +257,9 @@ def write(args, figures: dict, res: dict, one: tuple, many: tuple) -> None:
         f"readings, {figures['append_day'][1]:,} daily means): "
         f"{figures['append_day_s']:.2f} s; the same day again (a no-op): "
         f"{figures['append_again_s']:.2f} s.  Initial load: {figures['load_s']:.0f} s for "
-        f"the measurements, {figures['readings_load_s']:.0f} s for the readings.",
+        f"the measurements, {figures.get('rollup_s', float('nan')):.0f} s to compute the "
+        f"monthly rollup ({figures.get('rollup_months', 0)} months), "
+        f"{figures['readings_load_s']:.0f} s for the readings.",
         "",
         f"Concurrent clients assessing 2025 on the server (without the warnings): "
         f"1 client {one[0]:.2f} s; "

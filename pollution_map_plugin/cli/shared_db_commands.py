@@ -1,5 +1,5 @@
 """Sub-commands of a shared PostGIS database: ``db-roles``, ``db-audit``,
-``db-partition`` and ``import-readings``.
+``db-partition``, ``db-rollup`` and ``import-readings``.
 
 TARGET as for ``create-db``: a DSN, ``service=NAME`` (a ``pg_service.conf`` entry) or
 a DSN without password (libpq takes it from ``PGPASSWORD`` or ``~/.pgpass``).  A
@@ -45,6 +45,16 @@ def register(subparsers) -> None:
                     "yearly partitions (one transaction; readers wait meanwhile).")
     p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
     p.set_defaults(func=run_partition)
+
+    p = subparsers.add_parser(
+        "db-rollup", help="compute the monthly rollup of the measurements (what is not yet)",
+        description="Create the monthly rollup the period means are read from (per "
+                    "section, item and month) if missing, and recompute the months written "
+                    "since (imports by this command's user do it themselves; a district "
+                    "editor's imports and edits in QGIS leave their months to this command; "
+                    "meanwhile those months are read from the rows).")
+    p.add_argument("target", metavar="TARGET", help=TARGET_HELP)
+    p.set_defaults(func=run_rollup)
 
     p = subparsers.add_parser(
         "import-readings", help="append automatic-station readings (only new ones)",
@@ -126,6 +136,17 @@ def run_partition(args: argparse.Namespace) -> int:
         parts = partitions(db)
         print(f"{db.describe()}: " + (f"{moved} rows moved into {len(parts)} partition(s)"
                                       if moved else f"already partitioned ({len(parts)})"))
+    return 0
+
+
+def run_rollup(args: argparse.Namespace) -> int:
+    from ..core.db.postgis_rollup import dirty_months, refresh_rollup
+
+    with _open(args.target) as db:
+        done = refresh_rollup(db)
+        left = len(dirty_months(db))
+        print(f"{db.describe()}: {done} month(s) of the rollup recomputed"
+              + (f", {left} written meanwhile (run again)" if left else ""))
     return 0
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from .. import gb3838
 from .assessment_basics import round_half_up
-from .measurement_values import effective_values, factorize, group_means
+from .measurement_values import effective_values, factorize, monthly_group_means
 
 SECTION_ATTRS = (
     "name", "level", "river_code", "reach_code", "control_unit_code", "district",
@@ -158,8 +158,9 @@ def build_items(
     sec, sec_uniq = factorize(measurements["section_code"])
     par, par_uniq = _clean_codes(measurements["parameter"])
     n_per = max(int(n_periods), 1)
-    (sk, pk, qk), means, counts = group_means(
-        [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)], values)
+    (sk, pk, qk), means, counts = monthly_group_means(
+        [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)], values,
+        measurements["sampled_on"].to_numpy(dtype="datetime64[D]"))
     ph = _ph_ranges(values, [sec, period_codes, par], [len(sec_uniq), n_per, len(par_uniq)],
                     par_uniq, (sk, pk, qk))
     # distinct sampling days per (section, period), among rows that were evaluated

@@ -83,6 +83,33 @@ def group_means(
     counts, sorted by the keys (``numpy.bincount`` over one combined key; the rows
     themselves are never sorted).
     """
+    groups, sums, counts = _group_sums(keys, sizes, values)
+    return _split(groups, sizes), sums / np.maximum(counts, 1), counts
+
+
+def monthly_group_means(
+    keys: list[np.ndarray], sizes: list[int], values: np.ndarray, days: np.ndarray
+) -> tuple[list[np.ndarray], np.ndarray, np.ndarray]:
+    """:func:`group_means` whose sums run month by month: per group and calendar month
+    of ``days`` (datetime64) the sum in row order, then the months' sums in month order.
+    The PostGIS server sums in the same order (``postgis_aggregates``, from its monthly
+    rollup or from the rows), so both engines' means are bit-identical."""
+    days = np.asarray(days, dtype="datetime64[M]")
+    known = ~np.isnat(days)
+    month = days.astype(np.int64)
+    m0 = int(month[known].min()) if known.any() else 0
+    span = int(month[known].max()) - m0 + 1 if known.any() else 1
+    code = np.where(known, month - m0, -1)
+    groups, sums, counts = _group_sums(list(keys) + [code], list(sizes) + [span], values)
+    outer, first = pd.factorize(groups // span)  # sorted: months ascending within a group
+    total = np.bincount(outer, weights=sums, minlength=len(first))  # sequential
+    n = np.bincount(outer, weights=counts, minlength=len(first)).astype(np.int64)
+    return _split(np.asarray(first, dtype=np.int64), sizes), total / np.maximum(n, 1), n
+
+
+def _group_sums(keys: list[np.ndarray], sizes: list[int], values: np.ndarray
+                ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Combined group keys (sorted), sums in row order and counts of ``values``."""
     keep = ~np.isnan(values)
     combined = np.zeros(values.shape[0], dtype=np.int64)
     for k, size in zip(keys, sizes):
@@ -95,16 +122,19 @@ def group_means(
         counts = np.bincount(combined, minlength=total)
         sums = np.bincount(combined, weights=v, minlength=total)
         groups = np.flatnonzero(counts)
-        counts, sums = counts[groups], sums[groups]
-    else:
-        group, first = pd.factorize(combined)
-        counts = np.bincount(group, minlength=len(first))
-        sums = np.bincount(group, weights=v, minlength=len(first))
-        order = np.argsort(first, kind="stable")
-        groups, counts, sums = np.asarray(first)[order], counts[order], sums[order]
+        return groups, sums[groups], counts[groups]
+    group, first = pd.factorize(combined)
+    counts = np.bincount(group, minlength=len(first))
+    sums = np.bincount(group, weights=v, minlength=len(first))
+    order = np.argsort(first, kind="stable")
+    return np.asarray(first)[order], sums[order], counts[order]
+
+
+def _split(groups: np.ndarray, sizes: list[int]) -> list[np.ndarray]:
+    """The key codes of combined ``groups``."""
     out_keys: list[np.ndarray] = []
     rest = np.asarray(groups, dtype=np.int64)
     for size in reversed(sizes):
         rest, k = np.divmod(rest, max(size, 1))
         out_keys.append(k)
-    return out_keys[::-1], sums / np.maximum(counts, 1), counts
+    return out_keys[::-1]

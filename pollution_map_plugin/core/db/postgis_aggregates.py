@@ -11,13 +11,17 @@ row) and samples outside 6–9, and per (section, period) the distinct sampling 
 Classes, targets, main pollutants and texts are then computed in-process by the same
 engine as for rows, so both paths share every rule downstream of the means.
 
-Partition pruning keeps the scan to the periods' years; the mean is ``sum / count``
-like the engine's (values equal to within floating-point summation order).
+Whole months come from the monthly rollup (``postgis_rollup``) where it is present and
+not marked dirty, the other months (and months a period or ``until`` cuts) from the
+rows, partition pruning keeping that scan to their dates.  Sums run in the engine's
+order: a month's values in fid order, then the months in order
+(``measurement_values.monthly_group_means``), so the means are bit-identical to the
+in-process engine's on the same rows, from the rollup or from the rows.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -25,57 +29,111 @@ import pandas as pd
 from psycopg2 import sql
 
 from .. import gb3838
+from . import postgis_rollup as rollup
+from .postgis_rollup import next_month
 
 _FACTOR = {"half": 0.5, "limit": 1.0, "zero": 0.0}
 WORK_MEM = "512MB"  # for this query only (SET LOCAL): a year's rows sort in memory
 
+# Per (section, period, item, month) partials from the rows (months not in the rollup,
+# or cut by the period) and from the rollup, then per (section, period, item) the sums
+# of the months' sums in month order, as the in-process engine does.
 _STATS = """
-WITH p(idx, lo, hi) AS (SELECT * FROM unnest(%s::int[], %s::date[], %s::date[])),
+WITH r(idx, lo, hi, mo) AS (SELECT * FROM unnest(%s::int[], %s::date[], %s::date[],
+                                                 %s::date[])),
 m AS (
-  SELECT x.fid, x.section_code AS s, btrim(x.parameter) AS q, x.sampled_on AS d, p.idx,
+  SELECT x.fid, x.section_code AS s, btrim(x.parameter) AS q, x.sampled_on AS d, r.idx, r.mo,
          CASE WHEN coalesce(x.below_detection, false)
               THEN CASE WHEN coalesce(x.detection_limit, x.value) IS NOT NULL
                         THEN {factor} * coalesce(x.detection_limit, x.value) END
               ELSE x.value END AS v
-  FROM {measurements} x JOIN p ON x.sampled_on >= p.lo AND x.sampled_on < p.hi
+  FROM {measurements} x JOIN r ON x.sampled_on >= r.lo AND x.sampled_on < r.hi
   WHERE x.sampled_on >= %s::date AND x.sampled_on < %s::date),
-e AS (SELECT * FROM m WHERE v IS NOT NULL AND v <> 'NaN'::float8)
-SELECT s, idx, q, count(*), sum(v ORDER BY fid) / count(*),
-       min(v) FILTER (WHERE q = 'pH'), max(v) FILTER (WHERE q = 'pH'),
-       (array_agg(v ORDER BY CASE WHEN greatest({lo} - v, v - {hi}) > 0
-                                  THEN 10 + greatest({lo} - v, v - {hi})
-                                  ELSE abs(v - {mid}) / 10 END DESC, fid DESC)
-        FILTER (WHERE q = 'pH'))[1],
-       count(*) FILTER (WHERE q = 'pH' AND greatest({lo} - v, v - {hi}) > 0),
-       min(fid), 0
-FROM e GROUP BY s, idx, q
-UNION ALL
-SELECT s, idx, NULL, count(*), NULL, NULL, NULL, NULL, NULL, min(first), 1
-FROM (SELECT s, idx, d, min(fid) AS first FROM e GROUP BY s, idx, d) days GROUP BY s, idx
+e AS (SELECT * FROM m WHERE v IS NOT NULL AND v <> 'NaN'::float8),
+part AS (
+  SELECT 0 AS kind, s, idx, q, mo, count(*) AS n, sum(v ORDER BY fid) AS total,
+         min(v) FILTER (WHERE q = 'pH') AS ph_min, max(v) FILTER (WHERE q = 'pH') AS ph_max,
+         (array_agg(v ORDER BY {bad_v} DESC, fid DESC) FILTER (WHERE q = 'pH'))[1] AS ph_worst,
+         (array_agg(fid ORDER BY {bad_v} DESC, fid DESC) FILTER (WHERE q = 'pH'))[1] AS wfid,
+         count(*) FILTER (WHERE q = 'pH' AND greatest({lo} - v, v - {hi}) > 0) AS ph_out,
+         min(fid) AS first
+  FROM e GROUP BY s, idx, q, mo
+  UNION ALL
+  SELECT 1, s, idx, NULL, mo, count(*), NULL, NULL, NULL, NULL, NULL, NULL, min(first)
+  FROM (SELECT s, idx, mo, d, min(fid) AS first FROM e GROUP BY s, idx, mo, d) days
+  GROUP BY s, idx, mo
+  UNION ALL
+  SELECT u.kind, u.section_code, k.idx, u.parameter, u.month, u.n, u.total, u.ph_min,
+         u.ph_max, u.ph_worst, u.ph_worst_fid, u.ph_out, u.first
+  FROM {rollup} u JOIN unnest(%s::int[], %s::date[]) k(idx, mo) ON u.month = k.mo
+  WHERE u.rule = %s AND u.month >= %s::date AND u.month <= %s::date)
+SELECT s, idx, q, sum(n)::bigint, sum(total ORDER BY mo) / sum(n)::float8,
+       min(ph_min), max(ph_max),
+       (array_agg(ph_worst ORDER BY {bad_w} DESC, wfid DESC) FILTER (WHERE q = 'pH'))[1],
+       sum(ph_out)::bigint, min(first), kind
+FROM part GROUP BY kind, s, idx, q
 """
+
+
+_NO_ROLLUP = ("(SELECT 0::smallint AS kind, ''::text AS section_code, ''::text AS parameter, "
+              "NULL::date AS month, 0::bigint AS n, 0::float8 AS total, 0::float8 AS ph_min, "
+              "0::float8 AS ph_max, 0::float8 AS ph_worst, 0::bigint AS ph_worst_fid, "
+              "0::bigint AS ph_out, 0::bigint AS first, ''::text AS rule WHERE false)")
+
+
+def _plan(periods: list, until: Any, rolled_ok) -> tuple[list, list]:
+    """Per period index its months: ``rows`` (idx, lo, hi, month) read from the rows,
+    ``rolled`` (idx, month) read from the rollup (whole months it holds and trusts)."""
+    rows, rolled = [], []
+    for i, p in enumerate(periods):
+        lo, hi = p.start, p.end + timedelta(days=1)
+        if until is not None:
+            hi = min(hi, until)
+        mo = date(lo.year, lo.month, 1)
+        while mo < hi:
+            nxt = next_month(mo)
+            if mo >= lo and nxt <= hi and rolled_ok(mo):
+                rolled.append((i, mo))
+            else:
+                rows.append((i, max(lo, mo), min(hi, nxt), mo))
+            mo = nxt
+    return rows, rolled
 
 
 _NAMES = ["s", "idx", "q", "n", "mean", "ph_min", "ph_max", "ph_worst", "ph_out", "first",
           "kind"]
 
 
-def group_stats(db, periods: list, non_detect: str = "half", until: Any = None) -> Any:
+def group_stats(db, periods: list, non_detect: str = "half", until: Any = None,
+                use_rollup: bool = True) -> Any:
     """The engine's ``GroupStats`` of ``periods`` (core Periods), computed on the server;
-    only rows before ``until`` (a date) if given."""
+    only rows before ``until`` (a date) if given; whole months from the monthly rollup
+    where it holds them (``use_rollup``), the rest from the rows."""
     from ..assessment.engine import GroupStats
 
     if non_detect not in _FACTOR:
         raise ValueError(f"non_detect must be one of {tuple(_FACTOR)}, not {non_detect!r}")
-    lo = [p.start for p in periods]
-    hi = [p.end + timedelta(days=1) for p in periods]
-    if until is not None:
-        hi = [min(h, until) for h in hi]
-    ph_lo, ph_hi = gb3838.ITEMS["pH"].limits  # type: ignore[misc]
-    query = sql.SQL(_STATS).format(factor=sql.Literal(_FACTOR[non_detect]),
-                                   measurements=db.qualified("measurements"),
-                                   lo=sql.Literal(float(ph_lo)), hi=sql.Literal(float(ph_hi)),
-                                   mid=sql.Literal((float(ph_lo) + float(ph_hi)) / 2))
-    params = [list(range(len(periods))), lo, hi, min(lo), max(hi)]
+    ph_lo, ph_hi = (float(x) for x in gb3838.ITEMS["pH"].limits)  # type: ignore[union-attr]
+    if use_rollup and rollup.exists(db):
+        dirty = rollup.dirty_months(db)
+        plan_rows, rolled = _plan(periods, until, lambda mo: mo not in dirty)
+        target: sql.Composable = db.qualified(rollup.ROLLUP)
+    else:  # every month from the rows
+        plan_rows, rolled = _plan(periods, until, lambda _mo: False)
+        target = sql.SQL(_NO_ROLLUP)
+    query = sql.SQL(_STATS).format(
+        factor=sql.Literal(_FACTOR[non_detect]), measurements=db.qualified("measurements"),
+        rollup=target, lo=sql.Literal(ph_lo), hi=sql.Literal(ph_hi),
+        bad_v=sql.SQL(rollup.badness("v", ph_lo, ph_hi)),
+        bad_w=sql.SQL(rollup.badness("ph_worst", ph_lo, ph_hi)))
+    r_lo = [r[1] for r in plan_rows]
+    r_hi = [r[2] for r in plan_rows]
+    months = [m for _i, m in rolled]
+    far = date(1, 1, 1)
+    params = [[r[0] for r in plan_rows], r_lo, r_hi, [r[3] for r in plan_rows],
+              min(r_lo, default=far), max(r_hi, default=far),
+              [i for i, _m in rolled], months, non_detect,
+              min(months, default=far), max(months, default=far)]
     with db.transaction():  # sorts and hashes in memory: one pass, no temporary files
         db.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
         db.execute("SELECT set_config('jit', 'off', true)")

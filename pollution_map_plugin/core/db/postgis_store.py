@@ -338,7 +338,7 @@ def import_readings(db, frame: pd.DataFrame, lock_wait_s: float = 30.0) -> Readi
     stage = sql.Identifier("pm_readings_stage")
     try:
         with db.transaction():
-            return _import(db, readings, stage, lock_wait_s, tuple(created))
+            result = _import(db, readings, stage, lock_wait_s, tuple(created))
     except DatabaseError as exc:
         if "lock timeout" in str(exc):
             raise DatabaseError(
@@ -346,6 +346,11 @@ def import_readings(db, frame: pd.DataFrame, lock_wait_s: float = 30.0) -> Readi
                 f"than {lock_wait_s:g} s; nothing was imported — try again later (or "
                 "with a longer --lock-wait)") from None
         raise
+    if result.days:  # the months of the new daily means, recomputed in the rollup
+        from .postgis_rollup import maintain
+
+        maintain(db)
+    return result
 
 
 def _import(db, readings: pd.DataFrame, stage, lock_wait_s: float,

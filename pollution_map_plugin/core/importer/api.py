@@ -227,6 +227,10 @@ def import_file(db, table: str, path: str | Path, options: ImportOptions | None 
     except BaseException:
         rejects.discard()
         raise
+    if table == "measurements" and db.kind == "postgis":  # the months written, re-rolled up
+        from ..db.postgis_rollup import maintain
+
+        maintain(db)
     return ImportReport(
         table=table, source=str(path), rows_read=opened.rows_read,
         accepted=opened.rows_read - rejects.count, rejected=rejects.count,

@@ -1,0 +1,195 @@
+"""A monthly rollup of the measurements on PostGIS: what the period means need, per month.
+
+``measurement_months`` holds, per non-detect rule (``half``/``limit``/``zero``), section,
+item and calendar month, what :mod:`postgis_aggregates` computes from the rows: the
+count and the sum of the evaluated values (summed in fid order, as the in-process engine
+sums a month's rows), pH's minimum, maximum, worst sample (with its fid) and samples
+outside 6–9, the first fid; rows of ``kind`` 1 hold per section and month the distinct
+sampling days.  A period's mean is then the sum of its months' sums, in month order,
+over the sum of the counts — the order in which the in-process engine
+(``measurement_values.monthly_group_means``) sums too, so both are bit-identical.
+
+Completeness: statement triggers on ``measurements`` (every write: imports, the
+automatic stream, a QGIS edit, a deletion) put the months a statement touches into
+``measurement_months_dirty``; :func:`refresh_rollup` recomputes those months from the
+rows (one transaction per month; the import paths call it) and the aggregates read a
+month from the rollup only when it is not dirty, from the rows otherwise.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from psycopg2 import sql
+
+ROLLUP = "measurement_months"
+DIRTY = "measurement_months_dirty"
+RULES = {"half": 0.5, "limit": 1.0, "zero": 0.0}
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS {rollup} (
+  rule text NOT NULL, kind smallint NOT NULL, section_code text, parameter text,
+  month date NOT NULL, n bigint NOT NULL, total double precision,
+  ph_min double precision, ph_max double precision, ph_worst double precision,
+  ph_worst_fid bigint, ph_out bigint, first bigint);
+CREATE INDEX IF NOT EXISTS {rollup_idx} ON {rollup} (rule, month);
+CREATE TABLE IF NOT EXISTS {dirty} (month date PRIMARY KEY);
+GRANT SELECT ON {rollup}, {dirty} TO PUBLIC;
+CREATE OR REPLACE FUNCTION {s}.pm_rollup_dirty() RETURNS trigger LANGUAGE plpgsql
+SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN
+    INSERT INTO {dirty} SELECT DISTINCT date_trunc('month', sampled_on)::date FROM pm_new
+      WHERE sampled_on IS NOT NULL ON CONFLICT DO NOTHING;
+  END IF;
+  IF TG_OP IN ('DELETE', 'UPDATE') THEN
+    INSERT INTO {dirty} SELECT DISTINCT date_trunc('month', sampled_on)::date FROM pm_old
+      WHERE sampled_on IS NOT NULL ON CONFLICT DO NOTHING;
+  END IF;
+  RETURN NULL;
+END $$;
+"""
+
+_TRIGGERS = [
+    ("pm_rollup_ins", "INSERT", "NEW TABLE AS pm_new"),
+    ("pm_rollup_upd", "UPDATE", "OLD TABLE AS pm_old NEW TABLE AS pm_new"),
+    ("pm_rollup_del", "DELETE", "OLD TABLE AS pm_old"),
+]
+
+# One month from the rows, for every rule (the scan is shared).
+_MONTH = """
+INSERT INTO {rollup} (rule, kind, section_code, parameter, month, n, total, ph_min, ph_max,
+                      ph_worst, ph_worst_fid, ph_out, first)
+WITH f(rule, factor) AS (VALUES ('half', 0.5::float8), ('limit', 1.0::float8),
+                                ('zero', 0.0::float8)),
+m AS (
+  SELECT x.fid, x.section_code AS s, btrim(x.parameter) AS q, x.sampled_on AS d, f.rule,
+         CASE WHEN coalesce(x.below_detection, false)
+              THEN CASE WHEN coalesce(x.detection_limit, x.value) IS NOT NULL
+                        THEN f.factor * coalesce(x.detection_limit, x.value) END
+              ELSE x.value END AS v
+  FROM {measurements} x CROSS JOIN f
+  WHERE x.sampled_on >= %s::date AND x.sampled_on < %s::date),
+e AS (SELECT * FROM m WHERE v IS NOT NULL AND v <> 'NaN'::float8)
+SELECT rule, 0, s, q, %s::date, count(*), sum(v ORDER BY fid),
+       min(v) FILTER (WHERE q = 'pH'), max(v) FILTER (WHERE q = 'pH'),
+       (array_agg(v ORDER BY {bad} DESC, fid DESC) FILTER (WHERE q = 'pH'))[1],
+       (array_agg(fid ORDER BY {bad} DESC, fid DESC) FILTER (WHERE q = 'pH'))[1],
+       count(*) FILTER (WHERE q = 'pH' AND greatest({lo} - v, v - {hi}) > 0), min(fid)
+FROM e GROUP BY rule, s, q
+UNION ALL
+SELECT rule, 1, s, NULL, %s::date, count(*), NULL, NULL, NULL, NULL, NULL, NULL,
+       min(first)
+FROM (SELECT rule, s, d, min(fid) AS first FROM e GROUP BY rule, s, d) days GROUP BY rule, s
+"""
+
+
+def badness(value: str, lo: float, hi: float) -> str:
+    """SQL of the engine's pH badness of ``value`` (farther outside 6–9 is worse, then
+    farther from the middle): what orders the worst sample."""
+    mid = (lo + hi) / 2
+    return (f"CASE WHEN greatest({lo!r} - {value}, {value} - {hi!r}) > 0 "
+            f"THEN 10 + greatest({lo!r} - {value}, {value} - {hi!r}) "
+            f"ELSE abs({value} - {mid!r}) / 10 END")
+
+
+def _ph_limits() -> tuple[float, float]:
+    from .. import gb3838
+
+    lo, hi = gb3838.ITEMS["pH"].limits  # type: ignore[misc]
+    return float(lo), float(hi)
+
+
+def exists(db) -> bool:
+    """Whether the rollup (and its triggers) exist and this user may read it."""
+    row = db.execute("SELECT to_regclass(%s) IS NOT NULL AND to_regclass(%s) IS NOT NULL",
+                     [f'"{db.schema}"."{ROLLUP}"', f'"{db.schema}"."{DIRTY}"'], fetch=True)
+    if not row[0][0]:
+        return False
+    row = db.execute("SELECT has_table_privilege(%s, 'SELECT')",
+                     [f'"{db.schema}"."{ROLLUP}"'], fetch=True)
+    return bool(row[0][0])
+
+
+def ensure_rollup(db) -> bool:
+    """Create the rollup, its dirty marks and the triggers if missing; every month that
+    has measurements is then dirty (to be computed by :func:`refresh_rollup`).  Return
+    whether they were created."""
+    if exists(db):
+        return False
+    q = db.qualified
+    with db.transaction():
+        # no write between the marks and the triggers
+        db.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
+            q("measurements")))
+        db.execute(sql.SQL(_TABLES).format(
+            rollup=q(ROLLUP), dirty=q(DIRTY), s=sql.Identifier(db.schema),
+            rollup_idx=sql.Identifier(f"{ROLLUP}_rule_month")))
+        for name, event, refs in _TRIGGERS:
+            db.execute(sql.SQL("DROP TRIGGER IF EXISTS {} ON {}").format(
+                sql.Identifier(name), q("measurements")))
+            db.execute(sql.SQL(
+                "CREATE TRIGGER {} AFTER " + event + " ON {} REFERENCING " + refs
+                + " FOR EACH STATEMENT EXECUTE FUNCTION {}.pm_rollup_dirty()").format(
+                sql.Identifier(name), q("measurements"), sql.Identifier(db.schema)))
+        db.execute(sql.SQL(
+            "INSERT INTO {} SELECT DISTINCT date_trunc('month', sampled_on)::date FROM {} "
+            "WHERE sampled_on IS NOT NULL ON CONFLICT DO NOTHING").format(
+            q(DIRTY), q("measurements")))
+    return True
+
+
+def dirty_months(db) -> set[date]:
+    """The months whose rollup is not to be trusted (written since it was computed)."""
+    return {r[0] for r in db.execute(sql.SQL("SELECT month FROM {}").format(
+        db.qualified(DIRTY)), fetch=True)}
+
+
+def next_month(d: date) -> date:
+    """The first day of the month after ``d``'s."""
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def may_refresh(db) -> bool:
+    """Whether this user may create and write the rollup (its owner or the schema's)."""
+    if exists(db):
+        row = db.execute("SELECT has_table_privilege(%s, 'INSERT, DELETE')",
+                         [f'"{db.schema}"."{ROLLUP}"'], fetch=True)
+    else:
+        row = db.execute("SELECT has_schema_privilege(%s, 'CREATE') AND "
+                         "pg_has_role((SELECT tableowner FROM pg_tables WHERE schemaname = %s "
+                         "AND tablename = 'measurements'), 'USAGE')",
+                         [db.schema, db.schema], fetch=True)
+    return bool(row and row[0][0])
+
+
+def maintain(db) -> int:
+    """:func:`refresh_rollup` after an import, where this user may (others' imports leave
+    their months dirty: the aggregates read those from the rows); the months recomputed."""
+    return refresh_rollup(db) if may_refresh(db) else 0
+
+
+def refresh_rollup(db) -> int:
+    """Create the rollup if missing and recompute its dirty months from the rows (one
+    transaction per month); return the months recomputed."""
+    ensure_rollup(db)
+    lo_ph, hi_ph = _ph_limits()
+    query = sql.SQL(_MONTH).format(
+        rollup=db.qualified(ROLLUP), measurements=db.qualified("measurements"),
+        bad=sql.SQL(badness("v", lo_ph, hi_ph)), lo=sql.Literal(lo_ph),
+        hi=sql.Literal(hi_ph))
+    done = 0
+    for month in sorted(dirty_months(db)):
+        with db.transaction():
+            # the mark goes first: a write committed after this statement marks again
+            gone = db.execute_count(sql.SQL("DELETE FROM {} WHERE month = %s").format(
+                db.qualified(DIRTY)), [month])
+            if not gone:  # another client refreshed it meanwhile
+                continue
+            db.execute("SELECT set_config('work_mem', %s, true)", ["256MB"])
+            db.execute("SELECT set_config('jit', 'off', true)")
+            db.execute(sql.SQL("DELETE FROM {} WHERE month = %s").format(
+                db.qualified(ROLLUP)), [month])
+            db.execute(query, [month, next_month(month), month, month])
+        done += 1
+    return done
