@@ -14,7 +14,7 @@ chunks (a month of readings, a year of samples at a time) so memory stays flat.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -132,3 +132,55 @@ def daily_means(sec: NationalSections, year: int, seed: int = 1,
         frame = _frame(c[keep], dd[keep], _values(rng, items, int(keep.sum()),
                                                   np.full(int(keep.sum()), month)))
         yield frame
+
+
+def scale_of(years: int | None = None, scale: StoreScale = NATION) -> StoreScale:
+    """``scale`` with only its last ``years`` of monthly samples (None: all of them)."""
+    if years is None or years == scale.n_years:
+        return scale
+    if not 1 <= years <= scale.n_years:
+        raise ValueError(f"years must be 1..{scale.n_years}, not {years}")
+    return replace(scale, start_year=scale.auto_year + 1 - years, n_years=years)
+
+
+def build_store(target: str, scale: StoreScale = NATION, seed: int = 1,
+                overwrite: bool = False, reading_days: int = 7):
+    """Write the national store to ``target`` (a PostgreSQL DSN): sections, the monthly
+    samples, a year of daily means of the automatic stations (one transaction, like
+    ``build_database``), then ``reading_days`` of their 4-hourly readings (the last
+    days of the year, through the incremental stream) and the monthly rollup; return
+    the open database."""
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    from ..core.db import create_database, is_postgres_target
+    from ..core.db.postgis_rollup import refresh_rollup
+    from ..core.db.postgis_store import import_readings
+    from .generate import metadata
+
+    if not is_postgres_target(target):
+        raise ValueError("the national store is a shared PostGIS database: give a DSN")
+    sec = sections(scale, seed)
+
+    def populate(db) -> None:
+        f = sec.frame
+        db.write("sections", gpd.GeoDataFrame(
+            f.drop(columns=["lon", "lat"]), crs=4490,
+            geometry=[Point(x, y) for x, y in zip(f["lon"], f["lat"])]))
+        for frame in monthly(sec, scale, seed):
+            db.write("measurements", frame)
+        for frame in daily_means(sec, scale.auto_year, seed):
+            db.write("measurements", frame)
+        db.set_metadata(metadata(scale.name, seed))
+
+    db = create_database(target, overwrite=overwrite, populate=populate)
+    try:
+        refresh_rollup(db)
+        if reading_days > 0:
+            start = pd.Timestamp(f"{scale.auto_year}-12-31") - pd.Timedelta(days=reading_days - 1)
+            for frame in readings(sec, f"{start:%Y-%m-%d}", reading_days, seed):
+                import_readings(db, frame)
+    except BaseException:
+        db.close()
+        raise
+    return db
