@@ -1,15 +1,21 @@
 """Export the one-river atlas: one PDF per river (and optionally a PNG per page) plus an
 index, in the background with progress and cancel, or synchronously (CLI, Processing).
 
-The layout is drawn on the main thread (QGIS's layout exporter needs it), one page per
-event-loop turn into the river's PDF (a ``QPdfWriter`` kept open across its pages),
-while a status-bar ``ProgressTask`` shows the progress and takes the user's cancel.
-Files go to a temporary folder beside the output and are moved into place when every
-river is done: a cancel or an error leaves the output as it was.
+In the background (``start()``, the panel) the export works as the five-map export
+(``map_export``): on a throw-away clone of the atlas layout, whose map frames are hidden
+behind pictures, each river's maps are prepared on the main thread and drawn by
+QGIS's renderer in a ``MapRenderTask``; then its pages, now cheap (the legends, scale
+bars and tables still follow the hidden maps), are composed one per event-loop turn
+into the river's PDF (a ``QPdfWriter`` kept open across its pages).  A status-bar
+``ProgressTask`` shows the progress per page and takes the user's cancel.
+``run()`` (CLI, Processing) draws the layout itself, page by page.  Files go to a
+temporary folder beside the output and are moved into place when every river is done:
+a cancel or an error leaves the output as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import html
 import re
@@ -19,9 +25,16 @@ import time
 from pathlib import Path
 from typing import Callable
 
-from qgis.core import QgsLayoutExporter, QgsPrintLayout
-from qgis.PyQt.QtCore import QSize, QTimer
+from qgis.core import (
+    QgsApplication,
+    QgsLayoutExporter,
+    QgsLayoutItemMap,
+    QgsLayoutItemPicture,
+    QgsPrintLayout,
+)
+from qgis.PyQt.QtCore import QRectF, QSize, QTimer
 
+from .map_export import MapRenderTask, prepare_map_job, save_png_in_thread
 from .translation import tr
 
 STEP_GAP_MS = 15
@@ -48,6 +61,15 @@ class AtlasExport:
         self.on_done, self.on_error = on_done, on_error
         self.progress, self.cancelled = progress, cancelled
         self.atlas = layout.atlas()
+        self.pages_layout = layout  # what is drawn: the layout, or its clone (start())
+        self.frames: list[tuple[QgsLayoutItemMap, QgsLayoutItemPicture]] = []
+        self.render_task: MapRenderTask | None = None
+        self.savers: list = []  # the PNG encoders (start())
+        self.page = 0  # the next page of the river open (start())
+        self.over = False  # finished, cancelled or failed (start())
+        self.render_jobs: list = []  # the river's maps still to prepare
+        self.prepared: MapRenderTask | None = None  # the river's task being prepared
+        self.river_first = 0  # the river's first main-thread step in page_timings
         self.index: list[dict] = []
         self.files: list[Path] = []
         self.timings: list[float] = []  # seconds per river (main thread)
@@ -74,7 +96,7 @@ class AtlasExport:
         if self.i >= self.n:
             return False
         started = time.perf_counter()
-        pages = self.layout.pageCollection().pageCount()
+        pages = self.pages_layout.pageCollection().pageCount()
         if self.river is None:
             self.river = self._open_river()
         pdf, writer, painter, exporter, page = self.river
@@ -109,11 +131,11 @@ class AtlasExport:
         from qgis.PyQt.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter
 
         self.atlas.seekTo(self.i)
-        feature = self.atlas.layout().reportContext().feature()
+        feature = self.pages_layout.reportContext().feature()
         code, name = str(feature["code"]), str(feature["name"])
         base = f"{self.i + 1:02d}_{safe_name(code)}_{safe_name(name)}"
         pdf = self.tmp / f"{base}.pdf"
-        size = self.layout.pageCollection().page(0).pageSize()
+        size = self.pages_layout.pageCollection().page(0).pageSize()
         writer = QPdfWriter(str(pdf))
         writer.setResolution(self.dpi)
         writer.setPageLayout(QPageLayout(
@@ -121,15 +143,19 @@ class AtlasExport:
             QPageLayout.Orientation.Portrait, QMarginsF(0, 0, 0, 0)))
         writer.setTitle(f"{name} 一河一策图册")
         writer.setCreator("Pollution Source Map (QGIS)")
-        self.layout.renderContext().setDpi(self.dpi)
+        self.pages_layout.renderContext().setDpi(self.dpi)
         painter = QPainter(writer)
         self.index.append({"n": self.i + 1, "code": code, "name": name, "file": pdf.name,
                            "pages": 0})
-        return pdf, writer, painter, QgsLayoutExporter(self.layout), 0
+        return pdf, writer, painter, QgsLayoutExporter(self.pages_layout), 0
 
     def _finish(self) -> list[Path]:
         self.atlas.endRender()
         _write_index(self.tmp, self.index)
+        failed = [saver.path.name for saver in self.savers if not saver.ok]
+        if failed:
+            raise RuntimeError(tr("Could not write {0}").format(", ".join(failed)))
+        self.files.extend(saver.path for saver in self.savers)
         out = []
         for path in [*self.files, self.tmp / "index.html", self.tmp / "index.csv"]:
             target = self.out_dir / path.name
@@ -139,12 +165,20 @@ class AtlasExport:
         return out
 
     def _cleanup(self) -> None:
+        if self.render_task is not None:  # cancelled while drawing: it ends by itself
+            with contextlib.suppress(RuntimeError):
+                self.render_task.cancel()
+        if self.prepared is not None:  # its jobs prepared, never started
+            self.prepared.release()
+            self.prepared = None
         if self.river is not None:
             self.river[2].end()  # the painter of a river left half drawn
             self.river = None
+        self.frames = []
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
-        _RUNNING.discard(self)
+        if self.render_task is None:  # else kept until the task is over
+            _RUNNING.discard(self)
 
     def _is_cancelled(self) -> bool:
         if self.task is not None and self.task.isCanceled():
@@ -168,37 +202,190 @@ class AtlasExport:
 
     # -- in the background ------------------------------------------------------------
     def start(self) -> AtlasExport:
-        """Export river by river on the event loop, with a cancellable status-bar task."""
+        """Export river by river in the background: each river's maps drawn in a task,
+        its pages composed one per event-loop turn; a cancellable status-bar task."""
         from .tasks import ProgressTask
 
         self.task = ProgressTask(tr("One-river atlas")).start()
         self.progress = self.task.setProgress
         _RUNNING.add(self)
-        QTimer.singleShot(STEP_GAP_MS, self._tick)
+        self._later(self._bg_begin)
         return self
 
-    def _tick(self) -> None:
+    def _later(self, step: Callable[[], None], ms: int = STEP_GAP_MS) -> None:
+        QTimer.singleShot(ms, lambda: self._guarded(step))
+
+    def _guarded(self, step: Callable[[], None]) -> None:
+        """Run one main-thread step; a cancel or an error ends the export."""
+        if self.over:
+            return
         try:
-            if self.tmp is None:
-                self._begin()
             if self._is_cancelled():
-                self.atlas.endRender()
-                self._cleanup()
-                self.task.finish(False)
+                self._abort()
                 return
-            if self._step():
-                QTimer.singleShot(STEP_GAP_MS, self._tick)
-                return
-            files = self._finish()
-            self.task.finish(True)
-            if self.on_done is not None:
-                self.on_done(files)
+            step()
         except Exception as exc:  # noqa: BLE001 - reported to the user
-            self._cleanup()
-            if self.task is not None:
-                self.task.finish(False)
-            if self.on_error is not None:
-                self.on_error(exc)
+            self._fail(exc)
+
+    def _abort(self) -> None:
+        self.over = True
+        if self.tmp is not None:
+            self.atlas.endRender()
+        self._cleanup()
+        self.task.finish(False)
+
+    def _fail(self, exc: BaseException) -> None:
+        self.over = True
+        self._cleanup()
+        if self.task is not None:
+            self.task.finish(False)
+        if self.on_error is not None:
+            self.on_error(exc)
+
+    def _bg_begin(self) -> None:
+        """A clone of the layout (the project's stays untouched), then (next turn) its
+        maps hidden behind pictures: its legends and scale bars still follow the maps."""
+        started = time.perf_counter()
+        self.pages_layout = self.layout.clone()
+        self.atlas = self.pages_layout.atlas()
+        self.page_timings.append(time.perf_counter() - started)
+        self._later(self._bg_frames)
+
+    def _bg_frames(self) -> None:
+        started = time.perf_counter()
+        self._begin()
+        self.frames = picture_frames(self.pages_layout)
+        self.page_timings.append(time.perf_counter() - started)
+        self._later(self._bg_open_river)
+
+    def _bg_open_river(self) -> None:
+        """Go to the next river (the atlas moves its maps, refills its tables), or
+        finish; then its map jobs are prepared one per turn."""
+        if self.i >= self.n:
+            self._bg_finish()
+            return
+        started = time.perf_counter()
+        self.river_first = len(self.page_timings)
+        self.river = self._open_river()
+        self.page = 0
+        self.render_jobs = list(enumerate(self.frames))
+        self.prepared = MapRenderTask(self, tr("One-river atlas: drawing the maps"))
+        self.page_timings.append(time.perf_counter() - started)
+        self._later(self._bg_prepare)
+
+    def _bg_prepare(self) -> None:
+        """Prepare one map job of the river (main thread); the last starts the task."""
+        started = time.perf_counter()
+        if self.render_jobs:
+            n, (item, _picture) = self.render_jobs.pop(0)
+            self.prepared.jobs.append(prepare_map_job(item, self._picture_path(n), self.dpi))
+            self.page_timings.append(time.perf_counter() - started)
+            self._later(self._bg_prepare)
+            return
+        self.render_task, self.prepared = self.prepared, None
+        QgsApplication.taskManager().addTask(self.render_task)
+        self._later(self._watch_cancel, 100)
+
+    def _picture_path(self, n: int) -> Path:
+        return self.tmp / f".map{self.i}_{n}.png"
+
+    def _watch_cancel(self) -> None:
+        """While a river's maps are drawn: pass the user's cancel on to the task."""
+        if self.render_task is not None:
+            self._later(self._watch_cancel, 100)
+
+    def rendered(self, ok: bool, error: str) -> None:
+        """The river's maps are drawn (main thread): compose its pages, or stop."""
+        self.render_task = None
+        if self.over:  # cancelled or failed while drawing
+            _RUNNING.discard(self)
+            return
+        try:
+            if self._is_cancelled():
+                self._abort()
+                return
+            if not ok:
+                raise RuntimeError(error or tr("Could not draw the maps"))
+            self._later(self._bg_page)
+        except Exception as exc:  # noqa: BLE001 - reported to the user
+            self._fail(exc)
+
+    def _bg_page(self) -> None:
+        """Compose the river's next page into its PDF; its PNG (``png``) next turn."""
+        started = time.perf_counter()
+        pdf, writer, painter, exporter, _page = self.river
+        for n, (item, picture) in enumerate(self.frames):  # the page's drawn maps
+            if item.page() == self.page:
+                picture.setPicturePath(str(self._picture_path(n)))
+        if self.page > 0:
+            writer.newPage()
+        exporter.renderPage(painter, self.page)
+        self.page_timings.append(time.perf_counter() - started)
+        self._later(self._bg_png if self.png else self._bg_page_done)
+
+    def _bg_png(self) -> None:
+        started = time.perf_counter()
+        pdf = self.river[0]
+        self.savers.append(save_png_in_thread(
+            self.pages_layout, pdf.with_name(f"{pdf.stem}_p{self.page + 1}.png"), self.dpi,
+            self.page))
+        self.page_timings.append(time.perf_counter() - started)
+        self._bg_page_done()
+
+    def _bg_page_done(self) -> None:
+        """Progress; the next page, or the river's PDF closed and the next river."""
+        pages = self.pages_layout.pageCollection().pageCount()
+        self.page += 1
+        if self.progress is not None:
+            self.progress(100.0 * (self.i * pages + self.page) / max(self.n * pages, 1))
+        if self.page < pages:
+            self._later(self._bg_page)
+            return
+        pdf, _writer, painter, _exporter, _page = self.river
+        painter.end()
+        self.river = None
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise RuntimeError(tr("Could not write {0}").format(pdf.name))
+        self.files.append(pdf)
+        self.index[-1]["pages"] = pages
+        self.timings.append(sum(self.page_timings[self.river_first:]))
+        for n in range(len(self.frames)):
+            self._picture_path(n).unlink(missing_ok=True)
+        self.i += 1
+        self._later(self._bg_open_river)
+
+    def _bg_finish(self) -> None:
+        """Once the PNG encoders are done: publish the files."""
+        if any(saver.is_alive() for saver in self.savers):
+            self._later(self._bg_finish, 50)
+            return
+        self.over = True
+        files = self._finish()
+        self.task.finish(True)
+        if self.on_done is not None:
+            self.on_done(files)
+
+
+def picture_frames(layout: QgsPrintLayout) -> list[tuple[QgsLayoutItemMap, QgsLayoutItemPicture]]:
+    """Hide every visible map of ``layout`` (a throw-away clone) behind a picture item in
+    its frame, for the map drawn elsewhere: [(map, picture)].  The hidden maps keep
+    their extents, atlas clipping and scale, so the legends filtered by them, the scale
+    bars and the north arrows still follow them."""
+    frames = []
+    for item in [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)]:
+        if not item.isVisible():
+            continue
+        picture = QgsLayoutItemPicture(layout)
+        picture.setResizeMode(QgsLayoutItemPicture.ResizeMode.Stretch)
+        picture.setFrameEnabled(item.frameEnabled())
+        picture.setFrameStrokeColor(item.frameStrokeColor())
+        picture.setFrameStrokeWidth(item.frameStrokeWidth())
+        layout.addLayoutItem(picture)
+        picture.attemptSetSceneRect(QRectF(item.pos(), item.rect().size()))
+        layout.moveItemToBottom(picture)
+        item.setVisibility(False)
+        frames.append((item, picture))
+    return frames
 
 
 def _write_index(folder: Path, rows: list[dict]) -> None:

@@ -22,7 +22,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 from qgis.core import (
     QgsApplication,
@@ -125,19 +125,7 @@ class MapExport:
         if item is None:
             return
         picture = self.tmp / f"{basename}.map.png"
-        rect = item.rect()  # scene units: mm
-        size = QSize(round(rect.width() / 25.4 * self.dpi),
-                     round(rect.height() / 25.4 * self.dpi))
-        settings = item.mapSettings(item.extent(), QSizeF(size), self.dpi, True)
-        settings.setBackgroundColor(QColor(item.backgroundColor()))
-        image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
-        image.setDotsPerMeterX(round(self.dpi / 0.0254))
-        image.setDotsPerMeterY(round(self.dpi / 0.0254))
-        image.fill(QColor(item.backgroundColor()))
-        painter = QPainter(image)
-        job = QgsMapRendererCustomPainterJob(settings, painter)
-        job.prepare()
-        self.task.jobs.append((job, painter, image, picture))
+        self.task.jobs.append(prepare_map_job(item, picture, self.dpi))
         self.pages.append((basename, layout, picture))
 
     def cancel(self) -> None:
@@ -232,8 +220,9 @@ class MapExport:
 class MapRenderTask(QgsTask):
     """Draws the prepared map jobs of a :class:`MapExport` in the task's thread."""
 
-    def __init__(self, export: MapExport) -> None:
-        super().__init__(tr("Exporting the maps"), QgsTask.Flag.CanCancel)
+    def __init__(self, export: Any, description: str | None = None) -> None:
+        """``export``: any object with ``rendered(ok, error)`` (main thread)."""
+        super().__init__(description or tr("Exporting the maps"), QgsTask.Flag.CanCancel)
         self.export = export
         self.jobs: list[tuple[QgsMapRendererCustomPainterJob, QPainter, QImage, Path]] = []
         self.current: QgsMapRendererCustomPainterJob | None = None
@@ -291,16 +280,35 @@ class _Saver(threading.Thread):
         self.image = QImage()
 
 
-def save_png_in_thread(page: QgsPrintLayout, path: Path, dpi: int) -> _Saver:
-    """Render ``page`` (main thread) and encode it to ``path`` in a thread."""
+def save_png_in_thread(page: QgsPrintLayout, path: Path, dpi: int, number: int = 0) -> _Saver:
+    """Render page ``number`` of ``page`` (main thread) and encode it to ``path`` in a
+    thread."""
     from qgis.core import QgsLayoutExporter
 
-    image = QgsLayoutExporter(page).renderPageToImage(0, QSize(), dpi)
+    image = QgsLayoutExporter(page).renderPageToImage(number, QSize(), dpi)
     if image.isNull():
         raise RuntimeError(tr("Could not write {0}").format(path))
     saver = _Saver(image, path)
     saver.start()
     return saver
+
+
+def prepare_map_job(item: QgsLayoutItemMap, picture: Path, dpi: int) -> tuple:
+    """The job drawing ``item``'s map (its extent, layers, atlas clipping and expression
+    context) at ``dpi`` into an image saved to ``picture``, prepared on the main thread
+    for :class:`MapRenderTask`: (job, painter, image, picture)."""
+    rect = item.rect()  # scene units: mm
+    size = QSize(round(rect.width() / 25.4 * dpi), round(rect.height() / 25.4 * dpi))
+    settings = item.mapSettings(item.extent(), QSizeF(size), dpi, True)
+    settings.setBackgroundColor(QColor(item.backgroundColor()))
+    image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+    image.setDotsPerMeterX(round(dpi / 0.0254))
+    image.setDotsPerMeterY(round(dpi / 0.0254))
+    image.fill(QColor(item.backgroundColor()))
+    painter = QPainter(image)
+    job = QgsMapRendererCustomPainterJob(settings, painter)
+    job.prepare()
+    return job, painter, image, picture
 
 
 def picture_layout(layout: QgsPrintLayout,
