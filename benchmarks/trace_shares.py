@@ -7,17 +7,17 @@
    trace (navigation, candidate sources, one item's contributions with decay, shares, the
    short list, shares by type and by stretch, and the 20 rows the panel lists) from every
    section and 20 times from the outlet (the section with the largest upstream set).
-2. Quality, on the generator's data made again in memory (``--scale``, seed 1, the
-   same as ``demo-db``): how long the short list is against the upstream candidates for
+2. Quality, on the generator's data made again in memory (``--scale``, ``--seeds``; seed
+   1 is ``demo-db``'s): how long the short list is against the upstream candidates for
    the failing sections, and how often the generator's planted culprits (it knows which
-   discharger it sized to break each section) are in their section's short list.
+   discharger it sized to break each section) are in their section's short list
+   (``trace_shares_quality``).
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
-import importlib
 import os
 import statistics
 import sys
@@ -144,68 +144,12 @@ def timing(path: str, say) -> None:
         f"same short-list length from {same} of {len(todo)}.")
 
 
-def quality(scale: str, say) -> None:
-    gen = importlib.import_module("pollution_map_plugin.synthetic_data.generate")
-    captured: dict = {}
-    original = gen.build_quality
+def quality(scale: str, say, seeds: tuple[int, ...] = (1,)) -> None:
+    from trace_shares_quality import measure, report
 
-    def capture(net, sec, src, sc, seed, rng):  # read what the generator planted
-        q = original(net, sec, src, sc, seed, rng)
-        captured["hot"] = [dict(h, section_code=sec.code[h["section"]]) for h in q.hotspots]
-        return q
-
-    gen.build_quality = capture
-    try:
-        frames = gen.generate(scale, seed=1)
-    finally:
-        gen.build_quality = original
-    att = SourceAttribution.from_frames(frames)
-    hits, ranks = 0, []
-    by_kind: dict[str, list[int]] = {}
-    for h in captured["hot"]:
-        sh = att.attribute(h["section_code"], [h["item"]]).shares[h["item"]]
-        f = sh.sources_frame()
-        r = f.loc[f["code"] == h["code"], "rank"]
-        rank = int(r.iloc[0]) if len(r) else None
-        ok = rank is not None and rank <= sh.short_list_n
-        hits += ok
-        ranks.append(rank)
-        by_kind.setdefault(h["kind"], [0, 0])
-        by_kind[h["kind"]][0] += ok
-        by_kind[h["kind"]][1] += 1
-    s = att.assessment.sections
-    fail = s[s["meets_target"].astype("boolean") == False]  # noqa: E712
-    rows = []
-    for code in fail["section_code"]:
-        item = att.main_item(code)
-        sh = att.attribute(code, [item]).shares.get(item) if item else None
-        if sh is not None and sh.n_candidates:
-            rows.append((sh.short_list_n, sh.n_candidates))
-    short = np.array([a for a, _ in rows])
-    cand = np.array([b for _, b in rows])
-    frac = short / cand
-    big = cand >= 20
-    q = np.quantile(frac, [0.25, 0.5, 0.75]).round(3).tolist()
-    say()
-    say(f"Quality on `{scale}` (seed 1, made in memory), period {att.period}: "
-        f"{len(fail)} failing sections, {len(rows)} with upstream candidates; "
-        f"{len(captured['hot'])} planted culprits.")
-    say()
-    say("| measure | value |")
-    say("|---|---|")
-    say(f"| planted culprit in its section's short list (its item) | {hits} of "
-        f"{len(ranks)} ({100 * hits / max(len(ranks), 1):.0f} %); " + ", ".join(
-            f"{k}: {v[0]} of {v[1]}" for k, v in sorted(by_kind.items())) + " |")
-    found = [r for r in ranks if r is not None]
-    say(f"| culprit's rank where found upstream | {sum(r == 1 for r in found)} first, "
-        f"{len(found)} found of {len(ranks)} |")
-    say(f"| short list ≤ 1/10 of the upstream candidates | {int((frac <= 0.1).sum())} of "
-        f"{len(frac)} failing sections ({100 * (frac <= 0.1).mean():.0f} %) |")
-    say(f"| … of those with ≥ 20 candidates | {int((frac[big] <= 0.1).sum())} of "
-        f"{int(big.sum())} |")
-    say(f"| short list / candidates, quartiles | {q[0]} / {q[1]} / {q[2]} |")
-    say(f"| short list length: median, max | {int(np.median(short))}, {int(short.max())} |")
-    say(f"| upstream candidates: median, max | {int(np.median(cand))}, {int(cand.max())} |")
+    for seed in seeds:
+        say()
+        report(measure(scale, seed), say)
 
 
 def main(argv=None) -> int:
@@ -213,6 +157,7 @@ def main(argv=None) -> int:
     ap.add_argument("--gpkg", help="time every section of this demo database")
     ap.add_argument("--scale", default="chongqing", help="generator scale for the quality")
     ap.add_argument("--no-quality", action="store_true")
+    ap.add_argument("--seeds", default="1", help="generator seeds for the quality, e.g. 1,2,3")
     ap.add_argument("--write", help="write the figures (markdown) here")
     args = ap.parse_args(argv)
     lines: list[str] = []
@@ -224,7 +169,7 @@ def main(argv=None) -> int:
     if args.gpkg:
         timing(args.gpkg, say)
     if not args.no_quality:
-        quality(args.scale, say)
+        quality(args.scale, say, tuple(int(v) for v in args.seeds.split(",")))
     if args.write:
         Path(args.write).write_text("# Item-matched trace (issue 13)\n\n" + INTRO
                                     + "\n".join(lines) + "\n", encoding="utf-8")

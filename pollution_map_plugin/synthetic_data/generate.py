@@ -11,6 +11,7 @@ import pandas as pd
 
 from . import governance, places
 from .config import get_scale, stream
+from .culprit_entry import EntryCheck
 from .district_areas import districts_frame
 from .outfalls import make_outfalls
 from .quality import build_quality
@@ -70,7 +71,8 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True,
                   make_petrol(net, dist, sc, rng))
     src.outfalls = make_outfalls(net, dist, src, sc.extra_outfalls, stream(seed, "outfalls"))
     clock("sources")
-    q = build_quality(net, sec, src, sc, seed, stream(seed, "quality"))
+    reaches = reaches_frame(net)
+    q = build_quality(net, sec, src, sc, seed, stream(seed, "quality"), EntryCheck(reaches))
     clock("water quality")
     for f in (src.enterprises, src.farms, src.outfalls):
         f["district"] = district_of(net, dist, f["_lon"].to_numpy(float),
@@ -79,7 +81,7 @@ def generate(scale: str = "demo", seed: int = 1, measurements: bool = True,
     out: dict[str, pd.DataFrame] = {}
     clock("districts of sources")
     out["rivers"] = rivers_frame(net, *_source_mouth(net, dist))
-    out["reaches"] = reaches_frame(net)
+    out["reaches"] = reaches
     out["sections"] = _sections_frame(net, sec, units, dist, q.target)
     out["control_units"] = _units_frame(net, sec, units, dist)
     out["districts"] = districts_frame(net, dist, regions=sc.name.startswith("chongqing"))

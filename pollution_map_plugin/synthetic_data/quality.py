@@ -5,9 +5,13 @@
    sources alone rarely break it).
 3. Add hotspots, a big discharger a few kilometres upstream of chosen sections
    (a key enterprise with its own outfall, or a large pig farm), sized so that the
-   section misses its target on the yearly mean of one item.
-4. Add a few sudden changes: a new unapproved outfall upstream whose discharge
-   starts in the last months (a step) or in one of them (a spike).
+   section misses its target on the yearly mean of one item.  The sections are drawn
+   at random whatever their catchment's size (a hotspot too big to be plausible is not
+   planted); a farm is only planted where the tracer's entry rule puts it on a reach
+   upstream of its section (``culprit_entry``).
+4. Add a few sudden changes (key rivers first, sections not failing yet first; never a
+   hotspot's own section): a new unapproved outfall upstream whose discharge starts in
+   the last months (a step) or in one of them (a spike).
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from . import geo, names
+from .culprit_entry import EntryCheck
 from .measurement_series import BACKGROUND, LIMITS, concentrations, item_class, worst_class
 from .river_network import Network
 from .routing import ROUTED, T_A_TO_G_S, Router, load_matrix, section_flows
@@ -65,8 +70,12 @@ def _upstream_cell(net: Network, cell: int, km: float) -> int:
 
 
 def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
-                  rng: np.random.Generator) -> Quality:
-    """Targets, hotspots (appended to ``src``) and the monthly series."""
+                  rng: np.random.Generator, entry: EntryCheck | None = None) -> Quality:
+    """Targets, hotspots (appended to ``src``) and the monthly series.
+
+    ``entry``: the tracer's entry rule on the generated reaches; without it farms are
+    planted where they drain in the generator's terrain only.
+    """
     n_t = 12 * scale.n_years
     months = np.arange(n_t)
     n_s = len(sec.cell)
@@ -101,9 +110,8 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
 
     base_worst = worst
     n_fail = int(round(scale.failing_share * n_s))
-    acc = net.terrain.acc_km2[sec.cell]
     cand = np.flatnonzero(level != "national")
-    cand = cand[np.argsort(np.log(acc[cand]) + rng.gumbel(size=len(cand)))]
+    cand = cand[rng.permutation(len(cand))]
     for s in cand.tolist():
         failing = estimated_failing()
         if failing.sum() >= n_fail:
@@ -121,7 +129,9 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
         k = _ITEM_COL[item]
         lake_f = 0.45 if item == "TP" and sec.lake[s] else 1.0
         need = (want - now) / (T_A_TO_G_S * factors[s][k] * inv_q[s] * lake_f)
-        spot = _add_hotspot(net, src, cell, item, need, rng)
+        reach = net.reach_code[int(sec.reach[s])]
+        spot = _add_hotspot(net, src, cell, item, need, rng,
+                            None if entry is None else (entry, reach))
         if spot is None:
             continue
         vec = spot.pop("_loads")
@@ -136,8 +146,13 @@ def build_quality(net: Network, sec: Sections, src: Sources, scale, seed: int,
     failing = estimated_failing()
 
     hot = {h["section"] for h in q.hotspots}
-    cand = [s for s in np.flatnonzero(level != "national")[rng.permutation(
-        int((level != "national").sum()))].tolist() if s not in hot and not failing[s]]
+    order = np.flatnonzero(level != "national")[rng.permutation(
+        int((level != "national").sum()))]
+    # key rivers first (their chiefs' problem lists are where a sudden change is written),
+    # sections that do not fail yet before those below a hotspot
+    key = np.asarray(net.river_key, bool)[net.river_of[sec.cell[order]]]
+    order = order[np.lexsort((failing[order], ~key))]
+    cand = [s for s in order.tolist() if s not in hot]
     for s in cand:
         if len(q.sudden) >= scale.n_sudden:
             break
@@ -197,10 +212,21 @@ def _add_outfall(net: Network, src: Sources, cell: int, kind: str, owner: str | 
 
 
 def _add_hotspot(net: Network, src: Sources, cell: int, item: str, need: float,
-                 rng: np.random.Generator) -> dict | None:
-    """Add a big discharger at ``cell`` whose ``item`` load is ``need`` t/a."""
+                 rng: np.random.Generator,
+                 entry: tuple[EntryCheck, str] | None = None) -> dict | None:
+    """Add a big discharger at ``cell`` whose ``item`` load is ``need`` t/a.
+
+    ``entry``: (the tracer's entry rule, the section's reach code): a farm goes on a land
+    cell draining to ``cell`` whose nearest reach is upstream of that reach (None if none).
+    """
     k = _ITEM_COL[item]
     if rng.random() < 0.6:
+        if entry is not None:
+            check, section_reach = entry
+            step = int(geo.step_cell(net, np.array([cell]))[0])
+            at = check.net.index_of(net.reach_code[net.reach_of[step]])
+            if not check.strictly_upstream(section_reach, np.array([at]))[0]:
+                return None
         industry = str(rng.choice(_HOT_INDUSTRY[item]))
         conc = np.array(EFFLUENT[industry], float) * 3.0  # poorly treated
         water = need * 1e6 / conc[k]
@@ -231,16 +257,25 @@ def _add_hotspot(net: Network, src: Sources, cell: int, item: str, need: float,
     if heads > 30_000 or need <= 0:
         return None
     land = np.flatnonzero((net.entry == cell) & ~net.channel)
-    pick = int(rng.choice(land)) if len(land) else int(cell)
-    lon, lat = net.terrain.grid.centres(np.array([pick]))
-    jit = (rng.random(2) - 0.5) * 0.5 * net.terrain.grid.d
+    land = land[rng.permutation(len(land))] if len(land) else np.array([cell])
+    lon, lat = net.terrain.grid.centres(land)
+    jit = (rng.random((len(land), 2)) - 0.5) * 0.5 * net.terrain.grid.d
+    lon, lat = lon + jit[:, 0], lat + jit[:, 1]
+    pick = 0
+    if entry is not None:
+        check, section_reach = entry
+        ok = np.flatnonzero(check.strictly_upstream(section_reach,
+                                                    check.farm_reaches(lon, lat)))
+        if not len(ok):
+            return None  # the tracer would put it on another stream
+        pick = int(ok[0])
     farms = src.farms
     code = f"XQ{len(farms) + 1:0{max(4, len(str(len(farms) + 1)))}d}"
     name = names.place_names(rng, 1, ("",))[0] + "生猪规模养殖场"
     row = {"code": code, "name": name, "species": "生猪", "head_count": heads,
            "cod_t_a": heads * coef[0] / 1000, "nh3n_t_a": heads * coef[1] / 1000,
            "tp_t_a": heads * coef[2] / 1000, "district": None,
-           "_lon": lon[0] + jit[0], "_lat": lat[0] + jit[1], "_entry": cell}
+           "_lon": lon[pick], "_lat": lat[pick], "_entry": cell}
     frame = pd.DataFrame([row])
     src.farms = pd.concat([farms, frame], ignore_index=True)
     return {"kind": "farm", "code": code, "name": name, "outfall": None,
