@@ -28,6 +28,10 @@ def register(subparsers) -> None:
     p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default 150)")
     p.add_argument("--density", action="store_true",
                    help="add the pollution-load density (heatmap) to the pollution map")
+    p.add_argument("--project", metavar="QGZ",
+                   help="a QGIS project where DB is loaded: print from its saved map "
+                        "layouts (your title, logo and footer are kept; the file is not "
+                        "changed)")
     p.add_argument("--debug", action="store_true", help=argparse.SUPPRESS)
     p.set_defaults(func=run)
     a = subparsers.add_parser(
@@ -69,7 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
     app = start_headless_qgis()
     files = render_maps(args.db, args.out, args.period,
-                        tuple(args.compare) if args.compare else None, args.dpi, args.density)
+                        tuple(args.compare) if args.compare else None, args.dpi, args.density,
+                        project_file=args.project)
     for path in files:
         print(path)
     sys.stdout.flush()

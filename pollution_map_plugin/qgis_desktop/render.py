@@ -20,15 +20,21 @@ from .tasks import Feedback
 
 def render_maps(target: Any, out_dir: Path | str, period: str | None = None,
                 compare: tuple[str, str] | None = None, dpi: int = DEFAULT_DPI,
-                density: bool = False, feedback: Any = None) -> list[Path]:
+                density: bool = False, feedback: Any = None,
+                project_file: Path | str | None = None) -> list[Path]:
     """Load ``target``, assess ``period`` (default latest year), export the five maps.
 
     ``compare`` picks the two periods of the change map (default: the year before
-    ``period`` and ``period``).  Returns the written files, PNG and PDF per map.
+    ``period`` and ``period``).  With ``project_file`` (a QGIS project where the
+    database is loaded) the maps are printed from its saved layouts, as the panel does:
+    the user's title, logo or footer stay (the file is not changed).  Returns the
+    written files, PNG and PDF per map.
     """
     project = QgsProject()
     try:
-        group = load_database(target, project)
+        group = _project_group(project, project_file, target) if project_file else None
+        if group is None:
+            group = load_database(target, project)
         source_target = _core_target(group)
         progress = (lambda v: feedback.setProgress(v * 0.3)) if feedback else None
         cancelled = feedback.isCanceled if feedback else None
@@ -39,9 +45,50 @@ def render_maps(target: Any, out_dir: Path | str, period: str | None = None,
         sub = None
         if feedback is not None:
             sub = Feedback(lambda v: feedback.setProgress(30 + 0.7 * v), feedback.isCanceled)
+        if project_file:
+            return _export_saved_layouts(group, data, out_dir, project, dpi, sub)
         return export_maps(group, data, out_dir, project, dpi=dpi, feedback=sub)
     finally:
         project.clear()
+
+
+def _project_group(project: QgsProject, project_file: Path | str, target: Any):
+    """Read ``project_file`` into ``project``: the group of the database ``target`` in
+    it (matched by its path or connection), else None (the database is loaded anew)."""
+    from .layer_loading import database_groups, group_source
+
+    if not project.read(str(project_file)):
+        raise RuntimeError(f"Could not read the project {project_file}: "
+                           f"{project.error()}")
+    wanted = str(target)
+    if os.path.exists(wanted):
+        wanted = os.path.realpath(wanted)
+    for group in database_groups(project):
+        try:
+            core = group_source(group).core_target()
+        except Exception:  # noqa: BLE001 - a group the plugin cannot read: skipped
+            continue
+        if (os.path.realpath(core) if os.path.exists(core) else core) == wanted:
+            return group
+    return None
+
+
+def _export_saved_layouts(group, data, out_dir: Path | str, project: QgsProject, dpi: int,
+                          feedback: Any = None) -> list[Path]:
+    """The five maps from the project's layouts (``layouts.ensure_layout``: a saved one
+    kept with the user's edits, its period line and footer brought up to date)."""
+    from .layouts import ensure_layout, export_layout
+    from .map_themes import MAPS
+
+    files: list[Path] = []
+    for i, spec in enumerate(MAPS):
+        if feedback is not None and feedback.isCanceled():
+            break
+        basename, layout = ensure_layout(group, spec.key, data, project)
+        files.extend(export_layout(layout, out_dir, basename, dpi))
+        if feedback is not None:
+            feedback.setProgress(100.0 * (i + 1) / len(MAPS))
+    return files
 
 
 def render_atlas(target: Any, out_dir: Path | str, rivers: Any = "key",
