@@ -140,29 +140,32 @@ def _samples(d: dict[str, np.ndarray], window: int, since: int | None) -> pd.Dat
     has_prev = ~new
     idx = np.arange(n)
     prev = np.where(has_prev, idx - 1, 0)
-    # the history: measured samples before each row, through cumulative sums
+    # the history: the up to ``window`` measured samples before each selected row, summed
+    # sample by sample (not as a difference of running sums: the result must not depend
+    # on how many rows precede the group, e.g. a read of a date window vs every row)
     det = ~nd
-    x = np.where(det, v, 0.0)
     c = np.r_[0, np.cumsum(det)]            # measured samples before row i: c[i]
-    s1 = np.r_[0.0, np.cumsum(x)]
-    s2 = np.r_[0.0, np.cumsum(x * x)]
     first = np.maximum.accumulate(np.where(new, idx, 0))  # the group's first row
-    det_before_group = c[first]
-    # position (in the measured sequence) of the window's first sample
-    hi = c[idx]
-    lo = np.maximum(hi - window, det_before_group)
-    pos = np.r_[np.flatnonzero(det), n]  # row of the k-th measured sample
-    row_lo, row_hi = pos[np.minimum(lo, len(pos) - 1)], pos[np.minimum(hi, len(pos) - 1)]
-    cnt = hi - lo
-    sum1 = s1[np.minimum(row_hi, n)] - s1[np.minimum(row_lo, n)]
-    sum2 = s2[np.minimum(row_hi, n)] - s2[np.minimum(row_lo, n)]
-    sum1 = np.where(cnt > 0, sum1, 0.0)
-    sum2 = np.where(cnt > 0, sum2, 0.0)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean = np.where(cnt > 0, sum1 / cnt, np.nan)
-        var = np.where(cnt > 1, (sum2 - sum1 * sum1 / np.maximum(cnt, 1)) / (cnt - 1), np.nan)
-    std = np.sqrt(np.clip(var, 0.0, None))
     i = np.flatnonzero(sel)
+    hi = c[i]
+    lo = np.maximum(hi - window, c[first[i]])
+    xm = v[det]  # the measured values in order
+    cnt = hi - lo
+    sum1 = np.zeros(len(i))
+    for k in range(1, window + 1):
+        m = hi - k
+        ok = m >= lo
+        sum1 += np.where(ok, xm[np.where(ok, m, 0)] if len(xm) else 0.0, 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(cnt > 0, sum1 / np.maximum(cnt, 1), np.nan)
+        ss = np.zeros(len(i))
+        for k in range(1, window + 1):
+            m = hi - k
+            ok = m >= lo
+            dev = (xm[np.where(ok, m, 0)] if len(xm) else 0.0) - mean
+            ss += np.where(ok, dev * dev, 0.0)
+        var = np.where(cnt > 1, ss / (cnt - 1), np.nan)
+    std = np.sqrt(var)
     pi = prev[i]
     hp = has_prev[i]
     return pd.DataFrame({
@@ -171,7 +174,7 @@ def _samples(d: dict[str, np.ndarray], window: int, since: int | None) -> pd.Dat
         "prev_day": np.where(hp, day[pi], np.nan),
         "prev_nd": np.where(hp, nd[pi], False),
         "previous_value": np.where(hp & ~nd[pi], v[pi], np.nan),
-        "mean": mean[i], "std": std[i], "count": cnt[i],
+        "mean": mean, "std": std, "count": cnt,
     })
 
 
