@@ -155,6 +155,12 @@ def measure(db: Path, renders: Path, atlas_renders: Path, n_rivers: int) -> dict
     steps = sorted(export.page_timings)
     out["atlas_main_thread_step_s"] = {"median": round(steps[len(steps) // 2], 3),
                                        "max": round(steps[-1], 3), "n": len(steps)}
+    out["atlas_slowest_steps"] = [(name, round(t, 2)) for name, t in
+                                  sorted(export.steps, key=lambda st: st[1])[-8:]]
+    kinds: dict[str, list[float]] = {}
+    for name, t in export.steps:
+        kinds.setdefault(name.split(" river")[0], []).append(t)
+    out["atlas_step_median_s"] = {k: round(sorted(v)[len(v) // 2], 3) for k, v in kinds.items()}
     out["load_average"] = [round(v, 1) for v in os.getloadavg()]
     out["atlas_rivers"] = len(rows)
     out["atlas_pages"] = len(rows) * layout.pageCollection().pageCount()

@@ -73,7 +73,8 @@ class AtlasExport:
         self.index: list[dict] = []
         self.files: list[Path] = []
         self.timings: list[float] = []  # seconds per river (main thread)
-        self.page_timings: list[float] = []  # seconds per page step
+        self.page_timings: list[float] = []  # seconds per page step (main thread)
+        self.steps: list[tuple[str, float]] = []  # start(): (step, seconds) on the main thread
         self.river = None  # (pdf, writer, painter, exporter, next page) of the river open
         self.task = None
         self.tmp: Path | None = None
@@ -212,6 +213,11 @@ class AtlasExport:
         self._later(self._bg_begin)
         return self
 
+    def _timed(self, name: str, started: float) -> None:
+        elapsed = time.perf_counter() - started
+        self.page_timings.append(elapsed)
+        self.steps.append((f"{name} river {self.i + 1}", elapsed))
+
     def _later(self, step: Callable[[], None], ms: int = STEP_GAP_MS) -> None:
         QTimer.singleShot(ms, lambda: self._guarded(step))
 
@@ -248,14 +254,14 @@ class AtlasExport:
         started = time.perf_counter()
         self.pages_layout = self.layout.clone()
         self.atlas = self.pages_layout.atlas()
-        self.page_timings.append(time.perf_counter() - started)
+        self._timed("clone", started)
         self._later(self._bg_frames)
 
     def _bg_frames(self) -> None:
         started = time.perf_counter()
         self._begin()
         self.frames = picture_frames(self.pages_layout)
-        self.page_timings.append(time.perf_counter() - started)
+        self._timed("frames", started)
         self._later(self._bg_open_river)
 
     def _bg_open_river(self) -> None:
@@ -270,7 +276,7 @@ class AtlasExport:
         self.page = 0
         self.render_jobs = list(enumerate(self.frames))
         self.prepared = MapRenderTask(self, tr("One-river atlas: drawing the maps"))
-        self.page_timings.append(time.perf_counter() - started)
+        self._timed("open", started)
         self._later(self._bg_prepare)
 
     def _bg_prepare(self) -> None:
@@ -279,7 +285,7 @@ class AtlasExport:
         if self.render_jobs:
             n, (item, _picture) = self.render_jobs.pop(0)
             self.prepared.jobs.append(prepare_map_job(item, self._picture_path(n), self.dpi))
-            self.page_timings.append(time.perf_counter() - started)
+            self._timed(f"prepare map {n + 1}", started)
             self._later(self._bg_prepare)
             return
         self.render_task, self.prepared = self.prepared, None
@@ -320,7 +326,7 @@ class AtlasExport:
         if self.page > 0:
             writer.newPage()
         exporter.renderPage(painter, self.page)
-        self.page_timings.append(time.perf_counter() - started)
+        self._timed(f"pdf page {self.page + 1}", started)
         self._later(self._bg_png if self.png else self._bg_page_done)
 
     def _bg_png(self) -> None:
@@ -329,7 +335,7 @@ class AtlasExport:
         self.savers.append(save_png_in_thread(
             self.pages_layout, pdf.with_name(f"{pdf.stem}_p{self.page + 1}.png"), self.dpi,
             self.page))
-        self.page_timings.append(time.perf_counter() - started)
+        self._timed(f"png page {self.page + 1}", started)
         self._bg_page_done()
 
     def _bg_page_done(self) -> None:
