@@ -124,3 +124,24 @@ def test_db_rollup_recomputes_what_was_written_since(demo_pg, capsys):
     assert "1 month(s) of the rollup recomputed" in capsys.readouterr().out
     with open_database(demo_pg) as db:
         assert not rollup.dirty_months(db) and _identical(db) > 0
+
+
+def test_the_months_come_from_the_rollup_and_its_dirty_months(demo_pg):
+    with open_database(demo_pg) as db:
+        rollup.refresh_rollup(db)
+        assert rollup.months(db) == db.measurement_months()
+        before = db.measurement_months()
+        db.execute(sql.SQL("DELETE FROM {} WHERE sampled_on >= '2023-01-01' AND sampled_on < "
+                           "'2023-02-01'").format(db.qualified("measurements")))
+        code = db.execute(f'SELECT section_code FROM "{db.schema}".measurements LIMIT 1',
+                          fetch=True)[0][0]
+        db.write("measurements", pd.DataFrame(  # a month without an evaluated value counts
+            {"section_code": [code], "sampled_on": ["2031-05-02"], "parameter": ["COD"],
+             "value": [float("nan")]}))
+        expect = sorted({*before, "2031-05"} - {"2023-01"})
+        assert db.measurement_months() == expect  # dirty months probed
+        rollup.refresh_rollup(db)
+        assert db.measurement_months() == expect  # clean: the rollup's kind-2 rows
+        rollup.ensure_rollup(db)
+        db.execute(sql.SQL("DROP TABLE {}").format(db.qualified(rollup.DIRTY)))
+        assert rollup.months(db) is None  # no rollup: the probe per month

@@ -296,6 +296,12 @@ class PostGISDatabase(Database):
         return data, None
 
     def _months(self, name: str, column: str) -> list[str]:
+        if (name, column) == ("measurements", "sampled_on"):
+            from .postgis_rollup import months
+
+            rolled = months(self)  # the monthly rollup's, where there is one
+            if rolled is not None:
+                return rolled
         col, tab = sql.Identifier(column), self._ident(name)
         rows = self.execute(sql.SQL(
             "WITH RECURSIVE m(d) AS (SELECT min({0}) FROM {1} UNION ALL SELECT "

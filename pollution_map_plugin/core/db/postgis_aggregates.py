@@ -66,7 +66,7 @@ part AS (
   SELECT u.kind, u.section_code, k.idx, u.parameter, u.month, u.n, u.total, u.ph_min,
          u.ph_max, u.ph_worst, u.ph_worst_fid, u.ph_out, u.first
   FROM {rollup} u JOIN unnest(%s::int[], %s::date[]) k(idx, mo) ON u.month = k.mo
-  WHERE u.rule = %s AND u.month >= %s::date AND u.month <= %s::date)
+  WHERE u.rule = %s AND u.kind < 2 AND u.month >= %s::date AND u.month <= %s::date)
 SELECT s, idx, q, sum(n)::bigint, sum(total ORDER BY mo) / sum(n)::float8,
        min(ph_min), max(ph_max),
        (array_agg(ph_worst ORDER BY {bad_w} DESC, wfid DESC) FILTER (WHERE q = 'pH'))[1],

@@ -5,7 +5,8 @@ item and calendar month, what :mod:`postgis_aggregates` computes from the rows: 
 count and the sum of the evaluated values (summed in fid order, as the in-process engine
 sums a month's rows), pH's minimum, maximum, worst sample (with its fid) and samples
 outside 6–9, the first fid; rows of ``kind`` 1 hold per section and month the distinct
-sampling days.  A period's mean is then the sum of its months' sums, in month order,
+sampling days, one row of ``kind`` 2 per month the number of rows (evaluated or not:
+:func:`months`).  A period's mean is then the sum of its months' sums, in month order,
 over the sum of the counts — the order in which the in-process engine
 (``measurement_values.monthly_group_means``) sums too, so both are bit-identical.
 
@@ -81,6 +82,9 @@ UNION ALL
 SELECT rule, 1, s, NULL, %s::date, count(*), NULL, NULL, NULL, NULL, NULL, NULL,
        min(first)
 FROM (SELECT rule, s, d, min(fid) AS first FROM e GROUP BY rule, s, d) days GROUP BY rule, s
+UNION ALL
+SELECT 'half', 2, NULL, NULL, %s::date, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM m WHERE rule = 'half' HAVING count(*) > 0
 """
 
 
@@ -145,6 +149,23 @@ def dirty_months(db) -> set[date]:
         db.qualified(DIRTY)), fetch=True)}
 
 
+def months(db) -> list[str] | None:
+    """The months (``YYYY-MM``) with measurements, from the rollup (clean months) and
+    a probe of each dirty one; None without a rollup."""
+    if not exists(db):
+        return None
+    q = db.qualified
+    found = {r[0] for r in db.execute(sql.SQL(
+        "SELECT month FROM {} WHERE kind = 2 AND n > 0 AND month NOT IN "
+        "(SELECT month FROM {})").format(q(ROLLUP), q(DIRTY)), fetch=True)}
+    for month in dirty_months(db):
+        if db.execute(sql.SQL("SELECT EXISTS (SELECT 1 FROM {} WHERE sampled_on >= %s AND "
+                              "sampled_on < %s)").format(q("measurements")),
+                      [month, next_month(month)], fetch=True)[0][0]:
+            found.add(month)
+    return [f"{m:%Y-%m}" for m in sorted(found)]
+
+
 def next_month(d: date) -> date:
     """The first day of the month after ``d``'s."""
     return date(d.year + d.month // 12, d.month % 12 + 1, 1)
@@ -190,6 +211,6 @@ def refresh_rollup(db) -> int:
             db.execute("SELECT set_config('jit', 'off', true)")
             db.execute(sql.SQL("DELETE FROM {} WHERE month = %s").format(
                 db.qualified(ROLLUP)), [month])
-            db.execute(query, [month, next_month(month), month, month])
+            db.execute(query, [month, next_month(month), month, month, month])
         done += 1
     return done
