@@ -23,6 +23,7 @@ from qgis.core import (
     QgsCoordinateReferenceSystem,
     QgsLayerTreeGroup,
     QgsLayerTreeModel,
+    QgsMapLayerStyle,
     QgsMapThemeCollection,
     QgsProject,
     QgsRectangle,
@@ -132,31 +133,37 @@ def thematic_layers(group: QgsLayerTreeGroup) -> dict[str, QgsVectorLayer]:
 
 def _put(project, sub, existing: dict[str, QgsVectorLayer], fresh: QgsVectorLayer, kind: str,
          renderer, qml: str | None = None, restyle: bool = False) -> QgsVectorLayer:
-    """Show ``fresh``'s features as thematic layer ``kind``.
+    """Show ``fresh`` as thematic layer ``kind``.
 
     A layer of that kind already in the project (this session's, or one a saved
-    project brought back empty: memory layers keep no features) keeps its id, its
-    style and its place in themes and layouts; only its features and name change.
+    project brought back empty: memory layers keep no features) is replaced by
+    ``fresh`` in its place in the layer tree, with its visibility and, unless
+    ``restyle``, its style (a user's edits); the themes and layouts that show it are
+    rebuilt by :func:`create_themes`.  Refilling such a layer in place (truncate and
+    add features) corrupted QGIS 3.22's heap on a reopened project: the desktop
+    acceptance run's reopen aborted there in about half of the runs.
     """
-    layer = existing.get(kind)
-    if layer is not None and layer.fields().names() == fresh.fields().names():
-        provider = layer.dataProvider()
-        provider.truncate()
-        provider.addFeatures(list(fresh.getFeatures()))
-        layer.updateExtents()
-        layer.setName(fresh.name())
-        if restyle:
-            layer.setRenderer(renderer)
-        layer.triggerRepaint()
-        return layer
-    if layer is not None:
-        project.removeMapLayer(layer.id())
+    old = existing.pop(kind, None)
     fresh.setCustomProperty(PROP_THEMATIC, kind)
-    if qml:
-        apply_label_style(fresh, qml)
-    fresh.setRenderer(renderer)
+    if old is not None and not restyle:
+        style = QgsMapLayerStyle()
+        style.readFromLayer(old)
+        style.writeToLayer(fresh)
+    else:
+        if qml:
+            apply_label_style(fresh, qml)
+        fresh.setRenderer(renderer)
     project.addMapLayer(fresh, False)
-    sub.addLayer(fresh)
+    node = project.layerTreeRoot().findLayer(old.id()) if old is not None else None
+    parent = node.parent() if node is not None else None
+    if node is not None and isinstance(parent, QgsLayerTreeGroup):
+        added = parent.insertLayer(parent.children().index(node), fresh)
+        added.setItemVisibilityChecked(node.itemVisibilityChecked())
+    else:
+        sub.addLayer(fresh)
+    if old is not None:
+        project.removeMapLayer(old.id())
+    existing[kind] = fresh
     return fresh
 
 

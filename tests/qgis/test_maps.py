@@ -138,13 +138,22 @@ def test_dock_periods_warnings_and_zoom(qgis_iface, qgis_canvas, qgis_new_projec
     assert [combo.itemText(i) for i in range(combo.count())] == data.periods
     assert dock.period_picker.period() == data.period
     assert dock.warnings_count() == len(data.warnings) > 0
-    # another period: the maps follow, in the same layers
-    layer_id = thematic_layers(group)["section_classes"].id()
+    # another period: the maps follow, each layer replaced in its place in the tree
+    # (refilled in place, a reopened project's memory layers corrupted QGIS 3.22's heap)
+    def place(kind):
+        node = qgis_new_project.layerTreeRoot().findLayer(thematic_layers(group)[kind].id())
+        return node.parent().name(), node.parent().children().index(node)
+
+    before = place("section_classes")
+    old_id = thematic_layers(group)["section_classes"].id()
     assert dock.choose_period("year", 0) == data.periods[0]
     dock.update_maps(sync=True)
     assert dock.data.period == data.periods[0]
     assert thematic_layers(group)["section_classes"].name().endswith(data.periods[0])
-    assert thematic_layers(group)["section_classes"].id() == layer_id
+    assert place("section_classes") == before
+    assert qgis_new_project.mapLayer(old_id) is None  # replaced, not left beside
+    assert sum(1 for lyr in qgis_new_project.mapLayers().values()
+               if lyr.customProperty("pollution_map/thematic") == "section_classes") == 1
     # a quarter
     quarter = dock.choose_period("quarter")
     dock.update_maps(sync=True)
