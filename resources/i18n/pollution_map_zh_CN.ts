@@ -312,6 +312,7 @@
         <translation>输入数据的坐标系</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
         <source>Could not draw the maps</source>
         <translation>无法绘制地图</translation>
@@ -1163,6 +1164,11 @@
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
         <source>One-river atlas rivers</source>
         <translation>一河一策图册河流</translation>
+    </message>
+    <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
+        <source>One-river atlas: drawing the maps</source>
+        <translation>一河一策图册：正在绘制地图</translation>
     </message>
     <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/river_atlas.py"/>
