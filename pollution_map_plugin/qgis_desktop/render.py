@@ -66,9 +66,10 @@ def _project_group(project: QgsProject, project_file: Path | str, target: Any):
     for group in database_groups(project):
         try:
             core = group_source(group).core_target()
-        except Exception:  # noqa: BLE001 - a group the plugin cannot read: skipped
-            continue
-        if (os.path.realpath(core) if os.path.exists(core) else core) == wanted:
+        except Exception:  # noqa: BLE001 - a group the plugin cannot read: not this one
+            core = None
+        if core is not None and \
+                (os.path.realpath(core) if os.path.exists(core) else core) == wanted:
             return group
     return None
 
