@@ -114,13 +114,7 @@ class AtlasExport:
         if page + 1 < pages:
             self.river = (pdf, writer, painter, exporter, page + 1)
             return True
-        painter.end()
-        self.river = None
-        if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise RuntimeError(tr("Could not write {0}").format(pdf.name))
-        self.files.append(pdf)
-        self.index[-1]["pages"] = pages
-        self.timings.append(sum(self.page_timings[-pages:]))
+        self._close_river(pdf, painter, pages, sum(self.page_timings[-pages:]))
         self.i += 1
         if self.progress is not None:
             self.progress(100.0 * self.i / max(self.n, 1))
@@ -202,6 +196,16 @@ class AtlasExport:
             raise
 
     # -- in the background ------------------------------------------------------------
+    def _close_river(self, pdf: Path, painter, pages: int, seconds: float) -> None:
+        """End the river's PDF, check it was written and record it in the index."""
+        painter.end()
+        self.river = None
+        if not pdf.is_file() or pdf.stat().st_size == 0:
+            raise RuntimeError(tr("Could not write {0}").format(pdf.name))
+        self.files.append(pdf)
+        self.index[-1]["pages"] = pages
+        self.timings.append(seconds)
+
     def start(self) -> AtlasExport:
         """Export river by river in the background: each river's maps drawn in a task,
         its pages composed one per event-loop turn; a cancellable status-bar task."""
@@ -348,13 +352,7 @@ class AtlasExport:
             self._later(self._bg_page)
             return
         pdf, _writer, painter, _exporter, _page = self.river
-        painter.end()
-        self.river = None
-        if not pdf.is_file() or pdf.stat().st_size == 0:
-            raise RuntimeError(tr("Could not write {0}").format(pdf.name))
-        self.files.append(pdf)
-        self.index[-1]["pages"] = pages
-        self.timings.append(sum(self.page_timings[self.river_first:]))
+        self._close_river(pdf, painter, pages, sum(self.page_timings[self.river_first:]))
         for n in range(len(self.frames)):
             self._picture_path(n).unlink(missing_ok=True)
         self.i += 1
