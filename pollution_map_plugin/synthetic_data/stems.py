@@ -90,3 +90,41 @@ def rasterise_stem(grid: Grid, coords, taken: np.ndarray) -> np.ndarray:
         if push(c):
             break
     return np.asarray(cells, np.int64)
+
+
+def join_parent(grid: Grid, cells: np.ndarray, taken: np.ndarray) -> np.ndarray:
+    """A tributary's cells extended, if need be, to end on a cell of an earlier stem.
+
+    A tributary's course ends on its parent's line (``meandered_stems``), but the cell
+    there can be missing from the parent's cells: where the parent's line steps into a
+    cell and straight back, ``rasterise_stem`` cuts that loop out.  The tributary then
+    ended beside its parent instead of on it, a dead end whose imposed flow ran into a
+    filled pit and back (a two-cell cycle in the drainage tree: seed 2 at Chongqing
+    scale).  The shortest 8-connected path inside the area to the nearest taken cell
+    is appended (usually one step); ValueError if there is none.
+    """
+    if len(cells) == 0 or taken[cells[-1]]:
+        return cells
+    nx, ny = grid.nx, grid.ny
+    prev = {int(c): -2 for c in cells.tolist()}  # own cells: never re-entered
+    start = int(cells[-1])
+    prev[start] = -1
+    queue, head = [start], 0
+    while head < len(queue):
+        c = queue[head]
+        head += 1
+        ci, cj = divmod(c, nx)
+        for di in (-1, 0, 1):
+            for dj in (-1, 0, 1):
+                i, j = ci + di, cj + dj
+                n = i * nx + j
+                if not (0 <= i < ny and 0 <= j < nx) or n in prev or not grid.mask[n]:
+                    continue
+                prev[n] = c
+                if taken[n]:
+                    path = [n]
+                    while prev[path[-1]] != start:
+                        path.append(prev[path[-1]])
+                    return np.r_[cells, np.asarray(path[::-1], np.int64)]
+                queue.append(n)
+    raise ValueError("a tributary's course cannot reach its parent inside the area")

@@ -17,7 +17,7 @@ import numpy as np
 
 from .config import Scale
 from .grid import KM_PER_DEG_LAT, KM_PER_DEG_LON_EQ, Grid  # noqa: F401 - re-exported
-from .stems import meandered_stems, rasterise_stem
+from .stems import join_parent, meandered_stems, rasterise_stem
 
 _OFFSETS = ((-1, -1), (-1, 0), (-1, 1), (0, -1), (0, 1), (1, -1), (1, 0), (1, 1))
 
@@ -188,6 +188,19 @@ def depth_of(recv: np.ndarray, valid: np.ndarray, weight: np.ndarray | None = No
     return np.where(valid, dist, -1)
 
 
+def drains_to(recv: np.ndarray, root: int) -> np.ndarray:
+    """True where following ``recv`` reaches ``root`` (False in or above a loop).
+
+    Pointer jumping with a bounded number of rounds: ``depth_of`` would never stop on a
+    loop whose length is not a power of two.
+    """
+    n = len(recv)
+    jump = np.where(recv >= 0, recv, np.arange(n))
+    for _ in range(max(int(n).bit_length(), 1) + 1):
+        jump = jump[jump]
+    return jump == root
+
+
 def levels(depth: np.ndarray) -> list[np.ndarray]:
     """Cells grouped by depth, deepest (most upstream) first; depth 0 excluded."""
     cells = np.flatnonzero(depth > 0)
@@ -232,6 +245,8 @@ def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     courses = meandered_stems(scale, rng)
     for k, stem in enumerate(scale.stems):
         cells = rasterise_stem(grid, courses[k], taken)
+        if stem.parent is not None:
+            cells = join_parent(grid, cells, taken)
         if len(cells) < 2:
             raise ValueError(f"stem {stem.name} does not cross the area of {scale.name}")
         joined = stem.parent is not None and taken[cells[-1]]
@@ -277,6 +292,9 @@ def build_terrain(scale: Scale, rng: np.random.Generator) -> Terrain:
     orphan[outlet] = False
     if orphan.any():
         raise RuntimeError(f"{int(orphan.sum())} cells do not drain (generator bug)")
+    cyclic = grid.mask & ~drains_to(recv, outlet)
+    if cyclic.any():
+        raise RuntimeError(f"{int(cyclic.sum())} cells drain into a loop (generator bug)")
 
     ok = recv >= 0
     step = np.zeros(grid.n)
