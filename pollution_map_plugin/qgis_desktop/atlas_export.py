@@ -4,11 +4,14 @@ index, in the background with progress and cancel, or synchronously (CLI, Proces
 In the background (``start()``, the panel) the export works as the five-map export
 (``map_export``): on a throw-away clone of the atlas layout, whose map frames are hidden
 behind pictures, each river's maps are prepared on the main thread and drawn by
-QGIS's renderer in a ``MapRenderTask``; then its pages, now cheap (the legends, scale
-bars and tables still follow the hidden maps), are composed one per event-loop turn
-into the river's PDF (a ``QPdfWriter`` kept open across its pages).  A status-bar
+QGIS's renderer in a task (``atlas_legend.AtlasRenderTask``), which then decides which
+items each page's legend shows (the features within the river's clipped catchment,
+counted as in the five maps); then its pages, now cheap (the legends set without QGIS's
+hit test, the scale bars and tables following the hidden maps), are composed one per
+event-loop turn into the river's PDF (a ``QPdfWriter`` kept open across its pages).  A status-bar
 ``ProgressTask`` shows the progress per page and takes the user's cancel.
-``run()`` (CLI, Processing) draws the layout itself, page by page.  Files go to a
+``run()`` (CLI, Processing) draws a clone of the layout itself, page by page, with the
+same legends.  Files go to a
 temporary folder beside the output and are moved into place when every river is done:
 a cancel or an error leaves the output as it was.
 """
@@ -34,6 +37,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QRectF, QSize, QTimer
 
+from .atlas_legend import AtlasLegends, AtlasRenderTask, LegendProbe
 from .map_export import MapRenderTask, prepare_map_job, save_png_in_thread
 from .translation import tr
 
@@ -61,7 +65,9 @@ class AtlasExport:
         self.on_done, self.on_error = on_done, on_error
         self.progress, self.cancelled = progress, cancelled
         self.atlas = layout.atlas()
-        self.pages_layout = layout  # what is drawn: the layout, or its clone (start())
+        self.pages_layout = layout  # what is drawn: a clone of the layout
+        self.legends: AtlasLegends | None = None  # its legends filtered by map
+        self.legend_probes: list[LegendProbe] = []  # the river's legends' answers
         self.frames: list[tuple[QgsLayoutItemMap, QgsLayoutItemPicture]] = []
         self.render_task: MapRenderTask | None = None
         self.savers: list = []  # the PNG encoders (start())
@@ -100,7 +106,11 @@ class AtlasExport:
         pages = self.pages_layout.pageCollection().pageCount()
         if self.river is None:
             self.river = self._open_river()
+            self.legend_probes = self.legends.all_probes()
+            for probe in self.legend_probes:
+                probe.run()
         pdf, writer, painter, exporter, page = self.river
+        self._apply_legends(page)
         if page > 0:
             writer.newPage()
         exporter.renderPage(painter, page)
@@ -144,6 +154,17 @@ class AtlasExport:
                            "pages": 0})
         return pdf, writer, painter, QgsLayoutExporter(self.pages_layout), 0
 
+    def _apply_legends(self, page: int) -> None:
+        """The legends of page ``page`` set from their probes' answers (no hit test)."""
+        for probe in self.legend_probes:
+            if probe.done and probe.legend.page() == page:
+                self.legends.apply(probe)
+
+    def _release_legends(self) -> None:
+        for probe in self.legend_probes:
+            probe.release()
+        self.legend_probes = []
+
     def _finish(self) -> list[Path]:
         self.atlas.endRender()
         _write_index(self.tmp, self.index)
@@ -169,6 +190,8 @@ class AtlasExport:
         if self.river is not None:
             self.river[2].end()  # the painter of a river left half drawn
             self.river = None
+        if self.render_task is None:  # else the task may still read them
+            self._release_legends()
         self.frames = []
         if self.tmp is not None:
             shutil.rmtree(self.tmp, ignore_errors=True)
@@ -184,6 +207,9 @@ class AtlasExport:
     def run(self) -> list[Path]:
         """Export every river now (scripts); an empty list when cancelled."""
         try:
+            self.pages_layout = self.layout.clone()  # the project's layout stays untouched
+            self.atlas = self.pages_layout.atlas()
+            self.legends = AtlasLegends(self.pages_layout)
             self._begin()
             while self._step():
                 if self._is_cancelled():
@@ -200,6 +226,7 @@ class AtlasExport:
         """End the river's PDF, check it was written and record it in the index."""
         painter.end()
         self.river = None
+        self._release_legends()
         if not pdf.is_file() or pdf.stat().st_size == 0:
             raise RuntimeError(tr("Could not write {0}").format(pdf.name))
         self.files.append(pdf)
@@ -265,6 +292,7 @@ class AtlasExport:
         started = time.perf_counter()
         self._begin()
         self.frames = picture_frames(self.pages_layout)
+        self.legends = AtlasLegends(self.pages_layout)
         self._timed("frames", started)
         self._later(self._bg_open_river)
 
@@ -279,7 +307,8 @@ class AtlasExport:
         self.river = self._open_river()
         self.page = 0
         self.render_jobs = list(enumerate(self.frames))
-        self.prepared = MapRenderTask(self, tr("One-river atlas: drawing the maps"))
+        self.legend_probes = []
+        self.prepared = AtlasRenderTask(self, tr("One-river atlas: drawing the maps"))
         self._timed("open", started)
         self._later(self._bg_prepare)
 
@@ -289,6 +318,9 @@ class AtlasExport:
         if self.render_jobs:
             n, (item, _picture) = self.render_jobs.pop(0)
             self.prepared.jobs.append(prepare_map_job(item, self._picture_path(n), self.dpi))
+            probes = self.legends.probes(item)  # its legends: answered in the task too
+            self.prepared.probes.extend(probes)
+            self.legend_probes.extend(probes)
             self._timed(f"prepare map {n + 1}", started)
             self._later(self._bg_prepare)
             return
@@ -308,6 +340,7 @@ class AtlasExport:
         """The river's maps are drawn (main thread): compose its pages, or stop."""
         self.render_task = None
         if self.over:  # cancelled or failed while drawing
+            self._release_legends()
             _RUNNING.discard(self)
             return
         try:
@@ -327,6 +360,7 @@ class AtlasExport:
         for n, (item, picture) in enumerate(self.frames):  # the page's drawn maps
             if item.page() == self.page:
                 picture.setPicturePath(str(self._picture_path(n)))
+        self._apply_legends(self.page)
         if self.page > 0:
             writer.newPage()
         exporter.renderPage(painter, self.page)
