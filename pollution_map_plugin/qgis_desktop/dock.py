@@ -488,6 +488,7 @@ class PollutionDock(DockExports, QDockWidget):
     def unload(self) -> None:
         """Release the map tool, the highlight, the project signals and running tasks."""
         from .layer_loading import stop_loaders
+        from .retired_layers import release_all
         from .tasks import stop_tasks
 
         for signal, slot in ((self.project.readProject, self._project_read),
@@ -501,6 +502,7 @@ class PollutionDock(DockExports, QDockWidget):
         self.db_tasks.clear()
         stop_loaders()
         stop_tasks()
+        release_all()
 
 
 def _alive(widget: Any) -> bool:

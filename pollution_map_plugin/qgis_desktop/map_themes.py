@@ -37,6 +37,7 @@ from .map_data import MapData
 from .map_extent import layers_extent, zone_crs
 from .map_labels import apply_labels
 from .qgis_compat import is_chinese
+from .retired_layers import retire
 from .source_aggregation import KIND as HEXAGONS
 from .source_aggregation import (
     compute_bins,
@@ -141,7 +142,8 @@ def _put(project, sub, existing: dict[str, QgsVectorLayer], fresh: QgsVectorLaye
     ``restyle``, its style (a user's edits); the themes and layouts that show it are
     rebuilt by :func:`create_themes`.  Refilling such a layer in place (truncate and
     add features) corrupted QGIS 3.22's heap on a reopened project: the desktop
-    acceptance run's reopen aborted there in about half of the runs.
+    acceptance run's reopen aborted there in about half of the runs; so did deleting
+    the old layer while a canvas still drew it (:mod:`.retired_layers`).
     """
     old = existing.pop(kind, None)
     fresh.setCustomProperty(PROP_THEMATIC, kind)
@@ -162,7 +164,7 @@ def _put(project, sub, existing: dict[str, QgsVectorLayer], fresh: QgsVectorLaye
     else:
         sub.addLayer(fresh)
     if old is not None:
-        project.removeMapLayer(old.id())
+        retire(project, old)
     existing[kind] = fresh
     return fresh
 
@@ -251,10 +253,9 @@ def build_maps(group: QgsLayerTreeGroup, data: MapData | None,
             target.addChildNode(node.clone())
             node.parent().removeChildNode(node)
         wanted.add("density")
-    stale = [lyr.id() for kind, lyr in thematic_layers(group).items()
-             if kind not in wanted and kind not in KEPT_KINDS]
-    if stale:
-        project.removeMapLayers(stale)
+    for kind, lyr in thematic_layers(group).items():
+        if kind not in wanted and kind not in KEPT_KINDS:
+            retire(project, lyr)
     return create_themes(group, project)
 
 

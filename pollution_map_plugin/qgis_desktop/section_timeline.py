@@ -36,6 +36,7 @@ from .cjk_fonts import map_font_family
 from .layer_loading import group_layers, group_source
 from .map_themes import BACKDROP, thematic_group, thematic_layers
 from .qgis_compat import enum_value
+from .retired_layers import retire
 from .thematic_layers import PROP_THEMATIC, section_class_renderer
 from .translation import tr
 
@@ -116,7 +117,7 @@ def build_timeline(group: QgsLayerTreeGroup, project: QgsProject,
     fresh = timeline_layer(base["sections"], history)
     old = thematic_layers(group).get(KIND)
     if old is not None:
-        project.removeMapLayer(old.id())
+        retire(project, old)
     project.addMapLayer(fresh, False)
     thematic_group(group).insertLayer(0, fresh)
     record = QgsMapThemeCollection.MapThemeRecord()
