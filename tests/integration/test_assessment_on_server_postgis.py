@@ -4,8 +4,6 @@ process from the rows; on the same data the results are identical."""
 
 from __future__ import annotations
 
-import uuid
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -13,19 +11,13 @@ import pytest
 from pollution_map_plugin.core.assessment.service import AssessmentRequest, run_assessment
 from pollution_map_plugin.core.db import open_database
 from pollution_map_plugin.core.db.postgis_aggregates import group_stats
-from tests.fixtures.demo import DEMO_SCALE, DEMO_SEED
+from tests.fixtures.postgis import demo_schema
 
 
 @pytest.fixture(scope="module")
 def demo_pg(postgis_dsn, postgis_server, demo_dataset):
-    from pollution_map_plugin.synthetic_data import build_database
-
-    name = "a_" + uuid.uuid4().hex[:10]
-    target = postgis_dsn + "&schema=" + name
-    build_database(target, DEMO_SCALE, seed=DEMO_SEED, data=demo_dataset).close()
-    yield target
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with demo_schema(postgis_dsn, postgis_server, demo_dataset, "a_") as target:
+        yield target
 
 
 def _frame(df: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame | None:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import multiprocessing as mp
 import time
 import traceback
-import uuid
 
 import pandas as pd
 import psycopg2
@@ -15,7 +14,7 @@ import pytest
 
 from pollution_map_plugin.core.db import DatabaseError, open_database
 from pollution_map_plugin.core.db import postgis_store as store
-from tests.fixtures.demo import DEMO_SCALE, DEMO_SEED
+from tests.fixtures.postgis import demo_schema
 
 SECTIONS = ("S0001", "S0002", "S0003", "S0004")
 HOURS = (0, 4, 8, 12, 16, 20)
@@ -58,14 +57,8 @@ def _client(kind: str, worker: int, target: str, out, barrier) -> None:
 
 @pytest.fixture(scope="module")
 def shared_demo(postgis_dsn, postgis_server, demo_dataset):
-    from pollution_map_plugin.synthetic_data import build_database
-
-    name = "c_" + uuid.uuid4().hex[:10]
-    target = postgis_dsn + "&schema=" + name
-    build_database(target, DEMO_SCALE, seed=DEMO_SEED, data=demo_dataset).close()
-    yield target
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with demo_schema(postgis_dsn, postgis_server, demo_dataset, "c_") as target:
+        yield target
 
 
 def test_ten_clients_at_once(shared_demo):

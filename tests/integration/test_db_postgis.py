@@ -3,8 +3,6 @@ throwaway PostgreSQL server, plus PostGIS specifics (credentials, schemas, SQL).
 
 from __future__ import annotations
 
-import uuid
-
 import pandas as pd
 import pytest
 from psycopg2 import sql
@@ -13,7 +11,7 @@ from pollution_map_plugin.core import schema
 from pollution_map_plugin.core.db import DatabaseError, create_database, open_database
 from tests.core.test_db_gpkg import *  # noqa: F403 - the shared contract tests
 from tests.core.test_db_gpkg import fill, sample, snapshot
-from tests.fixtures.postgis import PASSWORD
+from tests.fixtures.postgis import PASSWORD, fresh_schema
 
 GPKG_ONLY = ("test_gpkg_", "test_open_refuses_what_is_not", "test_targets_")
 
@@ -22,10 +20,8 @@ GPKG_ONLY = ("test_gpkg_", "test_open_refuses_what_is_not", "test_targets_")
 def db_target(postgis_dsn, postgis_server):
     """A fresh schema of the session database: cheaper than a database per test, and
     it exercises the schema= option throughout."""
-    name = "t_" + uuid.uuid4().hex[:10]
-    yield postgis_dsn + "&schema=" + name
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with fresh_schema(postgis_dsn, postgis_server, "t_") as target:
+        yield target
 
 
 @pytest.fixture

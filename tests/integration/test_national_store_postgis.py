@@ -4,8 +4,6 @@ monthly rollup, and assessed on the server."""
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from pollution_map_plugin.cli.main import main
@@ -14,14 +12,13 @@ from pollution_map_plugin.core.db import postgis_rollup as rollup
 from pollution_map_plugin.core.db import postgis_store as store
 from pollution_map_plugin.synthetic_data import national_store as ns
 from pollution_map_plugin.synthetic_data.config import NATION
+from tests.fixtures.postgis import fresh_schema
 
 
 @pytest.fixture
 def target(postgis_dsn, postgis_server):
-    name = "n_" + uuid.uuid4().hex[:10]
-    yield postgis_dsn + "&schema=" + name
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with fresh_schema(postgis_dsn, postgis_server, "n_") as target:
+        yield target
 
 
 def test_a_small_national_store_is_built_rolled_up_and_assessed(target):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-
 import geopandas as gpd
 import pytest
 from psycopg2 import sql
@@ -14,14 +12,13 @@ from pollution_map_plugin.core.db import create_database, open_database
 from pollution_map_plugin.core.linking import link
 from pollution_map_plugin.core.network.network_import import NetworkImportOptions, import_network
 from tests.core.test_network_import import D, tributary, trunk, write_lines
+from tests.fixtures.postgis import fresh_schema
 
 
 @pytest.fixture
 def pg_target(postgis_dsn, postgis_server):
-    name = "n_" + uuid.uuid4().hex[:10]
-    yield postgis_dsn + "&schema=" + name
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with fresh_schema(postgis_dsn, postgis_server, "n_") as target:
+        yield target
 
 
 def test_import_network_and_link_on_postgis(pg_target, tmp_path):

@@ -15,14 +15,13 @@ from pollution_map_plugin.core.db import DatabaseError, create_database, open_da
 from pollution_map_plugin.core.db import postgis_roles as roles
 from pollution_map_plugin.core.db import postgis_store as store
 from pollution_map_plugin.core.db.targets import has_password
+from tests.fixtures.postgis import fresh_schema
 
 
 @pytest.fixture
 def target(postgis_dsn, postgis_server):
-    name = "s_" + uuid.uuid4().hex[:10]
-    yield postgis_dsn + "&schema=" + name
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with fresh_schema(postgis_dsn, postgis_server, "s_") as target:
+        yield target
 
 
 def _m(rows):
