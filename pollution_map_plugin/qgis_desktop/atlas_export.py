@@ -38,6 +38,7 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QRectF, QSize, QTimer
 
 from .atlas_legend import AtlasLegends, AtlasRenderTask, LegendProbe
+from .layout_clone import clone_steps
 from .map_export import MapRenderTask, prepare_map_job, save_png_in_thread
 from .translation import tr
 
@@ -69,6 +70,8 @@ class AtlasExport:
         self.legends: AtlasLegends | None = None  # its legends filtered by map
         self.legend_probes: list[LegendProbe] = []  # the river's legends' answers
         self.frames: list[tuple[QgsLayoutItemMap, QgsLayoutItemPicture]] = []
+        self.cloning = None  # start(): the clone's steps
+        self.hiding: list[QgsLayoutItemMap] = []  # start(): the maps still to hide
         self.render_task: MapRenderTask | None = None
         self.savers: list = []  # the PNG encoders (start())
         self.page = 0  # the next page of the river open (start())
@@ -280,20 +283,36 @@ class AtlasExport:
             self.on_error(exc)
 
     def _bg_begin(self) -> None:
-        """A clone of the layout (the project's stays untouched), then (next turn) its
-        maps hidden behind pictures: its legends and scale bars still follow the maps."""
+        """A clone of the layout (the project's stays untouched), made in steps."""
+        self.cloning = clone_steps(self.layout)
+        self._later(self._bg_clone)
+
+    def _bg_clone(self) -> None:
+        """One part of the clone per turn; then its maps hidden behind pictures."""
         started = time.perf_counter()
-        self.pages_layout = self.layout.clone()
-        self.atlas = self.pages_layout.atlas()
+        try:
+            next(self.cloning)
+        except StopIteration as done:
+            self.pages_layout, self.cloning = done.value, None
+            self.atlas = self.pages_layout.atlas()
+            self._begin()
+            self.hiding = [i for i in self.pages_layout.items()
+                           if isinstance(i, QgsLayoutItemMap) and i.isVisible()]
         self._timed("clone", started)
-        self._later(self._bg_frames)
+        self._later(self._bg_clone if self.cloning is not None else self._bg_frames)
 
     def _bg_frames(self) -> None:
+        """One map per turn hidden behind a picture (its legends and scale bars still
+        follow it); then the legends' filter-by-map replaced by the export's."""
         started = time.perf_counter()
-        self._begin()
-        self.frames = picture_frames(self.pages_layout)
+        if self.hiding:
+            item = self.hiding.pop(0)
+            self.frames.append((item, picture_frame(self.pages_layout, item)))
+            self._timed("frames", started)
+            self._later(self._bg_frames)
+            return
         self.legends = AtlasLegends(self.pages_layout)
-        self._timed("frames", started)
+        self._timed("legends", started)
         self._later(self._bg_open_river)
 
     def _bg_open_river(self) -> None:
@@ -409,21 +428,22 @@ def picture_frames(layout: QgsPrintLayout) -> list[tuple[QgsLayoutItemMap, QgsLa
     its frame, for the map drawn elsewhere: [(map, picture)].  The hidden maps keep
     their extents, atlas clipping and scale, so the legends filtered by them, the scale
     bars and the north arrows still follow them."""
-    frames = []
-    for item in [i for i in layout.items() if isinstance(i, QgsLayoutItemMap)]:
-        if not item.isVisible():
-            continue
-        picture = QgsLayoutItemPicture(layout)
-        picture.setResizeMode(QgsLayoutItemPicture.ResizeMode.Stretch)
-        picture.setFrameEnabled(item.frameEnabled())
-        picture.setFrameStrokeColor(item.frameStrokeColor())
-        picture.setFrameStrokeWidth(item.frameStrokeWidth())
-        layout.addLayoutItem(picture)
-        picture.attemptSetSceneRect(QRectF(item.pos(), item.rect().size()))
-        layout.moveItemToBottom(picture)
-        item.setVisibility(False)
-        frames.append((item, picture))
-    return frames
+    return [(item, picture_frame(layout, item)) for item in layout.items()
+            if isinstance(item, QgsLayoutItemMap) and item.isVisible()]
+
+
+def picture_frame(layout: QgsPrintLayout, item: QgsLayoutItemMap) -> QgsLayoutItemPicture:
+    """Hide map ``item`` behind a new picture item in its frame (:func:`picture_frames`)."""
+    picture = QgsLayoutItemPicture(layout)
+    picture.setResizeMode(QgsLayoutItemPicture.ResizeMode.Stretch)
+    picture.setFrameEnabled(item.frameEnabled())
+    picture.setFrameStrokeColor(item.frameStrokeColor())
+    picture.setFrameStrokeWidth(item.frameStrokeWidth())
+    layout.addLayoutItem(picture)
+    picture.attemptSetSceneRect(QRectF(item.pos(), item.rect().size()))
+    layout.moveItemToBottom(picture)
+    item.setVisibility(False)
+    return picture
 
 
 def _write_index(folder: Path, rows: list[dict]) -> None:

@@ -37,10 +37,12 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QFont, QFontMetricsF
 
-from .layout_legend import COUNTED, item_filters, shown_at
+from .layer_loading import group_layers
+from .layout_legend import COUNTED, LEVEL_KEYED, item_filters, shown_at
 from .map_export import MapRenderTask
 from .qgis_compat import legend_style
 from .thematic_layers import PROP_THEMATIC
+from .translation import tr
 
 TITLE_PROP = "legend/title-label"
 RIGHT_MARGIN_MM = 10.0  # the legend ends this far from the page's right edge
@@ -137,6 +139,7 @@ class AtlasLegends:
             if legend.linkedMap() is None or not legend.legendFilterByMapEnabled():
                 continue  # the user's own legend: left as it is
             legend.setLegendFilterByMapEnabled(False)
+            _add_level_key(legend.model().rootGroup(), layout.project())
             self.pristine[legend] = legend.model().rootGroup().clone()
 
     def legends_of(self, item: QgsLayoutItemMap) -> list[QgsLayoutItemLegend]:
@@ -204,6 +207,39 @@ class AtlasLegends:
         _drop_empty_groups(root)
         legend.adjustBoxSize()
         legend.refresh()
+
+
+def _add_level_key(root: QgsLayerTreeGroup, project) -> None:
+    """The level shapes key ("Section level") under the first layer whose symbols are
+    shaped by level, as in the five maps (its items kept as the others: only the levels
+    drawn)."""
+    layers = root.findLayers()
+    keyed = next((n for n in layers if n.layer() is not None
+                  and n.layer().customProperty(PROP_THEMATIC) in LEVEL_KEYED), None)
+    if keyed is None or root.customProperty("pm/level-key"):
+        return
+    sections = _sections_layer(keyed.layer(), project)
+    if sections is None or any(n.layerId() == sections.id() for n in layers):
+        return
+    parent = keyed.parent()
+    at = next(i for i, child in enumerate(parent.children())
+              if isinstance(child, QgsLayerTreeLayer) and child.layerId() == keyed.layerId())
+    node = parent.insertLayer(at + 1, sections)
+    node.setUseLayerName(False)  # a legend title, not a new name for the layer
+    node.setName(tr("Section level"))
+    root.setCustomProperty("pm/level-key", True)
+
+
+def _sections_layer(layer, project) -> QgsVectorLayer | None:
+    """The sections layer of the database ``layer`` (a thematic layer) was made from."""
+    node = project.layerTreeRoot().findLayer(layer.id())
+    group = node.parent() if node is not None else None
+    while group is not None:
+        found = group_layers(group).get("sections")
+        if found is not None:
+            return found
+        group = group.parent()
+    return None
 
 
 def _keep_items(node: QgsLayerTreeLayer, layer: QgsVectorLayer, answer: LayerProbe) -> None:
