@@ -8,6 +8,7 @@ import sys
 import pandas as pd
 
 from ..core.atomic_files import write_text_atomic
+from .command_io import open_checked
 
 FORMATS = ("table", "json", "csv")
 BY = ("section", "river", "control_unit", "water_system", "district")
@@ -30,7 +31,7 @@ TABLE_COLUMNS = {
 }
 
 
-def _emit(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str]) -> None:
+def emit_frame(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str]) -> None:
     """Write ``frame`` as a text table, JSON or CSV to ``out`` or stdout."""
     from ..core.assessment import flat, to_json
 
@@ -49,48 +50,39 @@ def _emit(frame: pd.DataFrame, fmt: str, out: str | None, table_cols: list[str])
         sys.stdout.write(text)
 
 
-def _open(target: str, out: str | None = None):
-    """Open the database; first refuse an ``--out`` that is the database or a sidecar."""
-    from ..core.db import open_database
-    from ..core.output_paths import check_output
-
-    check_output(out, database=target)
-    return open_database(target)
-
-
 def cmd_assess(args: argparse.Namespace) -> int:
     from ..core.assessment import class_history_database, problem_water_bodies
     from ..core.assessment.service import AssessmentRequest, run_assessment
 
     if args.history:
-        with _open(args.db, args.out) as db:
+        with open_checked(args.db, args.out) as db:
             frame = class_history_database(db, args.history, period=args.period,
                                            non_detect=args.non_detect)
-        _emit(frame, args.format, args.out, TABLE_COLUMNS["history"])
+        emit_frame(frame, args.format, args.out, TABLE_COLUMNS["history"])
         return 0
     request = AssessmentRequest(
         period=args.period, compare=(args.change_from, None) if args.change_from else None,
         compare_default=False, non_detect=args.non_detect, with_warnings=False,
         with_stretches=False, with_drinking_water=bool(args.drinking_water))
-    with _open(args.db, args.out) as db:
+    with open_checked(args.db, args.out) as db:
         bundle = run_assessment(db, request)
     result = bundle.assessment
     if result is None:
         raise ValueError("the database has no measurements to assess")
     if args.change_from:
-        _emit(bundle.change, args.format, args.out, TABLE_COLUMNS["change"])
+        emit_frame(bundle.change, args.format, args.out, TABLE_COLUMNS["change"])
     elif args.drinking_water:
         frame = (bundle.drinking_noncompliant if args.drinking_water == "failing"
                  else bundle.drinking_water)
-        _emit(frame, args.format, args.out, TABLE_COLUMNS["drinking"])
+        emit_frame(frame, args.format, args.out, TABLE_COLUMNS["drinking"])
     elif args.problems:
         frame = problem_water_bodies(result, args.problems)
         key = "problems" if args.problems == "section" else "problem_groups"
-        _emit(frame, args.format, args.out, TABLE_COLUMNS[key])
+        emit_frame(frame, args.format, args.out, TABLE_COLUMNS[key])
     elif args.by == "section":
-        _emit(result.sections, args.format, args.out, TABLE_COLUMNS["section"])
+        emit_frame(result.sections, args.format, args.out, TABLE_COLUMNS["section"])
     else:
-        _emit(result.groups(args.by), args.format, args.out, TABLE_COLUMNS["group"])
+        emit_frame(result.groups(args.by), args.format, args.out, TABLE_COLUMNS["group"])
     if args.format == "table" and not args.out:
         print(f"period {result.period.label}; non-detects: {args.non_detect}", file=sys.stderr)
     return 0
@@ -106,10 +98,10 @@ def cmd_warnings(args: argparse.Namespace) -> int:
         since=args.since, min_relative_change=args.min_change,
         spread_floor=args.spread_floor,
     )
-    with _open(args.db, args.out) as db:
+    with open_checked(args.db, args.out) as db:
         f = load_frames(db, with_groups=False)
     frame = find_warnings(f["measurements"], f["sections"], settings, as_of=args.as_of)
-    _emit(frame, args.format, args.out, TABLE_COLUMNS["warnings"])
+    emit_frame(frame, args.format, args.out, TABLE_COLUMNS["warnings"])
     return 0
 
 

@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 
 from ..core.atomic_files import replacing, write_text_atomic
+from .command_io import open_checked
 
 TABLE_COLUMNS = ["rank", "code", "name", "group", "distance_km", "load_t_a", "basis",
                  "contribution_t_a", "share", "cumulative_share", "no_flow_direction",
@@ -52,15 +53,6 @@ def _settings(args: argparse.Namespace):
     return load_trace_settings(args.settings, over or None)
 
 
-def _open(target: str, out: str | None = None):
-    """Open the database; first refuse an ``--out`` that is the database or a sidecar."""
-    from ..core.db import open_database
-    from ..core.output_paths import check_output
-
-    check_output(out, database=target)
-    return open_database(target)
-
-
 def cmd_trace(args: argparse.Namespace) -> int:
     from ..core.network import trace_section
 
@@ -72,7 +64,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
     if itemised and args.mode == "DM":
         raise ValueError("shares need an upstream trace (--mode UT or UM)")
     settings = _settings(args) if itemised else None
-    with _open(args.db, args.out) as db:
+    with open_checked(args.db, args.out) as db:
         if itemised:
             from ..core.network.source_attribution import SourceAttribution
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .analysis_commands import FORMATS, _emit, _open
+from .analysis_commands import FORMATS, emit_frame
+from .command_io import open_checked
 
 TREND_BY = ("section", "river", "control_unit", "water_system", "district", "all")
 TABLE_COLUMNS = {
@@ -52,7 +53,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
                          f"{', '.join(gb3838.ITEMS)}")
     out = args.out
     fmt = args.format if args.format != "table" or not out else "csv"
-    with _open(args.db, out) as db:
+    with open_checked(args.db, out) as db:
         f = load_frames(db)
     m, sections = f["measurements"], f["sections"]
     codes, rivers = _codes(args.section), _codes(args.river)
@@ -70,7 +71,7 @@ def cmd_trend(args: argparse.Namespace) -> int:
         frame = group_trends(m, sections, periods, args.by, alpha=args.alpha,
                              non_detect=args.non_detect)
         cols = TABLE_COLUMNS["group"]
-    _emit(frame, fmt, out, cols)
+    emit_frame(frame, fmt, out, cols)
     if fmt == "table":
         print(f"periods {periods[0].label}..{periods[-1].label} ({len(periods)}); "
               f"Spearman r_s, one-tailed α = {args.alpha} (two-tailed {2 * args.alpha:g}); "
@@ -81,18 +82,18 @@ def cmd_trend(args: argparse.Namespace) -> int:
 def cmd_change(args: argparse.Namespace) -> int:
     from ..core.assessment import assess, compare_assessments, compare_groups, load_frames
 
-    with _open(args.db, args.out) as db:
+    with open_checked(args.db, args.out) as db:
         f = load_frames(db)
     kw = {"rivers": f["rivers"], "control_units": f["control_units"],
           "non_detect": args.non_detect}
     before = assess(f["measurements"], f["sections"], args.before, **kw)
     after = assess(f["measurements"], f["sections"], args.after, **kw)
     if args.by == "section":
-        _emit(compare_assessments(before, after), args.format, args.out,
+        emit_frame(compare_assessments(before, after), args.format, args.out,
               TABLE_COLUMNS["change"])
     else:
         frame = compare_groups(before, after, args.by, comparable=not args.all_sections)
-        _emit(frame, args.format, args.out, TABLE_COLUMNS["group_change"])
+        emit_frame(frame, args.format, args.out, TABLE_COLUMNS["group_change"])
     if args.format == "table" and not args.out:
         print(f"{before.period.label} → {after.period.label}; sections by level "
               "(优 I–II … 重度污染 劣V), groups by ΔG − ΔD (10 / 20 points)", file=sys.stderr)

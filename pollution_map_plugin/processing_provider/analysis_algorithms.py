@@ -39,7 +39,7 @@ MODES = ("UT", "UM", "DM")
 CRS = "EPSG:4490"
 
 
-def _wkb(name: str) -> Any:
+def wkb_type(name: str) -> Any:
     return enum_value(Qgis, "WkbType", name, QgsWkbTypes, name)
 
 
@@ -91,7 +91,7 @@ def _value(v: Any) -> Any:
     return v
 
 
-def _check_layer_output(alg: _AnalysisAlgorithm, parameters: dict, name: str,
+def _check_layer_output(alg: AnalysisAlgorithm, parameters: dict, name: str,
                         context: QgsProcessingContext) -> None:
     """Refuse a layer output that is the database (a sink to its .gpkg would replace
     the file) or one of its sidecars."""
@@ -105,7 +105,7 @@ def _check_layer_output(alg: _AnalysisAlgorithm, parameters: dict, name: str,
     alg.check_outputs(files=(path,), database=alg.database_target(parameters, context))
 
 
-def write_frame(alg: _AnalysisAlgorithm, parameters: dict, name: str,
+def write_frame(alg: AnalysisAlgorithm, parameters: dict, name: str,
                 context: QgsProcessingContext, frame, geometries: list | None,
                 wkb: Any) -> str:
     """Write a DataFrame (and shapely geometries) to the sink ``name``; its id."""
@@ -132,7 +132,7 @@ def write_frame(alg: _AnalysisAlgorithm, parameters: dict, name: str,
     return dest
 
 
-class _AnalysisAlgorithm(DatabaseInputMixin, PollutionAlgorithm):
+class AnalysisAlgorithm(DatabaseInputMixin, PollutionAlgorithm):
     """Shared parameters: the database (``DatabaseInputMixin``: a GeoPackage, a DSN, a
     saved connection or ``authcfg``; the old ``DSN`` parameter still works)."""
 
@@ -163,7 +163,7 @@ class _AnalysisAlgorithm(DatabaseInputMixin, PollutionAlgorithm):
         return [geom.get(c) for c in codes]
 
 
-class AssessSectionsAlgorithm(_AnalysisAlgorithm):
+class AssessSectionsAlgorithm(AnalysisAlgorithm):
     """Class, label, target and main pollutants of every section for a period."""
 
     NAME = "assess_sections"
@@ -206,13 +206,13 @@ class AssessSectionsAlgorithm(_AnalysisAlgorithm):
             columns={"failing_items_text": "failing_items"})
         frame["main_pollutant_codes"] = frame["main_pollutant_codes"].map(",".join)
         geoms = self.section_geometries(f["sections"], frame["section_code"])
-        dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms, _wkb("Point"))
+        dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms, wkb_type("Point"))
         feedback.pushInfo(self.tr("Period {period}: {n} sections").format(
             period=result.period.label, n=len(frame)))
         return {self.OUTPUT: dest}
 
 
-class AssessGroupsAlgorithm(_AnalysisAlgorithm):
+class AssessGroupsAlgorithm(AnalysisAlgorithm):
     """Rivers, control units, water systems or districts by the class-share rule."""
 
     NAME = "assess_groups"
@@ -249,11 +249,11 @@ class AssessGroupsAlgorithm(_AnalysisAlgorithm):
         result, _f = self._assess(parameters, context, period, "half")
         frame = result.groups(by)
         dest = write_frame(self, parameters, self.OUTPUT, context, frame, None,
-                           _wkb("NoGeometry"))
+                           wkb_type("NoGeometry"))
         return {self.OUTPUT: dest}
 
 
-class WarningsAlgorithm(_AnalysisAlgorithm):
+class WarningsAlgorithm(AnalysisAlgorithm):
     """Exceedance, critical and sudden-change warnings at the latest samples."""
 
     NAME = "warnings"
@@ -316,12 +316,12 @@ class WarningsAlgorithm(_AnalysisAlgorithm):
             f = load_frames(db, with_groups=False)
         frame = find_warnings(f["measurements"], f["sections"], settings)
         geoms = self.section_geometries(f["sections"], frame["section_code"])
-        dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms, _wkb("Point"))
+        dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms, wkb_type("Point"))
         feedback.pushInfo(self.tr("{n} warnings").format(n=len(frame)))
         return {self.OUTPUT: dest}
 
 
-class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
+class TraceUpstreamAlgorithm(AnalysisAlgorithm):
     """Reaches, sources and control units upstream (or downstream) of a section."""
 
     NAME = "trace_upstream"
@@ -396,7 +396,7 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
             summary["attribution"] = found.to_dict(20)
         out = {self.SUMMARY: json.dumps(summary, ensure_ascii=False, default=str)}
         if found is not None:
-            out.update(write_shares(self, parameters, context, found, write_frame, _wkb))
+            out.update(write_shares(self, parameters, context, found, write_frame, wkb_type))
         for key, gdf, wkb in ((self.REACHES, result.reaches_gdf, "LineString"),
                               (self.SOURCES, result.sources_gdf, "Point"),
                               (self.UNITS, result.control_units_gdf, "MultiPolygon")):
@@ -404,7 +404,7 @@ class TraceUpstreamAlgorithm(_AnalysisAlgorithm):
                 continue
             frame = gdf.drop(columns=[gdf.geometry.name])
             out[key] = write_frame(self, parameters, key, context, frame,
-                                   list(gdf.geometry), _wkb(wkb))
+                                   list(gdf.geometry), wkb_type(wkb))
         feedback.pushInfo(self.tr("{n} reaches, {m} sources").format(
             n=len(result.reaches_gdf), m=len(result.sources_gdf)))
         return out

@@ -15,7 +15,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
-from .analysis_algorithms import NON_DETECT, _AnalysisAlgorithm, _wkb, write_frame
+from .analysis_algorithms import NON_DETECT, AnalysisAlgorithm, wkb_type, write_frame
 from .processing_enums import source_type
 
 #: ``by`` of the trend and change algorithms (the CLI's choices).
@@ -24,16 +24,16 @@ FREQ = ("year", "quarter", "month")
 ALPHA = (0.05, 0.01)
 
 
-def _by_options(alg: _AnalysisAlgorithm) -> list[str]:
+def _by_options(alg: AnalysisAlgorithm) -> list[str]:
     return [alg.tr("Section"), alg.tr("River"), alg.tr("Control unit"), alg.tr("Water system"),
             alg.tr("District"), alg.tr("The whole area")]
 
 
-def _nd_options(alg: _AnalysisAlgorithm) -> list[str]:
+def _nd_options(alg: AnalysisAlgorithm) -> list[str]:
     return [alg.tr("half the detection limit"), alg.tr("the detection limit"), alg.tr("zero")]
 
 
-class _MethodAlgorithm(_AnalysisAlgorithm):
+class _MethodAlgorithm(AnalysisAlgorithm):
     """Frames read once; a layer of points for sections, a table for groups."""
 
     def frames(self, parameters: dict, context: QgsProcessingContext) -> dict:
@@ -47,9 +47,9 @@ class _MethodAlgorithm(_AnalysisAlgorithm):
         if by == "section" and len(frame):
             geoms = self.section_geometries(sections, frame["section_code"])
             return write_frame(self, parameters, self.OUTPUT, context, frame, geoms,
-                               _wkb("Point"))
+                               wkb_type("Point"))
         return write_frame(self, parameters, self.OUTPUT, context, frame, None,
-                           _wkb("NoGeometry"))
+                           wkb_type("NoGeometry"))
 
 
 class TrendAlgorithm(_MethodAlgorithm):
@@ -240,7 +240,7 @@ class DrinkingWaterAlgorithm(_MethodAlgorithm):
         geom = dict(zip(areas["code"], areas.geometry)) if len(areas) else {}
         geoms = [geom.get(c) for c in frame["area_code"]]
         dest = write_frame(self, parameters, self.OUTPUT, context, frame, geoms,
-                           _wkb("MultiPolygon"))
+                           wkb_type("MultiPolygon"))
         n_bad = int(frame["complies"].fillna(True).eq(False).sum()) if len(frame) else 0
         feedback.pushInfo(self.tr("Period {period}: {n} zone/section rows, {bad} out of "
                                   "compliance").format(period=result.period.label,

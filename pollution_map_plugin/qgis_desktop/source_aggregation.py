@@ -29,7 +29,7 @@ from ..core import schema
 from ..core import symbology as sym
 from ..core.source_hexbins import AGGREGATE_ABOVE, HexBins, hexbin_sources, read_source_points
 from .qgis_compat import symbol_property
-from .styles import _fmt, alpha, quantile_breaks
+from .styles import alpha, format_break, quantile_breaks
 from .translation import tr
 
 DETAIL_SCALE = 250_000  # individual symbols from 1:250,000 in
@@ -113,11 +113,11 @@ def hexagon_renderer(values: list[float]) -> QgsGraduatedSymbolRenderer:
         centroid.setSubSymbol(dot)
         symbol.appendSymbolLayer(centroid)
         if i == 0:
-            text = f"< {_fmt(limits[1])} t/a"
+            text = f"< {format_break(limits[1])} t/a"
         elif i == len(limits) - 2:
-            text = f"≥ {_fmt(limits[i])} t/a"
+            text = f"≥ {format_break(limits[i])} t/a"
         else:
-            text = f"{_fmt(limits[i])} – {_fmt(limits[i + 1])} t/a"
+            text = f"{format_break(limits[i])} – {format_break(limits[i + 1])} t/a"
         ranges.append(QgsRendererRange(limits[i], limits[i + 1], symbol, text))
     return QgsGraduatedSymbolRenderer("cod_t_a", ranges)
 

@@ -207,7 +207,7 @@ def quantile_breaks(values: list[float], classes: int = len(SOURCE_SIZES_MM)) ->
     return out
 
 
-def _fmt(v: float) -> str:
+def format_break(v: float) -> str:
     return f"{v:,.0f}" if v >= 10 else f"{v:g}"
 
 
@@ -270,11 +270,11 @@ def source_renderer(layer_name: str, values: list[float] | None, factor: str | N
     for i in range(len(limits) - 1):
         size = SOURCE_SIZES_MM[min(i, len(SOURCE_SIZES_MM) - 1)]
         if i == 0:
-            text = f"< {_fmt(limits[1])} {unit}"
+            text = f"< {format_break(limits[1])} {unit}"
         elif i == len(limits) - 2:
-            text = f"≥ {_fmt(limits[i])} {unit}"
+            text = f"≥ {format_break(limits[i])} {unit}"
         else:
-            text = f"{_fmt(limits[i])} – {_fmt(limits[i + 1])} {unit}"
+            text = f"{format_break(limits[i])} – {format_break(limits[i + 1])} {unit}"
         symbol = _scaled(marker(spec.shape, spec.colour, size, "#ffffff", 0.2), factor, shown[i])
         ranges.append(QgsRendererRange(limits[i], limits[i + 1], symbol, text))
     renderer = QgsGraduatedSymbolRenderer(f'coalesce("{field}", 0)', ranges)

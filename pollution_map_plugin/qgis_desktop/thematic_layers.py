@@ -189,7 +189,7 @@ def memory_layer(geometry: str, name: str, fields: list[tuple[str, str]]) -> Qgs
     return QgsVectorLayer(f"{geometry}?crs=EPSG:4490&{spec}", name, "memory")
 
 
-def _py(value: Any) -> Any:
+def python_value(value: Any) -> Any:
     """pandas/numpy scalar → a Python value QGIS stores (None for NA)."""
     if value is None:
         return None
@@ -239,8 +239,8 @@ def _join(base, rows, name, fields, key, geometry) -> QgsVectorLayer:
         new = QgsFeature(layer.fields())
         new.setGeometry(feat.geometry())
         values = rows[code]
-        new.setAttributes([_py(values[f]) if f in values else
-                           (_py(feat[f]) if base_fields.indexOf(f) >= 0 else None)
+        new.setAttributes([python_value(values[f]) if f in values else
+                           (python_value(feat[f]) if base_fields.indexOf(f) >= 0 else None)
                            for f, _ in fields])
         out.append(new)
     layer.dataProvider().addFeatures(out)

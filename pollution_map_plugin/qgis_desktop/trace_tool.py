@@ -258,7 +258,7 @@ class TraceHighlight:
 # --- saving a result --------------------------------------------------------------
 def gdf_to_layer(gdf: Any, name: str, geometry: str) -> QgsVectorLayer:
     """A memory layer from a GeoDataFrame (EPSG:4490); lists become text."""
-    from .thematic_layers import _py, memory_layer
+    from .thematic_layers import memory_layer, python_value
 
     cols = [c for c in gdf.columns if c != gdf.geometry.name]
     kinds = []
@@ -270,7 +270,8 @@ def gdf_to_layer(gdf: Any, name: str, geometry: str) -> QgsVectorLayer:
     for geom, row in zip(gdf.geometry.tolist(), gdf[cols].itertuples(index=False, name=None)):
         feat = QgsFeature(layer.fields())
         feat.setGeometry(shapely_to_qgs(geom))
-        feat.setAttributes([_py(v) if not isinstance(v, (list, dict)) else str(v) for v in row])
+        feat.setAttributes([python_value(v) if not isinstance(v, (list, dict)) else str(v)
+                            for v in row])
         feats.append(feat)
     layer.dataProvider().addFeatures(feats)
     layer.updateExtents()
