@@ -417,7 +417,9 @@ class AtlasExport:
             self._later(self._bg_finish, 50)
             return
         self.over = True
+        started = time.perf_counter()
         files = self._finish()
+        self._timed("finish", started)
         self.task.finish(True)
         if self.on_done is not None:
             self.on_done(files)

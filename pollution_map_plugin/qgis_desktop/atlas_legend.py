@@ -17,6 +17,7 @@ a hit test.  Long layer titles and labels are wrapped to the legend's column.
 from __future__ import annotations
 
 import re
+import time
 from typing import Callable
 
 from qgis.core import (
@@ -135,10 +136,15 @@ class AtlasLegends:
     def __init__(self, layout: QgsPrintLayout) -> None:
         self.layout = layout
         self.pristine: dict[QgsLayoutItemLegend, QgsLayerTreeGroup] = {}
+        self.in_atlas: set[QgsLayoutItemLegend] = set()  # "only the atlas feature's items"
         for legend in [i for i in layout.items() if isinstance(i, QgsLayoutItemLegend)]:
-            if legend.linkedMap() is None or not legend.legendFilterByMapEnabled():
+            by_map, in_atlas = legend.legendFilterByMapEnabled(), legend.legendFilterOutAtlas()
+            if legend.linkedMap() is None or not (by_map or in_atlas):
                 continue  # the user's own legend: left as it is
-            legend.setLegendFilterByMapEnabled(False)
+            legend.setLegendFilterByMapEnabled(False)  # both filters hit-test the map
+            legend.setLegendFilterOutAtlas(False)
+            if in_atlas:
+                self.in_atlas.add(legend)
             _add_level_key(legend.model().rootGroup(), layout.project())
             self.pristine[legend] = legend.model().rootGroup().clone()
 
@@ -152,21 +158,22 @@ class AtlasLegends:
 
     def probes(self, item: QgsLayoutItemMap) -> list[LegendProbe]:
         """The probes of ``item``'s legends at the atlas's current river (main thread):
-        the region is the river's catchment when the map is clipped to it, within the
-        frame."""
+        the region is the river's catchment when the map is clipped to it (or the legend
+        lists the atlas feature's items only), within the frame."""
         project = self.layout.project()
         frame = QgsGeometry.fromQPolygonF(item.visibleExtentPolygon())
         catchment = None
         feature = self.layout.reportContext().feature()
         coverage = self.layout.atlas().coverageLayer()
-        clipped = item.atlasClippingSettings().enabled() and feature.hasGeometry()
-        if clipped and coverage is not None:
+        if coverage is not None and feature.hasGeometry():
             catchment = QgsGeometry(feature.geometry())
             catchment.transform(QgsCoordinateTransform(coverage.crs(), item.crs(), project))
+        clipped = item.atlasClippingSettings().enabled()
         crs = item.crs()
         scale = item.scale()
         out = []
         for legend in self.legends_of(item):
+            inside = catchment if clipped or legend in self.in_atlas else None
             layers = []
             for node in self.pristine[legend].findLayers():
                 layer = node.layer()
@@ -175,7 +182,7 @@ class AtlasLegends:
                 transform = None if layer.crs() == crs else \
                     QgsCoordinateTransform(crs, layer.crs(), project)
                 layers.append(LayerProbe(layer, scale, transform))
-            out.append(LegendProbe(legend, layers, frame, catchment))
+            out.append(LegendProbe(legend, layers, frame, inside))
         return out
 
     def apply(self, probe: LegendProbe) -> None:
@@ -227,6 +234,7 @@ def _add_level_key(root: QgsLayerTreeGroup, project) -> None:
     node = parent.insertLayer(at + 1, sections)
     node.setUseLayerName(False)  # a legend title, not a new name for the layer
     node.setName(tr("Section level"))
+    node.setCustomProperty(TITLE_PROP, tr("Section level"))  # kept by the node's clones
     root.setCustomProperty("pm/level-key", True)
 
 
@@ -344,3 +352,9 @@ class AtlasRenderTask(MapRenderTask):
         for probe in self.probes:
             probe.run(self.isCanceled)
         return not self.isCanceled()
+
+    def finished(self, ok: bool) -> None:  # main thread: the jobs released, then the export
+        export, started = self.export, time.perf_counter()
+        super().finished(ok)
+        if hasattr(export, "_timed"):
+            export._timed("drawn", started)

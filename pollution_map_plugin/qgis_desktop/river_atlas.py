@@ -3,7 +3,8 @@
 Per river (an atlas feature of the coverage layer: the river's catchment with its
 dossier facts, ``core.river_atlas_facts``) the layout has :data:`ATLAS_PAGES`: a cover
 with the dossier facts and a locator map, the five thematic maps zoomed to the
-catchment and clipped to it (their legends filtered by what each page draws), and a
+catchment and clipped to it (their legends filtered by what each page draws in the
+catchment; the export decides that in a task: ``atlas_legend``), and a
 page of tables (sections and classes, problems, sources in the catchment, projects).
 The layout lives in the project's layout manager: a user opens it in the layout
 designer, moves or restyles items, adds a logo; :func:`ensure_atlas_layout` keeps it
@@ -280,7 +281,8 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
         if layer.customProperty(PROP_TABLE) == "rivers":
             continue
         root.addLayer(layer)
-    legend.setLegendFilterByMapEnabled(True)  # per page: only what the map draws
+    legend.setLegendFilterByMapEnabled(True)  # per page: only what the map draws,
+    legend.setLegendFilterOutAtlas(True)  # within the river's catchment (as the export)
     legend.setSymbolWidth(6)
     legend.setSymbolHeight(3.5)
     if key == "pollution":

@@ -81,7 +81,8 @@ def _export_watching_pages(layout, out, monkeypatch):
                          if QgsMapLayerLegendUtils.hasLegendNodeOrder(node) else None)
                 labels = [n.data(0) for n in model.layerLegendNodes(node)]
                 nodes[node.layerId()] = (order, labels, node)
-            seen.append((self.page, legend, legend.legendFilterByMapEnabled(), nodes,
+            seen.append((self.page, legend, legend.legendFilterByMapEnabled()
+                         or legend.legendFilterOutAtlas(), nodes,
                          QgsGeometry(feature.geometry())))
 
     monkeypatch.setattr(AtlasExport, "_bg_page", watched)
@@ -205,3 +206,36 @@ def test_long_headings_are_wrapped_to_the_column():
     assert all(text_width_mm(line, font, 8) <= 40 for line in wrap(chinese, font, 8, 40)
                .split("\n"))
     assert wrap("Class II (4)", font, 7, 52) == "Class II (4)"
+
+
+def test_the_layout_cloned_in_steps_draws_the_same_pages(jialing):
+    from qgis.core import QgsLayoutExporter, QgsLayoutItemMap
+    from qgis.PyQt.QtCore import QSize
+
+    from pollution_map_plugin.qgis_desktop.layout_clone import clone_steps
+
+    steps = clone_steps(jialing)
+    turns = 0
+    while True:
+        try:
+            next(steps)
+            turns += 1
+        except StopIteration as done:
+            stepped = done.value
+            break
+    assert turns > 5  # in parts, not at once
+    clone = jialing.clone()
+    assert len(stepped.items()) == len(clone.items())
+    legends = [i for i in stepped.items() if isinstance(i, QgsLayoutItemLegend)]
+    assert legends and all(isinstance(i.linkedMap(), QgsLayoutItemMap)
+                           and i.linkedMap().layout() is stepped for i in legends)
+    assert len(stepped.multiFrames()) == len(clone.multiFrames()) >= 3
+    images = []
+    for layout in (clone, stepped):
+        atlas = layout.atlas()
+        assert atlas.beginRender() and atlas.seekTo(0)
+        images.append([QgsLayoutExporter(layout).renderPageToImage(p, QSize(), 40)
+                       for p in range(layout.pageCollection().pageCount())])
+        atlas.endRender()
+    assert len(images[1]) == 7
+    assert [a == b for a, b in zip(*images)] == [True] * 7
