@@ -10,16 +10,20 @@ measures, for the sections failing in the last year:
   on, and its rank.
 
 Used by ``trace_shares.py`` (the figures in docs/benchmarks/trace_shares.md) and by
-tests/core/test_trace_planted_culprits.py.
+tests/core/test_trace_planted_culprits.py; run alone (``--seeds 1,2,3,4``) it prints each
+seed's table and a summary line per seed.
 """
 
 from __future__ import annotations
 
 import importlib
+import sys
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 from pollution_map_plugin.core.network.source_attribution import SourceAttribution
 
 
@@ -137,3 +141,41 @@ def report(fig: Figures, say) -> None:
     say(f"| upstream candidates: p25 / median / p75, max | "
         f"{' / '.join(str(int(v)) for v in np.quantile(fig.candidates, [0.25, 0.5, 0.75]))}"
         f", {int(fig.candidates.max())} |")
+
+
+SUMMARY_HEAD = ("| seed | failing sections | upstream candidates p25 / median / p75 | "
+                "short list median (max) | short list ≤ 1/10 of the candidates | "
+                "planted culprits in their short list (farms) |\n|---|---|---|---|---|---|")
+
+
+def summary_row(fig: Figures) -> str:
+    """One line of the seeds' summary table (``SUMMARY_HEAD``)."""
+    q = " / ".join(str(int(v)) for v in np.quantile(fig.candidates, [0.25, 0.5, 0.75]))
+    farm = fig.by_kind().get("farm", (0, 0))
+    return (f"| {fig.seed} | {fig.n_sections} | {q} | {int(np.median(fig.short))} "
+            f"({int(fig.short.max())}) | {fig.meets} ({100 * fig.meets / fig.n_sections:.0f} %)"
+            f" | {fig.found} of {len(fig.culprits)} ({farm[0]} of {farm[1]}) |")
+
+
+def main(argv=None) -> int:
+    import argparse
+    import os
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scale", default="chongqing")
+    ap.add_argument("--seeds", default="1", help="generator seeds, e.g. 1,2,3,4")
+    args = ap.parse_args(argv)
+    rows = []
+    for seed in (int(v) for v in args.seeds.split(",")):
+        fig = measure(args.scale, seed)
+        report(fig, print)
+        print(flush=True)
+        rows.append(summary_row(fig))
+    print(SUMMARY_HEAD)
+    print("\n".join(rows))
+    print(f"\nLoad average: {' / '.join(f'{v:.1f}' for v in os.getloadavg())}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,12 +1,14 @@
 """Issue 13's test point on the Chongqing-scale demo (seed 1, as ``demo-db``).
 
 * Every culprit the generator planted (the discharger it sized to break a section) is
-  in that section's short list for the item it was sized on: the real target.
+  in that section's short list for the item it was sized on.
 * The short list is ≤ 1/10 of the upstream candidates for at least half the failing
-  sections: NOT met (48 %: 29 of 61 when measured; 27 of the 61 have fewer than 10
-  sources upstream, where one source is already more than a tenth).  The measured figure
-  is asserted as a regression floor, with the target met where it can be: sections with
-  at least 20 candidates.  Figures: docs/benchmarks/trace_shares.md.
+  sections (81 % on seed 1 when measured; seeds 2-4: 79-90 %).  It was 48 % while the
+  generator broke sections drawn uniformly, half of them headwaters with fewer than ten
+  sources upstream; it now breaks sections where sources are (``synthetic_data.quality``,
+  point 3).  Figures: docs/benchmarks/trace_shares.md.
+
+The data is made in memory (``generate("chongqing", seed=1)``, about 35 s): slow tests.
 """
 
 from __future__ import annotations
@@ -55,5 +57,10 @@ def test_failing_sections_are_not_only_small_catchments(fig):
 def test_short_list_against_the_candidates(fig):
     big = fig.candidates >= 20
     assert (fig.ratio[big] <= 0.1).mean() >= 0.9  # where a tenth is at least two sources
-    # regression floor: the target (≥ half of all failing sections) is not met, see above
-    assert fig.meets / fig.n_sections >= 0.40
+    assert fig.meets / fig.n_sections >= 0.5  # the issue's target, over every failing section
+
+
+@pytest.mark.slow
+def test_failing_sections_are_mostly_not_headwaters(fig):
+    # where fewer than ten sources are upstream a short list cannot be a tenth of them
+    assert (fig.candidates < 10).sum() <= 0.2 * fig.n_sections
