@@ -60,17 +60,20 @@ def city_extent(project, crs, scale: float, frame_mm=(203.0, 170.0)):
 
 def run_in_background(layout, out_dir: Path, dpi: int, png: bool = False):
     """``AtlasExport.start`` in an event loop, with a 20 ms timer: (the export, the
-    sorted stalls in seconds: each gap between two ticks beyond the 20 ms)."""
+    sorted stalls in seconds: each gap between two ticks beyond the 20 ms, and the
+    five longest as (gap, the export's steps that ran during it))."""
     from qgis.PyQt.QtCore import QEventLoop, QTimer
 
     from pollution_map_plugin.qgis_desktop.atlas_export import AtlasExport
 
     gaps: list[float] = []
+    ends: list[float] = []
     last = [time.perf_counter()]
 
     def tick() -> None:
         now = time.perf_counter()
         gaps.append(max(0.0, now - last[0] - 0.02))
+        ends.append(now)
         last[0] = now
 
     timer = QTimer()
@@ -87,6 +90,13 @@ def run_in_background(layout, out_dir: Path, dpi: int, png: bool = False):
     timer.stop()
     if "error" in result:
         raise RuntimeError(result["error"])
+    longest = []
+    for k in sorted(range(len(gaps)), key=gaps.__getitem__)[-5:]:
+        begin, end = ends[k] - gaps[k] - 0.02, ends[k]
+        during = [(name, round(t, 3)) for (name, t), at in zip(export.steps, export.step_starts)
+                  if at < end and at + t > begin]
+        longest.append((round(gaps[k], 3), during))
+    export.longest_gaps = longest
     return export, sorted(gaps)
 
 
@@ -167,6 +177,7 @@ def measure(db: Path, renders: Path | None, atlas_renders: Path, n_rivers: int) 
     out["atlas_rivers"] = len(rows)
     out["atlas_pages"] = len(rows) * layout.pageCollection().pageCount()
     out["atlas_pdf_pages"] = sum(r["pages"] for r in export.index)
+    out["atlas_longest_stalls"] = export.longest_gaps
     out["atlas_stall_s"] = {"median": round(gaps[len(gaps) // 2], 3),
                             "worst": round(gaps[-1], 3),
                             "over_0.5s": sum(g > 0.5 for g in gaps)}

@@ -84,6 +84,7 @@ class AtlasExport:
         self.timings: list[float] = []  # seconds per river (main thread)
         self.page_timings: list[float] = []  # seconds per page step (main thread)
         self.steps: list[tuple[str, float]] = []  # start(): (step, seconds) on the main thread
+        self.step_starts: list[float] = []  # start(): each step's perf_counter() start
         self.river = None  # (pdf, writer, painter, exporter, next page) of the river open
         self.task = None
         self.tmp: Path | None = None
@@ -251,6 +252,7 @@ class AtlasExport:
         elapsed = time.perf_counter() - started
         self.page_timings.append(elapsed)
         self.steps.append((f"{name} river {self.i + 1}", elapsed))
+        self.step_starts.append(started)
 
     def _later(self, step: Callable[[], None], ms: int = STEP_GAP_MS) -> None:
         QTimer.singleShot(ms, lambda: self._guarded(step))
@@ -373,13 +375,20 @@ class AtlasExport:
             self._fail(exc)
 
     def _bg_page(self) -> None:
-        """Compose the river's next page into its PDF; its PNG (``png``) next turn."""
+        """The river's next page: its drawn maps and its legends set; then (next turn)
+        composed into the PDF."""
         started = time.perf_counter()
-        pdf, writer, painter, exporter, _page = self.river
         for n, (item, picture) in enumerate(self.frames):  # the page's drawn maps
             if item.page() == self.page:
                 picture.setPicturePath(str(self._picture_path(n)))
         self._apply_legends(self.page)
+        self._timed(f"legend page {self.page + 1}", started)
+        self._later(self._bg_pdf)
+
+    def _bg_pdf(self) -> None:
+        """Compose the page into the river's PDF; its PNG (``png``) next turn."""
+        started = time.perf_counter()
+        _pdf, writer, painter, exporter, _page = self.river
         if self.page > 0:
             writer.newPage()
         exporter.renderPage(painter, self.page)

@@ -159,15 +159,18 @@ def test_a_map_page_is_composed_without_the_hit_test_even_when_it_is_slow(
     legend = next(i for i in jialing.items() if isinstance(i, QgsLayoutItemLegend)
                   and i.linkedMap() is item)
     legend.model().rootGroup().insertLayer(0, layer)
-    steps = []
-    compose = AtlasExport._bg_page
+    steps: dict[int, float] = {}
 
-    def timed(self):
-        started = time.perf_counter()
-        compose(self)
-        steps.append((self.page, time.perf_counter() - started))
+    def timed(step):
+        def run(self):
+            started = time.perf_counter()
+            step(self)
+            steps[self.page] = max(steps.get(self.page, 0.0), time.perf_counter() - started)
+        return run
 
-    monkeypatch.setattr(AtlasExport, "_bg_page", timed)
+    # the page's legends set, then the page composed: each a main-thread step
+    monkeypatch.setattr(AtlasExport, "_bg_page", timed(AtlasExport._bg_page))
+    monkeypatch.setattr(AtlasExport, "_bg_pdf", timed(AtlasExport._bg_pdf))
     result = {}
     loop = QEventLoop()
     AtlasExport(jialing, tmp_path, 60,
@@ -176,7 +179,7 @@ def test_a_map_page_is_composed_without_the_hit_test_even_when_it_is_slow(
     QTimer.singleShot(300_000, loop.quit)
     loop.exec()
     assert "error" not in result, result
-    page = dict(steps)[2]  # the sections map
+    page = steps[2]  # the sections map: its longest step
     # the same page composed as before: its map hidden, its legend filtered by map
     from qgis.core import QgsLayoutExporter
     from qgis.PyQt.QtCore import QSize
@@ -232,6 +235,9 @@ def test_the_layout_cloned_in_steps_draws_the_same_pages(jialing):
     assert len(stepped.multiFrames()) == len(clone.multiFrames()) >= 3
     images = []
     for layout in (clone, stepped):
+        for item in layout.items():  # the maps' own drawing (labels) may vary run to run
+            if isinstance(item, QgsLayoutItemMap):
+                item.setVisibility(False)
         atlas = layout.atlas()
         assert atlas.beginRender() and atlas.seekTo(0)
         images.append([QgsLayoutExporter(layout).renderPageToImage(p, QSize(), 40)
