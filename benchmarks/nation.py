@@ -85,6 +85,8 @@ elif job == "warnings-server":
     frames = read_request(db, req)
     w = find_warnings(frames["warning_measurements"], frames["sections"])
     out["warnings"], out["rows"] = len(w), len(frames["warning_measurements"])
+    # JudgedSamples: the server judged; only one row per judged sample travelled
+    out["judged_on_server"] = not hasattr(frames["warning_measurements"], "columns")
 elif job == "warnings-rows":
     frames = load_frames(db, with_groups=False)
     m = frames["measurements"]
@@ -185,6 +187,24 @@ def load(target: str, years: int, reading_days: int) -> dict:
     return figures
 
 
+def append(target: str, pickled: str) -> dict:
+    """Time the incremental append of one day of readings, then the same day again."""
+    import pandas as pd
+
+    from pollution_map_plugin.core.db import open_database
+    from pollution_map_plugin.core.db.postgis_store import import_readings
+
+    day = pd.read_pickle(pickled)
+    figures: dict = {}
+    with open_database(target) as db:
+        for key in ("append_day", "append_again"):
+            t = time.perf_counter()
+            result = import_readings(db, day)
+            figures[key + "_s"] = time.perf_counter() - t
+            figures[key] = (result.new, result.days)
+    return figures
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--pg", help="a PostGIS DSN (default: a throwaway local server)")
@@ -193,10 +213,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--clients", type=int, default=10)
     ap.add_argument("--existing", help="a target already loaded (skip the load)")
     ap.add_argument("--figures", help="the load figures (JSON) of --existing")
+    ap.add_argument("--append-day", help="with --existing: a pickled day of automatic "
+                    "readings to append (timed, then again as a no-op)")
     ap.add_argument("--write")
     args = ap.parse_args(argv)
     if args.existing:
         figures = json.loads(Path(args.figures).read_text())
+        if args.append_day:
+            figures.update(append(args.existing, args.append_day))
+            print(json.dumps(figures), flush=True)
         res = {job: child(args.existing, job) for job in JOBS}
         print(json.dumps(res), flush=True)
         write(args, figures, res, concurrent(args.existing, 1),
@@ -230,6 +255,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def write(args, figures: dict, res: dict, one: tuple, many: tuple) -> None:
     s, p, r = res["server"], res["pandas"], res["rows"]
+    figures.setdefault("append_day", (0, 0))
+    figures.setdefault("append_again", (0, 0))
+    judged = ("judged samples from SQL" if res["warnings-server"].get("judged_on_server")
+              else "rows")
     lines = [
         "# A national shared database (PostGIS): aggregation on the server",
         "",
@@ -259,7 +288,8 @@ def write(args, figures: dict, res: dict, one: tuple, many: tuple) -> None:
         f"{res['history-rows']['rss_mb']:.0f} MB | "
         f"{res['history-rows']['s'] / res['history-server']['s']:.1f}× |",
         f"| the warnings ({res['warnings-server']['warnings']:,}) | "
-        f"{res['warnings-server']['s']:.2f} s ({res['warnings-server']['rows']:,} rows), "
+        f"{res['warnings-server']['s']:.2f} s ({res['warnings-server']['rows']:,} "
+        f"{judged}), "
         f"{res['warnings-server']['rss_mb']:.0f} MB | {res['warnings-rows']['s']:.1f} s "
         f"({res['warnings-rows']['rows']:,} rows), {res['warnings-rows']['rss_mb']:.0f} MB | "
         f"{res['warnings-rows']['s'] / res['warnings-server']['s']:.1f}× |",

@@ -11,7 +11,7 @@ import pandas as pd
 from .measurement_values import non_detect_mask
 from .periods import Period, parse_period
 from .section_assessment import Assessment, assess, class_history
-from .warnings import WarningSettings, find_warnings
+from .warnings import JudgedSamples, WarningSettings, _window_start, find_warnings
 
 MEASUREMENT_COLUMNS = ["section_code", "sampled_on", "parameter", "value",
                        "below_detection", "detection_limit"]
@@ -135,15 +135,41 @@ def load_request_frames(db: Any, plan: ReadPlan, *, with_groups: bool = True,
                         read_measurements: bool = True) -> dict[str, Any]:
     """:func:`load_frames` with only the measurements ``plan`` needs (none unless
     ``read_measurements``: the database aggregates them), and (with ``warnings``, a
-    WarningSettings) ``warning_measurements`` (:func:`warning_rows`)."""
+    WarningSettings) ``warning_measurements``: :func:`warning_rows`, or (on a PostGIS
+    server with the monthly rollup, ``read_measurements`` False) the judged samples the
+    server computed (:func:`server_warning_samples`)."""
     dates = (plan.start, plan.end) if read_measurements else (plan.end, plan.end)
     frames: dict[str, Any] = load_frames(db, with_groups=with_groups, dates=dates)
-    if warnings is not None and warnings_end is not None:
+    if warnings is not None and warnings_end is not None and not read_measurements \
+            and _judged_on_server(db):
+        frames["warning_measurements"] = server_warning_samples(db, warnings, warnings_end)
+    elif warnings is not None and warnings_end is not None:
         base = frames["measurements"] if read_measurements else None
         frames["warning_measurements"] = warning_rows(
             db, warnings, warnings_end, base, plan.start,
             lookback_days=WARNING_LOOKBACK_DAYS if read_measurements else 62)
     return frames
+
+
+def _judged_on_server(db: Any) -> bool:
+    if getattr(db, "kind", "") != "postgis":
+        return False
+    from ..db.postgis_warnings import supported
+
+    return supported(db)
+
+
+def server_warning_samples(db: Any, warnings: Any, warnings_end: date) -> JudgedSamples:
+    """The samples the warnings judge before ``warnings_end`` with their window
+    statistics, computed by SQL on a PostGIS server (``core.db.postgis_warnings``): one
+    row per judged sample travels, never the measurement rows."""
+    from ..db.postgis_warnings import judged_samples
+
+    start = _window_start(getattr(warnings, "since", None))
+    since = date(1970, 1, 1) + timedelta(days=start) if start is not None else None
+    items = tuple(str(i) for i in warnings.items)
+    frame = judged_samples(db, list(items), warnings_end, int(warnings.window), since)
+    return JudgedSamples(frame, items, int(warnings.window), start)
 
 
 def warning_rows(db: Any, warnings: Any, warnings_end: date, base: pd.DataFrame | None = None,

@@ -178,6 +178,27 @@ def _samples(d: dict[str, np.ndarray], window: int, since: int | None) -> pd.Dat
     })
 
 
+@dataclass(frozen=True)
+class JudgedSamples:
+    """The samples the warnings judge, with their window statistics, as computed by a
+    database (``core.db.postgis_warnings``): :func:`find_warnings` judges them as it
+    judges those it computes from rows (:func:`_samples`' columns)."""
+
+    frame: pd.DataFrame
+    items: tuple[str, ...]
+    window: int
+    since: int | None  # the window start as a day number (None: the latest samples)
+    rows_read: int = 0  # measurement rows the database read (none travelled)
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def matches(self, settings: WarningSettings, start: int | None) -> bool:
+        """Whether these samples are those ``settings`` (window start ``start``) judge."""
+        return (tuple(self.items) == tuple(settings.items) and self.window == settings.window
+                and self.since == start)
+
+
 def _message(kind: str, r: dict, settings: WarningSettings) -> tuple[str, str]:
     it = gb3838.ITEMS[r["parameter"]]
     name = r["section_name"] or r["section_code"]
@@ -210,7 +231,7 @@ def _message(kind: str, r: dict, settings: WarningSettings) -> tuple[str, str]:
 
 
 def find_warnings(
-    measurements: pd.DataFrame,
+    measurements: pd.DataFrame | JudgedSamples,
     sections: pd.DataFrame | None = None,
     settings: WarningSettings | None = None,
     *,
@@ -224,10 +245,15 @@ def find_warnings(
     sample; ``limit`` the target-class limit (NaN for pH), ``ratio`` value/limit (DO:
     limit/value), ``baseline`` the recent mean of measured samples (sudden changes by
     variability); ``previous_value`` the previous sample (NaN when it was a
-    non-detect).  Sorted by kind, section, item and date.
+    non-detect).  Sorted by kind, section, item and date.  ``measurements``: the rows,
+    or the :class:`JudgedSamples` a database computed for these settings.
     """
     s = settings or WarningSettings()
     start = _window_start(since if since is not None else s.since)
+    if isinstance(measurements, JudgedSamples):  # computed by the database
+        if as_of is not None or not measurements.matches(s, start):
+            raise ValueError("the judged samples were computed for other warning settings")
+        return _judge(measurements.frame, sections, s)
     m = measurements
     if as_of is not None:
         cutoff = np.datetime64(pd.Timestamp(as_of).normalize() + pd.Timedelta(days=1), "ns")
@@ -235,11 +261,16 @@ def find_warnings(
     d = _daily(m, s)
     if len(d["s"]) == 0:
         return pd.DataFrame(columns=list(WARNING_COLUMNS))
-    attrs = section_attributes(sections)
-    latest = _samples(d, s.window, start)
+    return _judge(_samples(d, s.window, start), sections, s)
+
+
+def _judge(latest: pd.DataFrame, sections: pd.DataFrame | None,
+           s: WarningSettings) -> pd.DataFrame:
+    """The warnings of the judged samples (:func:`_samples`' frame)."""
     if latest.empty:
         return pd.DataFrame(columns=list(WARNING_COLUMNS))
-
+    attrs = section_attributes(sections)
+    latest = latest.copy()
     by_code = attrs.set_index("section_code")
     latest["section_name"] = latest["section_code"].map(by_code["name"])
     target = pd.to_numeric(latest["section_code"].map(by_code["target_class"].astype("float64")),
