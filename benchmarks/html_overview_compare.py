@@ -172,7 +172,8 @@ def measure(browser: Browser, path: Path, ready: str, runs: int) -> dict:
             "errors": errors[:3], "remote": browser.remote_requests()[:3]}
 
 
-def run_scale(ctx: ExportContext, k: int, out: Path, browser: Browser, runs: int) -> dict:
+def run_scale(ctx: ExportContext, k: int, out: Path, browser: Browser, runs: int,
+              pages: tuple[str, ...] = ("ours", "explore", "markercluster")) -> dict:
     sc = scaled(ctx, k)
     n = sum(len(sc.layers[name]) for name in SOURCE_LAYERS)
     print(f"× {k}: {n:,} sources", flush=True)
@@ -185,27 +186,39 @@ def run_scale(ctx: ExportContext, k: int, out: Path, browser: Browser, runs: int
     browser.screenshot(f"bench_overview_x{k}")
     print("  ours", rows["ours"], flush=True)
     gdf = sources_frame(sc)
+    if "explore" in pages:
+        rows["explore"] = run_explore(gdf, k, out, browser, runs)
+    if "markercluster" in pages:
+        rows["markercluster"] = run_markercluster(gdf, k, out, browser, runs)
+    return {"k": k, "n": n, "rows": rows}
+
+
+def run_explore(gdf, k: int, out: Path, browser: Browser, runs: int) -> dict:
     explore = out / f"explore_x{k}.html"
     t0 = time.perf_counter()
     gdf.explore(column="type", popup=True, tooltip="name", tiles=None).save(str(explore))
     t_explore = time.perf_counter() - t0
     local = out / f"explore_x{k}_local.html"
     offline_copy_of_explore(explore, local)
-    rows["explore"] = {"write": t_explore, "size": explore.stat().st_size,
-                       **measure(browser, local, explore_ready(len(gdf)), runs)}
-    print("  explore", rows["explore"], flush=True)
+    row = {"write": t_explore, "size": explore.stat().st_size,
+           **measure(browser, local, explore_ready(len(gdf)), runs)}
+    print("  explore", row, flush=True)
+    return row
+
+
+def run_markercluster(gdf, k: int, out: Path, browser: Browser, runs: int) -> dict:
     mc = out / f"markercluster_x{k}.html"
     t_mc = write_markercluster(gdf, mc)
     mc_local = out / f"markercluster_x{k}_local.html"
     offline_markercluster(mc, mc_local)
     n_points = int(gdf.geometry.notna().sum())
-    rows["markercluster"] = {"write": t_mc, "size": mc.stat().st_size,
-                             **measure(browser, mc_local, markercluster_ready(n_points), runs)}
-    print("  markercluster", rows["markercluster"], flush=True)
-    return {"k": k, "n": n, "rows": rows}
+    row = {"write": t_mc, "size": mc.stat().st_size,
+           **measure(browser, mc_local, markercluster_ready(n_points), runs)}
+    print("  markercluster", row, flush=True)
+    return row
 
 
-def markdown(results: list[dict], runs: int, load: float) -> str:
+def markdown(results: list[dict], runs: int, load: float, load_end: float | None = None) -> str:
     lines = [
         "| sources | page | write | file | usable in Chromium | zoom step, whole page "
         "(the clusterers' own work; the sources alone) |",
@@ -227,8 +240,9 @@ def markdown(results: list[dict], runs: int, load: float) -> str:
             lines.append(
                 f"| {r['n']:,} | {name} | {row['write']:.1f} s | {row['size'] / 1e6:.1f} MB "
                 f"| {row['usable']:.2f} s{ratio} | {row['zoom']:.0f} ms{inner}{zratio} |")
+    end = f", {load_end:.1f} at the end" if load_end is not None else ""
     head = (f"{platform.system()} {platform.machine()}, {os.cpu_count()} CPUs (load average "
-            f"{load:.1f} at the start), headless Chromium, network off; median of {runs} "
+            f"{load:.1f} at the start{end}), headless Chromium, network off; median of {runs} "
             "loads and of 6 zoom steps.")
     return head + "\n\n" + "\n".join(lines) + "\n"
 
@@ -240,25 +254,29 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", type=int, nargs="+", default=[1, 4])
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--write", type=Path, default=None)
+    ap.add_argument("--pages", nargs="+", default=["ours", "explore", "markercluster"],
+                    choices=["ours", "explore", "markercluster"],
+                    help="which pages to measure (ours always)")
     args = ap.parse_args(argv)
     if not args.db.exists():
         sys.exit(f"{args.db} is missing: python -m pollution_map_plugin demo-db {args.db} "
                  "--scale chongqing")
     args.out.mkdir(parents=True, exist_ok=True)
     _mapclassify_stand_in()
-    load = os.getloadavg()[0]
     from pollution_map_plugin.core.db import open_database
 
     with open_database(args.db) as db:
         ctx = ExportContext(db, offline=True)
+    load = os.getloadavg()[0]  # after reading the database: the load the pages met
     driver = make_driver(tempfile.mkdtemp(prefix="psm-bench-compare-"))
     driver.set_page_load_timeout(120)
     browser = Browser(driver, REPO / "tests" / "artifacts")
     try:
-        results = [run_scale(ctx, k, args.out, browser, args.runs) for k in args.scales]
+        results = [run_scale(ctx, k, args.out, browser, args.runs, tuple(args.pages))
+                   for k in args.scales]
     finally:
         driver.quit()
-    text = markdown(results, args.runs, load)
+    text = markdown(results, args.runs, load, os.getloadavg()[0])
     print(text)
     if args.write:
         args.write.parent.mkdir(parents=True, exist_ok=True)

@@ -40,16 +40,83 @@ var PSM = (function () {
     return String(v);
   }
 
-  /* A part [x0, y0, dx1, dy1, …] (first vertex from the origin, then differences). */
-  function latlngs(flat) {
-    var out = new Array(flat.length / 2), x = 0, y = 0;
+  /* A part [x0, y0, dx1, dy1, …] (first vertex from the origin, then differences) as
+   * LatLngs; its Web-Mercator coordinates (see FastPath) pushed to ``merc.rings``. */
+  function latlngs(flat, merc) {
+    var n = flat.length / 2, out = new Array(n), m = new Float64Array(flat.length);
+    var x = 0, y = 0, b = merc.box;
     for (var j = 0; j < flat.length; j += 2) {
       x += flat[j];
       y += flat[j + 1];
-      out[j / 2] = [OY + y * Q, OX + x * Q];
+      var lat = OY + y * Q, lng = OX + x * Q, s = Math.sin(lat * Math.PI / 180);
+      var u = lng / 360 + 0.5, v = 0.5 - Math.log((1 + s) / (1 - s)) / (4 * Math.PI);
+      out[j / 2] = new L.LatLng(lat, lng);
+      m[j] = u;
+      m[j + 1] = v;
+      if (u < b[0]) { b[0] = u; }
+      if (v < b[1]) { b[1] = v; }
+      if (u > b[2]) { b[2] = u; }
+      if (v > b[3]) { b[3] = v; }
+    }
+    merc.rings.push(m);
+    return out;
+  }
+
+  /* Rings in layer pixels at scale ``s`` (256·2^zoom) less the pixel origin ``o``, as
+   * Leaflet's latLngToLayerPoint rounds them; a vertex within a pixel of the last one
+   * kept is dropped, as Leaflet's own simplification (smoothFactor 1) would drop it. */
+  function projectRings(rings, s, o) {
+    var out = new Array(rings.length);
+    for (var r = 0; r < rings.length; r++) {
+      var m = rings[r], n = m.length, ring = [], lx = 0, ly = 0;
+      for (var j = 0; j < n; j += 2) {
+        var x = Math.round(m[j] * s) - o.x, y = Math.round(m[j + 1] * s) - o.y;
+        if (j > 0 && j < n - 2 && (x - lx) * (x - lx) + (y - ly) * (y - ly) <= 1) { continue; }
+        ring.push(new L.Point(x, y));
+        lx = x;
+        ly = y;
+      }
+      out[r] = ring;
     }
     return out;
   }
+
+  /* Lines and areas projected from Web-Mercator coordinates in [0, 1]² computed once
+   * (EPSG:3857 at zoom 0, over one 256 px tile): at each zoom only the bounding box is
+   * scaled, and a feature's rings are scaled when it is first drawn in view at that
+   * zoom, with sub-pixel vertices dropped.  Leaflet's own _project ran the projection
+   * for every vertex of every feature at every zoom step (most of a zoom step's work). */
+  var FastPath = {
+    _project: function () {
+      var map = this._map, m = this._psm;
+      if (!m || map.options.crs !== L.CRS.EPSG3857) {
+        this._psmS = null;
+        return L.Polyline.prototype._project.call(this);
+      }
+      var s = 256 * Math.pow(2, map.getZoom()), o = map.getPixelOrigin(), b = m.box;
+      this._psmS = s;
+      this._psmO = o;
+      this._rings = null;
+      this._rawPxBounds = new L.Bounds(
+        [Math.round(b[0] * s) - o.x, Math.round(b[1] * s) - o.y],
+        [Math.round(b[2] * s) - o.x, Math.round(b[3] * s) - o.y]);
+      this._updateBounds();
+    },
+    _clipPoints: function () {
+      if (this._psmS && !this._rings) {
+        if (!this._pxBounds || !this._pxBounds.intersects(this._renderer._bounds)) {
+          this._parts = [];
+          return;
+        }
+        this._rings = projectRings(this._psm.rings, this._psmS, this._psmO);
+      }
+      this._psmClip();
+    }
+  };
+  var PSMLine = L.Polyline.extend(L.extend({_psmClip: L.Polyline.prototype._clipPoints},
+    FastPath));
+  var PSMArea = L.Polygon.extend(L.extend({_psmClip: L.Polygon.prototype._clipPoints},
+    FastPath));
 
   function pointAt(layer, i) { return [OY + layer.y[i] * Q, OX + layer.x[i] * Q]; }
 
@@ -166,13 +233,61 @@ var PSM = (function () {
     });
   }
 
+  /* Markers moved by their group: Leaflet registers three map listeners per marker
+   * (zoom, viewreset, zoomanim) and finds each in a list of every marker's to remove it,
+   * which made removing a zoom level's clusters quadratic in the markers on the map; a
+   * MarkerGroup listens once and moves its markers (and animates them) itself. */
+  var Marker = L.Marker.extend({
+    getEvents: function () { return {}; },
+    onAdd: function (map) {
+      this._zoomAnimated = this._zoomAnimated && map.options.markerZoomAnimation;
+      this._initIcon();
+      this.update();
+    },
+    onRemove: function () {
+      this._removeIcon();
+      this._removeShadow();
+    }
+  });
+  var MarkerGroup = L.FeatureGroup.extend({
+    getEvents: function () {
+      return {zoom: this._psmMove, viewreset: this._psmMove, zoomanim: this._psmAnimate};
+    },
+    _psmMove: function () {
+      for (var k in this._layers) { this._layers[k].update(); }
+    },
+    _psmAnimate: function (e) {
+      for (var k in this._layers) {
+        var m = this._layers[k];
+        if (m._zoomAnimated && m._animateZoom) { m._animateZoom(e); }
+      }
+    }
+  });
+
+  /* A divIcon whose HTML (the page's own symbols) is parsed once and cloned per marker. */
+  var CloneIcon = L.DivIcon.extend({
+    createIcon: function (old) {
+      if (!this._psmTpl) {
+        var t = document.createElement('template');
+        t.innerHTML = this.options.html;
+        this._psmTpl = t.content;
+      }
+      var div = (old && old.tagName === 'DIV') ? old : document.createElement('div');
+      div.textContent = '';
+      div.appendChild(this._psmTpl.cloneNode(true));
+      this._setIconStyles(div, 'icon');
+      return div;
+    }
+  });
+
   /* A source layer: clustered by supercluster (templates/supercluster_layer.js). */
-  function pointLayer(layer) {
+  function pointLayer(layer, index) {
     var icon = L.divIcon({className: 'psm-sym psm-sym-' + layer.id,
       iconSize: [layer.size, layer.size]});
     var group = new PSMSuper(layer.n, function (i) { return pointAt(layer, i); }, icon,
       layer.colour, {label: function (i) { return fmt(val(layer, 'name', i)); },
         clusterLabel: T.cluster_of || '{n}'});
+    if (index) { group.adopt(index, index.psmMs); }
     lazy(group, layer);
     return group;
   }
@@ -191,17 +306,17 @@ var PSM = (function () {
     if (!STATE.icons[key]) { key = 'control|' + (cls || 0) + '|' + meets; }
     if (!STATE.iconCache[key]) {
       var s = STATE.secSizes[level] || 15;
-      STATE.iconCache[key] = L.divIcon({html: STATE.icons[key], className: 'psm-sec',
+      STATE.iconCache[key] = new CloneIcon({html: STATE.icons[key], className: 'psm-sec',
         iconSize: [s, s]});
     }
     return STATE.iconCache[key];
   }
 
   function sectionLayer(layer) {
-    var group = L.featureGroup();
+    var group = new MarkerGroup();
     var markers = new Array(layer.n);
     for (var i = 0; i < layer.n; i++) {
-      var m = L.marker(pointAt(layer, i), {icon: sectionIcon(layer, i), zIndexOffset: 1000,
+      var m = new Marker(pointAt(layer, i), {icon: sectionIcon(layer, i), zIndexOffset: 1000,
         keyboard: true, title: fmt(val(layer, 'name', i))});
       m._psmI = i;
       markers[i] = m;
@@ -247,12 +362,14 @@ var PSM = (function () {
     for (var f = 0; f < geom.length; f++) {
       var parts = geom[f];
       if (!parts.length) { continue; }
-      var shape;
+      var shape, merc = {rings: [], box: [Infinity, Infinity, -Infinity, -Infinity]};
+      var part = function (flat) { return latlngs(flat, merc); };
       if (v.kind === 'line') {
-        shape = L.polyline(parts.map(latlngs), style);
+        shape = new PSMLine(parts.map(part), style);
       } else {
-        shape = L.polygon(parts.map(function (poly) { return poly.map(latlngs); }), style);
+        shape = new PSMArea(parts.map(function (poly) { return poly.map(part); }), style);
       }
+      shape._psm = merc;
       shape._psmI = f;
       g.addLayer(shape);
     }
@@ -289,6 +406,8 @@ var PSM = (function () {
   var STATE = null;
   var LOADED = [];
   var PENDING = [];
+  var CHAIN = Promise.resolve();  // the layers drawn in the order of the page (but sources)
+  var INDEXES = {};  // data element id -> promise of its cluster index (built off thread)
   var GZIP = 'application/x-psm-json-gzip-base64';
 
   /* The data element ``id`` unpacked, as a promise: JSON, or gzipped JSON in base64
@@ -325,6 +444,13 @@ var PSM = (function () {
       secSizes: data.secSizes, iconCache: {}, renderer: L.canvas({padding: 0.3}),
       buildStart: t0, marks: {start: t0}};
     window.PSM_STATE = STATE;
+    // the sources' cluster indexes first, the largest first, in workers that unpack their
+    // data themselves
+    Array.prototype.slice.call(document.querySelectorAll('script[id^="psm-points-"]'))
+      .filter(function (node) { return node.type === GZIP; })
+      .map(function (node) { return {id: node.id, gz: node.textContent.trim()}; })
+      .sort(function (a, b) { return b.gz.length - a.gz.length; })
+      .forEach(function (job) { INDEXES[job.id] = PSMSuper.offThread(job, OX, OY, Q); });
     map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
     if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
     if (typeof DecompressionStream === 'undefined') {
@@ -335,7 +461,7 @@ var PSM = (function () {
     return STATE;
   }
 
-  function build(s, holder) {
+  function build(s, holder, index) {
     var lyr;
     if (s.layerKind === 'tiles') {
       lyr = tiles(s.tiles);
@@ -343,7 +469,7 @@ var PSM = (function () {
       lyr = L.layerGroup();
       s.layers.forEach(function (v) { lyr.addLayer(vectorLayer(v, STATE.renderer)); });
     } else if (s.layerKind === 'points') {
-      lyr = pointLayer(s);
+      lyr = pointLayer(s, index);
     } else if (s.layerKind === 'sections') {
       lyr = sectionLayer(s);
     } else {
@@ -361,18 +487,31 @@ var PSM = (function () {
 
   /* One layer (a folium PsmTiles / PsmBackground / PsmVectorLayer / PsmPointLayer /
    * PsmSectionLayer): a group, on the map when ``show``, that receives the layer once
-   * its data is unpacked (in the order of the page). */
+   * its data is unpacked, in the order of the page; a source layer (markers, whose order
+   * does not show) once its cluster index is built too, without holding up the layers
+   * after it. */
   function layer(map, id, show) {
     var holder = L.layerGroup();
     if (show) { holder.addTo(map); }
-    var before = PENDING.length ? PENDING[PENDING.length - 1] : Promise.resolve();
+    var before = CHAIN, sources = id.indexOf('psm-points-') === 0;
     var data = spec(id);
-    var done = Promise.all([before, data]).then(function (r) {
+    // a source layer's cluster index is built off the main thread as soon as its data
+    // is unpacked, while the layers before it are drawn
+    var index = data.then(function (s) {
+      STATE.marks['data:' + id] = performance.now();
+      if (s.layerKind !== 'points' || !s.n) { return null; }
+      return (INDEXES[id] || PSMSuper.offThread(s, OX, OY, Q)).then(function (idx) {
+        STATE.marks['index:' + id] = performance.now();
+        return idx;
+      });
+    });
+    var done = Promise.all([before, data, index]).then(function (r) {
       var s = r[1], needs = (s.layers || []).filter(function (v) { return v.geomFrom; });
       return Promise.all(needs.map(function (v) {
         return spec('psm-vector-' + v.geomFrom).then(function (o) { v.geom = o.geom; });
-      })).then(function () { build(s, holder); });
+      })).then(function () { build(s, holder, r[2]); });
     });
+    if (!sources) { CHAIN = done; }
     PENDING.push(done);
     return holder;
   }
@@ -464,6 +603,6 @@ var PSM = (function () {
   return {init: init, layer: layer, onLoad: onLoad, legend: legend, ready: ready,
     values: values, val: val, fmt: fmt, el: el, badge: badge, classInfo: classInfo,
     showFeature: showFeature, recolourSections: recolourSections, spec: spec, unpack: unpack,
-    openPopup: openPopup,
+    openPopup: openPopup, Marker: Marker, MarkerGroup: MarkerGroup,
     strings: function () { return T; }, state: function () { return STATE; }};
 }());

@@ -19,7 +19,7 @@ var PSMSuper = L.Layer.extend({
     this._colour = colour;
     this._keep = null;  // indices kept by a filter (null: all)
     this._index = null;
-    this._group = L.featureGroup();
+    this._group = new PSM.MarkerGroup();
     this._group.addEventParent(this);
     this._markers = {};  // key ("c" + cluster id or "p" + point) -> marker
     this._spider = null;
@@ -31,6 +31,13 @@ var PSMSuper = L.Layer.extend({
     }, this);
   },
 
+  /* An index built elsewhere (PSMSuper.offThread) for every point. */
+  adopt: function (index, ms) {
+    this._index = index;
+    this._count = this._n;
+    this.buildMs = ms;
+  },
+
   _build: function () {
     var t0 = performance.now(), pts = [];
     for (var i = 0; i < this._n; i++) {
@@ -39,9 +46,7 @@ var PSMSuper = L.Layer.extend({
       pts.push({type: 'Feature', properties: {i: i},
         geometry: {type: 'Point', coordinates: [ll[1], ll[0]]}});
     }
-    // no levels below zoom 3 (a province fills the screen from 6): ~10 % of the build
-    this._index = new Supercluster({radius: this.options.radius, minZoom: 3,
-      maxZoom: this.options.maxZoom, minPoints: 2}).load(pts);
+    this._index = new Supercluster(PSMSuper.INDEX).load(pts);
     this._count = pts.length;
     this.buildMs = performance.now() - t0;
   },
@@ -133,8 +138,8 @@ var PSMSuper = L.Layer.extend({
     this.lastUpdateMs = performance.now() - t0;
   },
 
-  _pointMarker: function (i) {
-    var m = L.marker(this._latlng(i), {icon: this._icon, keyboard: true,
+  _pointMarker: function (i, spider) {
+    var m = new (spider ? L.Marker : PSM.Marker)(this._latlng(i), {icon: this._icon, keyboard: true,
       title: this.options.label ? this.options.label(i) : ''});
     m._psmI = i;
     return m;
@@ -144,10 +149,13 @@ var PSMSuper = L.Layer.extend({
     var n = f.properties.point_count, c = f.geometry.coordinates;
     var size = n < 100 ? 30 : (n < 1000 ? 36 : 44);
     var text = n < 10000 ? String(n) : Math.round(n / 1000) + 'k';
-    var m = L.marker([c[1], c[0]], {keyboard: true,
+    var disc = document.createElement('div'), span = document.createElement('span');
+    disc.style.background = this._colour;
+    span.textContent = text;
+    disc.appendChild(span);  // built, not parsed from HTML: a zoom step makes ~150 of them
+    var m = new PSM.Marker([c[1], c[0]], {keyboard: true,
       title: this.options.clusterLabel.replace('{n}', String(n)),
-      icon: L.divIcon({html: '<div style="background:' + this._colour + '"><span>' + text +
-        '</span></div>', className: 'psm-cluster', iconSize: L.point(size, size)})});
+      icon: L.divIcon({html: disc, className: 'psm-cluster', iconSize: L.point(size, size)})});
     m._psmClusterId = f.properties.cluster_id;
     m._psmCount = n;
     return m;
@@ -193,7 +201,7 @@ var PSMSuper = L.Layer.extend({
       var at = map.layerPointToLatLng(centre.add(L.point(r * Math.cos(a), r * Math.sin(a))));
       group.addLayer(L.polyline([cluster.getLatLng(), at], {color: '#555', weight: 1,
         opacity: 0.7, interactive: false, className: 'psm-spider-leg'}));
-      var i = leaves[k].properties.i, mk = this._pointMarker(i);
+      var i = leaves[k].properties.i, mk = this._pointMarker(i, true);
       mk.setLatLng(at);
       markers[i] = mk;
       group.addLayer(mk);
@@ -217,3 +225,138 @@ var PSMSuper = L.Layer.extend({
   /* The markers spidered out now (point index -> marker), or null. */
   spidered: function () { return this._spider ? this._spider.markers : null; }
 });
+
+/* The index options; no levels below zoom 3 (a province fills the screen from 6): ~10 %
+ * of the build.  The radius and maximum zoom are the layer's defaults above. */
+PSMSuper.INDEX = {radius: 80, minZoom: 3, maxZoom: 18, minPoints: 2};
+
+/* The index of every point of a layer built in a Web Worker, on the other core, while the
+ * page draws its other layers: a promise of a Supercluster, or of null where no worker
+ * can be made (then the layer builds its index itself).  The worker runs this page's own
+ * supercluster (its inline script, from a blob: no file, no request) and sends back its
+ * flat arrays (transferred, not copied); they become an index here again.
+ * job: {gz: the layer's data element's text (gzipped JSON in base64, unpacked in the
+ * worker, so that it starts before the page has unpacked it)} or {x, y: the layer's
+ * integer coordinates}; lng = ox + x * q, lat = oy + y * q. */
+PSMSuper.offThread = (function () {
+  // two workers (the largest layer gets one to itself): the farms' index alone is most of
+  // the work, and the page is usable when the last index is in
+  var POOL = 2, workers = [], jobs = {}, next = 0, failed = false, url = null;
+
+  function work() {  // the worker's code (run there, from its source text)
+    function coords(d) {
+      if (!d.gz) { return Promise.resolve(d); }
+      return fetch('data:application/gzip;base64,' + d.gz).then(function (r) {
+        return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).text();
+      }).then(JSON.parse);
+    }
+    self.onmessage = function (e) {
+      var d = e.data;
+      coords(d).then(function (c) { index(d, c.x, c.y); }).catch(function (err) {
+        self.postMessage({id: d.id, error: String(err)});
+      });
+    };
+    function index(d, x, y) {
+      var n = x.length, pts = new Array(n);
+      for (var i = 0; i < n; i++) {
+        pts[i] = {type: 'Feature', properties: null,
+          geometry: {type: 'Point', coordinates: [d.ox + x[i] * d.q, d.oy + y[i] * d.q]}};
+      }
+      var t0 = performance.now(), idx = new Supercluster(d.options).load(pts);
+      var trees = [], slabs = [], seen = [], transfer = [];
+      function keep(buf) { if (transfer.indexOf(buf) < 0) { transfer.push(buf); } }
+      for (var z = 0; z < idx.trees.length; z++) {
+        var t = idx.trees[z], k = t ? seen.indexOf(t) : -1;
+        if (t && k < 0) {
+          k = seen.length;
+          seen.push(t);
+          slabs.push({kd: t.ids.buffer, data: t.data});
+          keep(t.ids.buffer);
+          keep(t.data.buffer);
+        }
+        trees.push(k);
+      }
+      keep(idx.coords.buffer);
+      self.postMessage({id: d.id, trees: trees, slabs: slabs, coords: idx.coords,
+        numPoints: idx.numPoints, ms: performance.now() - t0}, transfer);
+    }
+  }
+
+  function start() {
+    if (!url) {
+      var lib = document.querySelector('script[data-asset^="supercluster/"]');
+      if (!lib || typeof Worker === 'undefined' || typeof Blob === 'undefined') { return null; }
+      var src = lib.textContent + '\n;(' + work.toString() + '());';
+      url = URL.createObjectURL(new Blob([src], {type: 'text/javascript'}));
+    }
+    var w = new Worker(url);
+    w.psmLoad = 0;
+    w.onmessage = function (e) {
+      var job = jobs[e.data.id];
+      delete jobs[e.data.id];
+      job.resolve(e.data.error ? null : adopt(e.data));
+    };
+    w.onerror = function (e) {  // every job still waiting builds on the main thread
+      if (e && e.preventDefault) { e.preventDefault(); }
+      failed = true;
+      Object.keys(jobs).forEach(function (id) { jobs[id].resolve(null); });
+      jobs = {};
+    };
+    return w;
+  }
+
+  function pick(size) {  // the least loaded worker (a new one while the pool is not full)
+    var best = null;
+    workers.forEach(function (w) { if (!best || w.psmLoad < best.psmLoad) { best = w; } });
+    if ((!best || best.psmLoad > 0) && workers.length < POOL) {
+      var w = start();
+      if (w) { workers.push(w); best = w; }
+    }
+    if (best) { best.psmLoad += size; }
+    return best;
+  }
+
+  var KDBush = null;
+  function adopt(m) {  // the worker's arrays as a Supercluster (as its load() leaves one)
+    if (!KDBush) {  // the class supercluster bundles: the constructor of a tree of its own
+      KDBush = new Supercluster({minZoom: 0, maxZoom: 0}).load([{type: 'Feature',
+        properties: null, geometry: {type: 'Point', coordinates: [0, 0]}}]).trees[1].constructor;
+    }
+    var idx = new Supercluster(PSMSuper.INDEX), props = new Array(m.numPoints);
+    for (var i = 0; i < m.numPoints; i++) { props[i] = {i: i}; }
+    var made = m.slabs.map(function (s) {
+      var t = KDBush.from(s.kd);
+      t.data = s.data;
+      return t;
+    });
+    idx.trees = m.trees.map(function (k) { return k < 0 ? undefined : made[k]; });
+    idx.numPoints = m.numPoints;
+    idx.coords = m.coords;
+    idx.props = props;
+    idx.ids = null;
+    idx.psmMs = m.ms;
+    return idx;
+  }
+
+  return function (job, ox, oy, q) {
+    var worker = null;
+    try {
+      worker = failed ? null : pick(job.gz ? job.gz.length : 4 * job.x.length);
+    } catch (err) {  // e.g. a browser that refuses workers from blob: URLs
+      failed = true;
+    }
+    if (!worker) { return Promise.resolve(null); }
+    var id = next++, msg = {id: id, ox: ox, oy: oy, q: q, options: PSMSuper.INDEX}, move = [];
+    if (job.gz) {
+      msg.gz = job.gz;
+    } else {
+      msg.x = Int32Array.from(job.x);
+      msg.y = Int32Array.from(job.y);
+      move = [msg.x.buffer, msg.y.buffer];
+    }
+    return new Promise(function (resolve) {
+      jobs[id] = {resolve: resolve};
+      worker.postMessage(msg, move);
+    });
+  };
+}());
