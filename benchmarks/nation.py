@@ -115,6 +115,48 @@ print(json.dumps(out))
 '''
 
 
+QGIS_CHILD = r'''
+import json, os, sys, time
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+from qgis.core import QgsApplication, QgsProject
+app = QgsApplication([], False)
+app.initQgis()
+from pollution_map_plugin.qgis_desktop.connection import resolve
+from pollution_map_plugin.qgis_desktop.layer_loading import GROUPS, load_database
+target, variant = sys.argv[1], sys.argv[2]
+project = QgsProject.instance()
+t0 = time.perf_counter()
+if variant == "plugin":  # groups, renderers, labels, aliases, relations
+    n = len(load_database(target, project).findLayers())
+else:  # one provider layer per table, QGIS's defaults
+    source = resolve(target)
+    layers = [source.layer(t, t) for _k, _title, ts in GROUPS for t in ts]
+    project.addMapLayers([lyr for lyr in layers if lyr.isValid()])
+    n = len(project.mapLayers())
+out = {"s": time.perf_counter() - t0, "layers": n,
+       "valid": all(lyr.isValid() for lyr in project.mapLayers().values())}
+project.clear()
+print(json.dumps(out))
+'''
+
+
+def qgis_load(target: str, runs: int) -> dict:
+    """The layers loaded into a QGIS project from the store, each run a fresh process
+    (QGIS started before the clock): the plugin's styled load and unstyled layers."""
+    out: dict = {}
+    for variant in ("plugin", "unstyled"):
+        times = []
+        for _ in range(runs):
+            proc = subprocess.run([sys.executable, "-c", QGIS_CHILD, target, variant],
+                                  cwd=REPO, capture_output=True, text=True, check=False,
+                                  env=dict(os.environ, QT_QPA_PLATFORM="offscreen"))
+            if proc.returncode:
+                raise SystemExit(f"qgis {variant} failed:\n{proc.stderr[-3000:]}")
+            times.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        out[variant] = times
+    return out
+
+
 JOBS = ("server", "server-nowarn", "server-nowarn-norollup", "stats", "pandas", "history-server",
         "warnings-server", "warnings-rows", "history-rows", "rows")
 
@@ -215,8 +257,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--figures", help="the load figures (JSON) of --existing")
     ap.add_argument("--append-day", help="with --existing: a pickled day of automatic "
                     "readings to append (timed, then again as a no-op)")
+    ap.add_argument("--qgis-runs", type=int, default=0,
+                    help="with --existing: only time loading the layers into QGIS")
     ap.add_argument("--write")
     args = ap.parse_args(argv)
+    if args.existing and args.qgis_runs:
+        print(json.dumps(qgis_load(args.existing, args.qgis_runs)), flush=True)
+        return 0
     if args.existing:
         figures = json.loads(Path(args.figures).read_text())
         if args.append_day:
