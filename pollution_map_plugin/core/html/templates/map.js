@@ -110,6 +110,11 @@ var PSM = (function () {
         }
         this._rings = projectRings(this._psm.rings, this._psmS, this._psmO);
       }
+      var view = this._renderer._bounds;
+      if (this._psmS && this._pxBounds && view.contains(this._pxBounds)) {
+        this._parts = this._rings.slice();  // wholly in view: nothing to clip
+        return;
+      }
       this._psmClip();
     }
   };
@@ -247,6 +252,16 @@ var PSM = (function () {
     onRemove: function () {
       this._removeIcon();
       this._removeShadow();
+    },
+    // a 2D translate: Leaflet's translate3d made each of some 600 markers its own
+    // compositing layer, rasterised and composited apart at every zoom step
+    _setPos: function (pos) {
+      if (this._icon) {
+        this._icon._leaflet_pos = pos;
+        this._icon.style.transform = 'translate(' + pos.x + 'px,' + pos.y + 'px)';
+      }
+      this._zIndex = pos.y + this.options.zIndexOffset;
+      this._resetZIndex();
     }
   });
   var MarkerGroup = L.FeatureGroup.extend({
