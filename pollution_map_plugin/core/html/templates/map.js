@@ -41,7 +41,7 @@ var PSM = (function () {
   }
 
   /* A part [x0, y0, dx1, dy1, …] (first vertex from the origin, then differences) as
-   * LatLngs; its Web-Mercator coordinates (see FastPath) pushed to ``merc.rings``. */
+   * LatLngs; its Web-Mercator coordinates (see fast_layers.js) pushed to ``merc.rings``. */
   function latlngs(flat, merc) {
     var n = flat.length / 2, out = new Array(n), m = new Float64Array(flat.length);
     var x = 0, y = 0, b = merc.box;
@@ -61,67 +61,6 @@ var PSM = (function () {
     merc.rings.push(m);
     return out;
   }
-
-  /* Rings in layer pixels at scale ``s`` (256·2^zoom) less the pixel origin ``o``, as
-   * Leaflet's latLngToLayerPoint rounds them; a vertex within a pixel of the last one
-   * kept is dropped, as Leaflet's own simplification (smoothFactor 1) would drop it. */
-  function projectRings(rings, s, o) {
-    var out = new Array(rings.length);
-    for (var r = 0; r < rings.length; r++) {
-      var m = rings[r], n = m.length, ring = [], lx = 0, ly = 0;
-      for (var j = 0; j < n; j += 2) {
-        var x = Math.round(m[j] * s) - o.x, y = Math.round(m[j + 1] * s) - o.y;
-        if (j > 0 && j < n - 2 && (x - lx) * (x - lx) + (y - ly) * (y - ly) <= 1) { continue; }
-        ring.push(new L.Point(x, y));
-        lx = x;
-        ly = y;
-      }
-      out[r] = ring;
-    }
-    return out;
-  }
-
-  /* Lines and areas projected from Web-Mercator coordinates in [0, 1]² computed once
-   * (EPSG:3857 at zoom 0, over one 256 px tile): at each zoom only the bounding box is
-   * scaled, and a feature's rings are scaled when it is first drawn in view at that
-   * zoom, with sub-pixel vertices dropped.  Leaflet's own _project ran the projection
-   * for every vertex of every feature at every zoom step (most of a zoom step's work). */
-  var FastPath = {
-    _project: function () {
-      var map = this._map, m = this._psm;
-      if (!m || map.options.crs !== L.CRS.EPSG3857) {
-        this._psmS = null;
-        return L.Polyline.prototype._project.call(this);
-      }
-      var s = 256 * Math.pow(2, map.getZoom()), o = map.getPixelOrigin(), b = m.box;
-      this._psmS = s;
-      this._psmO = o;
-      this._rings = null;
-      this._rawPxBounds = new L.Bounds(
-        [Math.round(b[0] * s) - o.x, Math.round(b[1] * s) - o.y],
-        [Math.round(b[2] * s) - o.x, Math.round(b[3] * s) - o.y]);
-      this._updateBounds();
-    },
-    _clipPoints: function () {
-      if (this._psmS && !this._rings) {
-        if (!this._pxBounds || !this._pxBounds.intersects(this._renderer._bounds)) {
-          this._parts = [];
-          return;
-        }
-        this._rings = projectRings(this._psm.rings, this._psmS, this._psmO);
-      }
-      var view = this._renderer._bounds;
-      if (this._psmS && this._pxBounds && view.contains(this._pxBounds)) {
-        this._parts = this._rings.slice();  // wholly in view: nothing to clip
-        return;
-      }
-      this._psmClip();
-    }
-  };
-  var PSMLine = L.Polyline.extend(L.extend({_psmClip: L.Polyline.prototype._clipPoints},
-    FastPath));
-  var PSMArea = L.Polygon.extend(L.extend({_psmClip: L.Polygon.prototype._clipPoints},
-    FastPath));
 
   function pointAt(layer, i) { return [OY + layer.y[i] * Q, OX + layer.x[i] * Q]; }
 
@@ -238,63 +177,6 @@ var PSM = (function () {
     });
   }
 
-  /* Markers moved by their group: Leaflet registers three map listeners per marker
-   * (zoom, viewreset, zoomanim) and finds each in a list of every marker's to remove it,
-   * which made removing a zoom level's clusters quadratic in the markers on the map; a
-   * MarkerGroup listens once and moves its markers (and animates them) itself. */
-  var Marker = L.Marker.extend({
-    getEvents: function () { return {}; },
-    onAdd: function (map) {
-      this._zoomAnimated = this._zoomAnimated && map.options.markerZoomAnimation;
-      this._initIcon();
-      this.update();
-    },
-    onRemove: function () {
-      this._removeIcon();
-      this._removeShadow();
-    },
-    // a 2D translate: Leaflet's translate3d made each of some 600 markers its own
-    // compositing layer, rasterised and composited apart at every zoom step
-    _setPos: function (pos) {
-      if (this._icon) {
-        this._icon._leaflet_pos = pos;
-        this._icon.style.transform = 'translate(' + pos.x + 'px,' + pos.y + 'px)';
-      }
-      this._zIndex = pos.y + this.options.zIndexOffset;
-      this._resetZIndex();
-    }
-  });
-  var MarkerGroup = L.FeatureGroup.extend({
-    getEvents: function () {
-      return {zoom: this._psmMove, viewreset: this._psmMove, zoomanim: this._psmAnimate};
-    },
-    _psmMove: function () {
-      for (var k in this._layers) { this._layers[k].update(); }
-    },
-    _psmAnimate: function (e) {
-      for (var k in this._layers) {
-        var m = this._layers[k];
-        if (m._zoomAnimated && m._animateZoom) { m._animateZoom(e); }
-      }
-    }
-  });
-
-  /* A divIcon whose HTML (the page's own symbols) is parsed once and cloned per marker. */
-  var CloneIcon = L.DivIcon.extend({
-    createIcon: function (old) {
-      if (!this._psmTpl) {
-        var t = document.createElement('template');
-        t.innerHTML = this.options.html;
-        this._psmTpl = t.content;
-      }
-      var div = (old && old.tagName === 'DIV') ? old : document.createElement('div');
-      div.textContent = '';
-      div.appendChild(this._psmTpl.cloneNode(true));
-      this._setIconStyles(div, 'icon');
-      return div;
-    }
-  });
-
   /* A source layer: clustered by supercluster (templates/supercluster_layer.js). */
   function pointLayer(layer, index) {
     var icon = L.divIcon({className: 'psm-sym psm-sym-' + layer.id,
@@ -321,17 +203,18 @@ var PSM = (function () {
     if (!STATE.icons[key]) { key = 'control|' + (cls || 0) + '|' + meets; }
     if (!STATE.iconCache[key]) {
       var s = STATE.secSizes[level] || 15;
-      STATE.iconCache[key] = new CloneIcon({html: STATE.icons[key], className: 'psm-sec',
+      STATE.iconCache[key] = new PSMFast.CloneIcon({html: STATE.icons[key], className: 'psm-sec',
         iconSize: [s, s]});
     }
     return STATE.iconCache[key];
   }
 
   function sectionLayer(layer) {
-    var group = new MarkerGroup();
+    var group = new PSMFast.MarkerGroup();
     var markers = new Array(layer.n);
     for (var i = 0; i < layer.n; i++) {
-      var m = new Marker(pointAt(layer, i), {icon: sectionIcon(layer, i), zIndexOffset: 1000,
+      var m = new PSMFast.Marker(pointAt(layer, i), {icon: sectionIcon(layer, i),
+        zIndexOffset: 1000,
         keyboard: true, title: fmt(val(layer, 'name', i))});
       m._psmI = i;
       markers[i] = m;
@@ -380,9 +263,9 @@ var PSM = (function () {
       var shape, merc = {rings: [], box: [Infinity, Infinity, -Infinity, -Infinity]};
       var part = function (flat) { return latlngs(flat, merc); };
       if (v.kind === 'line') {
-        shape = new PSMLine(parts.map(part), style);
+        shape = new PSMFast.Line(parts.map(part), style);
       } else {
-        shape = new PSMArea(parts.map(function (poly) { return poly.map(part); }), style);
+        shape = new PSMFast.Area(parts.map(function (poly) { return poly.map(part); }), style);
       }
       shape._psm = merc;
       shape._psmI = f;
@@ -618,6 +501,6 @@ var PSM = (function () {
   return {init: init, layer: layer, onLoad: onLoad, legend: legend, ready: ready,
     values: values, val: val, fmt: fmt, el: el, badge: badge, classInfo: classInfo,
     showFeature: showFeature, recolourSections: recolourSections, spec: spec, unpack: unpack,
-    openPopup: openPopup, Marker: Marker, MarkerGroup: MarkerGroup,
+    openPopup: openPopup,
     strings: function () { return T; }, state: function () { return STATE; }};
 }());

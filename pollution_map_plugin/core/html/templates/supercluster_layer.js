@@ -19,7 +19,7 @@ var PSMSuper = L.Layer.extend({
     this._colour = colour;
     this._keep = null;  // indices kept by a filter (null: all)
     this._index = null;
-    this._group = new PSM.MarkerGroup();
+    this._group = new PSMFast.MarkerGroup();
     this._group.addEventParent(this);
     this._markers = {};  // key ("c" + cluster id or "p" + point) -> marker
     this._spider = null;
@@ -139,7 +139,8 @@ var PSMSuper = L.Layer.extend({
   },
 
   _pointMarker: function (i, spider) {
-    var m = new (spider ? L.Marker : PSM.Marker)(this._latlng(i), {icon: this._icon, keyboard: true,
+    var Kind = spider ? L.Marker : PSMFast.Marker;  // spider markers move by themselves
+    var m = new Kind(this._latlng(i), {icon: this._icon, keyboard: true,
       title: this.options.label ? this.options.label(i) : ''});
     m._psmI = i;
     return m;
@@ -153,7 +154,7 @@ var PSMSuper = L.Layer.extend({
     disc.style.background = this._colour;
     span.textContent = text;
     disc.appendChild(span);  // built, not parsed from HTML: a zoom step makes ~150 of them
-    var m = new PSM.Marker([c[1], c[0]], {keyboard: true,
+    var m = new PSMFast.Marker([c[1], c[0]], {keyboard: true,
       title: this.options.clusterLabel.replace('{n}', String(n)),
       icon: L.divIcon({html: disc, className: 'psm-cluster', iconSize: L.point(size, size)})});
     m._psmClusterId = f.properties.cluster_id;
@@ -293,6 +294,7 @@ PSMSuper.offThread = (function () {
     w.psmLoad = 0;
     w.onmessage = function (e) {
       var job = jobs[e.data.id];
+      if (!job) { return; }  // given up on (the layer built its own index)
       delete jobs[e.data.id];
       job.resolve(e.data.error ? null : adopt(e.data));
     };
@@ -357,6 +359,9 @@ PSMSuper.offThread = (function () {
     return new Promise(function (resolve) {
       jobs[id] = {resolve: resolve};
       worker.postMessage(msg, move);
+      setTimeout(function () {  // a worker that never answers: the layer builds its own
+        if (jobs[id]) { delete jobs[id]; resolve(null); }
+      }, 30000);
     });
   };
 }());
