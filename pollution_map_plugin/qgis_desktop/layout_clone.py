@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from qgis.core import QgsPrintLayout, QgsReadWriteContext
 from qgis.PyQt.QtXml import QDomDocument, QDomElement
 
+from .translation import tr
+
 ITEMS_PER_STEP = 8
 _GROUP, _MAP, _FRAME = "65637", "65639", "65647"  # QgsLayoutItemRegistry's item types
 
@@ -33,7 +35,7 @@ def clone_steps(layout: QgsPrintLayout) -> Iterator[None]:
     clone = QgsPrintLayout(layout.project())
     _items, ok = clone.loadFromTemplate(document, context, True)
     if not ok:
-        raise RuntimeError(f"could not clone the layout {layout.name()}")
+        raise RuntimeError(tr("Could not copy the layout {0}").format(layout.name()))
     yield
     maps = [e for e in items if e.attribute("type") == _MAP]
     others = sorted((e for e in items if e.tagName() == "LayoutItem"
