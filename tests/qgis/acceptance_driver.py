@@ -119,6 +119,13 @@ def idle() -> Wait:
                 "tasks and canvas idle")
 
 
+def busy_state() -> str:
+    """What is still running: the active tasks and whether the canvas draws."""
+    manager = QgsApplication.taskManager()
+    tasks = [f"{t.description()} ({t.progress():.0f} %)" for t in manager.activeTasks()]
+    return f"active tasks {tasks}, canvas drawing {iface.mapCanvas().isDrawing()}"
+
+
 def plugin():
     return utils.plugins.get(PACKAGE)
 
@@ -525,7 +532,8 @@ class Runner:
                 if self.wait.cond():
                     self.wait = None
                 elif time.time() > self.wait.deadline:
-                    raise TimeoutError(f"timed out waiting for {self.wait.what}")
+                    raise TimeoutError(f"timed out waiting for {self.wait.what}: "
+                                       f"{busy_state()}")
                 else:
                     return
             self.wait = next(self.gen)
