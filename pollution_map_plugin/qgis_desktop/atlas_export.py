@@ -248,7 +248,7 @@ class AtlasExport:
         self._later(self._bg_begin)
         return self
 
-    def _timed(self, name: str, started: float) -> None:
+    def timed(self, name: str, started: float) -> None:
         elapsed = time.perf_counter() - started
         self.page_timings.append(elapsed)
         self.steps.append((f"{name} river {self.i + 1}", elapsed))
@@ -300,7 +300,7 @@ class AtlasExport:
             self._begin()
             self.hiding = [i for i in self.pages_layout.items()
                            if isinstance(i, QgsLayoutItemMap) and i.isVisible()]
-        self._timed("clone", started)
+        self.timed("clone", started)
         self._later(self._bg_clone if self.cloning is not None else self._bg_frames)
 
     def _bg_frames(self) -> None:
@@ -310,11 +310,11 @@ class AtlasExport:
         if self.hiding:
             item = self.hiding.pop(0)
             self.frames.append((item, picture_frame(self.pages_layout, item)))
-            self._timed("frames", started)
+            self.timed("frames", started)
             self._later(self._bg_frames)
             return
         self.legends = AtlasLegends(self.pages_layout)
-        self._timed("legends", started)
+        self.timed("legends", started)
         self._later(self._bg_open_river)
 
     def _bg_open_river(self) -> None:
@@ -330,7 +330,7 @@ class AtlasExport:
         self.render_jobs = list(enumerate(self.frames))
         self.legend_probes = []
         self.prepared = AtlasRenderTask(self, tr("One-river atlas: drawing the maps"))
-        self._timed("open", started)
+        self.timed("open", started)
         self._later(self._bg_prepare)
 
     def _bg_prepare(self) -> None:
@@ -342,7 +342,7 @@ class AtlasExport:
             probes = self.legends.probes(item)  # its legends: answered in the task too
             self.prepared.probes.extend(probes)
             self.legend_probes.extend(probes)
-            self._timed(f"prepare map {n + 1}", started)
+            self.timed(f"prepare map {n + 1}", started)
             self._later(self._bg_prepare)
             return
         self.render_task, self.prepared = self.prepared, None
@@ -382,7 +382,7 @@ class AtlasExport:
             if item.page() == self.page:
                 picture.setPicturePath(str(self._picture_path(n)))
         self._apply_legends(self.page)
-        self._timed(f"legend page {self.page + 1}", started)
+        self.timed(f"legend page {self.page + 1}", started)
         self._later(self._bg_pdf)
 
     def _bg_pdf(self) -> None:
@@ -392,7 +392,7 @@ class AtlasExport:
         if self.page > 0:
             writer.newPage()
         exporter.renderPage(painter, self.page)
-        self._timed(f"pdf page {self.page + 1}", started)
+        self.timed(f"pdf page {self.page + 1}", started)
         self._later(self._bg_png if self.png else self._bg_page_done)
 
     def _bg_png(self) -> None:
@@ -401,7 +401,7 @@ class AtlasExport:
         self.savers.append(save_png_in_thread(
             self.pages_layout, pdf.with_name(f"{pdf.stem}_p{self.page + 1}.png"), self.dpi,
             self.page))
-        self._timed(f"png page {self.page + 1}", started)
+        self.timed(f"png page {self.page + 1}", started)
         self._bg_page_done()
 
     def _bg_page_done(self) -> None:
@@ -428,7 +428,7 @@ class AtlasExport:
         self.over = True
         started = time.perf_counter()
         files = self._finish()
-        self._timed("finish", started)
+        self.timed("finish", started)
         self.task.finish(True)
         if self.on_done is not None:
             self.on_done(files)

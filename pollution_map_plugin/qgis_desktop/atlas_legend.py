@@ -356,5 +356,5 @@ class AtlasRenderTask(MapRenderTask):
     def finished(self, ok: bool) -> None:  # main thread: the jobs released, then the export
         export, started = self.export, time.perf_counter()
         super().finished(ok)
-        if hasattr(export, "_timed"):
-            export._timed("drawn", started)
+        if hasattr(export, "timed"):
+            export.timed("drawn", started)

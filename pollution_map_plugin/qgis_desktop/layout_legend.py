@@ -167,7 +167,7 @@ def present_items_steps(layer, scale: float = 0.0, rect: QgsRectangle | None = N
     legend lists only what the map shows; rules hidden at ``scale`` are left out too.
     """
     if rect is None:
-        quick = _graduated_presence(layer, scale)
+        quick = graduated_presence(layer, scale)
         if quick is not None:
             return quick
     exprs = item_filters(layer, scale)
@@ -192,7 +192,7 @@ _FIELD_OR_COALESCE = re.compile(
     r'^\s*(?:coalesce\(\s*"([^"]+)"\s*,\s*(-?[\d.]+)\s*\)|"([^"]+)")\s*$', re.IGNORECASE)
 
 
-def _graduated_presence(layer, scale: float) -> list[int] | None:
+def graduated_presence(layer, scale: float) -> list[int] | None:
     """:func:`present_items` of a graduated renderer on a field (or ``coalesce(field,
     default)``) from the field's distinct values: one provider query instead of a scan
     per class (a Chongqing-size source layer has tens of thousands of points)."""

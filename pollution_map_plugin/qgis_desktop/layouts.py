@@ -35,8 +35,8 @@ from .cjk_fonts import map_font_family
 from .layer_loading import group_source
 from .layout_legend import (  # noqa: F401 - the legend helpers, as before
     COUNTED,
-    _graduated_presence,  # noqa: F401
     build_legend,
+    graduated_presence,
     item_counts,
     item_filters,
     present_items,
@@ -59,11 +59,11 @@ def expected_png_size(dpi: int = DEFAULT_DPI) -> tuple[int, int]:
     return int(PAGE_W / 25.4 * dpi), int(PAGE_H / 25.4 * dpi)
 
 
-def _pt(x: float, y: float) -> QgsLayoutPoint:
+def layout_point(x: float, y: float) -> QgsLayoutPoint:
     return QgsLayoutPoint(x, y, layout_millimeters())
 
 
-def _size(w: float, h: float) -> QgsLayoutSize:
+def layout_size(w: float, h: float) -> QgsLayoutSize:
     return QgsLayoutSize(w, h, layout_millimeters())
 
 
@@ -73,7 +73,7 @@ def literal(text: str) -> str:
     return str(text).replace("[%", "[% '[' %]%")
 
 
-def _label(layout: QgsPrintLayout, text: str, rect: tuple[float, float, float, float],
+def add_label(layout: QgsPrintLayout, text: str, rect: tuple[float, float, float, float],
            size: float, bold: bool = False, colour: str = "#1a1a1a",
            align=Qt.AlignmentFlag.AlignLeft, item_id: str = "") -> QgsLayoutItemLabel:
     item = QgsLayoutItemLabel(layout)
@@ -94,8 +94,8 @@ def _label(layout: QgsPrintLayout, text: str, rect: tuple[float, float, float, f
         item.setFont(font)
         item.setFontColor(QColor(colour))
     item.setHAlign(align)
-    item.attemptMove(_pt(rect[0], rect[1]))
-    item.attemptResize(_size(rect[2], rect[3]))
+    item.attemptMove(layout_point(rect[0], rect[1]))
+    item.attemptResize(layout_size(rect[2], rect[3]))
     layout.addLayoutItem(item)
     return item
 
@@ -155,17 +155,17 @@ def layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     layout.initializeDefaults()  # one A4 page
     layout.setName(layout_name(group, key))
     page = layout.pageCollection().page(0)
-    page.setPageSize(_size(PAGE_W, PAGE_H))
+    page.setPageSize(layout_size(PAGE_W, PAGE_H))
 
-    _label(layout, spec.title, (10, 6, 277, 11), 20, bold=True, item_id="pm_title")
-    _label(layout, subtitle(key, data), (10, 16, 212, 6), 10, colour="#404040",
+    add_label(layout, spec.title, (10, 6, 277, 11), 20, bold=True, item_id="pm_title")
+    add_label(layout, subtitle(key, data), (10, 16, 212, 6), 10, colour="#404040",
            item_id="pm_subtitle")
 
     crs = projected_crs(group, project)
     item = QgsLayoutItemMap(layout)
     item.setId("pm_map")
-    item.attemptResize(_size(MAP_RECT[2], MAP_RECT[3]))  # size first: the extent's aspect
-    item.attemptMove(_pt(MAP_RECT[0], MAP_RECT[1]))
+    item.attemptResize(layout_size(MAP_RECT[2], MAP_RECT[3]))  # size first: the extent's aspect
+    item.attemptMove(layout_point(MAP_RECT[0], MAP_RECT[1]))
     item.setCrs(crs)
     item.setFollowVisibilityPreset(True)
     item.setFollowVisibilityPresetName(spec.theme)
@@ -181,13 +181,13 @@ def layout_steps(group: QgsLayerTreeGroup, key: str, data: MapData | None,
     yield
     # the legend takes what it needs on the right, the map the rest
     legend_w = max(legend.sizeWithUnits().width(), 40.0)
-    legend.attemptMove(_pt(PAGE_W - 10 - legend_w, MAP_RECT[1]))
+    legend.attemptMove(layout_point(PAGE_W - 10 - legend_w, MAP_RECT[1]))
     map_w = PAGE_W - 10 - legend_w - 4 - MAP_RECT[0]
-    item.attemptResize(_size(map_w, MAP_RECT[3]))
+    item.attemptResize(layout_size(map_w, MAP_RECT[3]))
     item.setExtent(fit_extent(extent, map_w / MAP_RECT[3]))
-    _scale_bar(layout, item)
-    _north_arrow(layout, project, MAP_RECT[0] + map_w - 16)
-    _label(layout, footer_text(group, data, crs), (10, 197, 277, 8), 7, colour="#595959",
+    add_scale_bar(layout, item)
+    add_north_arrow(layout, project, MAP_RECT[0] + map_w - 16)
+    add_label(layout, footer_text(group, data, crs), (10, 197, 277, 8), 7, colour="#595959",
            item_id="pm_footer")
     return layout
 
@@ -283,7 +283,7 @@ def _map_width_km(map_item: QgsLayoutItemMap) -> float:
     return extent.width() / 1000.0
 
 
-def _scale_bar(layout: QgsPrintLayout, map_item: QgsLayoutItemMap) -> QgsLayoutItemScaleBar:
+def add_scale_bar(layout: QgsPrintLayout, map_item: QgsLayoutItemMap) -> QgsLayoutItemScaleBar:
     bar = QgsLayoutItemScaleBar(layout)
     bar.setStyle("Single Box")
     bar.setLinkedMap(map_item)
@@ -297,17 +297,17 @@ def _scale_bar(layout: QgsPrintLayout, map_item: QgsLayoutItemMap) -> QgsLayoutI
     bar.setBackgroundEnabled(True)
     bar.setBackgroundColor(QColor(255, 255, 255, 220))
     layout.addLayoutItem(bar)
-    bar.attemptMove(_pt(MAP_RECT[0] + 4, MAP_RECT[1] + MAP_RECT[3] - 13))
+    bar.attemptMove(layout_point(MAP_RECT[0] + 4, MAP_RECT[1] + MAP_RECT[3] - 13))
     return bar
 
 
-def _north_arrow(layout: QgsPrintLayout, project: QgsProject, x: float) -> QgsLayoutItemPicture:
+def add_north_arrow(layout: QgsPrintLayout, project: QgsProject, x: float) -> QgsLayoutItemPicture:
     arrow = QgsLayoutItemPicture(layout)
     path = QgsSymbolLayerUtils.svgSymbolNameToPath("arrows/NorthArrow_02.svg",
                                                    project.pathResolver())
     arrow.setPicturePath(path)
-    arrow.attemptResize(_size(12, 16))
-    arrow.attemptMove(_pt(x, MAP_RECT[1] + 3))
+    arrow.attemptResize(layout_size(12, 16))
+    arrow.attemptMove(layout_point(x, MAP_RECT[1] + 3))
     layout.addLayoutItem(arrow)
     return arrow
 

@@ -45,12 +45,12 @@ from .layout_legend import style_legend
 from .layouts import (
     PAGE_H,
     PAGE_W,
-    _label,
-    _north_arrow,
-    _pt,
-    _scale_bar,
-    _size,
+    add_label,
+    add_north_arrow,
+    add_scale_bar,
     fit_extent,
+    layout_point,
+    layout_size,
     literal,
 )
 from .map_labels import text_format
@@ -161,10 +161,10 @@ def build_atlas_layout(group: QgsLayerTreeGroup, coverage: QgsVectorLayer, data:
     layout.initializeDefaults()
     layout.setName(atlas_layout_name(group))
     pages = layout.pageCollection()
-    pages.page(0).setPageSize(_size(PAGE_W, PAGE_H))
+    pages.page(0).setPageSize(layout_size(PAGE_W, PAGE_H))
     for _ in ATLAS_PAGES[1:]:
         page = QgsLayoutItemPage(layout)
-        page.setPageSize(_size(PAGE_W, PAGE_H))
+        page.setPageSize(layout_size(PAGE_W, PAGE_H))
         pages.addPage(page)
     atlas = layout.atlas()
     atlas.setCoverageLayer(coverage)
@@ -179,10 +179,10 @@ def build_atlas_layout(group: QgsLayerTreeGroup, coverage: QgsVectorLayer, data:
         _map_page(layout, i, spec.key, project, group, crs)
     _tables_page(layout, len(ATLAS_PAGES) - 1, group)
     for i in range(len(ATLAS_PAGES)):
-        item = _at(layout, _label(layout, footer, (10, 197, 230, 8), 7, colour="#595959",
+        item = _at(layout, add_label(layout, footer, (10, 197, 230, 8), 7, colour="#595959",
                                   item_id=f"pm_atlas_footer_{i}"), i, 10, 197)
         item.setText(literal(footer))
-        number = _label(layout, "", (247, 197, 40, 8), 7, colour="#595959")
+        number = add_label(layout, "", (247, 197, 40, 8), 7, colour="#595959")
         number.setText("[% @layout_page %] / [% @layout_numpages %]")
         _at(layout, number, i, 247, 197)
     return layout
@@ -195,7 +195,7 @@ def _footer(group, data, crs) -> str:
 
 
 def _at(layout: QgsPrintLayout, item, page: int, x: float, y: float):
-    item.attemptMove(_pt(x, y), True, False, page)
+    item.attemptMove(layout_point(x, y), True, False, page)
     return item
 
 
@@ -203,7 +203,7 @@ def _expression_label(layout, text: str, rect, size: float, page: int, bold: boo
                        colour: str = "#1a1a1a") -> QgsLayoutItemLabel:
     """A label whose ``[% … %]`` parts are the plugin's own expressions (the data they
     insert is shown as text, never evaluated)."""
-    item = _label(layout, "", rect, size, bold=bold, colour=colour)
+    item = add_label(layout, "", rect, size, bold=bold, colour=colour)
     item.setText(text)
     return _at(layout, item, page, rect[0], rect[1])
 
@@ -232,7 +232,7 @@ def _cover(layout, group, coverage, project, crs) -> None:
     label.setMarginX(2)
     locator = QgsLayoutItemMap(layout)
     locator.setId("pm_atlas_locator")
-    locator.attemptResize(_size(140, 140))
+    locator.attemptResize(layout_size(140, 140))
     _at(layout, locator, 0, 147, 48)
     locator.setCrs(crs)
     layers = group_layers(group)
@@ -254,7 +254,7 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
     x, y, w, h = ATLAS_MAP_RECT
     if key == "pollution":  # its legend is long (five source layers): two columns
         w = 165.0
-    item.attemptResize(_size(w, h))
+    item.attemptResize(layout_size(w, h))
     _at(layout, item, page, x, y)
     item.setCrs(crs)
     item.setFollowVisibilityPreset(True)
@@ -291,18 +291,18 @@ def _map_page(layout, page: int, key: str, project, group, crs) -> None:
         legend.setSymbolHeight(2.8)
     style_legend(legend)
     layout.addLayoutItem(legend)
-    legend.attemptResize(_size(PAGE_W - 10 - (x + w + 3), h))
+    legend.attemptResize(layout_size(PAGE_W - 10 - (x + w + 3), h))
     _at(layout, legend, page, x + w + 3, y)
-    bar = _scale_bar(layout, item)
+    bar = add_scale_bar(layout, item)
     _at(layout, bar, page, x + 4, y + h - 13)
-    arrow = _north_arrow(layout, project, x + w - 16)
+    arrow = add_north_arrow(layout, project, x + w - 16)
     _at(layout, arrow, page, x + w - 16, y + 3)
 
 
 def _table(layout, layer: QgsVectorLayer, columns, rect, page: int, title: str,
            filter_expr: str, sort: tuple[str, bool] | None = None, rows: int = 14,
            in_catchment: bool = False) -> None:
-    _at(layout, _label(layout, title, (rect[0], rect[1] - 6, rect[2], 6), 10, bold=True),
+    _at(layout, add_label(layout, title, (rect[0], rect[1] - 6, rect[2], 6), 10, bold=True),
         page, rect[0], rect[1] - 6)
     table = QgsLayoutItemAttributeTable.create(layout)
     table.setVectorLayer(layer)
@@ -329,7 +329,7 @@ def _table(layout, layer: QgsVectorLayer, columns, rect, page: int, title: str,
     table.setEmptyTableMessage(tr("None"))
     table.setResizeMode(QgsLayoutMultiFrame.ResizeMode.UseExistingFrames)
     frame = QgsLayoutFrame(layout, table)
-    frame.attemptResize(_size(rect[2], rect[3]))
+    frame.attemptResize(layout_size(rect[2], rect[3]))
     _at(layout, frame, page, rect[0], rect[1])
     table.addFrame(frame)
     layout.addMultiFrame(table)

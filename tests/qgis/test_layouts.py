@@ -223,7 +223,7 @@ def test_legend_presence_from_distinct_values_matches_a_scan(group, table, scale
 
     from pollution_map_plugin.qgis_desktop.layer_loading import group_layers
     from pollution_map_plugin.qgis_desktop.layouts import (
-        _graduated_presence,
+        graduated_presence,
         item_filters,
         present_items,
     )
@@ -233,4 +233,4 @@ def test_legend_presence_from_distinct_values_matches_a_scan(group, table, scale
     scanned = [i for i, expr in enumerate(item_filters(layer, scale))
                if next(layer.getFeatures(QgsFeatureRequest().setFilterExpression(expr)
                                          .setLimit(1)), None) is not None]
-    assert _graduated_presence(layer, scale) == scanned == present_items(layer, scale)
+    assert graduated_presence(layer, scale) == scanned == present_items(layer, scale)
