@@ -312,6 +312,11 @@
         <translation>输入数据的坐标系</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/layout_clone.py"/>
+        <source>Could not copy the layout {0}</source>
+        <translation>无法复制布局 {0}</translation>
+    </message>
+    <message>
         <location filename="../../pollution_map_plugin/qgis_desktop/atlas_export.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/map_export.py"/>
         <source>Could not draw the maps</source>
@@ -1703,6 +1708,7 @@
         <translation>断面编码</translation>
     </message>
     <message>
+        <location filename="../../pollution_map_plugin/qgis_desktop/atlas_legend.py"/>
         <location filename="../../pollution_map_plugin/qgis_desktop/layout_legend.py"/>
         <source>Section level</source>
         <translation>断面级别</translation>
