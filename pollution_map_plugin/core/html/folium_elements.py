@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import base64
 import gzip
+import re
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -41,12 +42,25 @@ def template_text(name: str) -> str:
     return (TEMPLATES / name).read_text(encoding="utf-8")
 
 
+# whole-line comments and indentation of the page code (kept in templates/, not shipped in
+# every page: ~15 kB); a block comment is one with nothing after its end on its line
+_BLOCK_COMMENT = re.compile(r"^[ \t]*/\*(?:(?!\*/).)*\*/[ \t]*\n", re.M | re.S)
+_LINE_COMMENT = re.compile(r"^[ \t]*//[^\n]*\n", re.M)
+_INDENT = re.compile(r"^[ \t]+", re.M)
+
+
+def compact_js(code: str) -> str:
+    """``code`` (this package's own scripts: no template literals, no multi-line strings)
+    without its whole-line comments and indentation."""
+    return _INDENT.sub("", _LINE_COMMENT.sub("", _BLOCK_COMMENT.sub("", code)))
+
+
 @cache
 def page_code_html() -> str:
     """The page code (``templates/*.js``, ``page.css``) as inline elements."""
     from .symbols import source_css
 
-    js = inline_js("\n".join(template_text(n) for n in PAGE_SCRIPTS))
+    js = inline_js(compact_js("\n".join(template_text(n) for n in PAGE_SCRIPTS)))
     css = (template_text("page.css") + "\n" + template_text("print.css") + "\n"
            + source_css()).replace("</style", "<\\/style")
     icons = {k: data_uri("leaflet", p) for k, p in zip(

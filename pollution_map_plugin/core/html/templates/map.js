@@ -342,13 +342,15 @@ var PSM = (function () {
       secSizes: data.secSizes, iconCache: {}, renderer: L.canvas({padding: 0.3}),
       buildStart: t0, marks: {start: t0}};
     window.PSM_STATE = STATE;
-    // the sources' cluster indexes first, the largest first, in workers that unpack their
-    // data themselves
-    Array.prototype.slice.call(document.querySelectorAll('script[id^="psm-points-"]'))
-      .filter(function (node) { return node.type === GZIP; })
-      .map(function (node) { return {id: node.id, gz: node.textContent.trim()}; })
-      .sort(function (a, b) { return b.gz.length - a.gz.length; })
-      .forEach(function (job) { INDEXES[job.id] = PSMSuper.offThread(job, OX, OY, Q); });
+    // the sources' data unpacked first, and their cluster indexes built in a worker while
+    // the other layers are unpacked and drawn
+    var sources = document.querySelectorAll('script[id^="psm-points-"]');
+    if (sources.length) { PSMSuper.offThread.warm(); }
+    sources.forEach(function (node) {
+      INDEXES[node.id] = spec(node.id).then(function (s) {
+        return s.n ? PSMSuper.offThread(s, OX, OY, Q) : null;
+      });
+    });
     map.setMaxZoom(19);  // clusters need a maximum zoom even without tiles
     if (data.bounds) { map.fitBounds(data.bounds, {padding: [12, 12], animate: false}); }
     if (typeof DecompressionStream === 'undefined') {

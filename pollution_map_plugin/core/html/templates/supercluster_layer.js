@@ -236,26 +236,21 @@ PSMSuper.INDEX = {radius: 80, minZoom: 3, maxZoom: 18, minPoints: 2};
  * can be made (then the layer builds its index itself).  The worker runs this page's own
  * supercluster (its inline script, from a blob: no file, no request) and sends back its
  * flat arrays (transferred, not copied); they become an index here again.
- * job: {gz: the layer's data element's text (gzipped JSON in base64, unpacked in the
- * worker, so that it starts before the page has unpacked it)} or {x, y: the layer's
- * integer coordinates}; lng = ox + x * q, lat = oy + y * q. */
+ * job: the layer ({x, y}: its integer coordinates, lng = ox + x * q, lat = oy + y * q);
+ * they are copied into typed arrays and moved to the worker.  (A worker that unpacked the
+ * layer's data itself started sooner but doubled that work: slower on two busy cores.) */
 PSMSuper.offThread = (function () {
-  // two workers (the largest layer gets one to itself): the farms' index alone is most of
-  // the work, and the page is usable when the last index is in
-  var POOL = 2, workers = [], jobs = {}, next = 0, failed = false, url = null;
+  // one worker: a second one (the farms' index alone) was slower on two busy cores
+  var POOL = 1, workers = [], jobs = {}, next = 0, failed = false, url = null;
 
   function work() {  // the worker's code (run there, from its source text)
-    function coords(d) {
-      if (!d.gz) { return Promise.resolve(d); }
-      return fetch('data:application/gzip;base64,' + d.gz).then(function (r) {
-        return new Response(r.body.pipeThrough(new DecompressionStream('gzip'))).text();
-      }).then(JSON.parse);
-    }
     self.onmessage = function (e) {
       var d = e.data;
-      coords(d).then(function (c) { index(d, c.x, c.y); }).catch(function (err) {
+      try {
+        index(d, d.x, d.y);
+      } catch (err) {
         self.postMessage({id: d.id, error: String(err)});
-      });
+      }
     };
     function index(d, x, y) {
       var n = x.length, pts = new Array(n);
@@ -340,22 +335,17 @@ PSMSuper.offThread = (function () {
     return idx;
   }
 
-  return function (job, ox, oy, q) {
+  function offThread(job, ox, oy, q) {
     var worker = null;
     try {
-      worker = failed ? null : pick(job.gz ? job.gz.length : 4 * job.x.length);
+      worker = failed ? null : pick(job.x.length);
     } catch (err) {  // e.g. a browser that refuses workers from blob: URLs
       failed = true;
     }
     if (!worker) { return Promise.resolve(null); }
-    var id = next++, msg = {id: id, ox: ox, oy: oy, q: q, options: PSMSuper.INDEX}, move = [];
-    if (job.gz) {
-      msg.gz = job.gz;
-    } else {
-      msg.x = Int32Array.from(job.x);
-      msg.y = Int32Array.from(job.y);
-      move = [msg.x.buffer, msg.y.buffer];
-    }
+    var id = next++, msg = {id: id, ox: ox, oy: oy, q: q, options: PSMSuper.INDEX,
+      x: Int32Array.from(job.x), y: Int32Array.from(job.y)};
+    var move = [msg.x.buffer, msg.y.buffer];
     return new Promise(function (resolve) {
       jobs[id] = {resolve: resolve};
       worker.postMessage(msg, move);
@@ -363,5 +353,18 @@ PSMSuper.offThread = (function () {
         if (jobs[id]) { delete jobs[id]; resolve(null); }
       }, 30000);
     });
+  }
+
+  /* Start the worker now (it loads supercluster while the page unpacks its data). */
+  offThread.warm = function () {
+    try {
+      if (!failed && !workers.length) {
+        var w = start();
+        if (w) { workers.push(w); }
+      }
+    } catch (err) {
+      failed = true;
+    }
   };
+  return offThread;
 }());
