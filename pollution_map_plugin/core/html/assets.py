@@ -140,7 +140,7 @@ def inline_js(text: str) -> str:
 
 
 @cache
-def _asset_html(name: str) -> str:
+def asset_html(name: str) -> str:
     asset = ASSETS[name]
     parts: list[str] = []
     for rel in asset.css:
@@ -192,7 +192,7 @@ def licences(names: tuple[str, ...] = DEFAULT_BUNDLE) -> tuple[tuple[str, str, s
 
 def bundle_html(names: tuple[str, ...] = DEFAULT_BUNDLE) -> str:
     """The inline ``<style>`` and ``<script>`` elements of assets ``names``."""
-    return "\n".join(_asset_html(n) for n in names)
+    return "\n".join(asset_html(n) for n in names)
 
 
 _REMOTE = re.compile(

@@ -29,7 +29,7 @@ from folium.plugins import Fullscreen
 from jinja2 import Template
 from markupsafe import Markup, escape
 
-from .assets import MARKER_IMAGES, _asset_html, data_uri, inline_js
+from .assets import MARKER_IMAGES, asset_html, data_uri, inline_js
 from .escaping import json_for_script
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -103,7 +103,7 @@ class InlineAssetsMixin(JSCSSMixin):
         figure = self.get_root()
         if isinstance(figure, Figure):
             for name in self.inline_assets:
-                figure.header.add_child(RawHtml(_asset_html(name)), name=f"psm_asset_{name}")
+                figure.header.add_child(RawHtml(asset_html(name)), name=f"psm_asset_{name}")
             if self.page_code:
                 figure.header.add_child(RawHtml(page_code_html()), name="psm_page_code")
         return super().render(**kwargs)
