@@ -58,12 +58,20 @@ elif job == "server-nowarn-norollup":
     pa.group_stats = functools.partial(pa.group_stats, use_rollup=False)
     b = run_assessment(db, AssessmentRequest(period="2025", with_warnings=False))
     out["sections"] = int(b.sections["water_class"].notna().sum())
+elif job == "server-nowarn-noyears":  # the monthly rollup only, no yearly rows
+    import functools
+    from pollution_map_plugin.core.db import postgis_aggregates as pa
+    pa.group_stats = functools.partial(pa.group_stats, use_years=False)
+    b = run_assessment(db, AssessmentRequest(period="2025", with_warnings=False))
+    out["sections"] = int(b.sections["water_class"].notna().sum())
 elif job == "stats":
     from pollution_map_plugin.core.assessment.periods import parse_period
     from pollution_map_plugin.core.db.postgis_aggregates import group_stats
-    for key, use in (("rollup_s", True), ("rows_s", False)):
+    for key, use, years in (("rollup_s", True, True), ("months_s", True, False),
+                            ("rows_s", False, False)):
         t = time.perf_counter()
-        out["groups"] = len(group_stats(db, [parse_period("2025")], use_rollup=use).means)
+        out["groups"] = len(group_stats(db, [parse_period("2025")], use_rollup=use,
+                                        use_years=years).means)
         out[key] = time.perf_counter() - t
 elif job == "rows":
     frames = load_frames(db)
@@ -157,8 +165,8 @@ def qgis_load(target: str, runs: int) -> dict:
     return out
 
 
-JOBS = ("server", "server-nowarn", "server-nowarn-norollup", "stats", "pandas", "history-server",
-        "warnings-server", "warnings-rows", "history-rows", "rows")
+JOBS = ("server", "server-nowarn", "server-nowarn-noyears", "server-nowarn-norollup", "stats",
+        "pandas", "history-server", "warnings-server", "warnings-rows", "history-rows", "rows")
 
 
 def child(target: str, job: str) -> dict:
@@ -259,8 +267,15 @@ def main(argv: list[str] | None = None) -> int:
                     "readings to append (timed, then again as a no-op)")
     ap.add_argument("--qgis-runs", type=int, default=0,
                     help="with --existing: only time loading the layers into QGIS")
+    ap.add_argument("--jobs", help="with --existing: only these jobs (comma-separated) "
+                    "and the concurrent clients, printed as JSON")
     ap.add_argument("--write")
     args = ap.parse_args(argv)
+    if args.existing and args.jobs:  # some jobs only, and the concurrent clients
+        res = {job: child(args.existing, job) for job in args.jobs.split(",")}
+        print(json.dumps({**res, "clients_1": concurrent(args.existing, 1),
+                          f"clients_{args.clients}": concurrent(args.existing, args.clients)}))
+        return 0
     if args.existing and args.qgis_runs:
         print(json.dumps(qgis_load(args.existing, args.qgis_runs)), flush=True)
         return 0

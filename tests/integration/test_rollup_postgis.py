@@ -145,3 +145,34 @@ def test_the_months_come_from_the_rollup_and_its_dirty_months(demo_pg):
         rollup.ensure_rollup(db)
         db.execute(sql.SQL("DROP TABLE {}").format(db.qualified(rollup.DIRTY)))
         assert rollup.months(db) is None  # no rollup: the probe per month
+
+
+def test_a_calendar_year_from_the_yearly_rows(demo_pg):
+    years = [parse_period(p) for p in ("2024", "2025", "2023")]
+    with open_database(demo_pg) as db:
+        rollup.refresh_rollup(db)
+        assert {date(2024, 1, 1), date(2025, 1, 1)} <= rollup.clean_years(db)
+        assert _identical(db) > 0  # "2024" now from its yearly rows, bit for bit
+        for rule in ("half", "limit", "zero"):
+            a = group_stats(db, years, rule)
+            b = group_stats(db, years, rule, use_years=False)
+            c = group_stats(db, years, rule, use_rollup=False)
+            for x in (b, c):
+                assert np.array_equal(a.means, x.means, equal_nan=True)
+                assert np.array_equal(a.counts, x.counts)
+                assert np.array_equal(a.n_samples, x.n_samples)
+                for u, v in zip(a.ph or (), x.ph or ()):
+                    assert np.array_equal(u, v, equal_nan=True)
+        db.execute(sql.SQL("UPDATE {} SET value = value * 3 WHERE sampled_on >= '2024-05-01' "
+                           "AND sampled_on < '2024-06-01' AND fid % 4 = 0").format(
+            db.qualified("measurements")))
+        assert date(2024, 1, 1) not in rollup.clean_years(db)  # a dirty month: by month
+        assert np.array_equal(group_stats(db, years[:1]).means,
+                              group_stats(db, years[:1], use_rollup=False).means,
+                              equal_nan=True)
+        rollup.refresh_rollup(db, years=False)  # what an import does
+        assert date(2024, 1, 1) not in rollup.clean_years(db)
+        assert rollup.refresh_years(db) == 1 and date(2024, 1, 1) in rollup.clean_years(db)
+        a = group_stats(db, years[:1])
+        assert np.array_equal(a.means, group_stats(db, years[:1], use_rollup=False).means,
+                              equal_nan=True)

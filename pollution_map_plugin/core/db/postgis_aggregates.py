@@ -12,11 +12,12 @@ Classes, targets, main pollutants and texts are then computed in-process by the 
 engine as for rows, so both paths share every rule downstream of the means.
 
 Whole months come from the monthly rollup (``postgis_rollup``) where it is present and
-not marked dirty, the other months (and months a period or ``until`` cuts) from the
-rows, partition pruning keeping that scan to their dates.  Sums run in the engine's
-order: a month's values in fid order, then the months in order
-(``measurement_values.monthly_group_means``), so the means are bit-identical to the
-in-process engine's on the same rows, from the rollup or from the rows.
+not marked dirty (a period that is one calendar year from its yearly rows, the sums
+of its months in month order, when no month of it is dirty), the other months (and
+months a period or ``until`` cuts) from the rows, partition pruning keeping that scan
+to their dates.  Sums run in the engine's order: a month's values in fid order, then
+the months in order (``measurement_values.monthly_group_means``), so the means are
+bit-identical to the in-process engine's on the same rows, from the rollup or the rows.
 """
 
 from __future__ import annotations
@@ -66,7 +67,12 @@ part AS (
   SELECT u.kind, u.section_code, k.idx, u.parameter, u.month, u.n, u.total, u.ph_min,
          u.ph_max, u.ph_worst, u.ph_worst_fid, u.ph_out, u.first
   FROM {rollup} u JOIN unnest(%s::int[], %s::date[]) k(idx, mo) ON u.month = k.mo
-  WHERE u.rule = %s AND u.kind < 2 AND u.month >= %s::date AND u.month <= %s::date)
+  WHERE u.rule = %s AND u.kind < 2 AND u.month >= %s::date AND u.month <= %s::date
+  UNION ALL
+  SELECT u.kind, u.section_code, k.idx, u.parameter, u.year, u.n, u.total, u.ph_min,
+         u.ph_max, u.ph_worst, u.ph_worst_fid, u.ph_out, u.first
+  FROM {years} u JOIN unnest(%s::int[], %s::date[]) k(idx, yr) ON u.year = k.yr
+  WHERE u.rule = %s AND u.kind < 2 AND u.year >= %s::date AND u.year <= %s::date)
 SELECT s, idx, q, sum(n)::bigint, sum(total ORDER BY mo) / sum(n)::float8,
        min(ph_min), max(ph_max),
        (array_agg(ph_worst ORDER BY {bad_w} DESC, wfid DESC) FILTER (WHERE q = 'pH'))[1],
@@ -79,6 +85,31 @@ _NO_ROLLUP = ("(SELECT 0::smallint AS kind, ''::text AS section_code, ''::text A
               "NULL::date AS month, 0::bigint AS n, 0::float8 AS total, 0::float8 AS ph_min, "
               "0::float8 AS ph_max, 0::float8 AS ph_worst, 0::bigint AS ph_worst_fid, "
               "0::bigint AS ph_out, 0::bigint AS first, ''::text AS rule WHERE false)")
+
+
+_NO_YEARS = ("(SELECT 0::smallint AS kind, ''::text AS section_code, ''::text AS parameter, "
+             "NULL::date AS year, 0::bigint AS n, 0::float8 AS total, 0::float8 AS ph_min, "
+             "0::float8 AS ph_max, 0::float8 AS ph_worst, 0::bigint AS ph_worst_fid, "
+             "0::bigint AS ph_out, 0::bigint AS first, ''::text AS rule WHERE false)")
+
+
+def _whole_years(rows: list, rolled: list, clean: set) -> tuple[list, list]:
+    """``rolled`` (idx, month) with the months of every period that is exactly one
+    clean calendar year (``clean``: 1 January of the years whose yearly rows hold every
+    month; no part of the period from the rows) replaced by one (idx, year) of the
+    yearly rows — its total is then the same sum, in the same order: (months, years)."""
+    from_rows = {r[0] for r in rows}
+    months: dict[int, set[date]] = {}
+    for i, mo in rolled:
+        months.setdefault(i, set()).add(mo)
+    years = []
+    for i, got in sorted(months.items()):
+        year = date(min(got).year, 1, 1)
+        if i not in from_rows and year in clean and \
+                got == {date(year.year, m, 1) for m in range(1, 13)}:
+            years.append((i, year))
+    whole = {i for i, _y in years}
+    return [(i, mo) for i, mo in rolled if i not in whole], years
 
 
 def _plan(periods: list, until: Any, rolled_ok) -> tuple[list, list]:
@@ -105,25 +136,32 @@ _NAMES = ["s", "idx", "q", "n", "mean", "ph_min", "ph_max", "ph_worst", "ph_out"
 
 
 def group_stats(db, periods: list, non_detect: str = "half", until: Any = None,
-                use_rollup: bool = True) -> Any:
+                use_rollup: bool = True, use_years: bool = True) -> Any:
     """The engine's ``GroupStats`` of ``periods`` (core Periods), computed on the server;
     only rows before ``until`` (a date) if given; whole months from the monthly rollup
-    where it holds them (``use_rollup``), the rest from the rows."""
+    where it holds them (``use_rollup``), whole calendar years from its yearly rows
+    (``use_years``), the rest from the rows."""
     from ..assessment.engine import GroupStats
 
     if non_detect not in _FACTOR:
         raise ValueError(f"non_detect must be one of {tuple(_FACTOR)}, not {non_detect!r}")
     ph_lo, ph_hi = (float(x) for x in gb3838.ITEMS["pH"].limits)  # type: ignore[union-attr]
+    years: list = []
+    year_table: sql.Composable = sql.SQL(_NO_YEARS)
     if use_rollup and rollup.exists(db):
         dirty = rollup.dirty_months(db)
         plan_rows, rolled = _plan(periods, until, lambda mo: mo not in dirty)
         target: sql.Composable = db.qualified(rollup.ROLLUP)
+        clean = rollup.clean_years(db) if use_years else set()
+        if clean:  # whole clean years from the yearly rows: 1 row per pair, not 12
+            rolled, years = _whole_years(plan_rows, rolled, clean)
+            year_table = db.qualified(rollup.YEARS)
     else:  # every month from the rows
         plan_rows, rolled = _plan(periods, until, lambda _mo: False)
         target = sql.SQL(_NO_ROLLUP)
     query = sql.SQL(_STATS).format(
         factor=sql.Literal(_FACTOR[non_detect]), measurements=db.qualified("measurements"),
-        rollup=target, lo=sql.Literal(ph_lo), hi=sql.Literal(ph_hi),
+        rollup=target, years=year_table, lo=sql.Literal(ph_lo), hi=sql.Literal(ph_hi),
         bad_v=sql.SQL(rollup.badness("v", ph_lo, ph_hi)),
         bad_w=sql.SQL(rollup.badness("ph_worst", ph_lo, ph_hi)))
     r_lo = [r[1] for r in plan_rows]
@@ -133,7 +171,10 @@ def group_stats(db, periods: list, non_detect: str = "half", until: Any = None,
     params = [[r[0] for r in plan_rows], r_lo, r_hi, [r[3] for r in plan_rows],
               min(r_lo, default=far), max(r_hi, default=far),
               [i for i, _m in rolled], months, non_detect,
-              min(months, default=far), max(months, default=far)]
+              min(months, default=far), max(months, default=far),
+              [i for i, _y in years], [y for _i, y in years], non_detect,
+              min((y for _i, y in years), default=far),
+              max((y for _i, y in years), default=far)]
     with db.transaction():  # sorts and hashes in memory: one pass, no temporary files
         db.execute("SELECT set_config('work_mem', %s, true)", [WORK_MEM])
         db.execute("SELECT set_config('jit', 'off', true)")

@@ -25,6 +25,7 @@ from psycopg2 import sql
 
 ROLLUP = "measurement_months"
 DIRTY = "measurement_months_dirty"
+YEARS = "measurement_years"  # a calendar year's sums of the rollup's months
 RULES = {"half": 0.5, "limit": 1.0, "zero": 0.0}
 
 _TABLES = """
@@ -85,6 +86,37 @@ FROM (SELECT rule, s, d, min(fid) AS first FROM e GROUP BY rule, s, d) days GROU
 UNION ALL
 SELECT 'half', 2, NULL, NULL, %s::date, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL
 FROM m WHERE rule = 'half' HAVING count(*) > 0
+"""
+
+
+_YEARS_TABLE = """
+CREATE TABLE IF NOT EXISTS {years} (
+  rule text NOT NULL, kind smallint NOT NULL, section_code text, parameter text,
+  year date NOT NULL, n bigint NOT NULL, total double precision,
+  ph_min double precision, ph_max double precision, ph_worst double precision,
+  ph_worst_fid bigint, ph_out bigint, first bigint);
+CREATE INDEX IF NOT EXISTS {years_idx} ON {years} (rule, year);
+CREATE INDEX IF NOT EXISTS {marks_idx} ON {years} (year) WHERE kind = 2;
+GRANT SELECT ON {years} TO PUBLIC;
+"""
+
+# A year from its clean months in the rollup: the months' sums in month order (as the
+# period aggregates sum them), so a year read from here is bit-identical.
+_YEAR = """
+INSERT INTO {years} (rule, kind, section_code, parameter, year, n, total, ph_min, ph_max,
+                     ph_worst, ph_worst_fid, ph_out, first)
+SELECT rule, kind, section_code, parameter, %s::date, sum(n)::bigint,
+       sum(total ORDER BY month), min(ph_min), max(ph_max),
+       (array_agg(ph_worst ORDER BY {bad} DESC, ph_worst_fid DESC)
+          FILTER (WHERE ph_worst IS NOT NULL))[1],
+       (array_agg(ph_worst_fid ORDER BY {bad} DESC, ph_worst_fid DESC)
+          FILTER (WHERE ph_worst IS NOT NULL))[1],
+       sum(ph_out)::bigint, min(first)
+FROM {rollup} WHERE month >= %s::date AND month < %s::date AND kind < 2
+GROUP BY rule, kind, section_code, parameter
+UNION ALL  -- the year's mark (kind 2: its months with rows), even without a value
+SELECT 'half', 2, NULL, NULL, %s::date, count(*), NULL, NULL, NULL, NULL, NULL, NULL, NULL
+FROM {rollup} WHERE month >= %s::date AND month < %s::date AND kind = 2
 """
 
 
@@ -186,14 +218,63 @@ def may_refresh(db) -> bool:
 
 def maintain(db) -> int:
     """:func:`refresh_rollup` after an import, where this user may (others' imports leave
-    their months dirty: the aggregates read those from the rows); the months recomputed."""
-    return refresh_rollup(db) if may_refresh(db) else 0
+    their months dirty: the aggregates read those from the rows); the months recomputed.
+    The yearly rows of the years written are recomputed by ``db-rollup`` (meanwhile
+    those years are read month by month)."""
+    return refresh_rollup(db, years=False) if may_refresh(db) else 0
 
 
-def refresh_rollup(db) -> int:
+def years_exist(db) -> bool:
+    """Whether the yearly level of the rollup exists (a rollup built before it lacks it)."""
+    row = db.execute("SELECT to_regclass(%s) IS NOT NULL",
+                     [f'"{db.schema}"."{YEARS}"'], fetch=True)
+    return bool(row[0][0])
+
+
+def clean_years(db) -> set[date]:
+    """The years (1 January) whose yearly rows hold every month of the rollup: those
+    computed and without a dirty month since."""
+    if not years_exist(db):
+        return set()
+    rows = db.execute(sql.SQL(
+        "SELECT year FROM {} WHERE kind = 2 AND year NOT IN "
+        "(SELECT date_trunc('year', month)::date FROM {})").format(
+        db.qualified(YEARS), db.qualified(DIRTY)), fetch=True)
+    return {r[0] for r in rows}
+
+
+def refresh_years(db) -> int:
+    """Compute the yearly rows of the years that lack them and have no dirty month
+    (after :func:`refresh_rollup`; ``db-rollup``); return the years computed."""
+    q = db.qualified
+    lo_ph, hi_ph = _ph_limits()
+    with db.transaction():
+        db.execute(sql.SQL(_YEARS_TABLE).format(
+            years=q(YEARS), years_idx=sql.Identifier(f"{YEARS}_rule_year"),
+            marks_idx=sql.Identifier(f"{YEARS}_marks")))
+    todo = [r[0] for r in db.execute(sql.SQL(
+        "SELECT DISTINCT date_trunc('year', month)::date AS y FROM {r} WHERE kind = 2 "
+        "EXCEPT SELECT year FROM {y} WHERE kind = 2 "
+        "EXCEPT SELECT date_trunc('year', month)::date FROM {d} ORDER BY 1").format(
+        r=q(ROLLUP), y=q(YEARS), d=q(DIRTY)), fetch=True)]
+    query = sql.SQL(_YEAR).format(years=q(YEARS), rollup=q(ROLLUP),
+                                  bad=sql.SQL(badness("ph_worst", lo_ph, hi_ph)))
+    for year in todo:
+        with db.transaction():
+            db.execute("SELECT set_config('work_mem', %s, true)", ["256MB"])
+            db.execute("SELECT set_config('jit', 'off', true)")
+            db.execute(sql.SQL("DELETE FROM {} WHERE year = %s").format(q(YEARS)), [year])
+            nxt = date(year.year + 1, 1, 1)
+            db.execute(query, [year, year, nxt, year, year, nxt])
+    return len(todo)
+
+
+def refresh_rollup(db, years: bool = True) -> int:
     """Create the rollup if missing and recompute its dirty months from the rows (one
-    transaction per month); return the months recomputed."""
+    transaction per month; a recomputed month's year loses its yearly rows), then
+    (``years``) the yearly rows missing; return the months recomputed."""
     ensure_rollup(db)
+    has_years = years_exist(db)
     lo_ph, hi_ph = _ph_limits()
     query = sql.SQL(_MONTH).format(
         rollup=db.qualified(ROLLUP), measurements=db.qualified("measurements"),
@@ -212,5 +293,10 @@ def refresh_rollup(db) -> int:
             db.execute(sql.SQL("DELETE FROM {} WHERE month = %s").format(
                 db.qualified(ROLLUP)), [month])
             db.execute(query, [month, next_month(month), month, month, month])
+            if has_years:
+                db.execute(sql.SQL("DELETE FROM {} WHERE year = %s").format(
+                    db.qualified(YEARS)), [date(month.year, 1, 1)])
         done += 1
+    if years:
+        refresh_years(db)
     return done
