@@ -233,8 +233,19 @@ def load(target: str, years: int, reading_days: int) -> dict:
     again = import_readings(db, days[-1])
     figures["append_again_s"] = time.perf_counter() - t
     figures["append_again"] = (again.new, again.days)
+    figures.update(_db_rollup_years(db))
     db.close()
     return figures
+
+
+def _db_rollup_years(db) -> dict:
+    """What ``db-rollup`` does after a day's imports: the yearly rows of the year written
+    (an import's own maintenance leaves them out), timed."""
+    from pollution_map_plugin.core.db.postgis_rollup import refresh_years
+
+    t = time.perf_counter()
+    n = refresh_years(db)
+    return {"years_s": time.perf_counter() - t, "years": n}
 
 
 def append(target: str, pickled: str) -> dict:
@@ -252,6 +263,7 @@ def append(target: str, pickled: str) -> dict:
             result = import_readings(db, day)
             figures[key + "_s"] = time.perf_counter() - t
             figures[key] = (result.new, result.days)
+        figures.update(_db_rollup_years(db))
     return figures
 
 
@@ -363,7 +375,9 @@ def write(args, figures: dict, res: dict, one: tuple, many: tuple) -> None:
         f"Incremental append of one day of automatic readings ({figures['append_day'][0]:,} "
         f"readings, {figures['append_day'][1]:,} daily means): "
         f"{figures['append_day_s']:.2f} s; the same day again (a no-op): "
-        f"{figures['append_again_s']:.2f} s.  Initial load: {figures['load_s']:.0f} s for "
+        f"{figures['append_again_s']:.2f} s; the yearly rows of its year then "
+        f"(`db-rollup`): {figures.get('years_s', float('nan')):.1f} s.  Initial load: "
+        f"{figures['load_s']:.0f} s for "
         f"the measurements, {figures.get('rollup_s', float('nan')):.0f} s to compute the "
         f"monthly rollup ({figures.get('rollup_months', 0)} months), "
         f"{figures['readings_load_s']:.0f} s for the readings.",
