@@ -35,6 +35,10 @@ from .translation import tr
 _WKB = {"POINT": "Point", "LINESTRING": "LineString", "MULTILINESTRING": "MultiLineString",
         "MULTIPOLYGON": "MultiPolygon"}
 _DSN_KEYS = ("host", "hostaddr", "port", "dbname", "user", "sslmode", "service", "options")
+#: Tables whose PostGIS layer takes its row count from the table statistics: the exact
+#: count of a national store's measurements (5.86 M rows) took 4.4 s of the 4.5 s of
+#: loading the layers, 0.03 s estimated.  Nothing the plugin decides reads their count.
+ESTIMATED_COUNT = frozenset({"measurements"})
 
 
 class TargetError(ValueError):
@@ -68,6 +72,8 @@ class DataSource:
             uri.setSrid(str(schema.DEFAULT_SRID))
             uri.setWkbType(wkb_type(_WKB[decl.geometry]))
         uri.setParam("checkPrimaryKeyUnicity", "0")
+        if table in ESTIMATED_COUNT:
+            uri.setUseEstimatedMetadata(True)
         return uri.uri(False)
 
     @property
