@@ -27,8 +27,8 @@ from pollution_map_plugin.core.assessment.warnings import (
     WarningSettings,
     _daily,
     _samples,
-    _window_start,
     find_warnings,
+    window_start,
 )
 from pollution_map_plugin.core.db import open_database
 from pollution_map_plugin.core.db import postgis_rollup as rollup
@@ -62,7 +62,7 @@ def _both(db, settings: WarningSettings, end: date):
                          dates=(None, end), among={"parameter": list(settings.items)})
     sections = db.read_layer("sections")
     judged = server_warning_samples(db, settings, end)
-    local = _samples(_daily(rows, settings), settings.window, _window_start(settings.since))
+    local = _samples(_daily(rows, settings), settings.window, window_start(settings.since))
     return (find_warnings(judged, sections, settings), find_warnings(rows, sections, settings),
             judged.frame, local)
 

@@ -11,7 +11,7 @@ import pandas as pd
 from .measurement_values import non_detect_mask
 from .periods import Period, parse_period
 from .section_assessment import Assessment, assess, class_history
-from .warnings import JudgedSamples, WarningSettings, _window_start, find_warnings
+from .warnings import JudgedSamples, WarningSettings, find_warnings, window_start
 
 MEASUREMENT_COLUMNS = ["section_code", "sampled_on", "parameter", "value",
                        "below_detection", "detection_limit"]
@@ -165,7 +165,7 @@ def server_warning_samples(db: Any, warnings: Any, warnings_end: date) -> Judged
     row per judged sample travels, never the measurement rows."""
     from ..db.postgis_warnings import judged_samples
 
-    start = _window_start(getattr(warnings, "since", None))
+    start = window_start(getattr(warnings, "since", None))
     since = date(1970, 1, 1) + timedelta(days=start) if start is not None else None
     items = tuple(str(i) for i in warnings.items)
     frame = judged_samples(db, list(items), warnings_end, int(warnings.window), since)

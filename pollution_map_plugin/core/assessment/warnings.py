@@ -78,11 +78,11 @@ class WarningSettings:
             raise ValueError(f"unknown warning kinds {sorted(unknown)}; known: {KINDS}")
         if not 0 <= self.min_relative_change < 10 or not 0 <= self.spread_floor < 10:
             raise ValueError("min_relative_change and spread_floor must be 0 ≤ x < 10")
-        _window_start(self.since)  # a clear error now, not later
+        window_start(self.since)  # a clear error now, not later
         check_non_detect(self.non_detect)
 
 
-def _window_start(value: date | str | None) -> int | None:
+def window_start(value: date | str | None) -> int | None:
     """``since`` as a day number (days since 1970-01-01), or None."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
@@ -249,7 +249,7 @@ def find_warnings(
     or the :class:`JudgedSamples` a database computed for these settings.
     """
     s = settings or WarningSettings()
-    start = _window_start(since if since is not None else s.since)
+    start = window_start(since if since is not None else s.since)
     if isinstance(measurements, JudgedSamples):  # computed by the database
         if as_of is not None or not measurements.matches(s, start):
             raise ValueError("the judged samples were computed for other warning settings")
