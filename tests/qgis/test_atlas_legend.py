@@ -192,8 +192,14 @@ def test_a_map_page_is_composed_without_the_hit_test_even_when_it_is_slow(
     hit_test = time.perf_counter() - started
     atlas.endRender()
     print(f"page step {page:.3f} s; composed with the filter-by-map {hit_test:.3f} s")
-    assert hit_test > 0.2  # the layer is slow to hit-test
-    assert page < 0.5 * hit_test, (page, hit_test)
+    from qgis.core import Qgis
+
+    assert page < 0.5, (page, hit_test)  # the export's stall target, on every version
+    if Qgis.versionInt() < 33800:
+        # 3.22's filter-by-map hit-tests every marker on the main thread (3.44 composed
+        # this page in 0.06 s: there the comparison says nothing)
+        assert hit_test > 0.2  # the layer is slow to hit-test
+        assert page < 0.5 * hit_test, (page, hit_test)
 
 
 def test_long_headings_are_wrapped_to_the_column():
