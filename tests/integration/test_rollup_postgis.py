@@ -176,3 +176,23 @@ def test_a_calendar_year_from_the_yearly_rows(demo_pg):
         a = group_stats(db, years[:1])
         assert np.array_equal(a.means, group_stats(db, years[:1], use_rollup=False).means,
                               equal_nan=True)
+
+
+def test_a_client_that_lost_the_race_to_create_the_rollup_leaves_it_alone(
+        demo_pg, monkeypatch):
+    """Two importers found no rollup; the second got the lock after the first had made
+    and refreshed it: it must not run the DDL again (that deadlocked with the first's
+    refresh in the ten-client test) nor mark every month dirty once more."""
+    with open_database(demo_pg) as db:
+        rollup.refresh_rollup(db)
+        assert rollup.exists(db) and rollup.dirty_months(db) == set()
+        real, calls = rollup.exists, []
+
+        def stale_first(conn):  # what it saw before it waited for the lock
+            calls.append(1)
+            return False if len(calls) == 1 else real(conn)
+
+        monkeypatch.setattr(rollup, "exists", stale_first)
+        assert rollup.ensure_rollup(db) is False
+        assert len(calls) == 2  # asked again under the lock
+        assert rollup.dirty_months(db) == set()

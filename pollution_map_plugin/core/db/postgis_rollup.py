@@ -158,6 +158,11 @@ def ensure_rollup(db) -> bool:
         # no write between the marks and the triggers
         db.execute(sql.SQL("LOCK TABLE {} IN SHARE ROW EXCLUSIVE MODE").format(
             q("measurements")))
+        if exists(db):
+            # another client created it while this one waited for the lock: its DDL
+            # again (CREATE INDEX locks the rollup) would deadlock with that client's
+            # first refresh (the trixie matrix run's ten clients did)
+            return False
         db.execute(sql.SQL(_TABLES).format(
             rollup=q(ROLLUP), dirty=q(DIRTY), s=sql.Identifier(db.schema),
             rollup_idx=sql.Identifier(f"{ROLLUP}_rule_month")))
