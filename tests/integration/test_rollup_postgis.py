@@ -5,7 +5,6 @@ deletion; a month written since the rollup was computed is read from the rows.""
 
 from __future__ import annotations
 
-import uuid
 from datetime import date
 
 import numpy as np
@@ -23,19 +22,13 @@ from pollution_map_plugin.core.db import open_database
 from pollution_map_plugin.core.db import postgis_rollup as rollup
 from pollution_map_plugin.core.db import postgis_store as store
 from pollution_map_plugin.core.db.postgis_aggregates import _plan, group_stats
-from tests.fixtures.demo import DEMO_SCALE, DEMO_SEED
+from tests.fixtures.postgis import demo_schema
 
 
 @pytest.fixture(scope="module")
 def demo_pg(postgis_dsn, postgis_server, demo_dataset):
-    from pollution_map_plugin.synthetic_data import build_database
-
-    name = "r_" + uuid.uuid4().hex[:10]
-    target = postgis_dsn + "&schema=" + name
-    build_database(target, DEMO_SCALE, seed=DEMO_SEED, data=demo_dataset).close()
-    yield target
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with demo_schema(postgis_dsn, postgis_server, demo_dataset, "r_") as target:
+        yield target
 
 
 CASES = [(["2024"], "half", None), (["2025-Q2", "2024-Q2"], "zero", None),

@@ -6,7 +6,6 @@ month written since the rollup, non-detects, a stale item and a sparse history."
 
 from __future__ import annotations
 
-import uuid
 from datetime import date, timedelta
 
 import numpy as np
@@ -32,19 +31,13 @@ from pollution_map_plugin.core.assessment.warnings import (
 )
 from pollution_map_plugin.core.db import open_database
 from pollution_map_plugin.core.db import postgis_rollup as rollup
-from tests.fixtures.demo import DEMO_SCALE, DEMO_SEED
+from tests.fixtures.postgis import demo_schema
 
 
 @pytest.fixture(scope="module")
 def warn_pg(postgis_dsn, postgis_server, demo_dataset):
-    from pollution_map_plugin.synthetic_data import build_database
-
-    name = "w_" + uuid.uuid4().hex[:10]
-    target = postgis_dsn + "&schema=" + name
-    build_database(target, DEMO_SCALE, seed=DEMO_SEED, data=demo_dataset).close()
-    yield target
-    dbname = postgis_dsn.rsplit("/", 1)[1].split("?")[0]
-    postgis_server.admin_sql(f'DROP SCHEMA IF EXISTS "{name}" CASCADE', dbname=dbname)
+    with demo_schema(postgis_dsn, postgis_server, demo_dataset, "w_") as target:
+        yield target
 
 
 SETTINGS = [WarningSettings(), WarningSettings(since="2025-06-01"),
