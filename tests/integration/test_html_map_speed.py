@@ -154,3 +154,52 @@ def test_later_panel_blocks_wait_for_the_map_then_lay_out_when_shown(chromium_dr
     cv = b.js("return Array.prototype.map.call(document.querySelectorAll('.psm-panel .psm-block'),"
               " function (s) { return getComputedStyle(s).contentVisibility; })")
     assert cv[0] == "auto" and set(cv[1:]) == {"hidden"}, cv
+
+
+SYMBOLS = """
+var out = {inline: document.querySelectorAll('.psm-sec svg').length, urls: {}, wrong: [],
+  discs: {}, plain: 0, broken: 0, pending: 0};
+PSM_STATE.sections.psmMarkers.forEach(function (m, i) {
+  var img = m._icon && m._icon.querySelector('img');
+  if (!img) { out.wrong.push(i); return; }
+  var src = img.getAttribute('src'), head = 'data:image/svg+xml;charset=utf-8,';
+  var svg = src.indexOf(head) === 0 ? decodeURIComponent(src.slice(head.length)) : null;
+  if (svg !== m.options.icon.options.html) { out.wrong.push(i); }
+  out.urls[img.getAttribute('src')] = 1;
+  if (!img.complete) { out.pending += 1; } else if (!img.naturalWidth) { out.broken += 1; }
+});
+document.querySelectorAll('.psm-cluster > div').forEach(function (d) {
+  var bg = d.style.backgroundImage;
+  if (!/^url\\("data:image\\/svg\\+xml/.test(bg)) { out.plain += 1; } else { out.discs[bg] = 1; }
+});
+out.urls = Object.keys(out.urls).length;
+out.discs = Object.keys(out.discs).length;
+out.clusters = document.querySelectorAll('.psm-cluster').length;
+return out;
+"""
+
+
+def test_section_symbols_and_cluster_discs_are_images_made_once(chromium_driver,
+                                                                tool_pages):  # noqa: F811
+    """Inline SVG in every section marker, and box-shadow on every cluster disc, were laid
+    out and painted again at each zoom step; each is now an image of the same SVG, made
+    once per symbol (and per colour and size) and only blitted."""
+    b = chromium_driver
+    open_page(b, tool_pages.overview)
+    b.wait_for("Array.prototype.every.call(document.querySelectorAll('.psm-sec img'),"
+               " function (i) { return i.complete; })", timeout=10)
+    r = b.js(SYMBOLS)
+    n = b.js("return PSM_STATE.sections.psmMarkers.length")
+    assert n > 0 and r["wrong"] == [] and r["inline"] == 0, r
+    assert r["broken"] == 0 and r["pending"] == 0, r  # every image decodes
+    assert 1 <= r["urls"] < n, r  # one image per symbol, shared by its sections
+    assert r["clusters"] > 0 and r["plain"] == 0, r
+    assert 1 <= r["discs"] <= 3 * len(SOURCES), r
+    shadow = b.js("var d = document.querySelector('.psm-cluster > div');"
+                  " return getComputedStyle(d).boxShadow + '|' + getComputedStyle(d).opacity;")
+    assert shadow == "none|1", shadow
+    # the far-zoom scaling still applies to the symbol inside each marker's box
+    b.js("PSM_STATE.map.setZoom(6, {animate: false})")
+    scale = b.js("return getComputedStyle(document.querySelector('.psm-sec img')).transform")
+    assert scale.startswith("matrix(0.5"), scale
+    assert b.console_errors() == []

@@ -108,22 +108,48 @@ var PSMFast = (function () {
     }
   });
 
-  /* A divIcon whose HTML (the page's own symbols) is parsed once and cloned per marker. */
-  var CloneIcon = L.DivIcon.extend({
+  /* A section symbol (the page's own SVG, ``options.html``) as an <img> of it in the
+   * marker's box: the browser rasterises each symbol once and blits it, where the same
+   * SVG inline in ~420 markers was laid out and painted node by node at every zoom step
+   * (a quarter of the step).  The box keeps the far-zoom scaling (page.css). */
+  var ImageIcon = L.DivIcon.extend({
     createIcon: function (old) {
-      if (!this._psmTpl) {
-        var t = document.createElement('template');
-        t.innerHTML = this.options.html;
-        this._psmTpl = t.content;
+      if (!this._psmUrl) {
+        this._psmUrl = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(this.options.html);
       }
       var div = (old && old.tagName === 'DIV') ? old : document.createElement('div');
-      div.textContent = '';
-      div.appendChild(this._psmTpl.cloneNode(true));
+      var img = div.firstChild;
+      if (!img || img.tagName !== 'IMG') {
+        div.textContent = '';
+        img = document.createElement('img');
+        img.alt = '';
+        img.draggable = false;
+        div.appendChild(img);
+      }
+      img.src = this._psmUrl;
       this._setIconStyles(div, 'icon');
       return div;
     }
   });
 
+  /* A cluster disc's background (ring, disc, white rim) as a cached SVG image per colour
+   * and size, for the same reason: box-shadow and opacity on ~150 discs were repainted at
+   * every zoom step. */
+  var DISCS = {};
+  function discImage(colour, size) {
+    var key = colour + '|' + size;
+    if (!DISCS[key]) {
+      var r = size / 2;
+      var svg = '<svg xmlns="http://www.w3.org/2000/svg" width="' + size + '" height="' + size +
+        '" viewBox="0 0 ' + size + ' ' + size + '"><circle cx="' + r + '" cy="' + r + '" r="' +
+        r + '" fill="#000" fill-opacity=".18"/><circle cx="' + r + '" cy="' + r + '" r="' +
+        (r - 4) + '" fill="' + colour + '" fill-opacity=".92" stroke="#fff" stroke-opacity=".9"' +
+        ' stroke-width="2"/></svg>';
+      DISCS[key] = 'url("data:image/svg+xml;charset=utf-8,' + encodeURIComponent(svg) + '")';
+    }
+    return DISCS[key];
+  }
+
   return {Line: Line, Area: Area, Marker: Marker, MarkerGroup: MarkerGroup,
-    CloneIcon: CloneIcon};
+    ImageIcon: ImageIcon, discImage: discImage};
 }());

@@ -203,7 +203,7 @@ var PSM = (function () {
     if (!STATE.icons[key]) { key = 'control|' + (cls || 0) + '|' + meets; }
     if (!STATE.iconCache[key]) {
       var s = STATE.secSizes[level] || 15;
-      STATE.iconCache[key] = new PSMFast.CloneIcon({html: STATE.icons[key], className: 'psm-sec',
+      STATE.iconCache[key] = new PSMFast.ImageIcon({html: STATE.icons[key], className: 'psm-sec',
         iconSize: [s, s]});
     }
     return STATE.iconCache[key];

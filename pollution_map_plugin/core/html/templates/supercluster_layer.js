@@ -148,10 +148,10 @@ var PSMSuper = L.Layer.extend({
 
   _clusterMarker: function (f) {
     var n = f.properties.point_count, c = f.geometry.coordinates;
-    var size = n < 100 ? 30 : (n < 1000 ? 36 : 44);
+    var size = n < 100 ? 36 : (n < 1000 ? 42 : 50);  // the disc and its ring (3 px)
     var text = n < 10000 ? String(n) : Math.round(n / 1000) + 'k';
     var disc = document.createElement('div'), span = document.createElement('span');
-    disc.style.background = this._colour;
+    disc.style.backgroundImage = PSMFast.discImage(this._colour, size);
     span.textContent = text;
     disc.appendChild(span);  // built, not parsed from HTML: a zoom step makes ~150 of them
     var m = new PSMFast.Marker([c[1], c[0]], {keyboard: true,
