@@ -23,7 +23,7 @@ from ..symbology import (
 from .escaping import esc
 from .layer_encoding import encode_props, quantized
 from .page_strings import CODED_VALUES, field_label, label, t, table_label
-from .symbols import SECTION_PX, SOURCE_PX, shape_svg
+from .symbols import SECTION_PX, SOURCE_PX, shape_svg, source_symbol_uri
 
 LOADS = ("wastewater_t_a", "cod_t_a", "nh3n_t_a", "tp_t_a")
 SOURCE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -116,7 +116,8 @@ def source_layer(ctx: Any, name: str, frame, *, cluster: bool = True, show: bool
     swatch = f'<span class="psm-sw-svg">{shape_svg(sym.shape, sym.colour, 14)}</span>'
     return {
         "id": name, "label": text, "labelHtml": label_html(text, swatch, len(frame)),
-        "colour": sym.colour, "size": SOURCE_PX, "cluster": cluster, "show": show,
+        "colour": sym.colour, "symbol": source_symbol_uri(name), "size": SOURCE_PX,
+        "cluster": cluster, "show": show,
         "n": len(frame), "x": x, "y": y,
         "props": encode_props(data, ("name", *cols)), "fields": _fields(name, cols, ctx.lang),
     }

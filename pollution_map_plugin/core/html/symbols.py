@@ -66,11 +66,18 @@ def svg_data_uri(svg: str) -> str:
     return "data:image/svg+xml," + quote(svg, safe=" =:/,.'")  # no raw " or #
 
 
+def source_symbol_uri(layer: str) -> str:
+    """Source layer ``layer``'s map symbol as a ``data:`` URI (its markers' CSS and the
+    canvas that draws its lone points use the same one)."""
+    sym = SOURCE_SYMBOLS[layer]
+    return svg_data_uri(shape_svg(sym.shape, sym.colour, 20, "#ffffff", 1.6))
+
+
 def source_css() -> str:
     """CSS classes ``.psm-sym-<layer>`` drawing each source layer's symbol."""
     rules = []
-    for layer, sym in SOURCE_SYMBOLS.items():
-        uri = svg_data_uri(shape_svg(sym.shape, sym.colour, 20, "#ffffff", 1.6))
+    for layer in SOURCE_SYMBOLS:
+        uri = source_symbol_uri(layer)
         rules.append(
             f".psm-sym-{layer}{{background:url(\"{uri}\") center/contain no-repeat;}}"
         )

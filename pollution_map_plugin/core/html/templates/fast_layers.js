@@ -31,6 +31,12 @@ var PSMFast = (function () {
    * zoom, with sub-pixel vertices dropped.  Leaflet's own _project ran the projection
    * for every vertex of every feature at every zoom step (most of a zoom step's work). */
   var FastPath = {
+    // a view reset updated every feature twice: in its own _reset, then in the canvas's
+    // _updatePaths that follows it (Leaflet 1.9, Canvas._reset); now only in the latter
+    _reset: function () {
+      this._project();
+      if (!(this._renderer && this._renderer._postponeUpdatePaths)) { this._update(); }
+    },
     _project: function () {
       var map = this._map, m = this._psm;
       if (!m || map.options.crs !== L.CRS.EPSG3857) {
@@ -38,6 +44,7 @@ var PSMFast = (function () {
         return L.Polyline.prototype._project.call(this);
       }
       var s = 256 * Math.pow(2, map.getZoom()), o = map.getPixelOrigin(), b = m.box;
+      if (this._rings && s === this._psmS && o.equals(this._psmO)) { return; }  // zoomend
       this._psmS = s;
       this._psmO = o;
       this._rings = null;
@@ -113,10 +120,15 @@ var PSMFast = (function () {
    * SVG inline in ~420 markers was laid out and painted node by node at every zoom step
    * (a quarter of the step).  The box keeps the far-zoom scaling (page.css). */
   var ImageIcon = L.DivIcon.extend({
-    createIcon: function (old) {
+    /* The symbol as a data: URI (also what the canvas draws: PSMPoints.Fixed). */
+    url: function () {
       if (!this._psmUrl) {
         this._psmUrl = 'data:image/svg+xml;charset=utf-8,' + encodeURIComponent(this.options.html);
       }
+      return this._psmUrl;
+    },
+    createIcon: function (old) {
+      this.url();
       var div = (old && old.tagName === 'DIV') ? old : document.createElement('div');
       var img = div.firstChild;
       if (!img || img.tagName !== 'IMG') {

@@ -183,7 +183,7 @@ var PSM = (function () {
       iconSize: [layer.size, layer.size]});
     var group = new PSMSuper(layer.n, function (i) { return pointAt(layer, i); }, icon,
       layer.colour, {label: function (i) { return fmt(val(layer, 'name', i)); },
-        clusterLabel: T.cluster_of || '{n}'});
+        clusterLabel: T.cluster_of || '{n}', symbol: layer.symbol, size: layer.size});
     if (index) { group.adopt(index, index.psmMs); }
     lazy(group, layer);
     return group;
@@ -209,8 +209,8 @@ var PSM = (function () {
     return STATE.iconCache[key];
   }
 
+  /* The sections: drawn on the map's canvas, a marker each while in use (point_canvas.js). */
   function sectionLayer(layer) {
-    var group = new PSMFast.MarkerGroup();
     var markers = new Array(layer.n);
     for (var i = 0; i < layer.n; i++) {
       var m = new PSMFast.Marker(pointAt(layer, i), {icon: sectionIcon(layer, i),
@@ -218,10 +218,9 @@ var PSM = (function () {
         keyboard: true, title: fmt(val(layer, 'name', i))});
       m._psmI = i;
       markers[i] = m;
-      group.addLayer(m);
     }
+    var group = new PSMPoints.Fixed(markers);
     lazy(group, layer);
-    group.psmMarkers = markers;
     STATE.sections = group;
     return group;
   }
@@ -240,6 +239,7 @@ var PSM = (function () {
       if (m.getPopup()) { m.closePopup(); m.unbindPopup(); }
       if (m.getTooltip()) { m.unbindTooltip(); }
     }
+    g.changed();
   }
 
   /* Lines or areas; a layer hidden at start is filled when first shown. */
@@ -444,9 +444,9 @@ var PSM = (function () {
     if (!map.hasLayer(STATE.holders[id])) { STATE.holders[id].addTo(map); }
     var m = null;
     if (sp.layerKind === 'sections') {
-      m = g.psmMarkers[i];
-      map.setView(m.getLatLng(), Math.max(map.getZoom(), 12), {animate: false});
-      openPopup(sp, m);
+      map.setView(g.psmMarkers[i].getLatLng(), Math.max(map.getZoom(), 12), {animate: false});
+      m = g.marker(i);  // null: hidden by a filter
+      if (m) { openPopup(sp, m); }
     } else if (sp.layerKind === 'points') {
       m = g.showPoint(i);
       if (m) { openPopup(sp, m); }

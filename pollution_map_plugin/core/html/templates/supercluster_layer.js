@@ -2,15 +2,19 @@
  *
  * The hierarchical index is built once when the layer is first shown, so clusters
  * are the same at every visit of a zoom level and do not jump on a pan; a move asks
- * the index for the clusters in view and keeps the markers that are still there.
- * A cluster click zooms to where it splits; a cluster whose points coincide (or that
- * still holds several points at the deepest zoom) spiders out around its place.
- * Markers and clusters are keyboard reachable (Tab, Enter).
+ * the index for the clusters in view, which the map's PSMPoints canvas draws.  The item
+ * under the pointer or the keyboard's focus is a real marker (materialise).  A cluster
+ * click zooms to where it splits; a cluster whose points coincide (or that still holds
+ * several points at the deepest zoom) spiders out around its place.  Clusters and
+ * points are keyboard reachable: Tab enters a layer at the first item in view and moves
+ * through its items in reading order, Enter opens one.
  */
 var PSMSuper = L.Layer.extend({
-  options: {radius: 80, maxZoom: 18, padding: 0.15, spiderPx: 26},
+  includes: PSMPoints.Live,
+  options: {radius: 80, maxZoom: 18, padding: 0.15, spiderPx: 26, symbol: null, size: 18},
 
-  /* n points; xy(i) -> [lat, lng]; icon: the point symbol; colour: the clusters'. */
+  /* n points; xy(i) -> [lat, lng]; icon: the point symbol (of its markers; options.symbol
+   * the same as an image URL for the canvas); colour: the clusters'. */
   initialize: function (n, xy, icon, colour, options) {
     L.setOptions(this, options);
     this._n = n;
@@ -19,9 +23,12 @@ var PSMSuper = L.Layer.extend({
     this._colour = colour;
     this._keep = null;  // indices kept by a filter (null: all)
     this._index = null;
-    this._group = new PSMFast.MarkerGroup();
+    this._group = new PSMFast.MarkerGroup();  // the items made markers (materialise)
     this._group.addEventParent(this);
-    this._markers = {};  // key ("c" + cluster id or "p" + point) -> marker
+    this._items = [];  // what is drawn now: clusters and lone points in the padded view
+    this._byKey = {};  // key ("c" + cluster id or "p" + point) -> item
+    this._live = {};  // key -> marker
+    this._tabKey = null;  // the item the keyboard enters the layer at
     this._spider = null;
     this._drawn = 0;
     this.lastUpdateMs = null;
@@ -54,6 +61,8 @@ var PSMSuper = L.Layer.extend({
   onAdd: function (map) {
     if (!this._index) { this._build(); }
     this._group.addTo(map);
+    this._canvas = PSMPoints.of(map);
+    this._canvas.addSource(this);
     map.on('moveend', this._update, this);
     map.on('zoomstart', this._unspider, this);
     this._update();
@@ -63,9 +72,12 @@ var PSMSuper = L.Layer.extend({
     map.off('moveend', this._update, this);
     map.off('zoomstart', this._unspider, this);
     this._unspider();
+    this._canvas.removeSource(this);
     map.removeLayer(this._group);
     this._group.clearLayers();
-    this._markers = {};
+    this._live = {};
+    this._items = [];
+    this._byKey = {};
   },
 
   /* Keep only the points with ``keep[i]`` true (null: every point); the index is rebuilt. */
@@ -74,13 +86,16 @@ var PSMSuper = L.Layer.extend({
     this._build();
     this._unspider();
     this._group.clearLayers();
-    this._markers = {};
+    this._live = {};
     if (this._map) { this._update(); }
   },
 
   size: function () { return this._n; },
   kept: function () { return this._index ? this._count : this._n; },
   drawn: function () { return this._drawn; },
+  /* The items drawn now: {key, cluster, count, i (a lone point's index), latlng}. */
+  items: function () { return this._items.slice(); },
+  /* The items that are markers now (under the pointer, focused, with a popup open). */
   getLayers: function () { return this._group.getLayers(); },
 
   /* The marker of point i drawn alone: zoom in until it leaves its cluster, or spider
@@ -92,17 +107,19 @@ var PSMSuper = L.Layer.extend({
     map.setView(this._latlng(i), Math.max(map.getZoom(), this.options.maxZoom),
       {animate: false});
     this._update();
-    if (this._markers['p' + i]) { return this._markers['p' + i]; }
-    var self = this, found = null;
-    this._group.eachLayer(function (m) {
-      if (found || m._psmClusterId === undefined) { return; }
-      var leaves = self._index.getLeaves(m._psmClusterId, Infinity);
-      for (var k = 0; k < leaves.length; k++) {
-        if (leaves[k].properties.i === i) { found = m; break; }
+    if (this._byKey['p' + i]) { return this.materialise('p' + i); }
+    for (var k = 0; k < this._items.length; k++) {
+      var it = this._items[k];
+      if (!it.cluster) { continue; }
+      var leaves = this._index.getLeaves(it.id, Infinity);
+      for (var j = 0; j < leaves.length; j++) {
+        if (leaves[j].properties.i === i) {
+          this._spiderfy(this.materialise(it.key));
+          return this._spider ? this._spider.markers[i] || null : null;
+        }
       }
-    });
-    if (found) { this._spiderfy(found); }
-    return this._spider ? this._spider.markers[i] || null : null;
+    }
+    return null;
   },
 
   _update: function () {
@@ -111,31 +128,44 @@ var PSMSuper = L.Layer.extend({
     var t0 = performance.now();
     var b = map.getBounds().pad(this.options.padding), z = map.getZoom();
     var west = Math.max(-180, b.getWest()), east = Math.min(180, b.getEast());
-    var items = this._index.getClusters([west, Math.max(-85, b.getSouth()), east,
+    var found = this._index.getClusters([west, Math.max(-85, b.getSouth()), east,
       Math.min(85, b.getNorth())], Math.min(Math.round(z), this.options.maxZoom));
-    var next = {}, drawn = 0;
-    for (var k = 0; k < items.length; k++) {
-      var f = items[k], p = f.properties, key, m;
+    var items = new Array(found.length), byKey = {}, drawn = 0, size = this.options.size;
+    for (var k = 0; k < found.length; k++) {
+      var f = found[k], p = f.properties, c = f.geometry.coordinates, it;
       if (p.cluster) {
-        key = 'c' + p.cluster_id;
-        drawn += p.point_count;
+        var n = p.point_count;
+        it = {key: 'c' + p.cluster_id, cluster: true, id: p.cluster_id, count: n,
+          size: n < 100 ? 36 : (n < 1000 ? 42 : 50),  // the disc and its ring (3 px)
+          text: n < 10000 ? String(n) : Math.round(n / 1000) + 'k'};
       } else {
-        key = 'p' + p.i;
-        drawn += 1;
+        it = {key: 'p' + p.i, cluster: false, i: p.i, count: 1, size: size};
       }
-      m = this._markers[key];
-      if (!m) {
-        m = p.cluster ? this._clusterMarker(f) : this._pointMarker(p.i);
-        this._group.addLayer(m);
-      }
-      next[key] = m;
+      it.latlng = L.latLng(c[1], c[0]);
+      it.alpha = 1;
+      drawn += it.count;
+      items[k] = byKey[it.key] = it;
     }
-    for (var old in this._markers) {
-      if (!next[old]) { this._group.removeLayer(this._markers[old]); }
-    }
-    this._markers = next;
+    this._items = items;
+    this._byKey = byKey;
     this._drawn = drawn;
+    if (this._spider && byKey[this._spider.cluster._psmKey]) {
+      byKey[this._spider.cluster._psmKey].alpha = 0.35;
+    }
+    this._settle();
+    this._canvas.changed();
     this.lastUpdateMs = performance.now() - t0;
+  },
+
+  _make: function (it) {
+    var m = it.cluster ? this._clusterMarker(it) : this._pointMarker(it.i);
+    this._group.addLayer(m);
+    return m;
+  },
+
+  _drop: function (m) {
+    delete this._live[m._psmKey];
+    this._group.removeLayer(m);
   },
 
   _pointMarker: function (i, spider) {
@@ -146,19 +176,17 @@ var PSMSuper = L.Layer.extend({
     return m;
   },
 
-  _clusterMarker: function (f) {
-    var n = f.properties.point_count, c = f.geometry.coordinates;
-    var size = n < 100 ? 36 : (n < 1000 ? 42 : 50);  // the disc and its ring (3 px)
-    var text = n < 10000 ? String(n) : Math.round(n / 1000) + 'k';
+  _clusterMarker: function (it) {
     var disc = document.createElement('div'), span = document.createElement('span');
-    disc.style.backgroundImage = PSMFast.discImage(this._colour, size);
-    span.textContent = text;
-    disc.appendChild(span);  // built, not parsed from HTML: a zoom step makes ~150 of them
-    var m = new PSMFast.Marker([c[1], c[0]], {keyboard: true,
-      title: this.options.clusterLabel.replace('{n}', String(n)),
-      icon: L.divIcon({html: disc, className: 'psm-cluster', iconSize: L.point(size, size)})});
-    m._psmClusterId = f.properties.cluster_id;
-    m._psmCount = n;
+    disc.style.backgroundImage = PSMFast.discImage(this._colour, it.size);
+    span.textContent = it.text;
+    disc.appendChild(span);
+    var m = new PSMFast.Marker(it.latlng, {keyboard: true,
+      title: this.options.clusterLabel.replace('{n}', String(it.count)),
+      icon: L.divIcon({html: disc, className: 'psm-cluster', iconSize: L.point(it.size,
+        it.size)})});
+    m._psmClusterId = it.id;
+    m._psmCount = it.count;
     return m;
   },
 
@@ -211,16 +239,21 @@ var PSMSuper = L.Layer.extend({
     group.addTo(map);
     cluster.setOpacity(0.35);
     this._spider = {cluster: cluster, group: group, markers: markers};
+    var it = this._byKey[cluster._psmKey];
+    if (it) { it.alpha = 0.35; this._canvas.changed(); }  // its drawing fades with it
     var first = group.getLayers()[1];
     if (first && first._icon && first._icon.focus) { first._icon.focus(); }
   },
 
   _unspider: function () {
     if (!this._spider) { return; }
+    var cluster = this._spider.cluster, it = this._byKey[cluster._psmKey];
     this._spider.group.removeEventParent(this);
     this._map.removeLayer(this._spider.group);
-    this._spider.cluster.setOpacity(1);
+    cluster.setOpacity(1);
     this._spider = null;
+    if (it) { it.alpha = 1; this._canvas.changed(); }
+    this._release(cluster);
   },
 
   /* The markers spidered out now (point index -> marker), or null. */
