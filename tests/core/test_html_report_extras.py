@@ -86,7 +86,8 @@ def test_item_series_carry_limits_target_non_detects_and_trend(ctx_and_pages):
             rows = raw.loc[(raw["section_code"] == code) & (raw["parameter"] == it["p"])]
             assert it["years"] == rows["year"].tolist()
             assert it["nd"] == rows["nd"].tolist()  # every sample of the year a non-detect
-            assert it["trend"]  # the Spearman verdict is written
+            assert it["trend"]  # the Spearman verdict is written, in the page's language
+            assert "too few" not in it["trend"] and "periods" not in it["trend"], it["trend"]
             checked += 1
     assert checked > 10
     assert raw["nd"].any() and any(any(it["nd"]) for items in series for it in items)

@@ -19,6 +19,26 @@ from tests.fixtures.browser import XSS_ENTERPRISE, XSS_RIVER_CODE
 READY = "document.documentElement.getAttribute('data-psm-ready') === '1'"
 
 
+# each item the canvas drew has a painted pixel where it is (a canvas that drew nothing,
+# or drew it elsewhere, fails)
+UNPAINTED = """
+var done = arguments[arguments.length - 1];
+requestAnimationFrame(function () { requestAnimationFrame(function () {
+  var pc = PSM_STATE.map._psmPoints, c = pc._container, r = pc._ratio, o = pc._bounds.min;
+  var px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data, out = {drawn: 0,
+    missing: []};
+  pc._sources.forEach(function (g) { g.items().forEach(function (it) {
+    if (it.x === undefined) { out.missing.push(it.key + ' not drawn'); return; }
+    var x = Math.round((it.x - o.x) * r), y = Math.round((it.y - o.y) * r);
+    if (x < 0 || y < 0 || x >= c.width || y >= c.height) { return; }
+    out.drawn += 1;
+    if (px[(y * c.width + x) * 4 + 3] === 0) { out.missing.push(it.key); }
+  }); });
+  done(out);
+}); });
+"""
+
+
 def payload(path) -> dict:
     from pollution_map_plugin.core.html.page_reader import page_data
 
@@ -78,26 +98,37 @@ def test_overview_draws_every_feature(chromium_driver, pages, artifacts_dir):
     for name in SOURCE_LAYERS:
         assert held[name] == counts[name], name
     assert held["sections"] == counts["sections"]
-    # sections are all markers; sources are drawn as clusters and lone symbols
-    assert b.js("return document.querySelectorAll('.psm-sec').length") == counts["sections"]
-    n_dom = b.js("return document.querySelectorAll('.psm-cluster, .psm-sym').length")
-    assert n_dom > 10
-    # every source in view is drawn exactly once: cluster counts + lone markers
+    # sections, clusters and lone sources are drawn on the map's canvas, each where it is;
+    # only the items in use are markers (the keyboard's way into each layer, here)
+    assert len(b.js("return PSM_STATE.sections.items()")) == counts["sections"]
+    live = b.js("return document.querySelectorAll('.leaflet-marker-icon').length")
+    assert 0 < live <= len(SOURCE_LAYERS) + 1, live
+    unpainted = b.driver.execute_async_script(UNPAINTED)
+    assert unpainted["drawn"] > 10 and unpainted["missing"] == [], unpainted
+    # every source in view is drawn exactly once: cluster counts + lone points
     in_view = b.js(
         "var b = PSM_STATE.map.getBounds().pad(0.25), out = {};"
         "['outfalls','enterprises','sewage_plants','livestock_farms','petrol_stations']"
         ".forEach(function (k) { var g = PSM_STATE.overlays[k], t = 0;"
         "  for (var i = 0; i < g.size(); i++) { if (b.contains(g._latlng(i))) { t += 1; } }"
-        "  var d = 0; g.getLayers().forEach(function (m) { d += m._psmCount || 1; });"
+        "  var d = 0; g.items().forEach(function (it) { d += it.count; });"
         "  out[k] = [t, g.drawn(), d]; });"
         "return out;")
-    for name, (t, drawn_n, in_dom) in in_view.items():
-        assert t == drawn_n == in_dom and t > 0, (name, t, drawn_n, in_dom)
+    for name, (t, drawn_n, in_items) in in_view.items():
+        assert t == drawn_n == in_items and t > 0, (name, t, drawn_n, in_items)
     b.screenshot("html_overview_desktop")
-    # clusters open up: a click on one zooms in and draws more, smaller clusters
+    # clusters open up: a real click on one zooms in and draws more, smaller clusters
     before = b.js("return PSM_STATE.map.getZoom()")
-    b.js("var g = PSM_STATE.overlays.livestock_farms, c = g.getLayers().filter("
-         "function (m) { return m._psmCount > 1; })[0]; c.fire('click', {}, true);")
+    at = b.js("var g = PSM_STATE.overlays.livestock_farms, m = PSM_STATE.map,"
+              " it = g.items().filter(function (t) { return t.count > 1 &&"
+              "   m.getPixelBounds().contains(m.project(t.latlng)); })[0],"
+              " p = m.latLngToContainerPoint(it.latlng), s = m.getSize();"
+              "return [p.x - s.x / 2, p.y - s.y / 2, it.count];")
+    from selenium.webdriver.common.action_chains import ActionChains
+
+    box = b.driver.find_element("css selector", ".leaflet-container")
+    ActionChains(b.driver).move_to_element_with_offset(box, int(at[0]), int(at[1])).pause(
+        0.1).click().perform()
     assert b.js("return PSM_STATE.map.getZoom()") > before
     assert b.js("return document.querySelector('.psm-legend').offsetHeight") > 20
     assert b.js("return document.querySelectorAll('.leaflet-control-layers').length") == 1

@@ -1,6 +1,7 @@
 """The overview's speed-ups in real headless Chromium, network off: the cluster indexes
 built in a Web Worker (and without one), lines and areas projected from cached Web-Mercator
-coordinates, markers moved by their group, the panel's later blocks laid out after the map.
+coordinates, sections and sources drawn on one canvas (markers only for the items in use),
+the panel's later blocks laid out after the map.
 
 Each is checked against what Leaflet or supercluster would have done on the main thread.
 """
@@ -123,24 +124,49 @@ def test_lines_and_areas_are_projected_as_leaflet_projects_them(chromium_driver,
             assert dropped > 0  # at the region's scale most vertices are sub-pixel
 
 
-def test_markers_are_moved_by_their_groups(chromium_driver, tool_pages):  # noqa: F811
+def test_items_are_drawn_where_leaflet_puts_markers_and_few_are_markers(
+        chromium_driver, tool_pages):  # noqa: F811
+    """Sections and sources are drawn on one canvas; a zoom step makes no DOM marker per
+    item, and every item (and every marker in use) is where Leaflet puts its marker."""
     b = chromium_driver
     open_page(b, tool_pages.overview)
-    markers = b.js("return document.querySelectorAll('.leaflet-marker-icon').length")
+    items = b.js("var n = 0, pc = PSM_STATE.map._psmPoints;"
+                 "pc._sources.forEach(function (g) { n += g.items().length; }); return n;")
     listeners = b.js("var e = PSM_STATE.map._events; return (e.zoom || []).length +"
                      " (e.viewreset || []).length + (e.zoomanim || []).length;")
-    assert markers > 50
+    assert items > 50
     assert listeners < 40, listeners  # not three per marker
     for dz in (1, 2, -1):
         b.js("PSM_STATE.map.setZoom(PSM_STATE.map.getZoom() + arguments[0], {animate: false})",
              dz)
-        off = b.js("var map = PSM_STATE.map, worst = 0;"
-                   "PSM_STATE.sections.eachLayer(function (m) {"
-                   " var p = map.latLngToLayerPoint(m.getLatLng()).round(),"
-                   "     q = L.DomUtil.getPosition(m._icon);"
-                   " worst = Math.max(worst, Math.abs(p.x - q.x) + Math.abs(p.y - q.y)); });"
-                   "return worst;")
-        assert off == 0  # every section symbol is where Leaflet puts its marker
+        b.js("PSM_STATE.sections.marker(3); PSM_STATE.sections.marker(7);")  # in use
+        markers = b.js("return document.querySelectorAll('.leaflet-marker-icon').length")
+        assert markers <= len(SOURCES) + 3, markers
+        off = b.driver.execute_async_script(PLACED)
+        assert off["items"] > 50 and off["markers"] >= 2, off
+        assert off["worst"] == 0, off  # drawn, and marked, where Leaflet puts the marker
+
+
+PLACED = """
+var done = arguments[arguments.length - 1];
+requestAnimationFrame(function () { requestAnimationFrame(function () {
+  var map = PSM_STATE.map, out = {items: 0, markers: 0, worst: 0};
+  map._psmPoints._sources.forEach(function (g) {
+    g.items().forEach(function (it) {
+      var p = map.latLngToLayerPoint(it.latlng);
+      out.items += 1;
+      out.worst = Math.max(out.worst, Math.abs(p.x - it.x) + Math.abs(p.y - it.y));
+    });
+    g.getLayers().forEach(function (m) {
+      if (!m._icon) { return; }
+      var p = map.latLngToLayerPoint(m.getLatLng()).round(), q = L.DomUtil.getPosition(m._icon);
+      out.markers += 1;
+      out.worst = Math.max(out.worst, Math.abs(p.x - q.x) + Math.abs(p.y - q.y));
+    });
+  });
+  done(out);
+}); });
+"""
 
 
 def test_later_panel_blocks_wait_for_the_map_then_lay_out_when_shown(chromium_driver,
@@ -157,49 +183,66 @@ def test_later_panel_blocks_wait_for_the_map_then_lay_out_when_shown(chromium_dr
 
 
 SYMBOLS = """
-var out = {inline: document.querySelectorAll('.psm-sec svg').length, urls: {}, wrong: [],
-  discs: {}, plain: 0, broken: 0, pending: 0};
-PSM_STATE.sections.psmMarkers.forEach(function (m, i) {
-  var img = m._icon && m._icon.querySelector('img');
-  if (!img) { out.wrong.push(i); return; }
-  var src = img.getAttribute('src'), head = 'data:image/svg+xml;charset=utf-8,';
-  var svg = src.indexOf(head) === 0 ? decodeURIComponent(src.slice(head.length)) : null;
-  if (svg !== m.options.icon.options.html) { out.wrong.push(i); }
-  out.urls[img.getAttribute('src')] = 1;
-  if (!img.complete) { out.pending += 1; } else if (!img.naturalWidth) { out.broken += 1; }
-});
-document.querySelectorAll('.psm-cluster > div').forEach(function (d) {
-  var bg = d.style.backgroundImage;
-  if (!/^url\\("data:image\\/svg\\+xml/.test(bg)) { out.plain += 1; } else { out.discs[bg] = 1; }
-});
-out.urls = Object.keys(out.urls).length;
-out.discs = Object.keys(out.discs).length;
-out.clusters = document.querySelectorAll('.psm-cluster').length;
-return out;
+var done = arguments[arguments.length - 1];
+requestAnimationFrame(function () { requestAnimationFrame(function () {
+  var pc = PSM_STATE.map._psmPoints, out = {wrong: [], urls: {}, broken: 0, pending: 0};
+  PSM_STATE.sections.items().forEach(function (it) {
+    var m = PSM_STATE.sections.psmMarkers[it.i], head = 'data:image/svg+xml;charset=utf-8,';
+    var svg = it.img.indexOf(head) === 0 ? decodeURIComponent(it.img.slice(head.length)) : null;
+    if (svg !== m.options.icon.options.html) { out.wrong.push(it.i); }
+    out.urls[it.img] = 1;
+    var img = pc._images[it.img];
+    if (!img || !img.complete) { out.pending += 1; }
+    else if (!img.naturalWidth) { out.broken += 1; }
+  });
+  out.urls = Object.keys(out.urls).length;
+  out.bitmaps = Object.keys(pc._bitmaps).length;
+  out.discs = Object.keys(pc._discs).length;
+  out.clusters = 0;
+  pc._sources.forEach(function (g) {
+    g.items().forEach(function (it) { if (it.cluster) { out.clusters += 1; } }); });
+  var d = document.querySelector('.psm-cluster > div');
+  var img = document.querySelector('.psm-sec img');
+  out.disc = d ? [d.style.backgroundImage.slice(0, 24), getComputedStyle(d).boxShadow,
+    getComputedStyle(d).opacity] : null;
+  out.secImg = img ? [img.getAttribute('src').slice(0, 19), img.complete,
+    img.naturalWidth > 0] : null;
+  out.inline = document.querySelectorAll('.psm-sec svg').length;
+  done(out);
+}); });
 """
 
 
-def test_section_symbols_and_cluster_discs_are_images_made_once(chromium_driver,
-                                                                tool_pages):  # noqa: F811
-    """Inline SVG in every section marker, and box-shadow on every cluster disc, were laid
-    out and painted again at each zoom step; each is now an image of the same SVG, made
-    once per symbol (and per colour and size) and only blitted."""
+def test_section_symbols_and_cluster_discs_are_bitmaps_made_once(chromium_driver,
+                                                                 tool_pages):  # noqa: F811
+    """Each symbol is rasterised once per size and blitted at every place; a section or
+    cluster in use as a marker shows the same symbol as an image, not inline SVG or CSS
+    shadows (which were laid out and painted again at each zoom step)."""
     b = chromium_driver
     open_page(b, tool_pages.overview)
-    b.wait_for("Array.prototype.every.call(document.querySelectorAll('.psm-sec img'),"
-               " function (i) { return i.complete; })", timeout=10)
-    r = b.js(SYMBOLS)
+    b.wait_for("Object.values(PSM_STATE.map._psmPoints._images).every("
+               "function (i) { return i.complete; })", timeout=10)
+    b.js("var g = PSM_STATE.overlays.enterprises, c = g.items().filter("
+         "function (t) { return t.cluster; })[0]; g.materialise(c.key);"
+         "PSM_STATE.sections.marker(0);")
+    r = b.driver.execute_async_script(SYMBOLS)
     n = b.js("return PSM_STATE.sections.psmMarkers.length")
     assert n > 0 and r["wrong"] == [] and r["inline"] == 0, r
     assert r["broken"] == 0 and r["pending"] == 0, r  # every image decodes
     assert 1 <= r["urls"] < n, r  # one image per symbol, shared by its sections
-    assert r["clusters"] > 0 and r["plain"] == 0, r
-    assert 1 <= r["discs"] <= 3 * len(SOURCES), r
-    shadow = b.js("var d = document.querySelector('.psm-cluster > div');"
-                  " return getComputedStyle(d).boxShadow + '|' + getComputedStyle(d).opacity;")
-    assert shadow == "none|1", shadow
-    # the far-zoom scaling still applies to the symbol inside each marker's box
+    assert r["urls"] <= r["bitmaps"] <= r["urls"] + len(SOURCES) + 8, r  # once per size
+    assert r["clusters"] > 0 and 1 <= r["discs"] <= 3 * len(SOURCES), r
+    assert r["disc"] is not None and r["disc"][0].startswith('url("data:image/svg+xml'), r
+    assert r["disc"][1:] == ["none", "1"], r
+    assert r["secImg"] == ["data:image/svg+xml;", True, True], r
+    # the far-zoom scaling: the canvas draws sections at half size, as the marker shows it
     b.js("PSM_STATE.map.setZoom(6, {animate: false})")
+    b.js("PSM_STATE.sections.marker(0)")
+    half = b.driver.execute_async_script(
+        "var done = arguments[arguments.length - 1];"
+        "requestAnimationFrame(function () { requestAnimationFrame(function () {"
+        " var it = PSM_STATE.sections.items()[0]; done([it.h, it.size]); }); });")
+    assert half[0] == half[1] / 4, half
     scale = b.js("return getComputedStyle(document.querySelector('.psm-sec img')).transform")
     assert scale.startswith("matrix(0.5"), scale
     assert b.console_errors() == []

@@ -33,7 +33,8 @@ from .assets import MARKER_IMAGES, asset_html, data_uri, inline_js
 from .escaping import json_for_script
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-PAGE_SCRIPTS = ("fast_layers.js", "point_canvas.js", "map.js", "supercluster_layer.js", "chart.js", "tools.js")
+PAGE_SCRIPTS = ("fast_layers.js", "point_canvas.js", "map.js", "supercluster_layer.js", "chart.js",
+                "tools.js")
 
 
 @cache

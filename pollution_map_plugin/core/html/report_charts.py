@@ -11,7 +11,7 @@ import pandas as pd
 
 from .. import gb3838
 from ..assessment.periods import parse_period
-from ..assessment.trend import group_trends, section_trends
+from ..assessment.trend import MIN_PERIODS, group_trends, section_trends
 
 
 def _verdict(row: Any, lang: str) -> str:
@@ -33,9 +33,10 @@ def _verdict(row: Any, lang: str) -> str:
     wp = row.get("critical_value")
     if wp is not None and not pd.isna(wp):
         stats.append(f"W_p = {float(wp):.3f}")
-    note = row.get("note")
-    if isinstance(note, str) and note and (wp is None or pd.isna(wp)):
-        stats = [x for x in stats if not x.startswith("N = ")] + [note]  # the note says N
+    if (wp is None or pd.isna(wp)) and n is not None and not pd.isna(n):  # too few: why
+        too_few = (f"N = {int(n)} < {MIN_PERIODS}: too few periods for the test"
+                   if lang == "en" else f"N = {int(n)} < {MIN_PERIODS}，期数不足，不作检验")
+        stats = [x for x in stats if not x.startswith("N = ")] + [too_few]
     return f"{words} ({', '.join(stats)})" if stats else words
 
 

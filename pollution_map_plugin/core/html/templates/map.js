@@ -479,6 +479,10 @@ var PSM = (function () {
       if (f && !e.target.closest('a, button, input, select')) { showFeature(f[0], Number(f[1])); }
     });
     window.addEventListener('resize', function () { map.invalidateSize(); });
+    map.on('popupopen popupclose', function (e) {  // page.css: phones hide the bars then
+      L.DomUtil[e.type === 'popupopen' ? 'addClass' : 'removeClass'](map.getContainer(),
+        'psm-popup-open');
+    });
     function zoomClass() {  // smaller section symbols when the whole region is in view
       var c = map.getContainer(), z = map.getZoom();
       L.DomUtil[z < 9 ? 'addClass' : 'removeClass'](c, 'psm-far');

@@ -230,6 +230,14 @@ PSMPoints.of = function (map) {
  * it is used and dropped (``_drop``) after.  The layer keeps ``_items``, ``_byKey``,
  * ``_live`` (key -> marker) and ``_tabKey``. */
 PSMPoints.Live = {
+  /* The items drawn: {key, latlng, size; cluster, count, text (a cluster's); i (a point's
+   * or a section's index); x, y, h: where the canvas last drew it (layer pixels, half
+   * its width)}. */
+  items: function () {
+    if (this._prepare) { this._prepare(); }
+    return this._items.slice();
+  },
+
   /* After the items changed or the map moved: markers of items no longer drawn go, and
    * the keyboard's way in moves to the first item in view when its own left the view
    * (with the focus, when the focus was on a marker that went: Enter on a cluster). */
@@ -412,7 +420,7 @@ PSMPoints.Fixed = L.FeatureGroup.extend({
     for (var id in this._layers) {
       var m = this._layers[id], icon = m.options.icon;
       var it = {key: m._psmKey, latlng: m.getLatLng(), size: icon.options.iconSize[0],
-        img: icon.url(), alpha: 1, i: m._psmI};
+        img: icon.url(), alpha: 1, i: m._psmI, count: 1};
       items.push(it);
       byKey[it.key] = it;
     }

@@ -93,8 +93,6 @@ var PSMSuper = L.Layer.extend({
   size: function () { return this._n; },
   kept: function () { return this._index ? this._count : this._n; },
   drawn: function () { return this._drawn; },
-  /* The items drawn now: {key, cluster, count, i (a lone point's index), latlng}. */
-  items: function () { return this._items.slice(); },
   /* The items that are markers now (under the pointer, focused, with a popup open). */
   getLayers: function () { return this._group.getLayers(); },
 
