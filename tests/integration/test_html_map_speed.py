@@ -145,6 +145,16 @@ def test_items_are_drawn_where_leaflet_puts_markers_and_few_are_markers(
         off = b.driver.execute_async_script(PLACED)
         assert off["items"] > 50 and off["markers"] >= 2, off
         assert off["worst"] == 0, off  # drawn, and marked, where Leaflet puts the marker
+    # an animated zoom (the zoom button): the canvas scales with the map, then redraws
+    zoom = b.js("return PSM_STATE.map.getZoom()")
+    b.js("PSM_STATE.map.once('zoomend', function () { window.__zoomed = 1; });"
+         "document.querySelector('.leaflet-control-zoom-in').click()")
+    b.wait_for("window.__zoomed === 1", timeout=5)
+    assert b.js("return PSM_STATE.map.getZoom()") == zoom + 1
+    off = b.driver.execute_async_script(PLACED)
+    assert off["items"] > 0 and off["worst"] == 0, off
+    scale = b.js("return PSM_STATE.map._psmPoints._container.style.transform")
+    assert "scale" not in scale or "scale(1)" in scale, scale  # drawn anew, not stretched
 
 
 PLACED = """
