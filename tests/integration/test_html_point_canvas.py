@@ -95,6 +95,19 @@ def test_tab_walks_a_layer_in_reading_order_and_enter_opens(chromium_driver,
     live = b.js("return Object.keys(PSM_STATE.overlays.enterprises._live)")
     assert order[1] in live and order[2] not in live, (order[:3], live)
     assert b.js("return PSM_STATE.overlays.enterprises._tabKey") == order[1]
+    # past a layer's last item, Tab goes on to the next layer's way in (its pane's)
+    expected = b.js(
+        "var g = PSM_STATE.overlays.enterprises, o = g._order(), last = o[o.length - 1];"
+        "g._tabKey = last; g.materialise(last)._icon.focus();"
+        "var panes = Array.prototype.filter.call(PSM_STATE.map.getPane('markerPane').children,"
+        " function (p) { return /psmLive/.test(p.className); }),"
+        " k = panes.indexOf(g._live[last]._icon.parentNode);"
+        "for (var j = k + 1; j < panes.length; j++) {"
+        " var f = panes[j].querySelector('[tabindex=\"0\"]'); if (f) { return f; } }"
+        "return null;")
+    assert expected is not None
+    b.driver.switch_to.active_element.send_keys(Keys.TAB)
+    assert b.driver.switch_to.active_element == expected
     # Enter on a cluster zooms in, and the focus goes on at the first item in view there
     key = next(k for k in order if k.startswith("c"))
     b.js("var g = PSM_STATE.overlays.enterprises; g._tabKey = arguments[0];"

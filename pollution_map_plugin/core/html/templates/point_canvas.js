@@ -1,12 +1,13 @@
-/* Pollution Source Map: the source layers' clusters and lone symbols drawn on one canvas
- * per map, above the lines and areas and below the section markers.
+/* Pollution Source Map: the sections and the source layers' clusters and lone symbols
+ * drawn on one canvas per map, above the lines and areas.
  *
- * A zoom step at the overview's scale replaced ~550 cluster markers: made, styled and laid
- * out as DOM elements, they were most of the step; drawn here they are ~550 blits.  The
- * item under the pointer or a finger (and the one the keyboard is on) becomes a real
- * Leaflet marker while it is used (PSMSuper.materialise), so clicks, tooltips, popups and
- * focus stay Leaflet's own.  A layer gives its items ({latlng, cluster, size, text,
- * alpha}) and is asked what lies under a point (PSMSuper._hit).
+ * At the overview's scale a zoom step replaced ~550 cluster markers and moved ~420
+ * section markers: made, styled, laid out and painted as DOM elements, they were most of
+ * the step; drawn here they are ~1,000 blits of bitmaps made once.  The item under the
+ * pointer or a finger (and the one the keyboard is on) becomes a real Leaflet marker
+ * while it is used (PSMPoints.Live.materialise), so clicks, tooltips, popups and focus
+ * stay Leaflet's own.  A layer (PSMSuper, PSMPoints.Fixed) gives its items and is asked
+ * what lies under a point.
  */
 var PSMPoints = L.Layer.extend({
   options: {padding: 0.15, pane: 'psmPoints'},
@@ -263,6 +264,16 @@ PSMPoints.Live = {
     }
   },
 
+  /* The layer's own pane in the marker pane, for its markers: the layers' ways in come
+   * in one Tab order (the panes'), and sections (z 1) stack over sources. */
+  _livePane: function (map) {
+    var name = 'psmLive' + L.stamp(this);
+    if (!map.getPane(name)) {
+      map.createPane(name, map.getPane('markerPane')).style.zIndex = 400 + (this.options.z || 0);
+    }
+    this._paneName = name;
+  },
+
   _inView: function (it) {
     return this._map.getPixelBounds().contains(this._map.project(it.latlng).round());
   },
@@ -389,6 +400,7 @@ PSMPoints.Fixed = L.FeatureGroup.extend({
   },
 
   onAdd: function (map) {
+    this._livePane(map);
     this._shown.addTo(map);
     this._canvas = PSMPoints.of(map);
     this._canvas.addSource(this);
@@ -437,6 +449,7 @@ PSMPoints.Fixed = L.FeatureGroup.extend({
 
   _make: function (it) {
     var m = this.psmMarkers[it.i];
+    m.options.pane = this._paneName;
     this._shown.addLayer(m);
     return m;
   },

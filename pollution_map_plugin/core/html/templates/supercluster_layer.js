@@ -60,6 +60,7 @@ var PSMSuper = L.Layer.extend({
 
   onAdd: function (map) {
     if (!this._index) { this._build(); }
+    this._livePane(map);
     this._group.addTo(map);
     this._canvas = PSMPoints.of(map);
     this._canvas.addSource(this);
@@ -157,6 +158,7 @@ var PSMSuper = L.Layer.extend({
 
   _make: function (it) {
     var m = it.cluster ? this._clusterMarker(it) : this._pointMarker(it.i);
+    m.options.pane = this._paneName;
     this._group.addLayer(m);
     return m;
   },
