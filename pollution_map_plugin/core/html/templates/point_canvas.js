@@ -227,9 +227,9 @@ PSMPoints.of = function (map) {
 };
 
 /* What a layer drawn on the canvas does with its items (PSMSuper, PSMPoints.Fixed): the
- * one under the pointer, or the one the keyboard is on, is made a marker (``_make``) while
- * it is used and dropped (``_drop``) after.  The layer keeps ``_items``, ``_byKey``,
- * ``_live`` (key -> marker) and ``_tabKey``. */
+ * one under the pointer, or the one the keyboard is on, is made a marker (``_markerOf``,
+ * put on the map in ``_shown``) while it is used and dropped after.  The layer keeps
+ * ``_items``, ``_byKey``, ``_live`` (key -> marker), ``_tabKey`` and ``_shown``. */
 PSMPoints.Live = {
   /* The items drawn: {key, latlng, size; cluster, count, text (a cluster's); i (a point's
    * or a section's index); x, y, h: where the canvas last drew it (layer pixels, half
@@ -329,6 +329,18 @@ PSMPoints.Live = {
     return m || null;
   },
 
+  _make: function (it) {
+    var m = this._markerOf(it);
+    m.options.pane = this._paneName;
+    this._shown.addLayer(m);
+    return m;
+  },
+
+  _drop: function (m) {
+    delete this._live[m._psmKey];
+    this._shown.removeLayer(m);
+  },
+
   /* A marker no longer in use goes (its item stays drawn). */
   _release: function (m) {
     var self = this;
@@ -419,8 +431,7 @@ PSMPoints.Fixed = L.FeatureGroup.extend({
   marker: function (i) { return this.materialise('s' + i); },
 
   _moved: function () {
-    this._prepare();
-    this._settle();
+    if (this._dirty) { this._prepare(); } else { this._settle(); }  // _prepare settles
     this._canvas.changed();
   },
 
@@ -447,15 +458,5 @@ PSMPoints.Fixed = L.FeatureGroup.extend({
    * .psm-very-far, set by map.js below zooms 9 and 7). */
   _scale: function (z) { return z < 7 ? 0.5 : (z < 9 ? 0.7 : 1); },
 
-  _make: function (it) {
-    var m = this.psmMarkers[it.i];
-    m.options.pane = this._paneName;
-    this._shown.addLayer(m);
-    return m;
-  },
-
-  _drop: function (m) {
-    delete this._live[m._psmKey];
-    this._shown.removeLayer(m);
-  }
+  _markerOf: function (it) { return this.psmMarkers[it.i]; }
 });

@@ -23,8 +23,8 @@ var PSMSuper = L.Layer.extend({
     this._colour = colour;
     this._keep = null;  // indices kept by a filter (null: all)
     this._index = null;
-    this._group = new PSMFast.MarkerGroup();  // the items made markers (materialise)
-    this._group.addEventParent(this);
+    this._shown = new PSMFast.MarkerGroup();  // the items made markers (materialise)
+    this._shown.addEventParent(this);
     this._items = [];  // what is drawn now: clusters and lone points in the padded view
     this._byKey = {};  // key ("c" + cluster id or "p" + point) -> item
     this._live = {};  // key -> marker
@@ -61,7 +61,7 @@ var PSMSuper = L.Layer.extend({
   onAdd: function (map) {
     if (!this._index) { this._build(); }
     this._livePane(map);
-    this._group.addTo(map);
+    this._shown.addTo(map);
     this._canvas = PSMPoints.of(map);
     this._canvas.addSource(this);
     map.on('moveend', this._update, this);
@@ -74,8 +74,8 @@ var PSMSuper = L.Layer.extend({
     map.off('zoomstart', this._unspider, this);
     this._unspider();
     this._canvas.removeSource(this);
-    map.removeLayer(this._group);
-    this._group.clearLayers();
+    map.removeLayer(this._shown);
+    this._shown.clearLayers();
     this._live = {};
     this._items = [];
     this._byKey = {};
@@ -86,7 +86,7 @@ var PSMSuper = L.Layer.extend({
     this._keep = keep;
     this._build();
     this._unspider();
-    this._group.clearLayers();
+    this._shown.clearLayers();
     this._live = {};
     if (this._map) { this._update(); }
   },
@@ -95,7 +95,7 @@ var PSMSuper = L.Layer.extend({
   kept: function () { return this._index ? this._count : this._n; },
   drawn: function () { return this._drawn; },
   /* The items that are markers now (under the pointer, focused, with a popup open). */
-  getLayers: function () { return this._group.getLayers(); },
+  getLayers: function () { return this._shown.getLayers(); },
 
   /* The marker of point i drawn alone: zoom in until it leaves its cluster, or spider
    * out its cluster when it shares its place with others. */
@@ -156,16 +156,8 @@ var PSMSuper = L.Layer.extend({
     this.lastUpdateMs = performance.now() - t0;
   },
 
-  _make: function (it) {
-    var m = it.cluster ? this._clusterMarker(it) : this._pointMarker(it.i);
-    m.options.pane = this._paneName;
-    this._group.addLayer(m);
-    return m;
-  },
-
-  _drop: function (m) {
-    delete this._live[m._psmKey];
-    this._group.removeLayer(m);
+  _markerOf: function (it) {
+    return it.cluster ? this._clusterMarker(it) : this._pointMarker(it.i);
   },
 
   _pointMarker: function (i, spider) {
